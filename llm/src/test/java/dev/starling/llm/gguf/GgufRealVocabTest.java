@@ -42,7 +42,8 @@ class GgufRealVocabTest {
             assertTrue(m.getInt(arch + ".block_count") > 0);
             assertTrue(m.getLong(arch + ".embedding_length") > 0);
             assertEquals(f.dataOffset() % 32, 0);
-            assertTrue(f.dataOffset() <= f.sizeBytes());
+            // vocab-only files end at the header, so the padded data section start may lie just past the end
+            assertTrue(f.dataOffset() < f.sizeBytes() + f.alignment());
         }
     }
 
