@@ -1,0 +1,313 @@
+package dev.starling.llm.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels: dot(row, x) straight from the encoded row, and dequantization into floats.
+ * Each agrees with {@link ScalarKernels} up to float rounding (tested on random shapes). Written for
+ * any preferred float width of 8 or 16 lanes (AVX2 or AVX-512).
+ */
+public final class VectorKernels {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    /** L bytes: one float vector's worth of int8 lanes. */
+    static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** L shorts. */
+    static final VectorSpecies<Short> SL = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    static {
+        if (L != 8 && L != 16) {
+            throw new IllegalStateException("Vector kernels need 8 or 16 float lanes; this JVM prefers " + L);
+        }
+    }
+
+    private VectorKernels() {
+    }
+
+    /** True when the JVM gives real vector registers (otherwise callers should use the scalar kernels). */
+    public static boolean available() {
+        return L >= 8;
+    }
+
+    /** Float lanes per vector on this machine. */
+    public static int lanes() {
+        return L;
+    }
+
+    public static float dot(QuantType type, MemorySegment s, long off, float[] x, int xOff, int cols) {
+        return switch (type) {
+            case F32 -> dotF32(s, off, x, xOff, cols);
+            case F16 -> dotF16(s, off, x, xOff, cols);
+            case BF16 -> dotBF16(s, off, x, xOff, cols);
+            case Q8_0 -> dotQ8_0(s, off, x, xOff, cols);
+            case Q4_0 -> dotQ4_0(s, off, x, xOff, cols);
+            case Q4_K -> dotQ4_K(s, off, x, xOff, cols);
+            case Q6_K -> dotQ6_K(s, off, x, xOff, cols);
+        };
+    }
+
+    /** Float dot product of a[aOff..aOff+n) and b[bOff..bOff+n), any n. */
+    public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
+            acc1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    /** y[yOff..+n) += a * x[xOff..+n). */
+    public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            y[yOff + i] += a * x[xOff + i];
+        }
+    }
+
+    static float dotF32(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * L <= cols; i += 2 * L) {
+            acc0 = FloatVector.fromMemorySegment(F, s, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
+            acc1 = FloatVector.fromMemorySegment(F, s, off + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += s.get(Blocks.FLOAT_LE, off + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    /** L halves at byte off to floats: the exponent rebias by multiplication handles subnormals exactly. */
+    static FloatVector loadF16(MemorySegment s, long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SL, s, off, LE).castShape(I, 0);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        IntVector mag = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        FloatVector f = mag.reinterpretAsFloats().mul(0x1p112f);
+        return f.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    }
+
+    static FloatVector loadBF16(MemorySegment s, long off) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(SL, s, off, LE).castShape(I, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    static float dotF16(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            acc = loadF16(s, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += Blocks.f16(s, off + 2L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static float dotBF16(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            acc = loadBF16(s, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += Blocks.bf16(s, off + 2L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+
+    static FloatVector bytesToFloats(ByteVector b) {
+        return (FloatVector) b.castShape(F, 0);
+    }
+
+    static float dotQ8_0(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        int blocks = cols / 32;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 34L * b;
+            int xo = xOff + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, Blocks.f16(s, bo));
+            FloatVector p = bytesToFloats(ByteVector.fromMemorySegment(BL, s, bo + 2, LE)).mul(FloatVector.fromArray(F, x, xo));
+            for (int j = L; j < 32; j += L) {
+                p = bytesToFloats(ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE)).fma(FloatVector.fromArray(F, x, xo + j), p);
+            }
+            if ((b & 1) == 0) {
+                acc0 = p.fma(d, acc0);
+            } else {
+                acc1 = p.fma(d, acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotQ4_0(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        int blocks = cols / 32;
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 18L * b;
+            int xo = xOff + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, Blocks.f16(s, bo));
+            FloatVector p = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
+                FloatVector lo = bytesToFloats(q.and((byte) 0xF).sub((byte) 8));
+                FloatVector hi = bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+                p = lo.fma(FloatVector.fromArray(F, x, xo + j), p);
+                p = hi.fma(FloatVector.fromArray(F, x, xo + 16 + j), p);
+            }
+            if ((b & 1) == 0) {
+                acc0 = p.fma(d, acc0);
+            } else {
+                acc1 = p.fma(d, acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotQ4_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        int blocks = cols / 256;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 144L * b;
+            float d = Blocks.f16(s, bo);
+            float dmin = Blocks.f16(s, bo + 2);
+            long sc = bo + 4;
+            long qs = bo + 16;
+            int xb = xOff + 256 * b;
+            for (int j = 0; j < 4; j++) {
+                FloatVector p1 = FloatVector.zero(F);
+                FloatVector p2 = FloatVector.zero(F);
+                FloatVector xs1 = FloatVector.zero(F);
+                FloatVector xs2 = FloatVector.zero(F);
+                int x1 = xb + 64 * j;
+                for (int l = 0; l < 32; l += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
+                    FloatVector xa = FloatVector.fromArray(F, x, x1 + l);
+                    FloatVector xc = FloatVector.fromArray(F, x, x1 + 32 + l);
+                    p1 = bytesToFloats(q.and((byte) 0xF)).fma(xa, p1);
+                    p2 = bytesToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(xc, p2);
+                    xs1 = xs1.add(xa);
+                    xs2 = xs2.add(xc);
+                }
+                float d1 = d * Blocks.q4kScale(s, sc, 2 * j);
+                float m1 = dmin * Blocks.q4kMin(s, sc, 2 * j);
+                float d2 = d * Blocks.q4kScale(s, sc, 2 * j + 1);
+                float m2 = dmin * Blocks.q4kMin(s, sc, 2 * j + 1);
+                acc = p1.fma(FloatVector.broadcast(F, d1), acc);
+                acc = p2.fma(FloatVector.broadcast(F, d2), acc);
+                acc = xs1.fma(FloatVector.broadcast(F, -m1), acc);
+                acc = xs2.fma(FloatVector.broadcast(F, -m2), acc);
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static float dotQ6_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
+        int blocks = cols / 256;
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long bo = off + 210L * b;
+            float d = Blocks.f16(s, bo + 208);
+            for (int h = 0; h < 2; h++) {
+                long ql = bo + 64L * h;
+                long qh = bo + 128 + 32L * h;
+                long sc = bo + 192 + 8L * h;
+                int y = xOff + 256 * b + 128 * h;
+                for (int l = 0; l < 32; l += L) {
+                    int is = l / 16;
+                    ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
+                    ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
+                    ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh + l, LE);
+                    ByteVector q1 = lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q2 = lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q3 = lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q4 = lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    acc = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, y + l)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is)), acc);
+                    acc = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, y + l + 32)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 2)), acc);
+                    acc = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, y + l + 64)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 4)), acc);
+                    acc = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, y + l + 96)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 6)), acc);
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** Vectorized dequantization of one row (used by the batched matmul: decode once, reuse for every token). */
+    public static void dequantizeRow(QuantType type, MemorySegment s, long off, float[] out, int outOff, int cols) {
+        switch (type) {
+            case F32 -> {
+                int i = 0;
+                for (; i + L <= cols; i += L) {
+                    FloatVector.fromMemorySegment(F, s, off + 4L * i, LE).intoArray(out, outOff + i);
+                }
+                for (; i < cols; i++) {
+                    out[outOff + i] = s.get(Blocks.FLOAT_LE, off + 4L * i);
+                }
+            }
+            case F16 -> {
+                int i = 0;
+                for (; i + L <= cols; i += L) {
+                    loadF16(s, off + 2L * i).intoArray(out, outOff + i);
+                }
+                for (; i < cols; i++) {
+                    out[outOff + i] = Blocks.f16(s, off + 2L * i);
+                }
+            }
+            case BF16 -> {
+                int i = 0;
+                for (; i + L <= cols; i += L) {
+                    loadBF16(s, off + 2L * i).intoArray(out, outOff + i);
+                }
+                for (; i < cols; i++) {
+                    out[outOff + i] = Blocks.bf16(s, off + 2L * i);
+                }
+            }
+            case Q8_0 -> {
+                for (int b = 0; b < cols / 32; b++) {
+                    long bo = off + 34L * b;
+                    float d = Blocks.f16(s, bo);
+                    for (int j = 0; j < 32; j += L) {
+                        bytesToFloats(ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE)).mul(d).intoArray(out, outOff + 32 * b + j);
+                    }
+                }
+            }
+            case Q4_0 -> {
+                for (int b = 0; b < cols / 32; b++) {
+                    long bo = off + 18L * b;
+                    float d = Blocks.f16(s, bo);
+                    for (int j = 0; j < 16; j += L) {
+                        ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
+                        bytesToFloats(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
+                        bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
+                    }
+                }
+            }
+            default -> ScalarKernels.dequantizeRow(type, s, off, out, outOff, cols);
+        }
+    }
+}
