@@ -1,0 +1,113 @@
+package dev.starling.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.server.http.ApiException;
+import dev.starling.server.http.Json;
+import dev.starling.server.metrics.Metrics;
+import dev.starling.server.oauth.Authenticator;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: Javalin on Jetty, composed of {@link RouteModule}s. It owns what every route
+ * shares: JSON (snake_case), request body limits, authentication and rate limits for
+ * {@code /api/*} and {@code /oauth/*}, the error mapping to Mastodon's {@code {"error": "..."}},
+ * and request metrics. Build one with {@link StarlingServer#start}; {@link #port()} tells the
+ * bound port (useful with port 0).
+ */
+public final class StarlingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StarlingServer.class);
+
+    private final Javalin app;
+
+    private StarlingServer(Javalin app) {
+        this.app = app;
+    }
+
+    /**
+     * Starts a server on {@code host:port} (port 0 picks a free port).
+     *
+     * @param authenticator resolves bearer tokens and spends rate-limit budgets (see {@code ServerWiring})
+     * @param modules       the route groups, registered in order
+     */
+    public static StarlingServer start(String host, int port, long maxBodyBytes, ObjectMapper mapper, Metrics metrics,
+                                       Authenticator authenticator, List<RouteModule> modules) {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.http.defaultContentType = "application/json";
+            config.concurrency.useVirtualThreads = true;
+            config.router.ignoreTrailingSlashes = true;
+            config.jsonMapper(new JavalinJackson(mapper, false));
+            config.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(), ms));
+            var routes = config.routes;
+            routes.before(ctx -> {
+                long length = ctx.contentLength();
+                if (length > maxBodyBytes) {
+                    throw new ApiException(413, "Request body is " + length + " bytes, at most " + maxBodyBytes + " allowed");
+                }
+            });
+            routes.before("/api/*", authenticator::handle);
+            routes.before("/oauth/*", authenticator::handle);
+            routes.exception(ApiException.class, (e, ctx) -> {
+                e.headers().forEach(ctx::header);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", e.getMessage());
+                body.putAll(e.details());
+                ctx.status(e.status()).json(body);
+            });
+            routes.exception(HttpResponseException.class, (e, ctx) -> {
+                String message = e.getMessage() == null || e.getMessage().isBlank() ? "HTTP " + e.getStatus() : e.getMessage();
+                ctx.status(e.getStatus()).json(Map.of("error", message));
+            });
+            routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(Map.of("error", "Internal server error"));
+            });
+            routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) ctx.json(Map.of("error", "Record not found"));
+            });
+            routes.error(405, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) ctx.json(Map.of("error", "Method not allowed"));
+            });
+            for (RouteModule module : modules) module.register(routes);
+        });
+        app.start(host, port);
+        return new StarlingServer(app);
+    }
+
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            Endpoint e = ctx.endpoint();
+            return e == null ? "UNMATCHED" : e.path;
+        } catch (RuntimeException e) {
+            return "UNMATCHED";
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The mapper every module should use (snake_case, ISO dates). */
+    public static ObjectMapper defaultMapper() {
+        return Json.newMapper();
+    }
+}
