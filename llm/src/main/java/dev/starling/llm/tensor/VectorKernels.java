@@ -56,6 +56,40 @@ public final class VectorKernels {
         };
     }
 
+    /**
+     * Four dot products at once: out[outOff + i] = dot(rows[i*cols ..], x[xOff ..]) for i in 0..3, sharing
+     * each load of x (the batched matmul's inner kernel).
+     */
+    public static void dot4(float[] rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+            a0 = FloatVector.fromArray(F, rows, i).fma(xv, a0);
+            a1 = FloatVector.fromArray(F, rows, cols + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(F, rows, 2 * cols + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(F, rows, 3 * cols + i).fma(xv, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            float xi = x[xOff + i];
+            s0 += rows[i] * xi;
+            s1 += rows[cols + i] * xi;
+            s2 += rows[2 * cols + i] * xi;
+            s3 += rows[3 * cols + i] * xi;
+        }
+        out[outOff] = s0;
+        out[outOff + 1] = s1;
+        out[outOff + 2] = s2;
+        out[outOff + 3] = s3;
+    }
+
     /** Float dot product of a[aOff..aOff+n) and b[bOff..bOff+n), any n. */
     public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc0 = FloatVector.zero(F);
