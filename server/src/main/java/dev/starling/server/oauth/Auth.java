@@ -52,6 +52,8 @@ public final class Auth {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) return null;
         String h = header.trim();
+        // Other schemes (HTTP Basic client authentication on /oauth/token) are not bearer tokens.
+        if (!h.regionMatches(true, 0, "Bearer", 0, 6)) return null;
         if (h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             String token = h.substring(7).trim();
             if (!token.isEmpty() && token.length() <= 512) return token;

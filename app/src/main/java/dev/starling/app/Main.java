@@ -1,0 +1,42 @@
+package dev.starling.app;
+
+import java.util.ServiceLoader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code starling} command. */
+@Command(name = "starling", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Starling: a self-hostable microblogging network with its own generative AI.",
+        subcommands = {ServeCommand.class, DemoCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with every subcommand, including those found through {@link StarlingSubcommand}. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (StarlingSubcommand extra : ServiceLoader.load(StarlingSubcommand.class)) {
+            cl.addSubcommand(extra);
+        }
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"starling " + (v == null ? "0.1.0-SNAPSHOT" : v),
+                    "JVM " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+        }
+    }
+}
