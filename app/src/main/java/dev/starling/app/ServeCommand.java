@@ -1,0 +1,75 @@
+package dev.starling.app;
+
+import dev.starling.server.ServerOptions;
+import dev.starling.server.Starling;
+import dev.starling.server.ratelimit.RateLimits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code starling serve}: the network over HTTP until interrupted (Ctrl-C / SIGTERM stop it gracefully). */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the Mastodon-compatible API (and build demo content with --demo).")
+public final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    DatabaseOptions db;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (0.0.0.0 for all). Default: ${DEFAULT-VALUE}")
+    String host;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "The URL clients reach this server at (for links); default: from each request's Host header")
+    String publicUrl;
+
+    @Option(names = "--demo", description = "Build the demo network on first start, when the database has no accounts yet")
+    boolean demo;
+
+    @Option(names = "--demo-seed", defaultValue = "42", description = "Seed of the demo network. Default: ${DEFAULT-VALUE}")
+    long demoSeed;
+
+    @Option(names = "--corpus", paramLabel = "FILE", description = "Post texts for the demo network: one post per line, or JSONL with a \"text\" field (default: the shipped corpus)")
+    Path corpus;
+
+    @Option(names = "--max-post-chars", defaultValue = "280", description = "Longest post (twitter-text weighted length). Default: ${DEFAULT-VALUE}")
+    int maxPostChars;
+
+    @Option(names = "--no-rate-limits", description = "Disable rate limits (benchmarks on loopback only)")
+    boolean noRateLimits;
+
+    @Override
+    public Integer call() throws Exception {
+        System.err.println("starling: opening " + db.describe());
+        DatabaseOptions.Opened opened = db.open();
+        if (demo) Demo.buildIfEmpty(opened.database(), demoSeed, corpus, System.err);
+        ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withPublicBaseUrl(publicUrl)
+                .withMaxPostChars(maxPostChars).withRateLimits(noRateLimits ? RateLimits.unlimited() : RateLimits.mastodonDefaults());
+        Starling starling;
+        try {
+            starling = Starling.start(opened.database(), options, List.of());
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.err.println("starling: shutting down");
+            try {
+                starling.close();
+            } finally {
+                opened.close();
+                stopped.countDown();
+            }
+        }, "starling-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
+        System.out.println("Starling is serving " + (publicUrl != null ? publicUrl + "/" : "http://" + shownHost + ":" + starling.port() + "/"));
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}
