@@ -1,0 +1,90 @@
+package dev.starling.llm.tokenizer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits text at occurrences of special-token texts (leftmost, then longest match), so that {@code "<|eot_id|>"}
+ * becomes one id. Control tokens are matched only when asked to parse special tokens; user-defined tokens always.
+ */
+final class SpecialTokenSplitter {
+
+    /** A special token: its text, id, and whether it is matched even when special parsing is off. */
+    record Special(String text, int id, boolean always) {
+    }
+
+    /** Receives the pieces of a split, in order. */
+    interface Sink {
+        /** Ordinary text between specials, chars [start, end) of the input; never empty. */
+        void text(String input, int start, int end);
+
+        /** A matched special token. */
+        void special(int id);
+    }
+
+    /** Specials by first char, longest first. */
+    private final Map<Character, Special[]> byFirstChar;
+    private final boolean anyAlways;
+
+    SpecialTokenSplitter(List<Special> specials) {
+        Map<Character, List<Special>> lists = new HashMap<>();
+        boolean always = false;
+        for (Special s : specials) {
+            if (s.text().isEmpty()) {
+                continue;
+            }
+            lists.computeIfAbsent(s.text().charAt(0), c -> new ArrayList<>()).add(s);
+            always |= s.always();
+        }
+        Map<Character, Special[]> map = HashMap.newHashMap(lists.size());
+        for (var e : lists.entrySet()) {
+            List<Special> l = e.getValue();
+            l.sort(Comparator.comparingInt((Special s) -> s.text().length()).reversed()
+                    .thenComparingInt(Special::id));
+            map.put(e.getKey(), l.toArray(Special[]::new));
+        }
+        this.byFirstChar = map;
+        this.anyAlways = always;
+    }
+
+    void split(String text, boolean parseSpecial, Sink sink) {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (byFirstChar.isEmpty() || (!parseSpecial && !anyAlways)) {
+            sink.text(text, 0, text.length());
+            return;
+        }
+        int textStart = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            Special[] candidates = byFirstChar.get(text.charAt(i));
+            Special match = null;
+            if (candidates != null) {
+                for (Special s : candidates) {
+                    if ((parseSpecial || s.always()) && text.startsWith(s.text(), i)) {
+                        match = s;
+                        break;
+                    }
+                }
+            }
+            if (match == null) {
+                i++;
+                continue;
+            }
+            if (i > textStart) {
+                sink.text(text, textStart, i);
+            }
+            sink.special(match.id());
+            i += match.text().length();
+            textStart = i;
+        }
+        if (textStart < n) {
+            sink.text(text, textStart, n);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.starling.llm.tokenizer;
+
+import dev.starling.llm.gguf.GgufMetadata;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Where tokenizers come from. */
+public final class Tokenizers {
+
+    private Tokenizers() {
+    }
+
+    /**
+     * The tokenizer described by GGUF metadata: {@code tokenizer.ggml.model} "gpt2" (byte-level BPE; the regex chosen
+     * by {@code tokenizer.ggml.pre}: gpt-2/default, llama-bpe/llama3, qwen2), "llama" (SentencePiece with scores and
+     * byte fallback) or "bert" (WordPiece).
+     *
+     * @throws IOException a {@link TokenizerFormatException} or GgufFormatException naming the key that is missing,
+     *                     malformed or unsupported
+     */
+    public static Tokenizer fromGguf(GgufMetadata metadata) throws IOException {
+        return GgufTokenizerLoader.load(metadata);
+    }
+
+    /**
+     * A byte-level BPE tokenizer from a Hugging Face {@code tokenizer.json}; BOS/EOS from a
+     * {@code tokenizer_config.json} in the same directory when present.
+     *
+     * @throws IOException a {@link TokenizerFormatException} naming the file and what is malformed or unsupported
+     */
+    public static Tokenizer fromHuggingFaceJson(Path tokenizerJson) throws IOException {
+        return HuggingFaceTokenizerLoader.load(tokenizerJson);
+    }
+
+    /**
+     * A byte-level BPE tokenizer from plain arrays (a vocabulary in byte-level form and merge rules "left right" in
+     * rank order), for tests and for tokenizers trained in-process.
+     */
+    public static Tokenizer byteLevelBpe(Vocabulary vocab, String[] merges, String preTokenizerRegex,
+                                         boolean ignoreMerges) {
+        return new ByteLevelBpeTokenizer(vocab, Merges.fromPairs(vocab, merges, "merges"),
+                PreTokenizer.of(preTokenizerRegex), ignoreMerges, false);
+    }
+
+    /** A SentencePiece-style tokenizer from plain arrays (the vocabulary must have scores). */
+    public static Tokenizer sentencePiece(Vocabulary vocab, boolean addSpacePrefix) {
+        return new SentencePieceTokenizer(vocab, addSpacePrefix);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.starling.llm.tokenizer;
+
+import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * WordPiece for BERT-style vocabularies (GGUF {@code tokenizer.ggml.model = "bert"}), with the uncased BERT
+ * normalization of Hugging Face tokenizers: control characters dropped, whitespace unified, CJK ideographs isolated,
+ * accents stripped (NFD without nonspacing marks), lowercase; then words split at whitespace and punctuation, and each
+ * word cut greedily into the longest vocabulary pieces; a word that cannot be cut becomes [UNK].
+ *
+ * <p>In GGUF the vocabulary is stored in "phantom space" form: word-initial pieces carry a {@code ▁} prefix and
+ * continuation pieces ({@code ##x} in the original vocabulary) are stored bare.
+ */
+public final class WordPieceTokenizer extends AbstractTokenizer {
+
+    /** Words longer than this many code points become [UNK] (max_input_chars_per_word of BERT). */
+    public static final int MAX_WORD_CODE_POINTS = 100;
+
+    private final int separatorId;
+    private final int maxTokenChars;
+
+    /**
+     * @param vocab       phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP]
+     */
+    WordPieceTokenizer(Vocabulary vocab) {
+        super(vocab);
+        if (vocab.specials().unk() < 0) {
+            throw new IllegalArgumentException("a WordPiece vocabulary needs an unknown token id");
+        }
+        this.separatorId = vocab.specials().eos();
+        int max = 1;
+        for (String t : vocab.tokens()) {
+            max = Math.max(max, t.length());
+        }
+        this.maxTokenChars = max;
+        computeTokenBytes();
+    }
+
+    @Override
+    protected byte[] normalTokenBytes(int id) {
+        return vocab.tokens()[id].replace(SentencePieceTokenizer.SPACE_MARK, ' ').getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    protected void encodeText(String text, int start, int end, boolean afterSpecial, IntList out) {
+        for (String word : words(normalize(text.substring(start, end)))) {
+            encodeWord(word, out);
+        }
+    }
+
+    @Override
+    protected void finishEncode(boolean addSpecial, IntList out) {
+        if (addSpecial && separatorId >= 0) {
+            out.add(separatorId);
+        }
+    }
+
+    private void encodeWord(String word, IntList out) {
+        if (word.codePointCount(0, word.length()) > MAX_WORD_CODE_POINTS) {
+            out.add(vocab.specials().unk());
+            return;
+        }
+        int mark = out.size();
+        int startChar = 0;
+        while (startChar < word.length()) {
+            int endChar = Math.min(word.length(), startChar + maxTokenChars);
+            int found = -1;
+            while (endChar > startChar) {
+                // never cut between the halves of a surrogate pair
+                if (endChar < word.length() && Character.isLowSurrogate(word.charAt(endChar))
+                        && Character.isHighSurrogate(word.charAt(endChar - 1))) {
+                    endChar--;
+                    continue;
+                }
+                String sub = word.substring(startChar, endChar);
+                Integer id = index.get(startChar == 0 ? SentencePieceTokenizer.SPACE_MARK + sub : sub);
+                if (id != null) {
+                    found = id;
+                    break;
+                }
+                endChar--;
+            }
+            if (found < 0) {
+                out.truncate(mark);
+                out.add(vocab.specials().unk());
+                return;
+            }
+            out.add(found);
+            startChar = endChar;
+        }
+    }
+
+    /** BERT normalization (clean text, CJK spacing, strip accents, lowercase). */
+    static String normalize(String text) {
+        StringBuilder sb = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == 0 || cp == 0xFFFD || isControl(cp)) {
+                continue;
+            }
+            if (isWhiteSpace(cp)) {
+                sb.append(' ');
+            } else if (isChineseChar(cp)) {
+                sb.append(' ').appendCodePoint(cp).append(' ');
+            } else {
+                sb.appendCodePoint(cp);
+            }
+        }
+        String nfd = Normalizer.normalize(sb, Normalizer.Form.NFD);
+        StringBuilder stripped = new StringBuilder(nfd.length());
+        for (int i = 0; i < nfd.length(); ) {
+            int cp = nfd.codePointAt(i);
+            i += Character.charCount(cp);
+            if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+                stripped.appendCodePoint(cp);
+            }
+        }
+        return stripped.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Splits normalized text at whitespace (dropped) and punctuation (kept as one-char words). */
+    static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        int wordStart = -1;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int next = i + Character.charCount(cp);
+            if (isWhiteSpace(cp) || isPunctuation(cp)) {
+                if (wordStart >= 0) {
+                    words.add(text.substring(wordStart, i));
+                    wordStart = -1;
+                }
+                if (!isWhiteSpace(cp)) {
+                    words.add(text.substring(i, next));
+                }
+            } else if (wordStart < 0) {
+                wordStart = i;
+            }
+            i = next;
+        }
+        if (wordStart >= 0) {
+            words.add(text.substring(wordStart));
+        }
+        return words;
+    }
+
+    /** Unicode White_Space (Rust's char::is_whitespace). */
+    static boolean isWhiteSpace(int cp) {
+        return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680
+                || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F
+                || cp == 0x3000;
+    }
+
+    private static boolean isControl(int cp) {
+        if (cp == '\t' || cp == '\n' || cp == '\r') {
+            return false;
+        }
+        int t = Character.getType(cp);
+        return t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE
+                || t == Character.PRIVATE_USE || t == Character.UNASSIGNED;
+    }
+
+    private static boolean isPunctuation(int cp) {
+        if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
+            return true;
+        }
+        int t = Character.getType(cp);
+        return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION
+                || t == Character.START_PUNCTUATION || t == Character.END_PUNCTUATION
+                || t == Character.INITIAL_QUOTE_PUNCTUATION || t == Character.FINAL_QUOTE_PUNCTUATION
+                || t == Character.OTHER_PUNCTUATION;
+    }
+
+    private static boolean isChineseChar(int cp) {
+        return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
+                || (cp >= 0x2A700 && cp <= 0x2B73F) || (cp >= 0x2B740 && cp <= 0x2B81F)
+                || (cp >= 0x2B820 && cp <= 0x2CEAF) || (cp >= 0xF900 && cp <= 0xFAFF)
+                || (cp >= 0x2F800 && cp <= 0x2FA1F);
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        String s = super.decode(ids);
+        return s.startsWith(" ") ? s.substring(1) : s;
+    }
+}
