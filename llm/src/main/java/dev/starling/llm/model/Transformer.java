@@ -1,0 +1,314 @@
+package dev.starling.llm.model;
+
+import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tensor.Kernels;
+import dev.starling.llm.tensor.MatMul;
+import dev.starling.llm.tensor.QuantizedMatrix;
+
+/**
+ * The one forward pass of the Llama family (llama, mistral, qwen2, qwen3), configured by
+ * {@link ModelConfig}: RMSNorm, RoPE (normal or NEOX pairing, freq base, linear or llama3
+ * frequency factors), grouped-query attention with optional q/k/v biases and QK-norm, SwiGLU.
+ * <p>A call runs a batch of T entries, each (sequence cache, token) appended at the cache's end: a
+ * prompt is one sequence with T tokens (prefill as a matrix), batched decode is T sequences with one
+ * token each. Every weight matrix is read once per call for the whole batch.
+ * Not thread-safe across calls on the same caches; calls themselves are serialized by the pool.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final ComputePool pool;
+    private final double[] invFreq; // [ropeDims/2]
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
+
+    public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
+        this.c = config;
+        this.w = weights;
+        this.pool = pool;
+        int half = c.ropeDims() / 2;
+        this.invFreq = new double[half];
+        for (int i = 0; i < half; i++) {
+            double f = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims()) * c.ropeFreqScale();
+            if (w.ropeFreqFactors() != null) {
+                f /= w.ropeFreqFactors()[i];
+            }
+            invFreq[i] = f;
+        }
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public ModelWeights weights() {
+        return w;
+    }
+
+    public ComputePool pool() {
+        return pool;
+    }
+
+    /** A fresh cache for one sequence of at most {@code capacity} tokens. */
+    public KvCache newCache(int capacity) {
+        return new KvCache(c, capacity);
+    }
+
+    /** What a batch call returns: logits and, when asked, final (normed) hidden states. */
+    public record Output(float[] logits, int logitRows, float[] hidden) {
+        /** Logits row i (a copy). */
+        public float[] logitsRow(int i, int vocab) {
+            float[] r = new float[vocab];
+            System.arraycopy(logits, i * vocab, r, 0, vocab);
+            return r;
+        }
+    }
+
+    /** Appends a prompt to one sequence as a matrix (in chunks of at most {@code chunk} tokens); returns the last position's logits. */
+    public float[] prefill(KvCache cache, int[] tokens, int chunk) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one token");
+        }
+        checkRoom(cache, tokens.length);
+        float[] last = null;
+        for (int start = 0; start < tokens.length; start += chunk) {
+            int n = Math.min(chunk, tokens.length - start);
+            KvCache[] caches = new KvCache[n];
+            int[] toks = new int[n];
+            boolean[] want = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                caches[i] = cache;
+                toks[i] = tokens[start + i];
+            }
+            boolean lastChunk = start + n == tokens.length;
+            want[n - 1] = lastChunk;
+            Output o = forward(caches, toks, want, false);
+            if (lastChunk) {
+                last = o.logits();
+            }
+        }
+        return last;
+    }
+
+    /** One decode step for several sequences at once; returns logits [i][vocab] for each. */
+    public float[][] step(KvCache[] caches, int[] tokens) {
+        boolean[] want = new boolean[tokens.length];
+        java.util.Arrays.fill(want, true);
+        Output o = forward(caches, tokens, want, false);
+        float[][] r = new float[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            r[i] = o.logitsRow(i, c.vocabSize());
+        }
+        return r;
+    }
+
+    private static void checkRoom(KvCache cache, int more) {
+        if ((long) cache.length() + more > cache.capacity()) {
+            throw new ContextOverflowException(cache.capacity(), cache.length() + more);
+        }
+    }
+
+    /**
+     * Runs T entries: entry i appends tokens[i] to caches[i] (entries of the same cache must be in order).
+     * Logits are computed for entries with wantLogits[i], in order; hidden states of all entries when wantHidden.
+     */
+    public Output forward(KvCache[] caches, int[] tokens, boolean[] wantLogits, boolean wantHidden) {
+        int t = tokens.length;
+        if (t == 0 || caches.length != t || wantLogits.length != t) {
+            throw new IllegalArgumentException("batch arrays must have the same, non-zero length");
+        }
+        // positions: each entry goes at its cache's end, after earlier entries of the same cache
+        int[] pos = new int[t];
+        java.util.IdentityHashMap<KvCache, Integer> next = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < t; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + c.vocabSize());
+            }
+            int p = next.getOrDefault(caches[i], caches[i].length());
+            if (p >= caches[i].capacity()) {
+                throw new ContextOverflowException(caches[i].capacity(), p + 1);
+            }
+            pos[i] = p;
+            next.put(caches[i], p + 1);
+        }
+        int dim = c.dim();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int ffn = c.ffnDim();
+        float[] x = new float[t * dim];   // [T][dim] residual stream
+        float[] xb = new float[t * dim];  // [T][dim] normed input
+        float[] q = new float[t * qDim];  // [T][qDim]
+        float[] k = new float[t * kvDim]; // [T][kvDim]
+        float[] v = new float[t * kvDim]; // [T][kvDim]
+        float[] att = new float[t * qDim]; // [T][qDim] attention output
+        float[] proj = new float[t * Math.max(dim, 1)]; // [T][dim]
+        float[] gate = new float[t * ffn]; // [T][ffn]
+        float[] up = new float[t * ffn];   // [T][ffn]
+        for (int i = 0; i < t; i++) {
+            w.tokenEmbedding().dequantizeRow(tokens[i], x, i * dim);
+        }
+        float[][] cos = new float[t][];
+        float[][] sin = new float[t][];
+        for (int i = 0; i < t; i++) {
+            int half = invFreq.length;
+            cos[i] = new float[half];
+            sin[i] = new float[half];
+            for (int j = 0; j < half; j++) {
+                double a = pos[i] * invFreq[j];
+                cos[i][j] = (float) Math.cos(a);
+                sin[i][j] = (float) Math.sin(a);
+            }
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights lw = w.layers()[l];
+            rmsNormRows(x, xb, lw.attnNorm(), t, dim);
+            matmul(lw.wq(), xb, t, q, qDim);
+            matmul(lw.wk(), xb, t, k, kvDim);
+            matmul(lw.wv(), xb, t, v, kvDim);
+            for (int i = 0; i < t; i++) {
+                if (lw.qBias() != null) {
+                    addInPlace(q, i * qDim, lw.qBias(), qDim);
+                    addInPlace(k, i * kvDim, lw.kBias(), kvDim);
+                    addInPlace(v, i * kvDim, lw.vBias(), kvDim);
+                }
+                if (lw.qNorm() != null) {
+                    for (int h = 0; h < c.heads(); h++) {
+                        rmsNorm(q, i * qDim + h * c.headDim(), q, i * qDim + h * c.headDim(), lw.qNorm(), c.headDim());
+                    }
+                    for (int h = 0; h < c.kvHeads(); h++) {
+                        rmsNorm(k, i * kvDim + h * c.headDim(), k, i * kvDim + h * c.headDim(), lw.kNorm(), c.headDim());
+                    }
+                }
+                for (int h = 0; h < c.heads(); h++) {
+                    rope(q, i * qDim + h * c.headDim(), cos[i], sin[i]);
+                }
+                for (int h = 0; h < c.kvHeads(); h++) {
+                    rope(k, i * kvDim + h * c.headDim(), cos[i], sin[i]);
+                }
+                System.arraycopy(k, i * kvDim, caches[i].keys[l], pos[i] * kvDim, kvDim);
+                System.arraycopy(v, i * kvDim, caches[i].values[l], pos[i] * kvDim, kvDim);
+            }
+            final int layer = l;
+            pool.parallelFor(t * c.heads(), 1, (s, e) -> {
+                for (int job = s; job < e; job++) {
+                    int i = job / c.heads();
+                    attention(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                }
+            });
+            matmul(lw.wo(), att, t, proj, dim);
+            addInPlace(x, 0, proj, t * dim);
+            rmsNormRows(x, xb, lw.ffnNorm(), t, dim);
+            matmul(lw.wGate(), xb, t, gate, ffn);
+            matmul(lw.wUp(), xb, t, up, ffn);
+            for (int i = 0; i < t * ffn; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+            matmul(lw.wDown(), gate, t, proj, dim);
+            addInPlace(x, 0, proj, t * dim);
+        }
+        for (int i = 0; i < t; i++) {
+            next.put(caches[i], pos[i] + 1);
+        }
+        for (var e : next.entrySet()) {
+            e.getKey().setLength(e.getValue());
+        }
+        rmsNormRows(x, xb, w.outputNorm(), t, dim);
+        int outRows = 0;
+        for (boolean b : wantLogits) {
+            outRows += b ? 1 : 0;
+        }
+        float[] logits = new float[outRows * c.vocabSize()];
+        if (outRows > 0) {
+            float[] sel = new float[outRows * dim];
+            int r = 0;
+            for (int i = 0; i < t; i++) {
+                if (wantLogits[i]) {
+                    System.arraycopy(xb, i * dim, sel, r++ * dim, dim);
+                }
+            }
+            matmul(w.output(), sel, outRows, logits, c.vocabSize());
+        }
+        return new Output(logits, outRows, wantHidden ? xb : null);
+    }
+
+    private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride) {
+        MatMul.matmul(pool, m, in, n, out, 0, outStride);
+    }
+
+    /** One head of one entry: softmax(q k^T / sqrt(headDim)) v over positions 0..pos of the cache. */
+    private void attention(KvCache cache, int layer, int pos, float[] q, int qOff, int head, float[] out) {
+        int hd = c.headDim();
+        int kvDim = c.kvDim();
+        int kvHead = head / (c.heads() / c.kvHeads());
+        float[] keys = cache.keys[layer];
+        float[] values = cache.values[layer];
+        float[] scores = SCORES.get();
+        if (scores.length < pos + 1) {
+            scores = new float[Math.max(pos + 1, scores.length * 2)];
+            SCORES.set(scores);
+        }
+        int qo = qOff + head * hd;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p <= pos; p++) {
+            float s = Kernels.dot(q, qo, keys, p * kvDim + kvHead * hd, hd) * scale;
+            scores[p] = s;
+            max = Math.max(max, s);
+        }
+        float sum = 0;
+        for (int p = 0; p <= pos; p++) {
+            float e = (float) Math.exp(scores[p] - max);
+            scores[p] = e;
+            sum += e;
+        }
+        int oo = qOff + head * hd;
+        java.util.Arrays.fill(out, oo, oo + hd, 0f);
+        float inv = 1f / sum;
+        for (int p = 0; p <= pos; p++) {
+            Kernels.axpy(scores[p] * inv, values, p * kvDim + kvHead * hd, out, oo, hd);
+        }
+    }
+
+    private void rope(float[] vec, int off, float[] cos, float[] sin) {
+        int half = cos.length;
+        if (c.ropeStyle() == RopeStyle.NORMAL) {
+            for (int j = 0; j < half; j++) {
+                float x0 = vec[off + 2 * j];
+                float x1 = vec[off + 2 * j + 1];
+                vec[off + 2 * j] = x0 * cos[j] - x1 * sin[j];
+                vec[off + 2 * j + 1] = x0 * sin[j] + x1 * cos[j];
+            }
+        } else {
+            for (int j = 0; j < half; j++) {
+                float x0 = vec[off + j];
+                float x1 = vec[off + j + half];
+                vec[off + j] = x0 * cos[j] - x1 * sin[j];
+                vec[off + j + half] = x0 * sin[j] + x1 * cos[j];
+            }
+        }
+    }
+
+    private void rmsNormRows(float[] in, float[] out, float[] weight, int rows, int n) {
+        for (int i = 0; i < rows; i++) {
+            rmsNorm(in, i * n, out, i * n, weight, n);
+        }
+    }
+
+    private void rmsNorm(float[] in, int inOff, float[] out, int outOff, float[] weight, int n) {
+        double ss = 0;
+        for (int i = 0; i < n; i++) {
+            float v = in[inOff + i];
+            ss += v * v;
+        }
+        float scale = (float) (1.0 / Math.sqrt(ss / n + c.rmsEps()));
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = in[inOff + i] * scale * weight[i];
+        }
+    }
+
+    private static void addInPlace(float[] a, int aOff, float[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            a[aOff + i] += b[i];
+        }
+    }
+}

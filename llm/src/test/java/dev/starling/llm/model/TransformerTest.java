@@ -1,0 +1,147 @@
+package dev.starling.llm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starling.llm.bench.RandomDecoder;
+import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.gguf.GgufFile;
+import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tensor.TestSeeds;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Internal consistency of the forward pass: matrix prefill = token by token; batched decode = one by one. */
+class TransformerTest {
+    private static ComputePool pool;
+
+    @BeforeAll
+    static void start() {
+        pool = new ComputePool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.close();
+    }
+
+    static Transformer load(GgufFile f) throws Exception {
+        ModelConfig c = ModelConfig.from(f);
+        return new Transformer(c, ModelWeights.load(f, c), pool);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2", "qwen3"})
+    void prefillAsMatrixEqualsTokenByToken(String arch) throws Exception {
+        long seed = TestSeeds.seed("TransformerTest.prefill." + arch);
+        Random r = new Random(seed);
+        try (GgufFile f = GgufFile.open(TinyModels.tiny(arch, GgmlType.F32))) {
+            Transformer t = load(f);
+            int n = 5 + r.nextInt(20);
+            int[] prompt = r.ints(n, 0, t.config().vocabSize()).toArray();
+            KvCache a = t.newCache(64);
+            float[] matrix = t.prefill(a, prompt, 7);
+            KvCache b = t.newCache(64);
+            float[] last = null;
+            for (int tok : prompt) {
+                last = t.step(new KvCache[] {b}, new int[] {tok})[0];
+            }
+            assertEquals(n, a.length());
+            assertClose(last, matrix, 1e-4f, arch + " seed " + seed);
+        }
+    }
+
+    @Test
+    void batchedDecodeEqualsSeparateDecode() throws Exception {
+        long seed = TestSeeds.seed("TransformerTest.batched");
+        Random r = new Random(seed);
+        try (GgufFile f = GgufFile.open(TinyModels.tiny("llama", GgmlType.Q8_0))) {
+            Transformer t = load(f);
+            int seqs = 3;
+            KvCache[] together = new KvCache[seqs];
+            KvCache[] alone = new KvCache[seqs];
+            int[][] prompts = new int[seqs][];
+            for (int s = 0; s < seqs; s++) {
+                prompts[s] = r.ints(2 + r.nextInt(6), 0, 512).toArray();
+                together[s] = t.newCache(32);
+                alone[s] = t.newCache(32);
+                t.prefill(together[s], prompts[s], 64);
+                t.prefill(alone[s], prompts[s], 64);
+            }
+            int[] next = r.ints(seqs, 0, 512).toArray();
+            float[][] batched = t.step(together, next);
+            for (int s = 0; s < seqs; s++) {
+                float[] single = t.step(new KvCache[] {alone[s]}, new int[] {next[s]})[0];
+                assertClose(single, batched[s], 1e-4f, "sequence " + s + " seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void contextOverflowIsAClearError() throws Exception {
+        try (GgufFile f = GgufFile.open(TinyModels.tiny("llama", GgmlType.F32))) {
+            Transformer t = load(f);
+            KvCache c = t.newCache(4);
+            t.prefill(c, new int[] {1, 2, 3}, 8);
+            t.step(new KvCache[] {c}, new int[] {4});
+            ContextOverflowException e = assertThrows(ContextOverflowException.class, () -> t.step(new KvCache[] {c}, new int[] {5}));
+            assertTrue(e.getMessage().contains("context of 4 tokens"), e.getMessage());
+            assertThrows(ContextOverflowException.class, () -> t.prefill(t.newCache(4), new int[] {1, 2, 3, 4, 5}, 8));
+            assertThrows(IllegalArgumentException.class, () -> t.newCache(100_000));
+        }
+    }
+
+    @Test
+    void unsupportedArchitectureAndTensorTypeAreNamed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path gemma = dir.resolve("gemma.gguf");
+        dev.starling.llm.gguf.GgufWriter.create(gemma).putString("general.architecture", "gemma")
+                .addTensor("token_embd.weight", GgmlType.F32, new long[] {32, 4}, new float[128]).write();
+        try (GgufFile f = GgufFile.open(gemma)) {
+            UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> ModelConfig.from(f));
+            assertTrue(e.getMessage().contains("'gemma'"), e.getMessage());
+        }
+        // a llama whose q projection is Q5_0: copy a tiny model's tensors, re-typing one
+        RandomDecoder spec = new RandomDecoder("llama", 256, 1, 4, 2, 64, 256, 300, 64, GgmlType.F32, 3, true);
+        Path ok = dir.resolve("ok.gguf");
+        spec.write(ok);
+        Path bad = dir.resolve("q5.gguf");
+        try (GgufFile src = GgufFile.open(ok)) {
+            var w = dev.starling.llm.gguf.GgufWriter.create(bad).putAll(src.metadata(), k -> true);
+            for (var info : src.tensors()) {
+                if (info.name().equals("blk.0.attn_q.weight")) {
+                    w.addRawTensor(info.name(), GgmlType.Q5_0, info.dims(), new byte[(int) GgmlType.Q5_0.bytesFor(info.elementCount())]);
+                } else {
+                    w.addRawTensor(info.name(), info.type(), info.dims(), src.tensorData(info));
+                }
+            }
+            w.write();
+        }
+        try (GgufFile f = GgufFile.open(bad)) {
+            ModelConfig c = ModelConfig.from(f);
+            UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> ModelWeights.load(f, c));
+            assertTrue(e.getMessage().contains("blk.0.attn_q.weight") && e.getMessage().contains("Q5_0"), e.getMessage());
+        }
+        assertTrue(Files.size(bad) > 0);
+    }
+
+    static void assertClose(float[] want, float[] got, float relTol, String what) {
+        assertEquals(want.length, got.length);
+        float scale = 0;
+        for (float v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < want.length; i++) {
+            int ii = i;
+            float fs = scale;
+            assertTrue(Math.abs(want[i] - got[i]) <= relTol * (1 + fs),
+                    () -> what + ": logit " + ii + " " + got[ii] + " vs " + want[ii] + " (scale " + fs + ")");
+        }
+    }
+}

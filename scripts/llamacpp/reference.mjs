@@ -1,0 +1,93 @@
+// llama.cpp (through node-llama-cpp's prebuilt CPU binaries) as the reference for Starling's engine.
+// Usage: node reference.mjs '<json request>'   and it prints one JSON object on stdout.
+// Request: {"model": path, "prompt": [token ids], "generate": N (greedy tokens, 0 for none),
+//           "logprobs": true|false (log-softmax of the last prompt position, over the whole vocabulary),
+//           "threads": 2, "contextSize": 512, "kvType": "F32"|"F16",
+//           "bench": {"prefillTokens": 512, "decodeTokens": 64, "repeats": 3}}
+// Output: {"greedy": [ids], "logprobs": [floats, -1e30 where the probability underflowed to 0],
+//          "bench": {"prefillTokensPerSecond", "decodeTokensPerSecond"}, "llamaCpp": version}
+import { getLlama, LlamaLogLevel } from "node-llama-cpp";
+
+const req = JSON.parse(process.argv[2] ?? "{}");
+if (!req.model) {
+  console.error("usage: node reference.mjs '{\"model\": \"m.gguf\", \"prompt\": [1,2,3], \"generate\": 64, \"logprobs\": true}'");
+  process.exit(2);
+}
+const threads = req.threads ?? 2;
+const kvType = req.kvType ?? "F32";
+const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error, maxThreads: threads });
+const model = await llama.loadModel({ modelPath: req.model, gpuLayers: 0, useMmap: true });
+const result = {};
+
+async function newContext(size) {
+  return model.createContext({
+    contextSize: size,
+    batchSize: Math.min(size, 512),
+    threads: { ideal: threads, min: threads },
+    flashAttention: false,
+    experimentalKvCacheKeyType: kvType,
+    experimentalKvCacheValueType: kvType,
+  });
+}
+
+const prompt = req.prompt ?? [];
+if ((req.generate ?? 0) > 0 || req.logprobs) {
+  const ctx = await newContext(req.contextSize ?? 512);
+  if (req.logprobs) {
+    const seq = ctx.getSequence();
+    const items = prompt.map((t, i) => i === prompt.length - 1 ? [t, { generateNext: { probabilities: true } }] : t);
+    const out = await seq.controlledEvaluate(items);
+    const probs = out[prompt.length - 1].next.probabilities;
+    const lp = new Array(model.tokens.length ?? probs.size).fill(-1e30);
+    for (const [tok, p] of probs) lp[tok] = p > 0 ? Math.log(p) : -1e30;
+    result.logprobs = lp;
+    seq.dispose();
+  }
+  if ((req.generate ?? 0) > 0) {
+    const seq = ctx.getSequence();
+    const greedy = [];
+    for await (const token of seq.evaluate(prompt, { temperature: 0 })) {
+      greedy.push(token);
+      if (greedy.length >= req.generate) break;
+    }
+    result.greedy = greedy;
+    seq.dispose();
+  }
+  await ctx.dispose();
+}
+
+if (req.bench) {
+  const b = req.bench;
+  const prefillN = b.prefillTokens ?? 512;
+  const decodeN = b.decodeTokens ?? 64;
+  const repeats = b.repeats ?? 3;
+  const vocab = model.tokens ? 1000 : 1000;
+  const ctx = await newContext(Math.max(prefillN, decodeN + 8) + 16);
+  const tokens = Array.from({ length: prefillN }, (_, i) => 300 + ((i * 7919) % vocab));
+  let bestPrefill = 0, bestDecode = 0;
+  for (let r = 0; r <= repeats; r++) { // round 0 is warm-up
+    const seq = ctx.getSequence();
+    let t0 = performance.now();
+    await seq.controlledEvaluate(tokens);
+    const prefillTps = prefillN / ((performance.now() - t0) / 1000);
+    await seq.clearHistory();
+    await seq.controlledEvaluate([1]);
+    let n = 0;
+    t0 = performance.now();
+    for await (const token of seq.evaluate([300], { temperature: 0 })) {
+      if (++n >= decodeN) break;
+    }
+    const decodeTps = n / ((performance.now() - t0) / 1000);
+    seq.dispose();
+    if (r > 0) {
+      bestPrefill = Math.max(bestPrefill, prefillTps);
+      bestDecode = Math.max(bestDecode, decodeTps);
+    }
+  }
+  result.bench = { prefillTokensPerSecond: bestPrefill, decodeTokensPerSecond: bestDecode, threads, prefillTokens: prefillN, decodeTokens: decodeN };
+  await ctx.dispose();
+}
+result.llamaCpp = llama.llamaCppRelease?.release ?? "unknown";
+await model.dispose();
+await llama.dispose();
+process.stdout.write(JSON.stringify(result) + "\n");
