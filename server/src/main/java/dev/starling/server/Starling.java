@@ -3,7 +3,15 @@ package dev.starling.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.starling.server.accounts.AccountRoutes;
+import dev.starling.server.accounts.SignUpRoutes;
 import dev.starling.server.health.HealthRoutes;
+import dev.starling.server.http.RouteSupport;
+import dev.starling.server.statuses.IdempotencyKeys;
+import dev.starling.server.statuses.StatusRoutes;
+import dev.starling.social.posts.PostText;
+import dev.starling.social.posts.Posts;
+import dev.starling.social.relationships.Relationships;
 import dev.starling.server.http.Json;
 import dev.starling.server.metrics.Metrics;
 import dev.starling.server.oauth.Authenticator;
@@ -28,9 +36,10 @@ public final class Starling implements AutoCloseable {
     private final Services services;
 
     /** The domain services the routes use, built once per database. */
-    public record Services(Database database, Accounts accounts, OAuthStore oauth) {
-        public static Services over(Database db, Clock clock) {
-            return new Services(db, new Accounts(db, new Passwords(), clock), new OAuthStore(db.dataSource()));
+    public record Services(Database database, Accounts accounts, Posts posts, Relationships relationships, OAuthStore oauth) {
+        public static Services over(Database db, Clock clock, int maxPostChars) {
+            return new Services(db, new Accounts(db, new Passwords(), clock), new Posts(db, new PostText(maxPostChars), clock),
+                    new Relationships(db, clock), new OAuthStore(db.dataSource()));
         }
     }
 
@@ -42,7 +51,7 @@ public final class Starling implements AutoCloseable {
 
     public static Starling start(Database db, ServerOptions options, List<RouteModule> extraModules) {
         Clock clock = Clock.systemUTC();
-        Services services = Services.over(db, clock);
+        Services services = Services.over(db, clock, options.maxPostChars());
         ObjectMapper mapper = Json.newMapper();
         Metrics metrics = new Metrics();
         registerPoolMetrics(metrics, db);
@@ -51,6 +60,10 @@ public final class Starling implements AutoCloseable {
         List<RouteModule> modules = new ArrayList<>();
         modules.add(new HealthRoutes(db.dataSource(), metrics));
         modules.add(new OAuthRoutes(services.oauth(), services.accounts(), authenticator, mapper));
+        RouteSupport support = new RouteSupport(mapper, options.publicBaseUrl());
+        modules.add(new SignUpRoutes(support, services.accounts(), services.oauth(), authenticator));
+        modules.add(new AccountRoutes(support, services.accounts(), services.relationships()));
+        modules.add(new StatusRoutes(support, services.posts(), new IdempotencyKeys(db.dataSource())));
         modules.addAll(extraModules);
         StarlingServer server = StarlingServer.start(options.host(), options.port(), options.maxBodyBytes(), mapper, metrics, authenticator, modules);
         return new Starling(server, metrics, services);
