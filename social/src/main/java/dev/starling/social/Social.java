@@ -1,0 +1,108 @@
+package dev.starling.social;
+
+import dev.starling.social.accounts.Accounts;
+import dev.starling.social.auth.Argon2Params;
+import dev.starling.social.auth.Passwords;
+import dev.starling.social.db.Database;
+import dev.starling.social.notifications.Notifications;
+import dev.starling.social.outbox.Outbox;
+import dev.starling.social.posts.PostText;
+import dev.starling.social.posts.Posts;
+import dev.starling.social.relationships.Relationships;
+import dev.starling.social.timelines.Timelines;
+import java.time.Clock;
+
+/**
+ * The social network's services over one {@link Database}; the entry point for other modules.
+ *
+ * <pre>{@code
+ * Database db = Database.open(new Database.Config(jdbcUrl, user, password, 20)); // migrates
+ * Social social = Social.create(db, Social.Settings.defaults());
+ * Account a = social.accounts().signUp(new SignUp("alice", "a@example.org", "correct horse battery")).orThrow();
+ * Post p = social.posts().create(a.id(), NewPost.of("hello #starling")).orThrow();
+ * Slice<Post> home = social.timelines().home(a.id(), Page.first());
+ * List<PostView> views = social.posts().views(a.id(), home.items());
+ * }</pre>
+ *
+ * All services are thread-safe. Domain failures come back as {@link dev.starling.social.common.Outcome}
+ * values; {@link dev.starling.social.db.DatabaseException} signals I/O or bugs.
+ */
+public final class Social {
+
+    /** Tunables: post length limit (twitter-text weighted, default 280), Argon2 cost, clock. */
+    public record Settings(int maxPostWeightedLength, Argon2Params argon2, Clock clock) {
+
+        public static Settings defaults() {
+            return new Settings(PostText.DEFAULT_MAX_WEIGHTED_LENGTH, Argon2Params.OWASP, Clock.systemUTC());
+        }
+
+        public Settings withMaxPostWeightedLength(int n) {
+            return new Settings(n, argon2, clock);
+        }
+
+        public Settings withArgon2(Argon2Params p) {
+            return new Settings(maxPostWeightedLength, p, clock);
+        }
+
+        public Settings withClock(Clock c) {
+            return new Settings(maxPostWeightedLength, argon2, c);
+        }
+    }
+
+    private final Database db;
+    private final Settings settings;
+    private final Accounts accounts;
+    private final Posts posts;
+    private final Relationships relationships;
+    private final Timelines timelines;
+    private final Notifications notifications;
+    private final Outbox outbox;
+
+    private Social(Database db, Settings settings) {
+        this.db = db;
+        this.settings = settings;
+        Passwords passwords = new Passwords(settings.argon2());
+        this.accounts = new Accounts(db, passwords, settings.clock());
+        this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock());
+        this.relationships = new Relationships(db, settings.clock());
+        this.timelines = new Timelines(db);
+        this.notifications = new Notifications(db);
+        this.outbox = new Outbox(db);
+    }
+
+    public static Social create(Database db, Settings settings) {
+        return new Social(db, settings);
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public Posts posts() {
+        return posts;
+    }
+
+    public Relationships relationships() {
+        return relationships;
+    }
+
+    public Timelines timelines() {
+        return timelines;
+    }
+
+    public Notifications notifications() {
+        return notifications;
+    }
+
+    public Outbox outbox() {
+        return outbox;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.starling.social.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.starling.social.common.Outcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The connection pool (HikariCP) over one PostgreSQL database, with the schema migrated by Flyway
+ * on open. Migrations live on the classpath under {@code db/migration}: social owns V1..V99, the
+ * server module V100+ (found by the same scan when both jars are on the classpath).
+ *
+ * <p>Use {@link #inTransaction} for every write: when the function returns an
+ * {@link Outcome.Rejected} or throws, the transaction is rolled back, so a rejected operation
+ * leaves nothing behind (and no outbox row).
+ */
+public final class Database implements AutoCloseable {
+
+    /** Where to connect and how big the pool may grow. */
+    public record Config(String jdbcUrl, String user, String password, int maxPoolSize) {
+        public Config {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("only PostgreSQL JDBC URLs (jdbc:postgresql:...) are supported, got: " + jdbcUrl);
+            }
+            if (maxPoolSize < 1 || maxPoolSize > 200) {
+                throw new IllegalArgumentException("maxPoolSize must be 1..200, was " + maxPoolSize);
+            }
+        }
+
+        public Config(String jdbcUrl, String user, String password) {
+            this(jdbcUrl, user, password, 10);
+        }
+    }
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens the pool and migrates the schema (Flyway, {@code classpath:db/migration}). */
+    public static Database open(Config config) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.jdbcUrl());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        hc.setMaximumPoolSize(config.maxPoolSize());
+        hc.setMinimumIdle(Math.min(2, config.maxPoolSize()));
+        hc.setPoolName("starling-db");
+        hc.setConnectionTimeout(10_000);
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            migrate(ds);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds);
+    }
+
+    /** Runs the Flyway migrations found on the classpath against {@code dataSource}. */
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** The pool, e.g. for Micrometer's Hikari metrics ({@code HikariDataSource}). */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The Hikari pool itself (metrics binders need the concrete type). */
+    public HikariDataSource hikari() {
+        return pool;
+    }
+
+    /** Runs {@code work} on a pooled connection in autocommit mode (reads). */
+    public <T> T withConnection(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new DatabaseException("database read failed", e);
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction (READ COMMITTED). Commits on normal return unless the
+     * result is an {@link Outcome.Rejected}, which rolls back. Any exception rolls back and is
+     * rethrown ({@link SQLException} wrapped in {@link DatabaseException}).
+     */
+    public <T> T inTransaction(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                if (result instanceof Outcome.Rejected<?>) {
+                    c.rollback();
+                } else {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                try {
+                    c.rollback();
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("database transaction failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

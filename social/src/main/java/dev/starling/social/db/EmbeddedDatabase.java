@@ -1,0 +1,210 @@
+package dev.starling.social.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL server run by Starling itself from the zonky embedded binaries (Maven Central),
+ * with its cluster under {@code <dataDir>/postgres} that survives restarts.
+ *
+ * <p>Behaviour on restart: zonky runs {@code initdb} only when {@code postgresql.conf} is absent, so an
+ * existing cluster is reused as is. The postmaster runs as a separate OS process: when the JVM is
+ * killed with {@code kill -9} the postmaster keeps running and keeps {@code postmaster.pid}. Before
+ * starting, {@link #start} therefore stops an orphaned postmaster of this data directory (SIGTERM,
+ * then waits) and removes a {@code postmaster.pid} whose process is gone or is not a postgres.
+ *
+ * <p>Durability: zonky's defaults are for tests ({@code -F}, i.e. fsync off, and
+ * {@code synchronous_commit=off}); for {@link Mode#DURABLE} this class turns fsync and
+ * synchronous commit back on, so a committed (acknowledged) write survives a power loss.
+ * {@link Mode#TEST} keeps zonky's fast settings.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    /** The database created inside the cluster for Starling. */
+    public static final String DATABASE_NAME = "starling";
+    public static final String USER = "postgres";
+
+    public enum Mode { DURABLE, TEST }
+
+    private final EmbeddedPostgres postgres;
+    private final Path clusterDir;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDir) {
+        this.postgres = postgres;
+        this.clusterDir = clusterDir;
+    }
+
+    /**
+     * Starts (initialising on first use) the cluster under {@code dataDir/postgres}.
+     *
+     * @param port the TCP port on 127.0.0.1/localhost, or 0 to pick a free one
+     */
+    public static EmbeddedDatabase start(Path dataDir, int port, Mode mode) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        Path cluster = dataDir.toAbsolutePath().resolve("postgres");
+        try {
+            Files.createDirectories(cluster);
+            stopOrphanedPostmaster(cluster);
+            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+                    .setDataDirectory(cluster)
+                    .setCleanDataDirectory(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", "localhost")
+                    .setServerConfig("max_connections", "200");
+            if (mode == Mode.DURABLE) {
+                b.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on");
+            }
+            if (port > 0) {
+                b.setPort(port);
+            }
+            EmbeddedPostgres pg = b.start();
+            EmbeddedDatabase db = new EmbeddedDatabase(pg, cluster);
+            db.createDatabaseIfMissing(DATABASE_NAME);
+            return db;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a throw-away cluster in a fresh temporary directory, deleted on close (tests and
+     * benchmarks). Fast settings (fsync off).
+     */
+    public static EmbeddedDatabase startTemporary() {
+        try {
+            EmbeddedPostgres pg = EmbeddedPostgres.builder().setCleanDataDirectory(true)
+                    .setServerConfig("max_connections", "200").start();
+            EmbeddedDatabase db = new EmbeddedDatabase(pg, null);
+            db.createDatabaseIfMissing(DATABASE_NAME);
+            return db;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a temporary embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC URL of the {@link #DATABASE_NAME} database (user {@link #USER}, trust auth on localhost). */
+    public String jdbcUrl() {
+        return jdbcUrl(DATABASE_NAME);
+    }
+
+    public String jdbcUrl(String database) {
+        return postgres.getJdbcUrl(USER, database);
+    }
+
+    /** {@link Database.Config} for the starling database. */
+    public Database.Config config(int maxPoolSize) {
+        return new Database.Config(jdbcUrl(), USER, null, maxPoolSize);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    /** The cluster directory, or empty for a temporary cluster. */
+    public Optional<Path> clusterDirectory() {
+        return Optional.ofNullable(clusterDir);
+    }
+
+    /** The maintenance database (postgres), e.g. to create per-test databases. */
+    public DataSource postgresDatabase() {
+        return postgres.getPostgresDatabase();
+    }
+
+    /** Creates database {@code name} ([a-z0-9_]{1,63}) when it does not exist yet. */
+    public void createDatabaseIfMissing(String name) {
+        if (!name.matches("[a-z0-9_]{1,63}")) {
+            throw new IllegalArgumentException("database name must match [a-z0-9_]{1,63}: " + name);
+        }
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + name);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not create database " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not stop embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Handles a {@code postmaster.pid} left behind by a killed JVM: stops a live postgres that owns
+     * it, or deletes it when its process is gone or is something else (pid reuse).
+     */
+    static void stopOrphanedPostmaster(Path cluster) throws IOException {
+        Path pidFile = cluster.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        // zonky holds "epg-lock" while a live EmbeddedPostgres owns the cluster: never stop that one.
+        try (FileChannel ch = FileChannel.open(cluster.resolve("epg-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new IOException("the data directory " + cluster + " is in use by another running Starling");
+            }
+        } catch (OverlappingFileLockException e) {
+            throw new IOException("the data directory " + cluster + " is already open in this process", e);
+        }
+        List<String> lines = Files.readAllLines(pidFile);
+        long pid;
+        try {
+            pid = Long.parseLong(lines.isEmpty() ? "" : lines.getFirst().trim());
+        } catch (NumberFormatException e) {
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()) {
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        String command = handle.get().info().command().orElse("");
+        if (!command.contains("postgres")) {
+            Files.deleteIfExists(pidFile);
+            return;
+        }
+        // An orphaned postmaster of this cluster: ask it to shut down (SIGTERM = smart shutdown;
+        // its client, our dead JVM, is gone) and wait for it.
+        handle.get().destroy();
+        try {
+            handle.get().onExit().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IOException("an orphaned postgres (pid " + pid + ") of " + cluster
+                    + " did not stop within 60 s; stop it and retry", e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.starling.social.posts;
+
+import com.twitter.twittertext.Extractor;
+import com.twitter.twittertext.TwitterTextParseResults;
+import com.twitter.twittertext.TwitterTextParser;
+import dev.starling.social.common.Rejection;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Post text rules, by twitter-text: the weighted length (URLs count 23, CJK and emoji 2) must be
+ * 1..{@code maxWeightedLength} (default 280), and the text must not contain the characters
+ * twitter-text forbids (U+FFFE, U+FEFF, U+FFFF). Entities are extracted with twitter-text's
+ * {@link Extractor}.
+ */
+public final class PostText {
+
+    public static final int DEFAULT_MAX_WEIGHTED_LENGTH = 280;
+    /** Hard cap on raw UTF-16 length checked before parsing, whatever the configured limit. */
+    public static final int MAX_RAW_CHARS = 20_000;
+    public static final int MAX_SPOILER_CHARS = 500;
+
+    /** What the extractor found, before resolving mentions to accounts. */
+    public record Extracted(List<String> hashtags, List<String> mentionedUsernames, List<String> urls, List<String> cashtags) {
+    }
+
+    private final int maxWeightedLength;
+
+    public PostText(int maxWeightedLength) {
+        if (maxWeightedLength < 1 || maxWeightedLength > 10_000) {
+            throw new IllegalArgumentException("maxWeightedLength must be 1..10000, was " + maxWeightedLength);
+        }
+        this.maxWeightedLength = maxWeightedLength;
+    }
+
+    public int maxWeightedLength() {
+        return maxWeightedLength;
+    }
+
+    /** Weighted length as twitter-text counts it. */
+    public static int weightedLength(String text) {
+        return TwitterTextParser.parseTweet(text).weightedLength;
+    }
+
+    /** Empty when the text is acceptable, else why not. */
+    public Optional<Rejection> validate(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.of(new Rejection(Rejection.Kind.INVALID, "text can't be blank"));
+        }
+        if (text.length() > MAX_RAW_CHARS) {
+            return Optional.of(new Rejection(Rejection.Kind.INVALID,
+                    "text is too long (maximum is " + maxWeightedLength + " characters)"));
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\uFFFE' || ch == '\uFEFF' || ch == '\uFFFF' || ch == '\0') {
+                return Optional.of(new Rejection(Rejection.Kind.INVALID,
+                        String.format("text contains a forbidden character U+%04X at index %d", (int) ch, i)));
+            }
+        }
+        TwitterTextParseResults r = TwitterTextParser.parseTweet(text);
+        if (r.weightedLength > maxWeightedLength) {
+            return Optional.of(new Rejection(Rejection.Kind.INVALID,
+                    "text is too long (" + r.weightedLength + " weighted characters, maximum is " + maxWeightedLength + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /** Extracts entities; hashtags and mentions deduplicated case-insensitively, in text order. */
+    public static Extracted extract(String text) {
+        Extractor ex = new Extractor();
+        List<String> tags = dedupe(ex.extractHashtags(text));
+        List<String> mentions = new ArrayList<>();
+        for (Extractor.Entity e : ex.extractMentionedScreennamesWithIndices(text)) {
+            // twitter-text caps screen names at 20 characters; Mastodon usernames go to 30.
+            int end = e.getEnd();
+            while (end < text.length() && end - e.getStart() - 1 < 30 && isUsernameChar(text.charAt(end))) {
+                end++;
+            }
+            if (end < text.length() && (isUsernameChar(text.charAt(end)))) {
+                continue; // longer than any valid username
+            }
+            mentions.add(text.substring(e.getStart() + 1, end));
+        }
+        return new Extracted(tags, dedupe(mentions), List.copyOf(new LinkedHashSet<>(ex.extractURLs(text))),
+                dedupe(ex.extractCashtags(text)));
+    }
+
+    private static boolean isUsernameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    private static List<String> dedupe(List<String> in) {
+        LinkedHashSet<String> seen = new LinkedHashSet<>();
+        List<String> out = new ArrayList<>();
+        for (String s : in) {
+            if (seen.add(s.toLowerCase(Locale.ROOT))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+}

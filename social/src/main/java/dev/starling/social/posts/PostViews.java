@@ -1,0 +1,164 @@
+package dev.starling.social.posts;
+
+import dev.starling.social.accounts.Account;
+import dev.starling.social.accounts.Accounts;
+import dev.starling.social.visibility.VisibilitySql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Hydrates posts into {@link PostView}s with a fixed number of queries per page. */
+public final class PostViews {
+
+    private PostViews() {
+    }
+
+    /**
+     * Hydrates {@code posts} (already known visible to {@code viewerId}) in order. Reposts whose
+     * original vanished are dropped. Quotes are included only when visible to the viewer.
+     */
+    public static List<PostView> hydrate(Connection c, Long viewerId, List<Post> posts) throws SQLException {
+        if (posts.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Post> all = new HashMap<>();
+        for (Post p : posts) {
+            all.put(p.id(), p);
+        }
+        Set<Long> originals = new HashSet<>();
+        for (Post p : posts) {
+            if (p.isReblog() && !all.containsKey(p.reblogOfId())) {
+                originals.add(p.reblogOfId());
+            }
+        }
+        all.putAll(PostRows.loadMany(c, originals));
+        Set<Long> quoteIds = new HashSet<>();
+        for (Post p : all.values()) {
+            if (p.quoteOfId() != null) {
+                quoteIds.add(p.quoteOfId());
+            }
+        }
+        Set<Long> visibleQuotes = visibleSubset(c, viewerId, quoteIds);
+        Set<Long> missingQuotes = new HashSet<>(visibleQuotes);
+        missingQuotes.removeAll(all.keySet());
+        all.putAll(PostRows.loadMany(c, missingQuotes));
+
+        Set<Long> authorIds = new LinkedHashSet<>();
+        for (Post p : all.values()) {
+            authorIds.add(p.authorId());
+        }
+        Map<Long, Account> authors = new HashMap<>();
+        for (Account a : Accounts.loadMany(c, authorIds)) {
+            authors.put(a.id(), a);
+        }
+        Collection<Long> ids = all.keySet();
+        Map<Long, Long> replies = counts(c, "SELECT in_reply_to_id, count(*) FROM posts WHERE in_reply_to_id = ANY(?) GROUP BY 1", ids);
+        Map<Long, Long> reblogs = counts(c, "SELECT reblog_of_id, count(*) FROM posts WHERE reblog_of_id = ANY(?) GROUP BY 1", ids);
+        Map<Long, Long> favs = counts(c, "SELECT post_id, count(*) FROM favourites WHERE post_id = ANY(?) GROUP BY 1", ids);
+        Set<Long> myFavs = Set.of();
+        Set<Long> myReblogs = Set.of();
+        Set<Long> myBookmarks = Set.of();
+        if (viewerId != null) {
+            myFavs = mine(c, "SELECT post_id FROM favourites WHERE account_id = ? AND post_id = ANY(?)", viewerId, ids);
+            myReblogs = mine(c, "SELECT reblog_of_id FROM posts WHERE author_id = ? AND reblog_of_id = ANY(?)", viewerId, ids);
+            myBookmarks = mine(c, "SELECT post_id FROM bookmarks WHERE account_id = ? AND post_id = ANY(?)", viewerId, ids);
+        }
+        Ctx ctx = new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes);
+        List<PostView> out = new ArrayList<>(posts.size());
+        for (Post p : posts) {
+            PostView v = ctx.view(p, true);
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private record Ctx(Map<Long, Post> all, Map<Long, Account> authors, Map<Long, Long> replies, Map<Long, Long> reblogs,
+                       Map<Long, Long> favs, Set<Long> myFavs, Set<Long> myReblogs, Set<Long> myBookmarks, Set<Long> visibleQuotes) {
+
+        PostView view(Post p, boolean nest) {
+            Account author = authors.get(p.authorId());
+            if (author == null) {
+                return null;
+            }
+            PostView reblog = null;
+            if (p.isReblog()) {
+                Post original = all.get(p.reblogOfId());
+                if (original == null || !nest) {
+                    return null;
+                }
+                reblog = view(original, false);
+                if (reblog == null) {
+                    return null;
+                }
+            }
+            PostView quote = null;
+            if (p.quoteOfId() != null && nest && visibleQuotes.contains(p.quoteOfId()) && all.containsKey(p.quoteOfId())) {
+                Post q = all.get(p.quoteOfId());
+                if (!q.isReblog()) {
+                    quote = view(q, false);
+                }
+            }
+            long id = p.id();
+            return new PostView(p, author, reblog, quote,
+                    replies.getOrDefault(id, 0L), reblogs.getOrDefault(id, 0L), favs.getOrDefault(id, 0L),
+                    myFavs.contains(id), myReblogs.contains(id), myBookmarks.contains(id));
+        }
+    }
+
+    /** The ids among {@code ids} that {@code viewerId} may see (SQL visibility rule). */
+    public static Set<Long> visibleSubset(Connection c, Long viewerId, Collection<Long> ids) throws SQLException {
+        Set<Long> out = new HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.id FROM " + VisibilitySql.VIEWER
+                + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE p.id = ANY(?) AND " + VisibilitySql.canSee("p", "o"))) {
+            ps.setLong(1, VisibilitySql.viewerParam(viewerId));
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<Long, Long> counts(Connection c, String sql, Collection<Long> ids) throws SQLException {
+        Map<Long, Long> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Set<Long> mine(Connection c, String sql, long viewerId, Collection<Long> ids) throws SQLException {
+        Set<Long> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, viewerId);
+            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+}

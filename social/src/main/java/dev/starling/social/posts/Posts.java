@@ -1,0 +1,254 @@
+package dev.starling.social.posts;
+
+import dev.starling.social.common.Outcome;
+import dev.starling.social.common.Rejection;
+import dev.starling.social.db.Database;
+import dev.starling.social.outbox.EventType;
+import dev.starling.social.outbox.OutboxWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Posts: create, read one, delete, repost, favourite, bookmark, change visibility. Every read
+ * applies the visibility rule ({@link dev.starling.social.visibility.Visibility}); a post the actor
+ * may not see is answered as NOT_FOUND, as Mastodon does (404). Every write that others react to
+ * appends an outbox row in the same transaction.
+ *
+ * <p>Ids passed in may be reposts: favourite/bookmark/reblog act on the original, as Mastodon.
+ */
+public final class Posts {
+
+    private final Database db;
+    private final PostText text;
+    private final Clock clock;
+
+    public Posts(Database db, PostText text, Clock clock) {
+        this.db = db;
+        this.text = text;
+        this.clock = clock;
+    }
+
+    public PostText rules() {
+        return text;
+    }
+
+    /** Creates a post. Rejections: INVALID text/spoiler/language, NOT_FOUND reply or quote target, FORBIDDEN quote. */
+    public Outcome<Post> create(long authorId, NewPost post) {
+        Optional<Rejection> bad = text.validate(post.text());
+        if (bad.isPresent()) {
+            return Outcome.rejected(bad.get());
+        }
+        return db.inTransaction(c -> {
+            if (!accountExists(c, authorId)) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");
+            }
+            return PostWriter.insert(c, authorId, post, clock.instant());
+        });
+    }
+
+    /** The post when {@code viewerId} (null: anonymous) may see it. */
+    public Optional<Post> get(Long viewerId, long postId) {
+        return db.withConnection(c -> PostWriter.visible(c, viewerId, postId));
+    }
+
+    /** The post hydrated for the viewer (author, original of a repost, counts, flags). */
+    public Optional<PostView> view(Long viewerId, long postId) {
+        return db.withConnection(c -> {
+            Optional<Post> p = PostWriter.visible(c, viewerId, postId);
+            if (p.isEmpty()) {
+                return Optional.<PostView>empty();
+            }
+            List<PostView> v = PostViews.hydrate(c, viewerId, List.of(p.get()));
+            return v.isEmpty() ? Optional.<PostView>empty() : Optional.of(v.getFirst());
+        });
+    }
+
+    /** Hydrates posts the caller already knows to be visible to {@code viewerId} (e.g. a timeline page). */
+    public List<PostView> views(Long viewerId, List<Post> posts) {
+        if (posts.size() > 200) {
+            throw new IllegalArgumentException("at most 200 posts per hydration, got " + posts.size());
+        }
+        return db.withConnection(c -> PostViews.hydrate(c, viewerId, posts));
+    }
+
+    /**
+     * Deletes the actor's post (hard delete; its reposts, likes, bookmarks, mentions and
+     * notifications go with it; replies keep their in_reply_to_id). Returns the deleted post.
+     * Deleting one's repost is an un-repost. NOT_FOUND when invisible, FORBIDDEN when not the author.
+     */
+    public Outcome<Post> delete(long actorId, long postId) {
+        return db.inTransaction(c -> {
+            Optional<Post> p = PostWriter.visible(c, actorId, postId);
+            if (p.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            if (p.get().authorId() != actorId) {
+                return Outcome.rejected(Rejection.Kind.FORBIDDEN, "only the author can delete a post");
+            }
+            deleteRow(c, p.get());
+            return Outcome.ok(p.get());
+        });
+    }
+
+    /** Reposts (idempotent; returns the repost row). */
+    public Outcome<Post> reblog(long actorId, long postId) {
+        return db.inTransaction(c -> PostWriter.reblog(c, actorId, postId, clock.instant()));
+    }
+
+    /** Removes the actor's repost of {@code postId} (or of its original); returns the original. */
+    public Outcome<Post> unreblog(long actorId, long postId) {
+        return db.inTransaction(c -> {
+            Optional<Post> original = PostWriter.visibleOriginal(c, actorId, postId);
+            if (original.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            Optional<Long> mine = PostWriter.existingReblog(c, actorId, original.get().id());
+            if (mine.isPresent()) {
+                deleteRow(c, PostRows.load(c, mine.get()).orElseThrow());
+            }
+            return Outcome.ok(original.get());
+        });
+    }
+
+    /** Favourites (idempotent); returns the original post. */
+    public Outcome<Post> favourite(long actorId, long postId) {
+        return db.inTransaction(c -> PostWriter.favourite(c, actorId, postId, clock.instant()));
+    }
+
+    public Outcome<Post> unfavourite(long actorId, long postId) {
+        return db.inTransaction(c -> {
+            Optional<Post> p = PostWriter.visibleOriginal(c, actorId, postId);
+            if (p.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM favourites WHERE account_id = ? AND post_id = ?")) {
+                ps.setLong(1, actorId);
+                ps.setLong(2, p.get().id());
+                if (ps.executeUpdate() == 1) {
+                    OutboxWriter.append(c, EventType.UNFAVOURITED, p.get().id(), actorId, Map.of("author_id", p.get().authorId()));
+                }
+            }
+            return Outcome.ok(p.get());
+        });
+    }
+
+    public Outcome<Post> bookmark(long actorId, long postId) {
+        return db.inTransaction(c -> {
+            Optional<Post> p = PostWriter.visibleOriginal(c, actorId, postId);
+            if (p.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO bookmarks (id, account_id, post_id, created_at) VALUES (snowflake_id(?), ?, ?, ?)
+                    ON CONFLICT (account_id, post_id) DO NOTHING""")) {
+                Timestamp ts = Timestamp.from(clock.instant());
+                ps.setTimestamp(1, ts);
+                ps.setLong(2, actorId);
+                ps.setLong(3, p.get().id());
+                ps.setTimestamp(4, ts);
+                ps.executeUpdate();
+            }
+            return Outcome.ok(p.get());
+        });
+    }
+
+    public Outcome<Post> unbookmark(long actorId, long postId) {
+        return db.inTransaction(c -> {
+            Optional<Post> p = PostWriter.visibleOriginal(c, actorId, postId);
+            if (p.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM bookmarks WHERE account_id = ? AND post_id = ?")) {
+                ps.setLong(1, actorId);
+                ps.setLong(2, p.get().id());
+                ps.executeUpdate();
+            }
+            return Outcome.ok(p.get());
+        });
+    }
+
+    /** Changes the visibility of the actor's own post (not a repost); its reposts follow it. */
+    public Outcome<Post> changeVisibility(long actorId, long postId, PostVisibility visibility) {
+        return db.inTransaction(c -> {
+            Optional<Post> p = PostWriter.visible(c, actorId, postId);
+            if (p.isEmpty()) {
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+            }
+            if (p.get().authorId() != actorId) {
+                return Outcome.rejected(Rejection.Kind.FORBIDDEN, "only the author can change a post's visibility");
+            }
+            if (p.get().isReblog()) {
+                return Outcome.rejected(Rejection.Kind.INVALID, "a repost's visibility is its original's");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE posts SET visibility = ?, edited_at = ? WHERE id = ? OR reblog_of_id = ?")) {
+                ps.setInt(1, visibility.code());
+                ps.setTimestamp(2, Timestamp.from(clock.instant()));
+                ps.setLong(3, postId);
+                ps.setLong(4, postId);
+                ps.executeUpdate();
+            }
+            Map<String, Object> payload = new HashMap<>();
+            payload.put("author_id", actorId);
+            payload.put("old_visibility", p.get().visibility().mastodonName());
+            payload.put("visibility", visibility.mastodonName());
+            OutboxWriter.append(c, EventType.POST_VISIBILITY_CHANGED, postId, actorId, payload);
+            return Outcome.ok(PostRows.load(c, postId).orElseThrow());
+        });
+    }
+
+    /** Total number of posts including reposts (instance stats). */
+    public long count() {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM posts"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** Deletes a post row with post.deleted outbox rows for it and for its reposts (which cascade). */
+    static void deleteRow(Connection c, Post p) throws SQLException {
+        List<long[]> reblogs = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id FROM posts WHERE reblog_of_id = ?")) {
+            ps.setLong(1, p.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reblogs.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM posts WHERE id = ?")) {
+            ps.setLong(1, p.id());
+            ps.executeUpdate();
+        }
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("author_id", p.authorId());
+        payload.put("reblog_of_id", p.reblogOfId());
+        OutboxWriter.append(c, EventType.POST_DELETED, p.id(), p.authorId(), payload);
+        for (long[] r : reblogs) {
+            Map<String, Object> rp = new HashMap<>();
+            rp.put("author_id", r[1]);
+            rp.put("reblog_of_id", p.id());
+            OutboxWriter.append(c, EventType.POST_DELETED, r[0], r[1], rp);
+        }
+    }
+
+    static boolean accountExists(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.starling.social.timelines;
+
+import dev.starling.social.common.Page;
+import dev.starling.social.common.Paging;
+import dev.starling.social.common.Slice;
+import dev.starling.social.db.Database;
+import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostRows;
+import dev.starling.social.posts.PostWriter;
+import dev.starling.social.visibility.VisibilitySql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Read paths over posts, each filtered in SQL by {@link VisibilitySql#canSee} (the twin of
+ * {@link dev.starling.social.visibility.Visibility#canSee}); home, public and hashtag timelines
+ * also drop authors the viewer muted. All pages are newest first with Mastodon cursors
+ * ({@link Page}); items are {@link Post}s, hydrate them with
+ * {@link dev.starling.social.posts.Posts#views}. A null viewer is an anonymous visitor.
+ */
+public final class Timelines {
+
+    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_]{1,100}");
+    /** Depth and size limits of thread context. */
+    public static final int MAX_CONTEXT_DEPTH = 256;
+    public static final int MAX_DESCENDANTS = 4096;
+
+    private static final String POSTS_WITH_ORIGINAL = " posts p LEFT JOIN posts o ON o.id = p.reblog_of_id ";
+
+    private final Database db;
+
+    public Timelines(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Home: posts and reposts by the accounts {@code viewerId} follows, plus its own, newest first.
+     * One index range scan per followed author ({@code posts_author_id}), merged.
+     */
+    public Slice<Post> home(long viewerId, Page page) {
+        String inner = "SELECT p.id FROM" + POSTS_WITH_ORIGINAL + "WHERE p.author_id = src.aid" + Paging.conditions("p.id", page)
+                + " AND " + VisibilitySql.canSee("p", "o") + " AND " + VisibilitySql.notMuted("p", "o")
+                + Paging.orderAndLimit("p.id", page);
+        String sql = "SELECT x.id FROM " + VisibilitySql.VIEWER
+                + " CROSS JOIN LATERAL (SELECT f.followee_id AS aid FROM follows f WHERE f.follower_id = v.vid UNION ALL SELECT v.vid) src"
+                + " CROSS JOIN LATERAL (" + inner + ") x" + Paging.orderAndLimit("x.id", page);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, viewerId);
+                Paging.bind(ps, 2, page);
+                return postsById(c, ps, page);
+            }
+        });
+    }
+
+    /** Public (local) timeline: public posts, no reposts, no replies to others, minus mutes. */
+    public Slice<Post> publicTimeline(Long viewerId, Page page) {
+        String sql = "SELECT p.id FROM " + VisibilitySql.VIEWER + "," + POSTS_WITH_ORIGINAL
+                + "WHERE p.visibility = 0 AND p.reblog_of_id IS NULL AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)"
+                + Paging.conditions("p.id", page) + " AND " + VisibilitySql.canSee("p", "o") + " AND " + VisibilitySql.notMuted("p", "o")
+                + Paging.orderAndLimit("p.id", page);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
+                Paging.bind(ps, 2, page);
+                return postsById(c, ps, page);
+            }
+        });
+    }
+
+    /** An account's posts and reposts that the viewer may see. */
+    public Slice<Post> account(Long viewerId, long accountId, AccountFilter filter, Page page) {
+        if (filter.onlyMedia()) {
+            return Slice.empty();
+        }
+        StringBuilder sql = new StringBuilder("SELECT p.id FROM " + VisibilitySql.VIEWER + "," + POSTS_WITH_ORIGINAL + "WHERE p.author_id = ?");
+        if (filter.excludeReplies()) {
+            sql.append(" AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)");
+        }
+        if (filter.excludeReblogs()) {
+            sql.append(" AND p.reblog_of_id IS NULL");
+        }
+        String tag = filter.tagged() == null ? null : normaliseTag(filter.tagged());
+        if (filter.tagged() != null && tag == null) {
+            return Slice.empty();
+        }
+        if (tag != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM post_tags t WHERE t.post_id = p.id AND t.tag = ?)");
+        }
+        sql.append(Paging.conditions("p.id", page)).append(" AND ").append(VisibilitySql.canSee("p", "o"))
+                .append(Paging.orderAndLimit("p.id", page));
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
+                ps.setLong(2, accountId);
+                int i = 3;
+                if (tag != null) {
+                    ps.setString(i++, tag);
+                }
+                Paging.bind(ps, i, page);
+                return postsById(c, ps, page);
+            }
+        });
+    }
+
+    /** Public posts with a hashtag (case-insensitive, with or without '#'), minus mutes. */
+    public Slice<Post> hashtag(Long viewerId, String hashtag, Page page) {
+        String tag = normaliseTag(hashtag);
+        if (tag == null) {
+            return Slice.empty();
+        }
+        String sql = "SELECT p.id FROM " + VisibilitySql.VIEWER + ", post_tags t JOIN posts p ON p.id = t.post_id"
+                + " LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE t.tag = ? AND p.visibility = 0"
+                + Paging.conditions("t.post_id", page) + " AND " + VisibilitySql.canSee("p", "o") + " AND "
+                + VisibilitySql.notMuted("p", "o") + Paging.orderAndLimit("t.post_id", page);
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
+                ps.setString(2, tag);
+                Paging.bind(ps, 3, page);
+                return postsById(c, ps, page);
+            }
+        });
+    }
+
+    /**
+     * Thread context of a post the viewer may see (for a repost: of its original); empty when the
+     * post is not visible. The reply tree is walked through invisible posts, but only visible posts
+     * are returned (depth at most {@value #MAX_CONTEXT_DEPTH}, at most {@value #MAX_DESCENDANTS} descendants).
+     */
+    public Optional<Context> context(Long viewerId, long postId) {
+        return db.withConnection(c -> {
+            Optional<Post> p = PostWriter.visibleOriginal(c, viewerId, postId);
+            if (p.isEmpty()) {
+                return Optional.<Context>empty();
+            }
+            long id = p.get().id();
+            String ancestors = "WITH RECURSIVE up(id, depth) AS ("
+                    + " SELECT in_reply_to_id, 1 FROM posts WHERE id = ? AND in_reply_to_id IS NOT NULL"
+                    + " UNION ALL SELECT q.in_reply_to_id, up.depth + 1 FROM up JOIN posts q ON q.id = up.id"
+                    + " WHERE q.in_reply_to_id IS NOT NULL AND up.depth < " + MAX_CONTEXT_DEPTH + ")"
+                    + " SELECT p.id FROM " + VisibilitySql.VIEWER + ", up JOIN posts p ON p.id = up.id"
+                    + " LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE " + VisibilitySql.canSee("p", "o") + " ORDER BY p.id";
+            String descendants = "WITH RECURSIVE down(id, depth) AS ("
+                    + " SELECT id, 1 FROM posts WHERE in_reply_to_id = ?"
+                    + " UNION ALL SELECT q.id, down.depth + 1 FROM down JOIN posts q ON q.in_reply_to_id = down.id"
+                    + " WHERE down.depth < " + MAX_CONTEXT_DEPTH + ")"
+                    + " SELECT p.id FROM " + VisibilitySql.VIEWER + ", (SELECT DISTINCT id FROM down LIMIT " + MAX_DESCENDANTS + ") d"
+                    + " JOIN posts p ON p.id = d.id LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE "
+                    + VisibilitySql.canSee("p", "o") + " ORDER BY p.id";
+            List<Post> up = idsThenPosts(c, ancestors, id, viewerId);
+            List<Post> down = idsThenPosts(c, descendants, id, viewerId);
+            return Optional.of(new Context(up, down));
+        });
+    }
+
+    /** Posts the viewer favourited and may still see, newest favourite first; cursors are favourite ids. */
+    public Slice<Post> favourites(long viewerId, Page page) {
+        return marked("favourites", viewerId, page);
+    }
+
+    /** Posts the viewer bookmarked and may still see; cursors are bookmark ids. */
+    public Slice<Post> bookmarks(long viewerId, Page page) {
+        return marked("bookmarks", viewerId, page);
+    }
+
+    private Slice<Post> marked(String table, long viewerId, Page page) {
+        String sql = "SELECT m.id AS cursor_id, p.id FROM " + VisibilitySql.VIEWER + ", " + table + " m JOIN posts p ON p.id = m.post_id"
+                + " LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE m.account_id = v.vid" + Paging.conditions("m.id", page)
+                + " AND " + VisibilitySql.canSee("p", "o") + Paging.orderAndLimit("m.id", page);
+        return db.withConnection(c -> {
+            List<long[]> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, viewerId);
+                Paging.bind(ps, 2, page);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                    }
+                }
+            }
+            Slice<long[]> s = Paging.slice(rows, r -> r[0], page);
+            Map<Long, Post> posts = PostRows.loadMany(c, s.items().stream().map(r -> r[1]).toList());
+            List<Post> items = new ArrayList<>();
+            for (long[] r : s.items()) {
+                Post p = posts.get(r[1]);
+                if (p != null) {
+                    items.add(p);
+                }
+            }
+            return new Slice<>(items, s.nextMaxId(), s.prevMinId());
+        });
+    }
+
+    /** Lower-cased tag without '#', or null when it is not a valid hashtag. */
+    public static String normaliseTag(String tag) {
+        if (tag == null) {
+            return null;
+        }
+        String t = tag.startsWith("#") ? tag.substring(1) : tag;
+        return TAG.matcher(t).matches() ? t.toLowerCase(Locale.ROOT) : null;
+    }
+
+    private static List<Post> idsThenPosts(Connection c, String sql, long id, Long viewerId) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.setLong(2, VisibilitySql.viewerParam(viewerId));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        Map<Long, Post> posts = PostRows.loadMany(c, ids);
+        List<Post> out = new ArrayList<>();
+        for (Long i : ids) {
+            Post p = posts.get(i);
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static Slice<Post> postsById(Connection c, PreparedStatement ps, Page page) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        Map<Long, Post> posts = PostRows.loadMany(c, ids);
+        List<Post> rows = new ArrayList<>();
+        for (Long i : ids) {
+            Post p = posts.get(i);
+            if (p != null) {
+                rows.add(p);
+            }
+        }
+        return Paging.slice(rows, Post::id, page);
+    }
+}
