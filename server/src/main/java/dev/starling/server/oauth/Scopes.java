@@ -49,11 +49,9 @@ public final class Scopes {
         int colon = required.indexOf(':');
         String top = colon < 0 ? required : required.substring(0, colon);
         if (granted.contains(top)) return true;
-        if (granted.contains("follow")) {
-            return Set.of("read:follows", "write:follows", "read:blocks", "write:blocks", "read:mutes", "write:mutes").contains(required);
-        }
-        if (required.equals("profile")) return granted.contains("read") || granted.contains("read:accounts");
-        return false;
+        if (required.equals("profile") && (granted.contains("read") || granted.contains("read:accounts"))) return true;
+        return granted.contains("follow")
+                && Set.of("read:follows", "write:follows", "read:blocks", "write:blocks", "read:mutes", "write:mutes").contains(required);
     }
 
     /** Whether every scope of {@code requested} is within {@code allowed} (what an app registered). */
