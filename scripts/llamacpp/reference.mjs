@@ -22,6 +22,7 @@ const result = {};
 async function newContext(size) {
   return model.createContext({
     contextSize: size,
+    sequences: 2,
     batchSize: Math.min(size, 512),
     threads: { ideal: threads, min: threads },
     flashAttention: false,

@@ -1,8 +1,10 @@
 package dev.starling.llm.model;
 
+import dev.starling.llm.tensor.ActivationRounding;
 import dev.starling.llm.tensor.ComputePool;
 import dev.starling.llm.tensor.Kernels;
 import dev.starling.llm.tensor.MatMul;
+import dev.starling.llm.tensor.QuantType;
 import dev.starling.llm.tensor.QuantizedMatrix;
 
 /**
@@ -19,6 +21,8 @@ public final class Transformer {
     private final ModelWeights w;
     private final ComputePool pool;
     private final double[] invFreq; // [ropeDims/2]
+    /** Round activations as llama.cpp does before each product (on by default; -Dstarling.llm.exactActivations=true turns it off). */
+    private final boolean roundActivations = !Boolean.getBoolean("starling.llm.exactActivations");
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
@@ -232,7 +236,12 @@ public final class Transformer {
     }
 
     private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride) {
-        MatMul.matmul(pool, m, in, n, out, 0, outStride);
+        float[] x = in;
+        if (roundActivations && m.type() != QuantType.F32) {
+            x = java.util.Arrays.copyOf(in, n * m.cols());
+            ActivationRounding.round(m.type(), x, n, m.cols());
+        }
+        MatMul.matmul(pool, m, x, n, out, 0, outStride);
     }
 
     /** One head of one entry: softmax(q k^T / sqrt(headDim)) v over positions 0..pos of the cache. */

@@ -33,6 +33,10 @@ class TransformerTest {
     }
 
     static Transformer load(GgufFile f) throws Exception {
+        return load(f, pool);
+    }
+
+    static Transformer load(GgufFile f, ComputePool pool) throws Exception {
         ModelConfig c = ModelConfig.from(f);
         return new Transformer(c, ModelWeights.load(f, c), pool);
     }

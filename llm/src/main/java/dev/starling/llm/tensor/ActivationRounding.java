@@ -1,0 +1,87 @@
+package dev.starling.llm.tensor;
+
+/**
+ * Rounds activations the way llama.cpp's CPU backend does before a matrix product, so that our
+ * results follow the reference closely: for Q8_0/Q4_0 weights x is quantized to Q8_0 (blocks of 32,
+ * f16 scale amax/127), for Q4_K/Q6_K to Q8_K (blocks of 256, float scale max/-127), for F16 and BF16
+ * weights to those formats; F32 stays. The rounded floats then go through the float kernels.
+ */
+public final class ActivationRounding {
+    private ActivationRounding() {
+    }
+
+    /** Rounds n rows of cols floats in place, as llama.cpp would for a weight of this type. */
+    public static void round(QuantType weightType, float[] x, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            switch (weightType) {
+                case F32 -> {
+                    return;
+                }
+                case F16 -> {
+                    for (int i = 0; i < cols; i++) {
+                        x[off + i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i]));
+                    }
+                }
+                case BF16 -> {
+                    for (int i = 0; i < cols; i++) {
+                        x[off + i] = bf16Round(x[off + i]);
+                    }
+                }
+                case Q8_0, Q4_0 -> q8_0(x, off, cols);
+                case Q4_K, Q6_K -> q8_K(x, off, cols);
+            }
+        }
+    }
+
+    /** Round to nearest even bf16, as ggml's fp32 to bf16 conversion. */
+    static float bf16Round(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        if ((bits & 0x7fffffff) > 0x7f800000) { // NaN
+            return Float.intBitsToFloat((bits | 0x00400000) & 0xffff0000);
+        }
+        bits = bits + (0x7fff + ((bits >>> 16) & 1));
+        return Float.intBitsToFloat(bits & 0xffff0000);
+    }
+
+    private static void q8_0(float[] x, int off, int n) {
+        for (int b = 0; b + 32 <= n; b += 32) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) {
+                amax = Math.max(amax, Math.abs(x[off + b + j]));
+            }
+            float d = amax / 127f;
+            float id = d != 0 ? 1f / d : 0f;
+            float dh = Float.float16ToFloat(Float.floatToFloat16(d));
+            for (int j = 0; j < 32; j++) {
+                x[off + b + j] = dh * Math.round(x[off + b + j] * id);
+            }
+        }
+    }
+
+    private static void q8_K(float[] x, int off, int n) {
+        for (int b = 0; b + 256 <= n; b += 256) {
+            float amax = 0;
+            float max = 0;
+            for (int j = 0; j < 256; j++) {
+                float v = x[off + b + j];
+                if (Math.abs(v) > amax) {
+                    amax = Math.abs(v);
+                    max = v;
+                }
+            }
+            if (amax == 0) {
+                for (int j = 0; j < 256; j++) {
+                    x[off + b + j] = 0;
+                }
+                continue;
+            }
+            float iscale = -127f / max;
+            float d = 1f / iscale;
+            for (int j = 0; j < 256; j++) {
+                int v = (int) Math.rint(iscale * x[off + b + j]);
+                x[off + b + j] = d * Math.min(127, v);
+            }
+        }
+    }
+}
