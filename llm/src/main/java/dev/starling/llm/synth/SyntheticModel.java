@@ -1,0 +1,225 @@
+package dev.starling.llm.synth;
+
+import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.gguf.GgufValueType;
+import dev.starling.llm.gguf.GgufWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes random-weight decoder models in a real model's exact tensor names, shapes and metadata, as llama.cpp
+ * expects them, with a real (or synthetic) vocabulary: for tests and speed benchmarks, where speed does not depend
+ * on the weights' values.
+ *
+ * <p>Weights: every matrix is normal(0, 1/sqrt(row length)) so activations keep unit scale at any size (0.022 for
+ * a 2048-wide model, near the usual 0.02 initialisation); norm weights are 1 + normal(0, 0.1); biases normal(0,
+ * 0.02). Values depend only on (seed, tensor name, row), so the same seed gives the same weights whatever the type
+ * and whatever the thread scheduling. Matrices are written in {@code type}; a row length the type's blocks do not
+ * divide falls back as llama.cpp's quantizer does (Q4_K to Q4_0 here, Q6_K to Q8_0, others to F16); vectors are F32.
+ * The file is streamed: nothing close to the model's size is held in memory.
+ */
+public final class SyntheticModel {
+
+    /** What was written. */
+    public record Result(Path path, long sizeBytes, long parameterCount, int vocabSize, int tensorCount,
+            long elapsedMillis) {
+    }
+
+    private SyntheticModel() {
+    }
+
+    /** Writes a model of {@code shape} with weights of {@code type} and the given vocabulary (null: synthetic). */
+    public static Result write(Shape shape, GgmlType type, ModelVocabulary vocabulary, long seed, Path out)
+            throws IOException {
+        long t0 = System.nanoTime();
+        if (!dev.starling.llm.gguf.quant.Quantize.canQuantize(type)) {
+            throw new IllegalArgumentException("weight type " + type + " is not writable (F32, F16, BF16, Q8_0, Q4_0,"
+                    + " Q4_K, Q6_K)");
+        }
+        ModelVocabulary vocab = vocabulary != null ? vocabulary
+                : ModelVocabulary.synthetic(shape.vocabSize() > 0 ? shape.vocabSize() : 32000);
+        vocab = vocab.paddedTo(shape.vocabSize());
+        int nVocab = vocab.size();
+        String a = shape.architecture();
+        GgufWriter w = GgufWriter.create(out);
+        w.putString("general.architecture", a);
+        w.putString("general.name", "starling-synthetic-" + shape.name());
+        w.putString("general.description", "random weights (seed " + seed + ") in the shape of " + shape.name());
+        w.putUInt32("general.file_type", fileType(type));
+        w.putUInt32("general.alignment", 32);
+        w.putUInt32(a + ".vocab_size", nVocab);
+        w.putUInt32(a + ".context_length", shape.contextLength());
+        w.putUInt32(a + ".embedding_length", shape.dim());
+        w.putUInt32(a + ".block_count", shape.layers());
+        w.putUInt32(a + ".feed_forward_length", shape.ffnDim());
+        w.putUInt32(a + ".attention.head_count", shape.heads());
+        w.putUInt32(a + ".attention.head_count_kv", shape.kvHeads());
+        w.putUInt32(a + ".attention.key_length", shape.headDim());
+        w.putUInt32(a + ".attention.value_length", shape.headDim());
+        w.putUInt32(a + ".rope.dimension_count", shape.headDim());
+        w.putFloat32(a + ".rope.freq_base", shape.ropeTheta());
+        w.putFloat32(a + ".attention.layer_norm_rms_epsilon", shape.rmsEps());
+        w.putString("tokenizer.ggml.model", vocab.model());
+        if (vocab.pre() != null) {
+            w.putString("tokenizer.ggml.pre", vocab.pre());
+        }
+        w.putArray("tokenizer.ggml.tokens", GgufValueType.STRING, vocab.tokens());
+        w.putArray("tokenizer.ggml.token_type", GgufValueType.INT32, vocab.types());
+        if (vocab.scores() != null) {
+            w.putArray("tokenizer.ggml.scores", GgufValueType.FLOAT32, vocab.scores());
+        }
+        if (vocab.merges() != null) {
+            w.putArray("tokenizer.ggml.merges", GgufValueType.STRING, vocab.merges());
+        }
+        vocab.other().forEach(w::putEntry);
+        if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.BF16) {
+            w.putUInt32("general.quantization_version", 2);
+        }
+
+        List<TensorSpec> plan = plan(shape, type, nVocab);
+        for (TensorSpec spec : plan) {
+            switch (spec.kind()) {
+                case ROPE_FACTORS -> w.addTensor(spec.name(), spec.type(), spec.dims(),
+                        llama3RopeFactors(shape.headDim(), shape.ropeTheta(), shape.llama3RopeFactor()));
+                case MATRIX -> w.addTensor(spec.name(), spec.type(), spec.dims(),
+                        rows(seed, spec.name(), 0f, (float) (1 / Math.sqrt(spec.dims()[0]))));
+                case NORM -> w.addTensor(spec.name(), spec.type(), spec.dims(), rows(seed, spec.name(), 1f, 0.1f));
+                case BIAS -> w.addTensor(spec.name(), spec.type(), spec.dims(), rows(seed, spec.name(), 0f, 0.02f));
+            }
+        }
+        long size = w.write();
+        long params = plan.stream().mapToLong(TensorSpec::elementCount).sum();
+        return new Result(out, size, params, nVocab, plan.size(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** What a tensor holds, which decides its initialisation. */
+    public enum Kind { MATRIX, NORM, BIAS, ROPE_FACTORS }
+
+    /** One planned tensor; dims in ggml order (dims[0] = row length). */
+    public record TensorSpec(String name, GgmlType type, long[] dims, Kind kind) {
+        public long elementCount() {
+            long n = 1;
+            for (long d : dims) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
+    /** The tensors of a model of this shape, in file order, with the types they are written in. */
+    public static List<TensorSpec> plan(Shape shape, GgmlType type, int nVocab) {
+        List<TensorSpec> p = new ArrayList<>();
+        int d = shape.dim();
+        matrix(p, type, "token_embd.weight", d, nVocab);
+        if (shape.llama3RopeFactor() > 0) {
+            p.add(new TensorSpec("rope_freqs.weight", GgmlType.F32, new long[] {shape.headDim() / 2},
+                    Kind.ROPE_FACTORS));
+        }
+        for (int i = 0; i < shape.layers(); i++) {
+            String b = "blk." + i + ".";
+            vector(p, b + "attn_norm.weight", d, Kind.NORM);
+            matrix(p, type, b + "attn_q.weight", d, shape.qDim());
+            matrix(p, type, b + "attn_k.weight", d, shape.kvDim());
+            matrix(p, type, b + "attn_v.weight", d, shape.kvDim());
+            if (shape.qkvBias()) {
+                vector(p, b + "attn_q.bias", shape.qDim(), Kind.BIAS);
+                vector(p, b + "attn_k.bias", shape.kvDim(), Kind.BIAS);
+                vector(p, b + "attn_v.bias", shape.kvDim(), Kind.BIAS);
+            }
+            if (shape.qkNorm()) {
+                vector(p, b + "attn_q_norm.weight", shape.headDim(), Kind.NORM);
+                vector(p, b + "attn_k_norm.weight", shape.headDim(), Kind.NORM);
+            }
+            matrix(p, type, b + "attn_output.weight", shape.qDim(), d);
+            vector(p, b + "ffn_norm.weight", d, Kind.NORM);
+            matrix(p, type, b + "ffn_gate.weight", d, shape.ffnDim());
+            matrix(p, type, b + "ffn_up.weight", d, shape.ffnDim());
+            matrix(p, type, b + "ffn_down.weight", shape.ffnDim(), d);
+        }
+        vector(p, "output_norm.weight", d, Kind.NORM);
+        if (!shape.tiedEmbeddings()) {
+            matrix(p, type, "output.weight", d, nVocab);
+        }
+        return p;
+    }
+
+    private static void matrix(List<TensorSpec> p, GgmlType type, String name, int cols, int rows) {
+        p.add(new TensorSpec(name, matrixType(type, cols), new long[] {cols, rows}, Kind.MATRIX));
+    }
+
+    private static void vector(List<TensorSpec> p, String name, int n, Kind kind) {
+        p.add(new TensorSpec(name, GgmlType.F32, new long[] {n}, kind));
+    }
+
+    /** Row source of normal(mean, std) values depending only on (seed, tensor name, row). */
+    static GgufWriter.RowSource rows(long seed, String name, float mean, float std) {
+        long tensorSeed = mix(seed ^ mix(name.hashCode()));
+        return (row, dst) -> {
+            SplittableRandom r = new SplittableRandom(mix(tensorSeed + row * 0x9E3779B97F4A7C15L));
+            for (int i = 0; i < dst.length; i++) {
+                dst[i] = mean + std * (float) r.nextGaussian();
+            }
+        };
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The type a matrix with rows of {@code rowLength} is written in when {@code type} is asked for. */
+    public static GgmlType matrixType(GgmlType type, long rowLength) {
+        if (rowLength % type.blockSize() == 0) {
+            return type;
+        }
+        GgmlType fallback = switch (type) {
+            case Q4_K -> GgmlType.Q4_0;
+            case Q6_K -> GgmlType.Q8_0;
+            default -> GgmlType.F16;
+        };
+        return rowLength % fallback.blockSize() == 0 ? fallback : GgmlType.F16;
+    }
+
+    /**
+     * Llama 3 rope scaling factors per frequency (convert_hf_to_gguf.py), low-frequency factor 1, high 4, original
+     * context 8192.
+     */
+    static float[] llama3RopeFactors(int headDim, float theta, float factor) {
+        double lowFreqFactor = 1.0;
+        double highFreqFactor = 4.0;
+        double oldContext = 8192;
+        double lowWavelen = oldContext / lowFreqFactor;
+        double highWavelen = oldContext / highFreqFactor;
+        float[] f = new float[headDim / 2];
+        for (int i = 0; i < f.length; i++) {
+            float freq = (float) (1.0 / Math.pow(theta, (2.0 * i) / headDim));
+            double wavelen = 2 * Math.PI / freq;
+            if (wavelen < highWavelen) {
+                f[i] = 1f;
+            } else if (wavelen > lowWavelen) {
+                f[i] = factor;
+            } else {
+                double smooth = (oldContext / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+                f[i] = (float) (1 / ((1 - smooth) / factor + smooth));
+            }
+        }
+        return f;
+    }
+
+    private static int fileType(GgmlType type) {
+        return switch (type) {
+            case F32 -> 0;
+            case F16 -> 1;
+            case Q4_0 -> 2;
+            case Q8_0 -> 7;
+            case Q4_K -> 14; // LLAMA_FTYPE_MOSTLY_Q4_K_S: Q4_K throughout
+            case Q6_K -> 18;
+            case BF16 -> 32;
+            default -> throw new IllegalArgumentException(type.name());
+        };
+    }
+}
