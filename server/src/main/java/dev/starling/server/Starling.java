@@ -6,80 +6,101 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.starling.server.accounts.AccountRoutes;
 import dev.starling.server.accounts.SignUpRoutes;
 import dev.starling.server.health.HealthRoutes;
-import dev.starling.server.http.RouteSupport;
-import dev.starling.server.statuses.IdempotencyKeys;
-import dev.starling.server.statuses.StatusRoutes;
-import dev.starling.social.posts.PostText;
-import dev.starling.social.posts.Posts;
-import dev.starling.social.relationships.Relationships;
 import dev.starling.server.http.Json;
+import dev.starling.server.http.RouteSupport;
+import dev.starling.server.instance.InstanceRoutes;
 import dev.starling.server.metrics.Metrics;
+import dev.starling.server.notifications.NotificationRoutes;
 import dev.starling.server.oauth.Authenticator;
 import dev.starling.server.oauth.OAuthRoutes;
 import dev.starling.server.oauth.OAuthStore;
 import dev.starling.server.ratelimit.RateLimiter;
-import dev.starling.social.accounts.Accounts;
-import dev.starling.social.auth.Passwords;
+import dev.starling.server.statuses.IdempotencyKeys;
+import dev.starling.server.statuses.StatusAccounts;
+import dev.starling.server.statuses.StatusRoutes;
+import dev.starling.server.timelines.TimelineRoutes;
+import dev.starling.social.Social;
 import dev.starling.social.db.Database;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Wires the whole HTTP server over one {@link Database}: the social services, OAuth, the Mastodon
  * client API, health and metrics, plus any extra {@link RouteModule}s (e.g. the OpenAI-compatible
- * API). This is what {@code starling serve} and the HTTP tests start.
+ * API in {@code dev.starling.server.openai}). This is what {@code starling serve} and the HTTP
+ * tests start.
+ *
+ * <pre>{@code
+ * try (Starling s = Starling.start(db, ServerOptions.defaults().withPort(0), List.of(myModule))) {
+ *     int port = s.port();
+ * }
+ * }</pre>
  */
 public final class Starling implements AutoCloseable {
+    /** The outbox consumers whose lag /metrics reports (gauge starling_outbox_lag{consumer=...}). */
     private final StarlingServer server;
     private final Metrics metrics;
-    private final Services services;
+    private final Social social;
+    private final OAuthStore oauth;
 
-    /** The domain services the routes use, built once per database. */
-    public record Services(Database database, Accounts accounts, Posts posts, Relationships relationships, OAuthStore oauth) {
-        public static Services over(Database db, Clock clock, int maxPostChars) {
-            return new Services(db, new Accounts(db, new Passwords(), clock), new Posts(db, new PostText(maxPostChars), clock),
-                    new Relationships(db, clock), new OAuthStore(db.dataSource()));
-        }
-    }
-
-    private Starling(StarlingServer server, Metrics metrics, Services services) {
+    private Starling(StarlingServer server, Metrics metrics, Social social, OAuthStore oauth) {
         this.server = server;
         this.metrics = metrics;
-        this.services = services;
+        this.social = social;
+        this.oauth = oauth;
     }
 
     public static Starling start(Database db, ServerOptions options, List<RouteModule> extraModules) {
+        Social social = Social.create(db, Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars()));
+        return start(social, options, extraModules);
+    }
+
+    public static Starling start(Social social, ServerOptions options, List<RouteModule> extraModules) {
+        Database db = social.database();
         Clock clock = Clock.systemUTC();
-        Services services = Services.over(db, clock, options.maxPostChars());
+        OAuthStore oauth = new OAuthStore(db.dataSource());
         ObjectMapper mapper = Json.newMapper();
         Metrics metrics = new Metrics();
         registerPoolMetrics(metrics, db);
+        registerOutboxMetrics(metrics, social);
         RateLimiter limiter = new RateLimiter(clock);
-        Authenticator authenticator = new Authenticator(services.oauth(), limiter, options.rateLimits());
+        Authenticator authenticator = new Authenticator(oauth, limiter, options.rateLimits());
+        RouteSupport support = new RouteSupport(mapper, options.publicBaseUrl());
         List<RouteModule> modules = new ArrayList<>();
         modules.add(new HealthRoutes(db.dataSource(), metrics));
-        modules.add(new OAuthRoutes(services.oauth(), services.accounts(), authenticator, mapper));
-        RouteSupport support = new RouteSupport(mapper, options.publicBaseUrl());
-        modules.add(new SignUpRoutes(support, services.accounts(), services.oauth(), authenticator));
-        modules.add(new AccountRoutes(support, services.accounts(), services.relationships()));
-        modules.add(new StatusRoutes(support, services.posts(), new IdempotencyKeys(db.dataSource())));
+        modules.add(new OAuthRoutes(oauth, social.accounts(), authenticator, mapper));
+        modules.add(new SignUpRoutes(support, social.accounts(), oauth, authenticator));
+        modules.add(new AccountRoutes(support, social.accounts(), social.relationships()));
+        modules.add(new StatusRoutes(support, social.posts(), new IdempotencyKeys(db.dataSource()), new StatusAccounts(db)));
+        modules.add(new TimelineRoutes(support, social.timelines(), social.posts(), social.accounts()));
+        modules.add(new NotificationRoutes(support, social.notifications(), social.accounts(), social.posts()));
+        modules.add(new InstanceRoutes(support, options, social.accounts(), social.posts()));
         modules.addAll(extraModules);
         StarlingServer server = StarlingServer.start(options.host(), options.port(), options.maxBodyBytes(), mapper, metrics, authenticator, modules);
-        return new Starling(server, metrics, services);
+        return new Starling(server, metrics, social, oauth);
     }
 
     private static void registerPoolMetrics(Metrics metrics, Database db) {
         HikariDataSource pool = db.hikari();
-        metrics.gauge("hikaricp.connections.active", "Connections in use", () -> bean(pool) == null ? null : bean(pool).getActiveConnections());
-        metrics.gauge("hikaricp.connections.idle", "Idle connections", () -> bean(pool) == null ? null : bean(pool).getIdleConnections());
-        metrics.gauge("hikaricp.connections", "All connections", () -> bean(pool) == null ? null : bean(pool).getTotalConnections());
-        metrics.gauge("hikaricp.connections.pending", "Threads waiting for a connection", () -> bean(pool) == null ? null : bean(pool).getThreadsAwaitingConnection());
+        Function<Function<HikariPoolMXBean, Integer>, java.util.function.Supplier<Number>> read =
+                f -> () -> pool.isClosed() || pool.getHikariPoolMXBean() == null ? null : f.apply(pool.getHikariPoolMXBean());
+        metrics.gauge("hikaricp.connections.active", "Connections in use", read.apply(HikariPoolMXBean::getActiveConnections));
+        metrics.gauge("hikaricp.connections.idle", "Idle connections", read.apply(HikariPoolMXBean::getIdleConnections));
+        metrics.gauge("hikaricp.connections", "All connections", read.apply(HikariPoolMXBean::getTotalConnections));
+        metrics.gauge("hikaricp.connections.pending", "Threads waiting for a connection", read.apply(HikariPoolMXBean::getThreadsAwaitingConnection));
         metrics.gauge("hikaricp.connections.max", "Maximum pool size", pool::getMaximumPoolSize);
     }
 
-    private static HikariPoolMXBean bean(HikariDataSource pool) {
-        return pool.isClosed() ? null : pool.getHikariPoolMXBean();
+    /** Outbox lag: events not yet checkpointed, per consumer (max over consumers), and the head position. */
+    private static void registerOutboxMetrics(Metrics metrics, Social social) {
+        metrics.gauge("starling.outbox.lag.events", "Outbox events not yet processed by the slowest consumer", () -> {
+            Map<String, Long> lags = social.outbox().lags();
+            return lags.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        });
+        metrics.gauge("starling.outbox.head.position", "Highest sealed outbox position", () -> social.outbox().head());
     }
 
     public int port() {
@@ -90,8 +111,12 @@ public final class Starling implements AutoCloseable {
         return metrics;
     }
 
-    public Services services() {
-        return services;
+    public Social social() {
+        return social;
+    }
+
+    public OAuthStore oauth() {
+        return oauth;
     }
 
     /** Stops accepting requests and finishes the ones in flight; the database stays open (its owner closes it). */

@@ -4,6 +4,9 @@ import dev.starling.server.RouteModule;
 import dev.starling.server.entities.MastodonJson;
 import dev.starling.server.http.ApiException;
 import dev.starling.server.http.Outcomes;
+import dev.starling.server.http.Pages;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.common.Slice;
 import dev.starling.server.http.Params;
 import dev.starling.server.http.RouteSupport;
 import dev.starling.server.oauth.Auth;
@@ -27,11 +30,13 @@ public final class StatusRoutes implements RouteModule {
     private final RouteSupport support;
     private final Posts posts;
     private final IdempotencyKeys idempotency;
+    private final StatusAccounts statusAccounts;
 
-    public StatusRoutes(RouteSupport support, Posts posts, IdempotencyKeys idempotency) {
+    public StatusRoutes(RouteSupport support, Posts posts, IdempotencyKeys idempotency, StatusAccounts statusAccounts) {
         this.support = support;
         this.posts = posts;
         this.idempotency = idempotency;
+        this.statusAccounts = statusAccounts;
     }
 
     @Override
@@ -53,6 +58,18 @@ public final class StatusRoutes implements RouteModule {
         action(routes, "bookmark", "write:bookmarks", posts::bookmark);
         action(routes, "unbookmark", "write:bookmarks", posts::unbookmark);
         action(routes, "unreblog", "write:statuses", posts::unreblog);
+        routes.get("/api/v1/statuses/{id}/favourited_by", ctx -> {
+            Long viewer = Auth.viewer(ctx, "read:statuses");
+            PostView v = view(viewer, RouteSupport.pathId(ctx, "id"));
+            long original = v.reblog() != null ? v.reblog().post().id() : v.post().id();
+            accounts(ctx, statusAccounts.favouritedBy(original, Pages.from(support.params(ctx))));
+        });
+        routes.get("/api/v1/statuses/{id}/reblogged_by", ctx -> {
+            Long viewer = Auth.viewer(ctx, "read:statuses");
+            PostView v = view(viewer, RouteSupport.pathId(ctx, "id"));
+            long original = v.reblog() != null ? v.reblog().post().id() : v.post().id();
+            accounts(ctx, statusAccounts.rebloggedBy(original, Pages.from(support.params(ctx))));
+        });
         // reblog answers with the new reblog status, which wraps the original
         routes.post("/api/v1/statuses/{id}/reblog", ctx -> {
             long me = Auth.user(ctx, "write:statuses");
@@ -71,6 +88,11 @@ public final class StatusRoutes implements RouteModule {
             Post post = Outcomes.value(action.apply(me, RouteSupport.pathId(ctx, "id")));
             ctx.json(MastodonJson.status(view(me, post.id()), support.baseUrl(ctx)));
         });
+    }
+
+    private void accounts(Context ctx, Slice<Account> slice) {
+        Pages.link(ctx, support.baseUrl(ctx), slice);
+        ctx.json(MastodonJson.accounts(slice.items(), support.baseUrl(ctx)));
     }
 
     private PostView view(Long viewer, long id) {

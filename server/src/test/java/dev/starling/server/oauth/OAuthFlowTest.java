@@ -22,7 +22,7 @@ class OAuthFlowTest {
     @BeforeAll
     static void start() {
         server = TestServer.start();
-        server.starling().services().accounts().signUp(new SignUp("alice", "alice@example.test", PASSWORD)).orThrow();
+        server.starling().social().accounts().signUp(new SignUp("alice", "alice@example.test", PASSWORD)).orThrow();
     }
 
     @AfterAll
