@@ -6,6 +6,7 @@ import dev.starling.llm.tensor.Kernels;
 import dev.starling.llm.tensor.MatMul;
 import dev.starling.llm.tensor.QuantType;
 import dev.starling.llm.tensor.QuantizedMatrix;
+import dev.starling.llm.tensor.StableMath;
 
 /**
  * The one forward pass of the Llama family (llama, mistral, qwen2, qwen3), configured by
@@ -32,7 +33,7 @@ public final class Transformer {
         int half = c.ropeDims() / 2;
         this.invFreq = new double[half];
         for (int i = 0; i < half; i++) {
-            double f = Math.pow(c.ropeTheta(), -2.0 * i / c.ropeDims()) * c.ropeFreqScale();
+            double f = StrictMath.pow(c.ropeTheta(), -2.0 * i / c.ropeDims()) * c.ropeFreqScale();
             if (w.ropeFreqFactors() != null) {
                 f /= w.ropeFreqFactors()[i];
             }
@@ -158,8 +159,8 @@ public final class Transformer {
             sin[i] = new float[half];
             for (int j = 0; j < half; j++) {
                 double a = pos[i] * invFreq[j];
-                cos[i][j] = (float) Math.cos(a);
-                sin[i][j] = (float) Math.sin(a);
+                cos[i][j] = (float) StrictMath.cos(a);
+                sin[i][j] = (float) StrictMath.sin(a);
             }
         }
         for (int l = 0; l < c.layers(); l++) {
@@ -205,7 +206,7 @@ public final class Transformer {
             matmul(lw.wUp(), xb, t, up, ffn);
             for (int i = 0; i < t * ffn; i++) {
                 float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+                gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
             }
             matmul(lw.wDown(), gate, t, proj, dim);
             addInPlace(x, 0, proj, t * dim);
@@ -266,7 +267,7 @@ public final class Transformer {
         }
         float sum = 0;
         for (int p = 0; p <= pos; p++) {
-            float e = (float) Math.exp(scores[p] - max);
+            float e = StableMath.exp(scores[p] - max);
             scores[p] = e;
             sum += e;
         }

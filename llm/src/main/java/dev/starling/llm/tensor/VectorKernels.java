@@ -8,6 +8,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,7 +32,33 @@ public final class VectorKernels {
         }
     }
 
+    /** Pairwise-reduction shuffles: lane i takes lane i + width/2, i + width/4, ... */
+    private static final VectorShuffle<Float>[] HALVES = halves();
+
     private VectorKernels() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halves() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] r = new VectorShuffle[steps];
+        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
+            int h = half;
+            r[s] = VectorShuffle.fromOp(F, i -> (i + h) % L);
+        }
+        return r;
+    }
+
+    /**
+     * Sum of the lanes in a fixed pairwise order. reduceLanes(ADD) may add floats in a different order
+     * when compiled than when interpreted, which makes results (and so seeded samples) depend on JIT
+     * warm-up; this does not.
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> s : HALVES) {
+            v = v.add(v.rearrange(s));
+        }
+        return v.lane(0);
     }
 
     /** True when the JVM gives real vector registers (otherwise callers should use the scalar kernels). */
@@ -73,10 +100,10 @@ public final class VectorKernels {
             a2 = FloatVector.fromArray(F, rows, 2 * cols + i).fma(xv, a2);
             a3 = FloatVector.fromArray(F, rows, 3 * cols + i).fma(xv, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; i < cols; i++) {
             float xi = x[xOff + i];
             s0 += rows[i] * xi;
@@ -99,7 +126,7 @@ public final class VectorKernels {
             acc0 = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc0);
             acc1 = FloatVector.fromArray(F, a, aOff + i + L).fma(FloatVector.fromArray(F, b, bOff + i + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1));
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
@@ -126,7 +153,7 @@ public final class VectorKernels {
             acc0 = FloatVector.fromMemorySegment(F, s, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xOff + i), acc0);
             acc1 = FloatVector.fromMemorySegment(F, s, off + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, xOff + i + L), acc1);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1));
         for (; i < cols; i++) {
             sum += s.get(Blocks.FLOAT_LE, off + 4L * i) * x[xOff + i];
         }
@@ -153,7 +180,7 @@ public final class VectorKernels {
         for (; i + L <= cols; i += L) {
             acc = loadF16(s, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; i < cols; i++) {
             sum += Blocks.f16(s, off + 2L * i) * x[xOff + i];
         }
@@ -166,7 +193,7 @@ public final class VectorKernels {
         for (; i + L <= cols; i += L) {
             acc = loadBF16(s, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; i < cols; i++) {
             sum += Blocks.bf16(s, off + 2L * i) * x[xOff + i];
         }
@@ -195,7 +222,7 @@ public final class VectorKernels {
                 acc1 = p.fma(d, acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum(acc0.add(acc1));
     }
 
     static float dotQ4_0(MemorySegment s, long off, float[] x, int xOff, int cols) {
@@ -220,7 +247,7 @@ public final class VectorKernels {
                 acc1 = p.fma(d, acc1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum(acc0.add(acc1));
     }
 
     static float dotQ4_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
@@ -258,7 +285,7 @@ public final class VectorKernels {
                 acc = xs2.fma(FloatVector.broadcast(F, -m2), acc);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     static float dotQ6_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
@@ -288,7 +315,7 @@ public final class VectorKernels {
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** Vectorized dequantization of one row (used by the batched matmul: decode once, reuse for every token). */
