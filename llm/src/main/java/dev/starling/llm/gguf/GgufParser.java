@@ -29,6 +29,12 @@ final class GgufParser {
     static final int MAX_TENSOR_NAME_BYTES = 63;
     static final int MAX_KEY_BYTES = 65535;
     static final long MAX_ALIGNMENT = 1L << 30;
+    /**
+     * Upper bound on the Java heap the decoded metadata may take (estimated: 48 bytes per string object plus its
+     * bytes, array elements at their width). A Llama 3 vocabulary (128k tokens, 280k merges) needs about 30 MiB; a
+     * file of millions of tiny strings could otherwise expand several times its size in memory.
+     */
+    static final long MAX_METADATA_HEAP_BYTES = 1L << 30;
     static final long DEFAULT_ALIGNMENT = 32;
     static final String ALIGNMENT_KEY = "general.alignment";
 
@@ -46,15 +52,23 @@ final class GgufParser {
     private final MemorySegment seg;
     private final long size;
     private long pos;
+    private long heapBytes;
 
-    private GgufParser(Path file, MemorySegment seg) {
+    private final long maxHeapBytes;
+
+    private GgufParser(Path file, MemorySegment seg, long maxHeapBytes) {
         this.file = file;
         this.seg = seg;
         this.size = seg.byteSize();
+        this.maxHeapBytes = maxHeapBytes;
     }
 
     static Header parse(Path file, MemorySegment seg) throws GgufFormatException {
-        return new GgufParser(file, seg).header();
+        return parse(file, seg, MAX_METADATA_HEAP_BYTES);
+    }
+
+    static Header parse(Path file, MemorySegment seg, long maxHeapBytes) throws GgufFormatException {
+        return new GgufParser(file, seg, maxHeapBytes).header();
     }
 
     private Header header() throws GgufFormatException {
@@ -246,6 +260,7 @@ final class GgufParser {
                     + ", more than the " + remaining + " remaining bytes can hold");
         }
         int n = (int) count;
+        charge(countPos, (long) n * (elem == GgufValueType.STRING ? 8 : elem.minSizeBytes()), "array '" + key + "'");
         String what = "element of '" + key + "'";
         switch (elem) {
             case UINT8, INT8 -> {
@@ -326,10 +341,20 @@ final class GgufParser {
         if (len == 0) {
             return "";
         }
+        charge(lenPos, 48 + len, what);
         byte[] b = new byte[(int) len];
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, b.length);
         pos += len;
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** Counts decoded metadata against the heap limit before it is allocated. */
+    private void charge(long at, long bytes, String what) throws GgufFormatException {
+        heapBytes += bytes;
+        if (heapBytes > maxHeapBytes) {
+            throw fail(at, what + ": decoded metadata would exceed the limit of " + maxHeapBytes
+                    + " bytes of memory");
+        }
     }
 
     private boolean bool(String what) throws GgufFormatException {

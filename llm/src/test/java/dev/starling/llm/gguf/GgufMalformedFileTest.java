@@ -1,5 +1,6 @@
 package dev.starling.llm.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -200,6 +201,23 @@ class GgufMalformedFileTest {
         byte[] b = RawGguf.header(3, 1, 0).tensor("x".repeat(64), new long[] {8}, GgmlType.F32, 0).padTo(32)
                 .zeros(32).bytes();
         rejects(b, 24, "more than the limit of 63 bytes");
+    }
+
+    @Test
+    void metadataThatWouldExpandPastTheHeapLimit() {
+        RawGguf r = RawGguf.header(3, 0, 1).str("many").u32(9).u32(GgufValueType.STRING.id()).u64(1000);
+        for (int i = 0; i < 1000; i++) {
+            r.str("x");
+        }
+        byte[] b = r.bytes();
+        // key "many" (52 bytes), 1000 slots (8000), then 49 bytes per one-byte string: string #39 passes 10000
+        GgufFormatException e = assertThrows(GgufFormatException.class,
+                () -> GgufParser.parse(NAME, MemorySegment.ofArray(b), 10_000));
+        assertTrue(e.getMessage().startsWith("crafted.gguf: at offset " + (24 + 12 + 4 + 4 + 8 + 39 * 9) + ": "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("exceed the limit of 10000 bytes of memory"), e.getMessage());
+        assertEquals(1000, assertDoesNotThrow(() -> GgufParser.parse(NAME, MemorySegment.ofArray(b)))
+                .metadata().entryOrNull("many").value() instanceof String[] a ? a.length : -1);
     }
 
     @Test
