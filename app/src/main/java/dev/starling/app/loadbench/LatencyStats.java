@@ -1,5 +1,7 @@
 package dev.starling.app.loadbench;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -45,10 +47,10 @@ public final class LatencyStats {
         if (n == 0) {
             return -1;
         }
-        // rank = ceil(p/100 * n), 1-based; computed in long arithmetic on parts per million so
-        // that e.g. 99.9% of 1000 samples is exactly rank 999, not 1000 through rounding.
-        long ppm = Math.round(percent * 10_000);
-        long rank = (ppm * n + 999_999) / 1_000_000;
+        // rank = ceil(p/100 * n), 1-based, in decimal arithmetic so that e.g. 99.9% of 1000
+        // samples is exactly rank 999, not 1000 through binary rounding.
+        long rank = BigDecimal.valueOf(percent).multiply(BigDecimal.valueOf(n))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).longValueExact();
         return sortedMicros[(int) Math.max(0, Math.min(n - 1, rank - 1))];
     }
 

@@ -1,0 +1,164 @@
+package dev.starling.app.loadbench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator against a real HTTP server on port 0 (the JDK's), which answers after a known
+ * delay and fails one token on purpose: counts, errors, latencies and connections must add up.
+ */
+class LoadGeneratorTest {
+    private static final long DELAY_MILLIS = 3;
+    private static final BenchToken GOOD_A = new BenchToken(1, "good-token-aaaaaaaaaaaa");
+    private static final BenchToken GOOD_B = new BenchToken(2, "good-token-bbbbbbbbbbbb");
+    private static final BenchToken BAD = new BenchToken(3, "bad-token-cccccccccccccc");
+
+    private HttpServer server;
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    private final Set<String> problems = ConcurrentHashMap.newKeySet();
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/api/v1/timelines/home", ex -> handle(ex, "GET"));
+        server.createContext("/api/v1/statuses", ex -> handle(ex, "POST"));
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange ex, String method) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            requests.incrementAndGet();
+            clientPorts.add(ex.getRemoteAddress().getPort());
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (!ex.getRequestMethod().equals(method)) {
+                problems.add("method " + ex.getRequestMethod());
+            }
+            if (method.equals("GET") && !"limit=20".equals(ex.getRequestURI().getQuery())) {
+                problems.add("query " + ex.getRequestURI().getQuery());
+            }
+            if (method.equals("POST")) {
+                String form = new String(body, StandardCharsets.UTF_8);
+                String ct = ex.getRequestHeaders().getFirst("Content-Type");
+                if (!"application/x-www-form-urlencoded".equals(ct)) {
+                    problems.add("content type " + ct);
+                }
+                String status = null;
+                for (String pair : form.split("&")) {
+                    if (pair.startsWith("status=")) {
+                        status = URLDecoder.decode(pair.substring(7), StandardCharsets.UTF_8);
+                    }
+                }
+                if (status == null || status.isBlank() || status.length() > PostTexts.MAX_CHARS || !form.contains("visibility=public")) {
+                    problems.add("form " + form);
+                }
+            }
+            Thread.sleep(DELAY_MILLIS);
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            int code = ("Bearer " + BAD.token()).equals(auth) ? 500 : auth != null && auth.startsWith("Bearer good-token-") ? 200 : 401;
+            byte[] out = "[]".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(code, out.length);
+            ex.getResponseBody().write(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
+            ex.close();
+        }
+    }
+
+    private URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    @Test
+    void homeWorkloadCountsOkErrorsAndLatencies() throws InterruptedException {
+        int connections = 4;
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A, GOOD_B, BAD), Workload.HOME, connections,
+                Duration.ofMillis(300), Duration.ofMillis(1200), Duration.ofSeconds(5), 7);
+        LoadResult r = LoadGenerator.run(cfg);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertTrue(r.ok() > 50, "too few requests: " + r.describe());
+        assertTrue(r.errors() > 10, r.describe());
+        assertEquals(r.errors(), r.errorsByKind().get("http_500"), r.describe());
+        // a third of the requests use the failing token; allow generous randomness
+        double errorShare = (double) r.errors() / (r.errors() + r.ok());
+        assertTrue(errorShare > 0.2 && errorShare < 0.5, "error share " + errorShare);
+        // the server saw at least the measured ones (plus the warm-up)
+        assertTrue(requests.get() >= r.ok() + r.errors(), requests.get() + " < " + (r.ok() + r.errors()));
+        // every latency includes the server's delay; and throughput is at most what C workers can do
+        assertTrue(r.latencies().minMicros() >= DELAY_MILLIS * 1000, "min " + r.latencies().minMicros());
+        double maxPossible = connections * 1000.0 / DELAY_MILLIS;
+        assertTrue(r.throughputPerSecond() < maxPossible, r.throughputPerSecond() + " >= " + maxPossible);
+        assertEquals(r.ok() / 1.2, r.throughputPerSecond(), 1e-6);
+        // a fixed number of connections: never more in flight, one TCP connection per worker
+        assertTrue(maxInFlight.get() <= connections, "in flight " + maxInFlight.get());
+        assertEquals(connections, clientPorts.size(), "client ports " + clientPorts);
+        String line = r.summaryLine();
+        assertTrue(line.startsWith("loadbench-result workload=home connections=4 "), line);
+        assertTrue(line.contains(" errors_by_kind={http_500=" + r.errors() + "}"), line);
+    }
+
+    @Test
+    void writeWorkloadPostsValidForms() throws InterruptedException {
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A, GOOD_B), Workload.WRITE, 2,
+                Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(5), 11);
+        assertNull(LoadGenerator.probe(cfg));
+        LoadResult r = LoadGenerator.run(cfg);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertTrue(r.ok() > 20, r.describe());
+        assertEquals(0, r.errors(), r.describe());
+    }
+
+    @Test
+    void probeExplainsARejection() {
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(BAD), Workload.HOME, 1,
+                Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(5), 1);
+        String problem = LoadGenerator.probe(cfg);
+        assertNotNull(problem);
+        assertTrue(problem.contains("answered 500"), problem);
+    }
+
+    @Test
+    void aDeadServerGivesErrorsNotAHang() throws InterruptedException {
+        URI dead = base();
+        server.stop(0);
+        LoadGenerator.Config cfg = new LoadGenerator.Config(dead, List.of(GOOD_A), Workload.HOME, 2,
+                Duration.ZERO, Duration.ofMillis(300), Duration.ofSeconds(2), 1);
+        LoadResult r = LoadGenerator.run(cfg);
+        assertEquals(0, r.ok());
+        assertTrue(r.errors() > 0, r.describe());
+        assertTrue(r.errorsByKind().containsKey("ConnectException"), r.errorsByKind().toString());
+    }
+}
