@@ -37,4 +37,11 @@ public sealed interface BackendResult<T> {
             case Err<T> err -> new Err<>(err.error());
         };
     }
+
+    default <U> BackendResult<U> flatMap(Function<T, BackendResult<U>> f) {
+        return switch (this) {
+            case Ok<T> ok -> f.apply(ok.value());
+            case Err<T> err -> new Err<>(err.error());
+        };
+    }
 }

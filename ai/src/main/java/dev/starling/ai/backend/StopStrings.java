@@ -1,0 +1,67 @@
+package dev.starling.ai.backend;
+
+import java.util.List;
+
+/**
+ * Cuts generated text at the first stop string. Text is fed as it is decoded; what {@link #feed} returns is safe to
+ * show: it never contains a stop string or the beginning of one that might still complete, so streamed deltas and
+ * the final text agree. Not thread-safe: one per generation.
+ */
+public final class StopStrings {
+
+    private final List<String> stops;
+    private final StringBuilder pending = new StringBuilder();
+    private boolean stopped;
+
+    public StopStrings(List<String> stops) {
+        this.stops = List.copyOf(stops);
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    /** Adds decoded text; returns the part that can be emitted now (empty while a stop string may be forming). */
+    public String feed(String text) {
+        if (stopped) {
+            return "";
+        }
+        pending.append(text);
+        int cut = -1;
+        for (String stop : stops) {
+            int at = pending.indexOf(stop);
+            if (at >= 0 && (cut < 0 || at < cut)) {
+                cut = at;
+            }
+        }
+        if (cut >= 0) {
+            stopped = true;
+            String out = pending.substring(0, cut);
+            pending.setLength(0);
+            return out;
+        }
+        int hold = 0;
+        String buffered = pending.toString();
+        for (String stop : stops) {
+            for (int len = Math.min(stop.length() - 1, buffered.length()); len > hold; len--) {
+                if (buffered.regionMatches(buffered.length() - len, stop, 0, len)) {
+                    hold = len;
+                    break;
+                }
+            }
+        }
+        String out = pending.substring(0, pending.length() - hold);
+        pending.delete(0, pending.length() - hold);
+        return out;
+    }
+
+    /** The end of generation: whatever was held back is text after all. */
+    public String finish() {
+        if (stopped) {
+            return "";
+        }
+        String out = pending.toString();
+        pending.setLength(0);
+        return out;
+    }
+}
