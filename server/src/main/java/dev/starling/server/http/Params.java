@@ -53,8 +53,12 @@ public final class Params {
             } else if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/form-data")) {
                 try {
                     ctx.formParamMap().forEach((k, v) -> put(merged, k, v));
-                } catch (RuntimeException e) {
-                    throw ApiException.badRequest("Malformed form body: " + e.getMessage());
+                } catch (ApiException e) {
+                    throw e;
+                } catch (Exception e) { // Jetty reports a broken multipart body as a (sneakily thrown) ServletException
+                    Throwable cause = e;
+                    while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+                    throw ApiException.badRequest("Malformed form body: " + cause.getMessage());
                 }
             } else if (!contentType.isEmpty() && ctx.contentLength() > 0) {
                 throw new ApiException(415, "Unsupported Content-Type '" + ctx.contentType()
