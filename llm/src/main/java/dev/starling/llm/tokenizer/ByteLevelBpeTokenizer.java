@@ -28,15 +28,15 @@ public final class ByteLevelBpeTokenizer extends AbstractTokenizer {
 
     /**
      * @param vocab        tokens in byte-level form ({@code Ġthe})
-     * @param merges       the merge table, ranks in priority order
+     * @param merges       the merge rules, in rank order
      * @param preTokenizer how text is split before merging
      * @param ignoreMerges emit a whole pre-token as one id when the vocabulary has it (Llama 3's ignore_merges)
      * @param nfc          normalize text to NFC first (Qwen's normalizer)
      */
-    ByteLevelBpeTokenizer(Vocabulary vocab, BpeMerges merges, PreTokenizer preTokenizer, boolean ignoreMerges,
+    ByteLevelBpeTokenizer(Vocabulary vocab, Merges.Rules merges, PreTokenizer preTokenizer, boolean ignoreMerges,
                           boolean nfc) {
         super(vocab);
-        this.merges = merges;
+        this.merges = Merges.build(index, merges);
         this.preTokenizer = preTokenizer;
         this.ignoreMerges = ignoreMerges;
         this.nfc = nfc;

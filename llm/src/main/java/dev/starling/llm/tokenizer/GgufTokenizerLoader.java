@@ -92,7 +92,7 @@ final class GgufTokenizerLoader {
                 id(md, "padding_token_id", -1, n), md.getBoolean("tokenizer.ggml.add_bos_token", false));
         Vocabulary vocab = new Vocabulary(tokens, types, scores, specials);
         String[] merges = md.getStringArray(MERGES);
-        return new ByteLevelBpeTokenizer(vocab, Merges.fromPairs(vocab, merges, MERGES), preTokenizer,
+        return new ByteLevelBpeTokenizer(vocab, Merges.split(merges, MERGES), preTokenizer,
                 ignoreMerges, false);
     }
 

@@ -41,6 +41,8 @@ final class HuggingFaceTokenizerLoader {
         }
         try {
             return build(root, config);
+        } catch (TokenizerFormatException e) {
+            throw new TokenizerFormatException(file + ": " + e.getMessage(), e);
         } catch (JsonException | IllegalArgumentException e) {
             throw new TokenizerFormatException(file + ": " + e.getMessage(), e);
         }
@@ -110,22 +112,29 @@ final class HuggingFaceTokenizerLoader {
             }
         }
 
-        Vocabulary provisional = new Vocabulary(tokens, types, null, Vocabulary.SpecialIds.none());
-        Map<String, Integer> index = provisional.buildIndex();
-        int bos = config.map(c -> tokenId(c, "bos_token", index)).orElse(-1);
-        int eos = config.map(c -> tokenId(c, "eos_token", index)).orElse(-1);
-        int pad = config.map(c -> tokenId(c, "pad_token", index)).orElse(-1);
-        int unk = config.map(c -> tokenId(c, "unk_token", index)).orElse(-1);
+        int bos = config.map(c -> tokenId(c, "bos_token", tokens)).orElse(-1);
+        int eos = config.map(c -> tokenId(c, "eos_token", tokens)).orElse(-1);
+        int pad = config.map(c -> tokenId(c, "pad_token", tokens)).orElse(-1);
+        int unk = config.map(c -> tokenId(c, "unk_token", tokens)).orElse(-1);
         if (unk < 0) {
-            unk = model.get("unk_token").filter(v -> !v.isNull()).map(v -> index.getOrDefault(v.asString(), -1))
+            unk = model.get("unk_token").filter(v -> !v.isNull()).map(v -> lastIndexOf(tokens, v.asString()))
                     .orElse(-1);
         }
         boolean addBos = bos >= 0 && config.map(c -> c.bool("add_bos_token", postProcessorAddsBos(root, tokens, bos)))
                 .orElse(postProcessorAddsBos(root, tokens, bos));
         Vocabulary vocab = new Vocabulary(tokens, types, null, new Vocabulary.SpecialIds(bos, eos, unk, -1, pad,
                 addBos));
-        return new ByteLevelBpeTokenizer(vocab, Merges.fromParts(vocab, lefts, rights), preTokenizer, ignoreMerges,
-                nfc);
+        return new ByteLevelBpeTokenizer(vocab, new Merges.Rules(lefts, rights), preTokenizer, ignoreMerges, nfc);
+    }
+
+    /** The id of a token text (the last one, as in the tokenizer's index), or -1; a linear scan for a few lookups. */
+    private static int lastIndexOf(String[] tokens, String text) {
+        for (int i = tokens.length - 1; i >= 0; i--) {
+            if (tokens[i].equals(text)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int checkId(int id, String what) {
@@ -136,7 +145,7 @@ final class HuggingFaceTokenizerLoader {
     }
 
     /** A token named in tokenizer_config.json, as a string or an object with "content"; -1 when absent or null. */
-    private static int tokenId(JsonObject config, String key, Map<String, Integer> index) {
+    private static int tokenId(JsonObject config, String key, String[] tokens) {
         JsonValue v = config.get(key).orElse(JsonValue.JsonNull.INSTANCE);
         String text = switch (v) {
             case JsonValue.JsonString s -> s.value();
@@ -146,8 +155,8 @@ final class HuggingFaceTokenizerLoader {
         if (text == null) {
             return -1;
         }
-        Integer id = index.get(text);
-        if (id == null) {
+        int id = lastIndexOf(tokens, text);
+        if (id < 0) {
             throw new IllegalArgumentException("tokenizer_config.json " + key + " '" + text
                     + "' is not in the vocabulary");
         }

@@ -1,5 +1,6 @@
 package dev.starling.llm.tokenizer;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /** Builds a {@link BpeMerges} table from merge rules given as text. */
@@ -8,13 +9,21 @@ final class Merges {
     private Merges() {
     }
 
+    /** Merge rules as parallel arrays of left and right token texts, in rank order. */
+    record Rules(String[] lefts, String[] rights) {
+        Rules {
+            if (lefts.length != rights.length) {
+                throw new IllegalArgumentException(lefts.length + " left parts but " + rights.length + " right parts");
+            }
+        }
+    }
+
     /**
-     * From rules "left right" (GGUF tokenizer.ggml.merges, tokenizer.json merges as strings), in rank order. A rule
-     * whose parts or result are not in the vocabulary can never apply and is skipped (as in llama.cpp).
+     * Splits rules "left right" (GGUF tokenizer.ggml.merges, tokenizer.json merges as strings).
      *
      * @throws IllegalArgumentException naming the source and index of a rule that is not two parts
      */
-    static BpeMerges fromPairs(Vocabulary vocab, String[] rules, String source) {
+    static Rules split(String[] rules, String source) {
         String[] lefts = new String[rules.length];
         String[] rights = new String[rules.length];
         for (int r = 0; r < rules.length; r++) {
@@ -27,12 +36,16 @@ final class Merges {
             lefts[r] = rule.substring(0, space);
             rights[r] = rule.substring(space + 1);
         }
-        return fromParts(vocab, lefts, rights);
+        return new Rules(lefts, rights);
     }
 
-    /** From rules given as (left, right) texts, in rank order. */
-    static BpeMerges fromParts(Vocabulary vocab, String[] lefts, String[] rights) {
-        Map<String, Integer> index = vocab.buildIndex();
+    /**
+     * The merge table for rules over a vocabulary index. A rule whose parts or result are not in the vocabulary can
+     * never apply and is skipped (as in llama.cpp); the order of the others is kept.
+     */
+    static BpeMerges build(Map<String, Integer> index, Rules rules) {
+        String[] lefts = rules.lefts();
+        String[] rights = rules.rights();
         int[] l = new int[lefts.length];
         int[] r = new int[lefts.length];
         int[] m = new int[lefts.length];
@@ -49,7 +62,6 @@ final class Merges {
             m[n] = c;
             n++;
         }
-        return new BpeMerges(java.util.Arrays.copyOf(l, n), java.util.Arrays.copyOf(r, n),
-                java.util.Arrays.copyOf(m, n));
+        return new BpeMerges(Arrays.copyOf(l, n), Arrays.copyOf(r, n), Arrays.copyOf(m, n));
     }
 }

@@ -1,5 +1,6 @@
 package dev.starling.llm.tokenizer;
 
+import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufMetadata;
 
 import java.io.IOException;
@@ -23,6 +24,15 @@ public final class Tokenizers {
         return GgufTokenizerLoader.load(metadata);
     }
 
+    /** The tokenizer of a GGUF file (see {@link #fromGguf(GgufMetadata)}); errors name the file. */
+    public static Tokenizer fromGguf(Path ggufFile) throws IOException {
+        try (GgufFile g = GgufFile.open(ggufFile)) {
+            return fromGguf(g.metadata());
+        } catch (TokenizerFormatException e) {
+            throw new TokenizerFormatException(ggufFile + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A byte-level BPE tokenizer from a Hugging Face {@code tokenizer.json}; BOS/EOS from a
      * {@code tokenizer_config.json} in the same directory when present.
@@ -39,7 +49,7 @@ public final class Tokenizers {
      */
     public static Tokenizer byteLevelBpe(Vocabulary vocab, String[] merges, String preTokenizerRegex,
                                          boolean ignoreMerges) {
-        return new ByteLevelBpeTokenizer(vocab, Merges.fromPairs(vocab, merges, "merges"),
+        return new ByteLevelBpeTokenizer(vocab, Merges.split(merges, "merges"),
                 PreTokenizer.of(preTokenizerRegex), ignoreMerges, false);
     }
 
