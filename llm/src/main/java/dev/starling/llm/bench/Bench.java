@@ -1,0 +1,154 @@
+package dev.starling.llm.bench;
+
+import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.gguf.GgufFile;
+import dev.starling.llm.model.KvCache;
+import dev.starling.llm.model.ModelConfig;
+import dev.starling.llm.model.ModelWeights;
+import dev.starling.llm.model.Transformer;
+import dev.starling.llm.synth.Shape;
+import dev.starling.llm.synth.SyntheticModel;
+import dev.starling.llm.tensor.ComputePool;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * llama-bench-style measurement of the engine on one GGUF: prefill tokens/s (a prompt as one matrix),
+ * decode tokens/s (one sequence), aggregate decode tokens/s of N concurrent streams (batched decode),
+ * and decode tokens/s x bytes read per token beside the machine's measured read bandwidth.
+ * <pre>
+ * Bench --model m.gguf [--threads 2] [--prefill 512] [--decode 64] [--streams 8] [--repeats 3]
+ * Bench --synth llama-3.2-1b --type Q8_0 --out m.gguf      (write a random-weight model of a real shape)
+ * </pre>
+ * The last output line is a JSON object with every figure.
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Args a = new Args(args);
+        if (a.has("synth")) {
+            Shape shape = Shape.byName(a.get("synth", "llama-3.2-1b"));
+            GgmlType type = GgmlType.valueOf(a.get("type", "Q8_0"));
+            Path out = Path.of(a.get("out", shape.name() + "-" + type + ".gguf"));
+            SyntheticModel.Result r = SyntheticModel.write(shape, type, null, Long.parseLong(a.get("seed", "1")), out);
+            System.out.println("wrote " + r.path() + " (" + r.sizeBytes() + " bytes)");
+            return;
+        }
+        Path model = Path.of(a.get("model", null));
+        int threads = Integer.parseInt(a.get("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+        int prefillTokens = Integer.parseInt(a.get("prefill", "512"));
+        int decodeTokens = Integer.parseInt(a.get("decode", "64"));
+        int streams = Integer.parseInt(a.get("streams", "8"));
+        int repeats = Integer.parseInt(a.get("repeats", "3"));
+        int chunk = Integer.parseInt(a.get("chunk", "256"));
+        try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(threads)) {
+            ModelConfig c = ModelConfig.from(f);
+            ModelWeights w = ModelWeights.load(f, c);
+            Transformer t = new Transformer(c, w, pool);
+            System.out.printf(Locale.ROOT, "model %s: %s dim %d layers %d vocab %d, file %.2f GB, weights read per token %.2f GB, threads %d%n",
+                    model.getFileName(), c.architecture(), c.dim(), c.layers(), c.vocabSize(), Files.size(model) / 1e9, w.matrixBytes() / 1e9, threads);
+            double bandwidth = readBandwidth(f.segment(), pool);
+            System.out.printf(Locale.ROOT, "memory read bandwidth (2 passes over the mapped file, %d threads): %.1f GB/s%n", threads, bandwidth);
+            double bestPrefill = 0;
+            double bestDecode = 0;
+            double bestMulti = 0;
+            int[] prompt = new int[prefillTokens];
+            for (int i = 0; i < prompt.length; i++) {
+                prompt[i] = 300 + (i * 7919) % Math.max(1, c.vocabSize() - 300);
+            }
+            for (int r = 0; r <= repeats; r++) { // round 0 warms up the JIT
+                KvCache cache = t.newCache(Math.min(c.contextLength(), prefillTokens + 1));
+                long t0 = System.nanoTime();
+                t.prefill(cache, prompt, chunk);
+                double prefill = prefillTokens / ((System.nanoTime() - t0) / 1e9);
+                double decode = decode(t, 1, decodeTokens);
+                double multi = streams > 1 ? decode(t, streams, decodeTokens) : decode;
+                System.out.printf(Locale.ROOT, "%s prefill %.1f tok/s | decode %.2f tok/s | %d streams %.2f tok/s aggregate%n",
+                        r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi);
+                if (r > 0) {
+                    bestPrefill = Math.max(bestPrefill, prefill);
+                    bestDecode = Math.max(bestDecode, decode);
+                    bestMulti = Math.max(bestMulti, multi);
+                }
+            }
+            double effective = bestDecode * w.matrixBytes() / 1e9;
+            System.out.printf(Locale.ROOT, "best: prefill %.1f tok/s, decode %.2f tok/s (x %.2f GB = %.1f GB/s of %.1f GB/s measured), %d streams %.2f tok/s (%.2fx one)%n",
+                    bestPrefill, bestDecode, w.matrixBytes() / 1e9, effective, bandwidth, streams, bestMulti, bestMulti / bestDecode);
+            System.out.printf(Locale.ROOT, "{\"prefillTokensPerSecond\":%.2f,\"decodeTokensPerSecond\":%.3f,\"streams\":%d,\"streamsTokensPerSecond\":%.3f,"
+                    + "\"weightBytesPerToken\":%d,\"decodeGBps\":%.2f,\"bandwidthGBps\":%.2f,\"threads\":%d}%n",
+                    bestPrefill, bestDecode, streams, bestMulti, w.matrixBytes(), effective, bandwidth, threads);
+        }
+    }
+
+    /** Aggregate decode tokens/s of n sequences stepped together after a 4-token prompt each. */
+    static double decode(Transformer t, int n, int steps) {
+        KvCache[] caches = new KvCache[n];
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            caches[i] = t.newCache(Math.min(t.config().contextLength(), steps + 8));
+            t.prefill(caches[i], new int[] {1, 300 + i, 301, 302}, 64);
+            tokens[i] = 303 + i;
+        }
+        long t0 = System.nanoTime();
+        for (int s = 0; s < steps; s++) {
+            float[][] logits = t.step(caches, tokens);
+            for (int i = 0; i < n; i++) {
+                tokens[i] = dev.starling.llm.generate.Sampler.argmax(logits[i]);
+            }
+        }
+        return (double) n * steps / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** GB/s of reading the segment with vector loads on all pool threads (best of 2 passes after one warm-up). */
+    static double readBandwidth(MemorySegment s, ComputePool pool) {
+        long size = s.byteSize() & ~((1L << 16) - 1);
+        int blocks = (int) (size >> 16);
+        long[] sink = new long[pool.threads() * 16 + 16];
+        double best = 0;
+        for (int pass = 0; pass < 3; pass++) {
+            long t0 = System.nanoTime();
+            pool.parallelFor(blocks, 16, (start, end) -> {
+                var acc = ByteVector.zero(ByteVector.SPECIES_PREFERRED);
+                int step = ByteVector.SPECIES_PREFERRED.length();
+                for (long off = (long) start << 16; off < (long) end << 16; off += step) {
+                    acc = acc.lanewise(VectorOperators.XOR, ByteVector.fromMemorySegment(ByteVector.SPECIES_PREFERRED, s, off, ByteOrder.LITTLE_ENDIAN));
+                }
+                sink[(start % 16) * 8] += acc.reduceLanes(VectorOperators.XOR);
+            });
+            double gbs = size / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            if (pass > 0) {
+                best = Math.max(best, gbs);
+            }
+        }
+        if (Arrays.stream(sink).sum() == 42) {
+            System.out.print("");
+        }
+        return best;
+    }
+
+    private record Args(String[] v) {
+        boolean has(String k) {
+            return Arrays.asList(v).contains("--" + k);
+        }
+
+        String get(String k, String dflt) {
+            for (int i = 0; i + 1 < v.length; i++) {
+                if (v[i].equals("--" + k)) {
+                    return v[i + 1];
+                }
+            }
+            if (dflt == null) {
+                throw new IllegalArgumentException("missing --" + k + " (usage: see dev.starling.llm.bench.Bench javadoc)");
+            }
+            return dflt;
+        }
+    }
+}

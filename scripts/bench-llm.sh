@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Side-by-side speed of Starling's engine and llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU build) on the
+# same random-weight Llama-3.2-1B-shaped GGUF files (Q8_0 and Q4_0), same thread count, after warm-up.
+# Prints prefill and decode tokens/s, the ratios, 8-stream aggregate decode, and decode x bytes per token
+# beside the measured memory read bandwidth.
+#   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
+# Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+THREADS="${1:-2}"
+TYPES="${2:-Q8_0 Q4_0}"
+PREFILL="${PREFILL:-256}"
+DECODE="${DECODE:-64}"
+STREAMS="${STREAMS:-8}"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+JAVA="$JAVA_HOME/bin/java"
+OUT=bench-out
+mkdir -p "$OUT"
+
+echo "== building the llm module"
+./mvnw -q -B -ntp -Dstarling.build.dir=target-bench -pl llm -DskipTests package >/dev/null
+CP=llm/target-bench/classes
+JOPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx6g)
+
+if [[ ! -d scripts/llamacpp/node_modules/node-llama-cpp ]]; then
+  echo "== installing node-llama-cpp (prebuilt binaries)"
+  (cd scripts/llamacpp && NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --no-audit --no-fund)
+fi
+
+summary=()
+for TYPE in $TYPES; do
+  MODEL="$OUT/llama-3.2-1b-$TYPE.gguf"
+  if [[ ! -f "$MODEL" ]]; then
+    echo "== writing $MODEL"
+    "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --synth llama-3.2-1b --type "$TYPE" --out "$MODEL" 2>/dev/null
+  fi
+  echo "== Starling on $MODEL ($THREADS threads)"
+  "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --model "$MODEL" --threads "$THREADS" \
+      --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
+  ours=$(tail -n 1 "$OUT/starling-$TYPE.txt")
+  echo "== llama.cpp on $MODEL ($THREADS threads)"
+  theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3}}")
+  echo "$theirs"
+  line=$(python3 - "$TYPE" "$ours" "$theirs" <<'PY'
+import json, sys
+t, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])["bench"]
+op, od = ours["prefillTokensPerSecond"], ours["decodeTokensPerSecond"]
+lp, ld = theirs["prefillTokensPerSecond"], theirs["decodeTokensPerSecond"]
+print(f"{t}: decode {od:.2f} vs llama.cpp {ld:.2f} tok/s = {od/ld:.2f}x | prefill {op:.1f} vs {lp:.1f} tok/s = {op/lp:.2f}x | "
+      f"{ours['streams']} streams {ours['streamsTokensPerSecond']:.2f} tok/s = {ours['streamsTokensPerSecond']/od:.2f}x one | "
+      f"decode x bytes {ours['decodeGBps']:.1f} GB/s of {ours['bandwidthGBps']:.1f} GB/s measured")
+PY
+)
+  summary+=("$line")
+done
+echo
+echo "== summary ($THREADS threads; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%s\n' "${summary[@]}"
