@@ -83,7 +83,8 @@ public final class Quantize {
             int yb = yOff + 34 * b;
             float amax = 0;
             for (int j = 0; j < 32; j++) {
-                amax = Math.max(amax, Math.abs(x[xb + j]));
+                float ax = Math.abs(x[xb + j]);
+                amax = amax > ax ? amax : ax; // ggml's MAX macro (not Math.max, which differs on NaN and is slower)
             }
             float d = amax / 127f;
             float id = d != 0 ? 1f / d : 0f;
@@ -121,13 +122,18 @@ public final class Quantize {
         }
     }
 
-    /** C roundf: round half away from zero. */
-    static float roundf(float v) {
-        return (float) Math.copySign(Math.floor(Math.abs((double) v) + 0.5), v);
+    /** C roundf (round half away from zero) for |v| < 2^31, as an int. */
+    static int roundf(float v) {
+        int i = (int) v; // toward zero
+        float frac = v - i; // exact for floats of this size, in (-1, 1)
+        return i + (int) (frac * 2); // +1 when frac >= 0.5, -1 when frac <= -0.5, branch-free
     }
 
-    /** ggml nearest_int: round half to even (valid for |v| <= 4194303). */
+    /**
+     * ggml's nearest_int, the same bit trick: round half to even for |v| <= 4194303 (ggml asserts that range; out
+     * of it both give the same meaningless value).
+     */
     static int nearestInt(float v) {
-        return (int) Math.rint(v);
+        return (Float.floatToRawIntBits(v + 12582912f) & 0x007fffff) - 0x00400000;
     }
 }
