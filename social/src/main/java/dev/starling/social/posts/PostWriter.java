@@ -77,11 +77,27 @@ public final class PostWriter {
         if (inReplyToAccountId != null && inReplyToAccountId != authorId && !mentions.containsKey(inReplyToAccountId)) {
             mentions.put(inReplyToAccountId, username(c, inReplyToAccountId));
         }
+        Map<String, Object> payload = new HashMap<>();
+        payload.put("author_id", authorId);
+        payload.put("visibility", visibility.mastodonName());
+        payload.put("in_reply_to_id", inReplyToId);
+        payload.put("quote_of_id", quoteOfId);
+        List<String> lowerTags = new ArrayList<>();
+        for (String t : ex.hashtags()) {
+            lowerTags.add(t.toLowerCase(Locale.ROOT));
+        }
+        boolean sensitive = np.sensitive() || !spoiler.isEmpty();
         long id;
+        // One round trip: the post, its mentions and tags, and its outbox row.
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO posts (id, author_id, text, visibility, in_reply_to_id, in_reply_to_account_id, thread_root_id,
-                                   quote_of_id, language, sensitive, spoiler_text, hashtags, urls, cashtags, created_at)
-                VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                WITH p AS (
+                  INSERT INTO posts (id, author_id, text, visibility, in_reply_to_id, in_reply_to_account_id, thread_root_id,
+                                     quote_of_id, language, sensitive, spoiler_text, hashtags, urls, cashtags, created_at)
+                  VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id),
+                m AS (INSERT INTO post_mentions (post_id, account_id) SELECT p.id, x FROM p, unnest(?::bigint[]) AS x),
+                t AS (INSERT INTO post_tags (tag, post_id) SELECT DISTINCT x, p.id FROM p, unnest(?::text[]) AS x),
+                o AS (INSERT INTO outbox (type, aggregate_id, account_id, payload) SELECT ?, p.id, ?, ?::jsonb FROM p)
+                SELECT id FROM p""")) {
             Timestamp ts = Timestamp.from(createdAt);
             ps.setTimestamp(1, ts);
             ps.setLong(2, authorId);
@@ -92,47 +108,33 @@ public final class PostWriter {
             setLong(ps, 7, threadRootId);
             setLong(ps, 8, quoteOfId);
             ps.setString(9, np.language());
-            ps.setBoolean(10, np.sensitive() || !spoiler.isEmpty());
+            ps.setBoolean(10, sensitive);
             ps.setString(11, spoiler);
             ps.setArray(12, c.createArrayOf("text", ex.hashtags().toArray()));
             ps.setArray(13, c.createArrayOf("text", ex.urls().toArray()));
             ps.setArray(14, c.createArrayOf("text", ex.cashtags().toArray()));
             ps.setTimestamp(15, ts);
+            ps.setArray(16, c.createArrayOf("bigint", mentions.keySet().toArray()));
+            ps.setArray(17, c.createArrayOf("text", lowerTags.toArray()));
+            ps.setString(18, EventType.POST_CREATED.wireName());
+            ps.setLong(19, authorId);
+            ps.setString(20, OutboxWriter.json(payload));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
             }
         }
-        if (!mentions.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO post_mentions (post_id, account_id) VALUES (?, ?)")) {
-                for (Long m : mentions.keySet()) {
-                    ps.setLong(1, id);
-                    ps.setLong(2, m);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
-        if (!ex.hashtags().isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO post_tags (tag, post_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                for (String t : ex.hashtags()) {
-                    ps.setString(1, t.toLowerCase(Locale.ROOT));
-                    ps.setLong(2, id);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        }
         for (Long m : mentions.keySet()) {
             NotificationWriter.notify(c, m, NotificationType.MENTION, authorId, id, createdAt);
         }
-        Map<String, Object> payload = new HashMap<>();
-        payload.put("author_id", authorId);
-        payload.put("visibility", visibility.mastodonName());
-        payload.put("in_reply_to_id", inReplyToId);
-        payload.put("quote_of_id", quoteOfId);
-        OutboxWriter.append(c, EventType.POST_CREATED, id, authorId, payload);
-        return Outcome.ok(PostRows.load(c, id).orElseThrow());
+        List<Entities.Mention> ms = new ArrayList<>();
+        mentions.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> ms.add(new Entities.Mention(e.getKey(), e.getValue())));
+        Entities entities = new Entities(ex.hashtags(), ms, ex.urls(), ex.cashtags());
+        // Timestamps round-trip through PostgreSQL with microsecond precision.
+        Instant stored = createdAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        return Outcome.ok(new Post(id, authorId, np.text(), visibility, inReplyToId, inReplyToAccountId, threadRootId, null, quoteOfId,
+                np.language(), sensitive, spoiler, entities, stored, null));
     }
 
     /**
