@@ -165,6 +165,26 @@ class GgufWriterRoundTripTest {
     }
 
     @Test
+    void summaryDescribesKeysAndTensors() throws Exception {
+        Path p = dir.resolve("sum.gguf");
+        GgufWriter.create(p).putString("general.architecture", "llama").putStringArray("toks", "a", "b")
+                .putString("long", "x".repeat(500)).putUInt64("big", -1L)
+                .addTensor("w", GgmlType.Q8_0, new long[] {32, 2}, new float[64])
+                .addRawTensor("r", GgmlType.IQ2_XS, new long[] {256}, new byte[74]).write();
+        try (GgufFile f = GgufFile.open(p)) {
+            String s = GgufSummary.of(f, 1);
+            assertTrue(s.contains("GGUF v3"), s);
+            assertTrue(s.contains("general.architecture STRING = llama"), s);
+            assertTrue(s.contains("toks ARRAY[STRING] = (2) [a, b]"), s);
+            assertTrue(s.contains("(500 chars)"), s);
+            assertTrue(s.contains("big UINT64 = 18446744073709551615"), s);
+            assertTrue(s.contains("w [32, 2] Q8_0 @0, 68 bytes"), s);
+            assertTrue(s.contains("... and 1 more tensors"), s);
+            assertTrue(s.contains("IQ2_XS: 1 tensors, 256 elements, 74 bytes"), s);
+        }
+    }
+
+    @Test
     void writerRejectsBadDeclarations() {
         GgufWriter w = GgufWriter.create(dir.resolve("x.gguf"));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("q", GgmlType.Q8_0, new long[] {33}, new float[33]));
