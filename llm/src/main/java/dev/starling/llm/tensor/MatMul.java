@@ -61,7 +61,11 @@ public final class MatMul {
                 Kernels.dequantizeRow(w.type(), w.data(), (r0 + i) * rowBytes, buf, i * cols, cols);
             }
             if (count == TILE_ROWS && Kernels.VECTOR) {
-                for (int t = 0; t < n; t++) {
+                int t = 0;
+                for (; t + 4 <= n; t += 4) {
+                    VectorKernels.dot4x4(buf, cols, x, t, out, t * outStride + outOff + r0, outStride);
+                }
+                for (; t < n; t++) {
                     VectorKernels.dot4(buf, cols, x, t * cols, out, t * outStride + outOff + r0);
                 }
             } else {

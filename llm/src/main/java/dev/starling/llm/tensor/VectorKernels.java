@@ -84,6 +84,66 @@ public final class VectorKernels {
     }
 
     /**
+     * A 4 x 4 block of dot products: out[(t) * outStride + outOff + i] = dot(rows[i*cols ..], x[(xRow0 + t) * cols ..])
+     * for rows i in 0..3 and tokens t in 0..3; each loaded weight vector serves four tokens and each
+     * activation vector four rows.
+     */
+    public static void dot4x4(float[] rows, int cols, float[] x, int xRow0, float[] out, int outOff, int outStride) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        int x0 = xRow0 * cols;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            FloatVector w0 = FloatVector.fromArray(F, rows, i);
+            FloatVector w1 = FloatVector.fromArray(F, rows, cols + i);
+            FloatVector w2 = FloatVector.fromArray(F, rows, 2 * cols + i);
+            FloatVector w3 = FloatVector.fromArray(F, rows, 3 * cols + i);
+            FloatVector v = FloatVector.fromArray(F, x, x0 + i);
+            a00 = w0.fma(v, a00);
+            a10 = w1.fma(v, a10);
+            a20 = w2.fma(v, a20);
+            a30 = w3.fma(v, a30);
+            v = FloatVector.fromArray(F, x, x1 + i);
+            a01 = w0.fma(v, a01);
+            a11 = w1.fma(v, a11);
+            a21 = w2.fma(v, a21);
+            a31 = w3.fma(v, a31);
+            v = FloatVector.fromArray(F, x, x2 + i);
+            a02 = w0.fma(v, a02);
+            a12 = w1.fma(v, a12);
+            a22 = w2.fma(v, a22);
+            a32 = w3.fma(v, a32);
+            v = FloatVector.fromArray(F, x, x3 + i);
+            a03 = w0.fma(v, a03);
+            a13 = w1.fma(v, a13);
+            a23 = w2.fma(v, a23);
+            a33 = w3.fma(v, a33);
+        }
+        float[] s = {sum(a00), sum(a10), sum(a20), sum(a30), sum(a01), sum(a11), sum(a21), sum(a31),
+            sum(a02), sum(a12), sum(a22), sum(a32), sum(a03), sum(a13), sum(a23), sum(a33)};
+        for (; i < cols; i++) {
+            for (int t = 0; t < 4; t++) {
+                float xi = x[x0 + t * cols + i];
+                for (int r = 0; r < 4; r++) {
+                    s[t * 4 + r] += rows[r * cols + i] * xi;
+                }
+            }
+        }
+        for (int t = 0; t < 4; t++) {
+            int o = t * outStride + outOff;
+            out[o] = s[t * 4];
+            out[o + 1] = s[t * 4 + 1];
+            out[o + 2] = s[t * 4 + 2];
+            out[o + 3] = s[t * 4 + 3];
+        }
+    }
+
+    /**
      * Four dot products at once: out[outOff + i] = dot(rows[i*cols ..], x[xOff ..]) for i in 0..3, sharing
      * each load of x (the batched matmul's inner kernel).
      */
