@@ -187,6 +187,49 @@ public record ModelVocabulary(String model, String pre, String[] tokens, int[] t
         return new ModelVocabulary("gpt2", pre, tokens, types, null, merges, other);
     }
 
+    /**
+     * {@link #fromTokenizerJson(Path, String)} with the llama.cpp pre-tokenizer name recognised from the files:
+     * "qwen2" for a Qwen2Tokenizer (Qwen2, 2.5, 3), "llama-bpe" for a Llama 3 vocabulary (its
+     * {@code <|begin_of_text|>} token); any other vocabulary needs the name given explicitly.
+     */
+    public static ModelVocabulary fromTokenizerJson(Path tokenizerJson) throws IOException {
+        Path configFile = tokenizerJson.resolveSibling("tokenizer_config.json");
+        if (Files.isRegularFile(configFile)
+                && "Qwen2Tokenizer".equals(Json.parse(configFile).asObject().string("tokenizer_class", null))) {
+            return fromTokenizerJson(tokenizerJson, "qwen2");
+        }
+        ModelVocabulary v = fromTokenizerJson(tokenizerJson, "llama-bpe");
+        if (v.size() > 128000 && "<|begin_of_text|>".equals(v.tokens()[128000])) {
+            return v;
+        }
+        throw new IOException(tokenizerJson + ": cannot tell which llama.cpp pre-tokenizer this vocabulary uses;"
+                + " pass it explicitly (e.g. \"llama-bpe\", \"qwen2\", \"gpt2\")");
+    }
+
+    /**
+     * The real vocabulary of a preset shape from a directory laid out like the shared data's {@code tokenizers/}:
+     * {@code llama3/tokenizer.json} for llama-3.2-1b, {@code qwen3/tokenizer.json} for qwen3-0.6b and qwen2.5-0.5b
+     * (Qwen2.5 has the same byte-level BPE and 4 fewer added tokens; ids past the vocabulary are padding either way),
+     * and a {@link #synthetic} vocabulary of 32000 tokens for the small test shapes.
+     *
+     * @throws IOException when the file a real shape needs is absent
+     */
+    public static ModelVocabulary forShape(Shape shape, Path tokenizersDir) throws IOException {
+        String sub = switch (shape.name()) {
+            case "llama-3.2-1b" -> "llama3";
+            case "qwen3-0.6b", "qwen2.5-0.5b" -> "qwen3";
+            default -> null;
+        };
+        if (sub == null) {
+            return synthetic(shape.vocabSize() > 0 ? shape.vocabSize() : 32000);
+        }
+        Path json = tokenizersDir.resolve(sub).resolve("tokenizer.json");
+        if (!Files.isRegularFile(json)) {
+            throw new IOException("the vocabulary of " + shape.name() + " is read from " + json + ", which is absent");
+        }
+        return fromTokenizerJson(json, sub.equals("llama3") ? "llama-bpe" : "qwen2");
+    }
+
     private static void specialId(JsonObject config, String key, Map<String, Integer> index, String ggufKey,
             Map<String, GgufMetadata.Entry> other) {
         JsonValue v = config.get(key).orElse(null);

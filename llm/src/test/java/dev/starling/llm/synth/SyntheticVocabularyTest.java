@@ -31,6 +31,14 @@ class SyntheticVocabularyTest {
     }
 
     @Test
+    void realShapesNeedTheirVocabularyFile() throws Exception {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> ModelVocabulary.forShape(Shape.LLAMA_3_2_1B, dir));
+        assertTrue(e.getMessage().contains("llama3"), e.getMessage());
+        assertEquals(32000, ModelVocabulary.forShape(Shape.TINY_LLAMA, dir).size());
+    }
+
+    @Test
     void copiesEveryTokenizerKeyOfAGgufVocabulary() throws Exception {
         Path src = data("ggml-vocab-phi-3.gguf");
         Path out = dir.resolve("phi.gguf");
@@ -58,7 +66,8 @@ class SyntheticVocabularyTest {
     @Test
     void llama3TokenizerJsonBecomesTheGgufVocabularyOfLlama32() throws Exception {
         Path json = data("llama3/tokenizer.json");
-        ModelVocabulary v = ModelVocabulary.fromTokenizerJson(json, "llama-bpe");
+        ModelVocabulary v = ModelVocabulary.fromTokenizerJson(json);
+        assertEquals("llama-bpe", v.pre());
         assertEquals(128256, v.size());
         assertEquals(280147, v.merges().length);
         assertEquals("<|begin_of_text|>", v.tokens()[128000]);
@@ -82,7 +91,9 @@ class SyntheticVocabularyTest {
 
     @Test
     void qwenVocabularyIsPaddedToTheModelsEmbeddingRows() throws Exception {
-        ModelVocabulary v = ModelVocabulary.fromTokenizerJson(data("qwen3/tokenizer.json"), "qwen2");
+        ModelVocabulary v = ModelVocabulary.forShape(Shape.QWEN_3_0_6B, data("qwen3").getParent());
+        assertEquals("qwen2", v.pre());
+        assertEquals("qwen2", ModelVocabulary.fromTokenizerJson(data("qwen3/tokenizer.json")).pre());
         assertEquals(151669, v.size());
         assertEquals(false, v.other().get("tokenizer.ggml.add_bos_token").value());
         ModelVocabulary padded = v.paddedTo(Shape.QWEN_3_0_6B.vocabSize());
