@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# The network load benchmark of issue 2, in one command:
+#   scripts/bench-network.sh            10,000 accounts, ~100 follows each, 1,000,000 posts
+#   scripts/bench-network.sh --quick    1,000 accounts, 100,000 posts, shorter windows
+#
+# It builds Starling (if needed, into its own build directory), seeds a synthetic network into a
+# fresh embedded PostgreSQL under a temporary data directory ('starling loadbench seed': COPY
+# through social's tables, OAuth tokens through the server's token store), starts
+# 'starling serve --no-rate-limits' on it (durable commits: fsync and synchronous_commit on),
+# measures home-timeline reads and post creation with the Java load generator
+# ('starling loadbench run'), then runs 'pgbench -S' (select-only) with the same client
+# concurrency on the SAME PostgreSQL (a separate 'pgbench' database, scale 10), prints a table
+# with the figures, the targets and our ratio to pgbench, and stops and removes everything.
+#
+# Options (defaults in brackets):
+#   --quick                1,000 accounts, 100,000 posts, 5 s warm-up, 15 s windows
+#   --accounts N [10000]   --follows N [100]   --posts N [1000000]   --tokens N [1000]
+#   --connections N [16]   concurrent HTTP connections, and pgbench clients
+#   --warmup S [10]        --seconds S [30]   warm-up and measured window of each workload
+#   --pool N [20]          the server's database pool size
+#   --explain              profile: load pg_stat_statements (adds a little overhead to every
+#                          query), print the statements behind each workload with their time
+#                          per request, and EXPLAIN (ANALYZE, BUFFERS) one home-timeline query
+#   --keep                 keep the temporary directory (data, logs, tokens) for inspection
+# Environment: JAVA_HOME (JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64),
+#   STARLING_BENCH_BUILD_DIR (Maven build directory name, default target-bench).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20
+explain=0 keep=0 quick=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; shift ;;
+    --accounts) accounts="$2"; shift 2 ;;
+    --follows) follows="$2"; shift 2 ;;
+    --posts) posts="$2"; shift 2 ;;
+    --tokens) tokens="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --pool) pool="$2"; shift 2 ;;
+    --explain) explain=1; shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+for v in accounts follows posts tokens connections warmup seconds pool; do
+  if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then echo "bench-network: --$v must be a whole number, got '${!v}'" >&2; exit 2; fi
+done
+if (( tokens > accounts )); then tokens=$accounts; fi
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# --- JDK and build ----------------------------------------------------------------------------
+if [[ -z "${JAVA_HOME:-}" || ! -x "${JAVA_HOME}/bin/java" ]] || ! "${JAVA_HOME}/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+[[ -x "$JAVA_HOME/bin/java" ]] || { echo "bench-network: JDK 25 not found; set JAVA_HOME" >&2; exit 1; }
+build="${STARLING_BENCH_BUILD_DIR:-target-bench}"
+jar="$here/app/$build/starling-app-0.1.0-SNAPSHOT.jar"
+stamp="$here/app/$build/.bench-built"
+if [[ ! -f "$jar" || ! -f "$stamp" || -n "$(find "$here" -path "$here/*/target*" -prune -o -path '*/node_modules' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$stamp" -print -quit)" ]]; then
+  log "building Starling into app/$build (sources changed or first run)..."
+  (cd "$here" && { ./mvnw -q -B -ntp -o -DskipTests -Dstarling.build.dir="$build" -pl app -am package \
+      || ./mvnw -q -B -ntp -DskipTests -Dstarling.build.dir="$build" -pl app -am package; }) >&2
+  touch "$stamp"
+fi
+# (an array, not a function: '&' on a function would give the pid of a subshell, not of the JVM)
+read -r -a java_opts <<<"${STARLING_JAVA_OPTS:-}"
+starling=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC
+  "${java_opts[@]}" -cp "$jar:$here/app/$build/lib/*" dev.starling.app.Main)
+
+# --- pgbench ----------------------------------------------------------------------------------
+if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
+  log "pgbench/psql missing: installing Debian's postgresql-client"
+  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq postgresql-client >&2
+  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql-client >&2; fi
+fi
+
+# --- temporary data dir, and cleanup of everything we start -----------------------------------
+work="$(mktemp -d "${TMPDIR:-/tmp}/starling-bench.XXXXXX")"
+server_pid=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    log "stopping the server (pid $server_pid)"
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  # a postmaster left behind by a killed JVM: stop it through its own pid file
+  local pidfile="$work/data/postgres/postmaster.pid"
+  if [[ -f "$pidfile" ]]; then
+    local pg; pg="$(head -1 "$pidfile" 2>/dev/null || true)"
+    if [[ "$pg" =~ ^[0-9]+$ ]] && kill -0 "$pg" 2>/dev/null && grep -q postgres "/proc/$pg/cmdline" 2>/dev/null; then
+      # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for clients to disconnect)
+      log "stopping the orphaned postmaster (pid $pg)"; kill -INT "$pg" 2>/dev/null || true
+      for _ in $(seq 1 120); do kill -0 "$pg" 2>/dev/null || break; sleep 0.5; done
+      if kill -0 "$pg" 2>/dev/null; then log "postmaster $pg still running: keeping $work"; keep=1; fi
+    fi
+  fi
+  if (( keep )); then log "kept $work"; else rm -rf "$work"; fi
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- seed ---------------------------------------------------------------------------------------
+log "seeding $accounts accounts (~$follows follows each), $posts posts, $tokens tokens into $work/data"
+seed_line="$("${starling[@]}" loadbench seed --data-dir "$work/data" --accounts "$accounts" --follows "$follows" --posts "$posts" \
+  --tokens "$tokens" --tokens-file "$work/tokens.tsv" 2> >(tee "$work/seed.err" >&2) | grep '^loadbench-seed')"
+kv() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"; }
+
+if (( explain )); then
+  # read at the next start of the cluster (by 'serve' below)
+  cat >>"$work/data/postgres/postgresql.auto.conf" <<'CONF'
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = 'top'
+track_activity_query_size = 16384
+CONF
+fi
+
+# --- serve --------------------------------------------------------------------------------------
+log "starting starling serve (rate limits off, pool $pool)"
+"${starling[@]}" serve --data-dir "$work/data" --port 0 --no-rate-limits --db-pool-size "$pool" >"$work/serve.out" 2>"$work/serve.err" &
+server_pid=$!
+url=""
+for _ in $(seq 1 240); do
+  url="$(sed -n 's/^Starling is serving \(http[^ ]*\)\/$/\1/p' "$work/serve.out" | head -1)"
+  [[ -n "$url" ]] && break
+  kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/serve.err" >&2; echo "bench-network: the server exited" >&2; exit 1; }
+  sleep 0.5
+done
+[[ -n "$url" ]] || { tail -30 "$work/serve.err" >&2; echo "bench-network: the server did not start within 120 s" >&2; exit 1; }
+pgport="$(sed -n 4p "$work/data/postgres/postmaster.pid")"
+log "serving at $url; its PostgreSQL listens on localhost:$pgport"
+psqlq() { psql -X -q -t -A -h localhost -p "$pgport" -U postgres "$@"; }
+sync_commit="$(psqlq -d starling -c 'SHOW synchronous_commit')"
+fsync="$(psqlq -d starling -c 'SHOW fsync')"
+pgversion="$(psqlq -d starling -c 'SHOW server_version')"
+
+# --- our workloads ------------------------------------------------------------------------------
+run() {
+  "${starling[@]}" loadbench run --url "$url" --tokens-file "$work/tokens.tsv" --workload "$1" --connections "$connections" \
+    --warmup-seconds "$warmup" --seconds "$seconds" 2> >(tee -a "$work/run.err" >&2) | grep '^loadbench-result'
+}
+profile_reset() { (( explain )) && psqlq -d starling -c "SELECT pg_stat_statements_reset()" >/dev/null || true; }
+profile_print() { # $1: label, $2: successful requests of the workload
+  (( explain )) || return 0
+  {
+    echo
+    echo "PostgreSQL time behind '$1' (pg_stat_statements; ms per request = total / $2 requests):"
+    psql -X -h localhost -p "$pgport" -U postgres -d starling -P pager=off -c "
+      SELECT calls, round((total_exec_time / greatest($2, 1))::numeric, 3) AS ms_per_request,
+             round(mean_exec_time::numeric, 3) AS mean_ms, round(total_plan_time::numeric / greatest(calls, 1), 3) AS plan_ms,
+             left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS statement
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'starling')
+      ORDER BY total_exec_time DESC LIMIT 10"
+  } >>"$work/profile.txt"
+}
+if (( explain )); then
+  psqlq -d starling -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  : >"$work/profile.txt"
+  # catch the full text of one home-timeline query while the home workload runs
+  ( for _ in $(seq 1 $(( (warmup + seconds) * 5 ))); do
+      q="$(psqlq -d starling -c "SELECT query FROM pg_stat_activity WHERE query LIKE '%CROSS JOIN LATERAL%' AND pid <> pg_backend_pid() LIMIT 1" 2>/dev/null || true)"
+      if [[ -n "$q" ]]; then printf '%s\n' "$q" >"$work/home-query.sql"; break; fi
+      sleep 0.2
+    done ) &
+  sampler_pid=$!
+fi
+
+log "home timelines: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
+profile_reset
+home="$(run home)"
+profile_print "home timeline" "$(kv "$home" ok)"
+log "post creation: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
+profile_reset
+write="$(run write)"
+profile_print "post creation" "$(kv "$write" ok)"
+if (( explain )); then wait "$sampler_pid" 2>/dev/null || true; fi
+
+# --- pgbench -S on the same PostgreSQL ----------------------------------------------------------
+log "pgbench: initialising scale 10 in database 'pgbench' on the same PostgreSQL"
+psqlq -d postgres -c "CREATE DATABASE pgbench" >/dev/null
+pgbench -i -s 10 -q -h localhost -p "$pgport" -U postgres pgbench >"$work/pgbench-init.log" 2>&1
+threads=$(( connections < $(nproc) ? connections : $(nproc) ))
+pgb() {
+  pgbench -S "$@" -c "$connections" -j "$threads" -T "$seconds" -h localhost -p "$pgport" -U postgres pgbench 2>&1 \
+    | tee -a "$work/pgbench.log" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1
+}
+log "pgbench -S: $connections clients, $threads threads, ${seconds}s"
+pg_simple="$(pgb)"
+log "pgbench -S -M prepared: $connections clients, $threads threads, ${seconds}s"
+pg_prepared="$(pgb -M prepared)"
+
+# --- the table ----------------------------------------------------------------------------------
+home_tps="$(kv "$home" throughput_per_s)"; home_p50="$(kv "$home" p50_ms)"; home_p99="$(kv "$home" p99_ms)"
+write_tps="$(kv "$write" throughput_per_s)"; write_p50="$(kv "$write" p50_ms)"; write_p99="$(kv "$write" p99_ms)"
+verdict() { awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { ok = (op == "<") ? (v < t) : (v >= t); print ok ? "met" : "MISSED" }'; }
+ratio="$(awk -v a="$home_tps" -v b="$pg_simple" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
+ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
+{
+  echo
+  echo "Starling network benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreSQL $pgversion embedded, fsync=$fsync synchronous_commit=$sync_commit)"
+  echo "network: $(kv "$seed_line" accounts) accounts, $(kv "$seed_line" follows) follows, $(kv "$seed_line" posts) posts, $(kv "$seed_line" outbox) outbox rows;" \
+       "seeded in $(kv "$seed_line" copy_s) s + VACUUM ANALYZE $(kv "$seed_line" vacuum_s) s"
+  echo "load: $connections connections (closed loop), ${warmup} s warm-up, ${seconds} s measured per workload; loopback; server pool $pool"
+  echo
+  printf '%-44s %12s %10s %10s %8s\n' "workload" "per second" "p50 ms" "p99 ms" "errors"
+  printf '%-44s %12s %10s %10s %8s\n' "home timeline GET /api/v1/timelines/home" "$home_tps" "$home_p50" "$home_p99" "$(kv "$home" errors)"
+  printf '%-44s %12s %10s %10s %8s\n' "post creation POST /api/v1/statuses" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" errors)"
+  printf '%-44s %12s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-"
+  printf '%-44s %12s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-"
+  echo
+  printf '%-58s %-24s %s\n' "target" "measured" "verdict"
+  printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
+  printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S" "$ratio% ($ratio_prep% of -M prepared)" "$(verdict "$ratio" ">=" 30)"
+  printf '%-58s %-24s %s\n' "post creation >= 1,000 posts/s, durable commits" "$write_tps posts/s" "$(verdict "$write_tps" ">=" 1000)"
+  echo
+  echo "raw: $home"
+  echo "raw: $write"
+} | tee "$work/report.txt"
+
+if (( explain )); then
+  cat "$work/profile.txt"
+  echo
+  if [[ -s "$work/home-query.sql" ]]; then
+    viewer="$(sed -n 2p "$work/tokens.tsv" | cut -f1)"
+    # the query as the server sent it, with the viewer's id for $1 (cursor parameters unused on a first page)
+    sql="$(sed "s/[$]1\b/${viewer}/g" "$work/home-query.sql")"
+    echo "EXPLAIN (ANALYZE, BUFFERS) of the home-timeline query for account $viewer (run twice; the second, warm run shown):"
+    psql -X -q -h localhost -p "$pgport" -U postgres -d starling -c "EXPLAIN (ANALYZE, BUFFERS) $sql" >/dev/null 2>&1 || true
+    psql -X -h localhost -p "$pgport" -U postgres -d starling -P pager=off -c "EXPLAIN (ANALYZE, BUFFERS) $sql" 2>&1 | tee "$work/home-explain.txt"
+  else
+    echo "(no home-timeline query was caught in pg_stat_activity)"
+  fi
+fi
