@@ -43,6 +43,7 @@ final class GgufTokenizerLoader {
         } else {
             Arrays.fill(types, TokenType.NORMAL);
         }
+        byte[] strip = LlamaCppTokenAttributes.apply(md, tokens, types);
         float[] scores = null;
         if (md.has(SCORES)) {
             scores = md.getFloatArray(SCORES);
@@ -53,9 +54,9 @@ final class GgufTokenizerLoader {
         }
         try {
             return switch (model) {
-                case "gpt2" -> bpe(md, tokens, types, scores);
-                case "llama" -> spm(md, tokens, types, scores);
-                case "bert" -> wordPiece(md, tokens, types, scores);
+                case "gpt2" -> bpe(md, tokens, types, scores, strip);
+                case "llama" -> spm(md, tokens, types, scores, strip);
+                case "bert" -> wordPiece(md, tokens, types, scores, strip);
                 default -> throw new TokenizerFormatException(MODEL + " '" + model
                         + "' is not supported; supported: gpt2 (byte-level BPE), llama (SentencePiece), bert (WordPiece)");
             };
@@ -73,7 +74,8 @@ final class GgufTokenizerLoader {
         return id;
     }
 
-    private static Tokenizer bpe(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores)
+    private static Tokenizer bpe(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores,
+                                    byte[] strip)
             throws IOException {
         String pre = md.getString(PRE, "default");
         PreTokenizer preTokenizer;
@@ -90,13 +92,14 @@ final class GgufTokenizerLoader {
         Vocabulary.SpecialIds specials = new Vocabulary.SpecialIds(id(md, "bos_token_id", -1, n),
                 id(md, "eos_token_id", -1, n), id(md, "unknown_token_id", -1, n), id(md, "eot_token_id", -1, n),
                 id(md, "padding_token_id", -1, n), md.getBoolean("tokenizer.ggml.add_bos_token", false));
-        Vocabulary vocab = new Vocabulary(tokens, types, scores, specials);
+        Vocabulary vocab = new Vocabulary(tokens, types, scores, specials, strip);
         String[] merges = md.getStringArray(MERGES);
         return new ByteLevelBpeTokenizer(vocab, Merges.split(merges, MERGES), preTokenizer,
                 ignoreMerges, false);
     }
 
-    private static Tokenizer spm(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores)
+    private static Tokenizer spm(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores,
+                                    byte[] strip)
             throws IOException {
         if (scores == null) {
             throw new TokenizerFormatException(SCORES + " is missing; a SentencePiece (llama) vocabulary needs scores");
@@ -107,10 +110,11 @@ final class GgufTokenizerLoader {
                 id(md, "eot_token_id", -1, n), id(md, "padding_token_id", -1, n),
                 md.getBoolean("tokenizer.ggml.add_bos_token", true));
         boolean addSpacePrefix = md.getBoolean("tokenizer.ggml.add_space_prefix", true);
-        return new SentencePieceTokenizer(new Vocabulary(tokens, types, scores, specials), addSpacePrefix);
+        return new SentencePieceTokenizer(new Vocabulary(tokens, types, scores, specials, strip), addSpacePrefix);
     }
 
-    private static Tokenizer wordPiece(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores)
+    private static Tokenizer wordPiece(GgufMetadata md, String[] tokens, TokenType[] types, float[] scores,
+                                    byte[] strip)
             throws IOException {
         int n = tokens.length;
         int cls = md.has("tokenizer.ggml.cls_token_id") ? id(md, "cls_token_id", -1, n) : id(md, "bos_token_id", -1, n);
@@ -122,6 +126,6 @@ final class GgufTokenizerLoader {
         }
         Vocabulary.SpecialIds specials = new Vocabulary.SpecialIds(cls, sep, unk, -1, id(md, "padding_token_id", -1, n),
                 md.getBoolean("tokenizer.ggml.add_bos_token", true));
-        return new WordPieceTokenizer(new Vocabulary(tokens, types, scores, specials));
+        return new WordPieceTokenizer(new Vocabulary(tokens, types, scores, specials, strip));
     }
 }

@@ -12,8 +12,14 @@ import java.util.Map;
  */
 final class SpecialTokenSplitter {
 
-    /** A special token: its text, id, and whether it is matched even when special parsing is off. */
-    record Special(String text, int id, boolean always) {
+    /**
+     * A special token: its text, id, whether it is matched even when special parsing is off, and whether it swallows
+     * the whitespace before (lstrip) or after (rstrip) it.
+     */
+    record Special(String text, int id, boolean always, boolean lstrip, boolean rstrip) {
+        Special(String text, int id, boolean always) {
+            this(text, id, always, false, false);
+        }
     }
 
     /** Receives the pieces of a split, in order. */
@@ -50,6 +56,11 @@ final class SpecialTokenSplitter {
         this.anyAlways = always;
     }
 
+    /** Whitespace as C's isspace, which llama.cpp uses for lstrip and rstrip. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
     void split(String text, boolean parseSpecial, Sink sink) {
         if (text.isEmpty()) {
             return;
@@ -76,11 +87,22 @@ final class SpecialTokenSplitter {
                 i++;
                 continue;
             }
-            if (i > textStart) {
-                sink.text(text, textStart, i);
+            int textEnd = i;
+            if (match.lstrip()) {
+                while (textEnd > textStart && isSpace(text.charAt(textEnd - 1))) {
+                    textEnd--;
+                }
+            }
+            if (textEnd > textStart) {
+                sink.text(text, textStart, textEnd);
             }
             sink.special(match.id());
             i += match.text().length();
+            if (match.rstrip()) {
+                while (i < n && isSpace(text.charAt(i))) {
+                    i++;
+                }
+            }
             textStart = i;
         }
         if (textStart < n) {

@@ -20,16 +20,33 @@ import java.util.Set;
  * @param types     token types by id // [vocab]
  * @param scores    SentencePiece scores by id, or null // [vocab]
  * @param specials  the special ids; -1 for absent ones
+ * @param stripFlags per id, {@link #LSTRIP} and {@link #RSTRIP} for special tokens that swallow neighbouring
+ *                  whitespace when matched in text (llama.cpp's token attributes), or null // [vocab]
  */
-public record Vocabulary(String[] tokens, TokenType[] types, float[] scores, SpecialIds specials) {
+public record Vocabulary(String[] tokens, TokenType[] types, float[] scores, SpecialIds specials,
+                         byte[] stripFlags) {
 
     /** The most tokens a vocabulary may have. */
     public static final int MAX_TOKENS = 1 << 22;
 
-    /** Texts of control tokens that end a generation in the common model families (as llama.cpp recognizes them). */
-    private static final Set<String> END_OF_GENERATION_TEXTS = Set.of(
-            "<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<EOT>", "<|end_of_text|>",
-            "<|eom_id|>", "<｜end▁of▁sentence｜>", "<|return|>", "<|call|>");
+    /** Flag in {@link #stripFlags}: a matched special token also swallows the whitespace before it. */
+    public static final byte LSTRIP = 1;
+    /** Flag in {@link #stripFlags}: a matched special token also swallows the whitespace after it. */
+    public static final byte RSTRIP = 2;
+
+    /**
+     * Texts of tokens that end a generation in the common model families: the list llama.cpp (llama-vocab.cpp) uses
+     * to build its end-of-generation set.
+     */
+    static final Set<String> END_OF_GENERATION_TEXTS = Set.of(
+            "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+            "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+            "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>");
+
+    /** A vocabulary whose special tokens strip no whitespace. */
+    public Vocabulary(String[] tokens, TokenType[] types, float[] scores, SpecialIds specials) {
+        this(tokens, types, scores, specials, null);
+    }
 
     /**
      * Special ids of a vocabulary; -1 means absent.
@@ -66,6 +83,10 @@ public record Vocabulary(String[] tokens, TokenType[] types, float[] scores, Spe
             if (tokens[i] == null || types[i] == null) {
                 throw new IllegalArgumentException("vocabulary token " + i + " has no text or no type");
             }
+        }
+        if (stripFlags != null && stripFlags.length != tokens.length) {
+            throw new IllegalArgumentException("vocabulary has " + tokens.length + " tokens but " + stripFlags.length
+                    + " strip flags");
         }
         checkId("bos", specials.bos(), tokens.length);
         checkId("eos", specials.eos(), tokens.length);
@@ -120,10 +141,12 @@ public record Vocabulary(String[] tokens, TokenType[] types, float[] scores, Spe
             if (tokens[i].isEmpty()) {
                 continue;
             }
+            boolean lstrip = stripFlags != null && (stripFlags[i] & LSTRIP) != 0;
+            boolean rstrip = stripFlags != null && (stripFlags[i] & RSTRIP) != 0;
             if (t == TokenType.CONTROL || t == TokenType.UNKNOWN) {
-                list.add(new SpecialTokenSplitter.Special(tokens[i], i, false));
+                list.add(new SpecialTokenSplitter.Special(tokens[i], i, false, lstrip, rstrip));
             } else if (t == TokenType.USER_DEFINED) {
-                list.add(new SpecialTokenSplitter.Special(tokens[i], i, true));
+                list.add(new SpecialTokenSplitter.Special(tokens[i], i, true, lstrip, rstrip));
             }
         }
         return list;
@@ -143,7 +166,8 @@ public record Vocabulary(String[] tokens, TokenType[] types, float[] scores, Spe
     @Override
     public boolean equals(Object o) {
         return o instanceof Vocabulary v && Arrays.equals(tokens, v.tokens) && Arrays.equals(types, v.types)
-                && Arrays.equals(scores, v.scores) && specials.equals(v.specials);
+                && Arrays.equals(scores, v.scores) && specials.equals(v.specials)
+                && Arrays.equals(stripFlags, v.stripFlags);
     }
 
     @Override

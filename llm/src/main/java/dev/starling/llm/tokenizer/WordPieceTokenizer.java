@@ -160,9 +160,10 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }
+        // Cc, Cf, Co, Cs; unassigned code points (Cn) are kept, as Hugging Face tokenizers does
         int t = Character.getType(cp);
         return t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE
-                || t == Character.PRIVATE_USE || t == Character.UNASSIGNED;
+                || t == Character.PRIVATE_USE;
     }
 
     private static boolean isPunctuation(int cp) {
