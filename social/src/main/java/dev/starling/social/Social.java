@@ -4,6 +4,7 @@ import dev.starling.social.accounts.Accounts;
 import dev.starling.social.auth.Argon2Params;
 import dev.starling.social.auth.Passwords;
 import dev.starling.social.db.Database;
+import dev.starling.social.imports.ArchiveImporter;
 import dev.starling.social.notifications.Notifications;
 import dev.starling.social.outbox.Outbox;
 import dev.starling.social.posts.PostText;
@@ -57,6 +58,7 @@ public final class Social {
     private final Timelines timelines;
     private final Notifications notifications;
     private final Outbox outbox;
+    private final ArchiveImporter importer;
 
     private Social(Database db, Settings settings) {
         this.db = db;
@@ -68,6 +70,7 @@ public final class Social {
         this.timelines = new Timelines(db);
         this.notifications = new Notifications(db);
         this.outbox = new Outbox(db);
+        this.importer = new ArchiveImporter(db, posts.rules());
     }
 
     public static Social create(Database db, Settings settings) {
@@ -104,5 +107,10 @@ public final class Social {
 
     public Outbox outbox() {
         return outbox;
+    }
+
+    /** Imports of X/Twitter archives and Mastodon exports. */
+    public ArchiveImporter importer() {
+        return importer;
     }
 }

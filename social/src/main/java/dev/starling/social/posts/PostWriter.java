@@ -40,6 +40,15 @@ public final class PostWriter {
      * by {@link PostText#validate}; the rest is checked here.
      */
     public static Outcome<Post> insert(Connection c, long authorId, NewPost np, Instant createdAt) throws SQLException {
+        return insert(c, authorId, np, createdAt, true);
+    }
+
+    /**
+     * As {@link #insert(Connection, long, NewPost, Instant)}; with {@code live} false (imported
+     * history) "@name" in the text is not linked to local accounts and nobody is notified, since
+     * a handle on another network is not the local account of the same name.
+     */
+    public static Outcome<Post> insert(Connection c, long authorId, NewPost np, Instant createdAt, boolean live) throws SQLException {
         PostVisibility visibility = np.visibility() == null ? PostVisibility.PUBLIC : np.visibility();
         String spoiler = np.spoilerText() == null ? "" : np.spoilerText();
         if (spoiler.length() > PostText.MAX_SPOILER_CHARS) {
@@ -73,7 +82,7 @@ public final class PostWriter {
             quoteOfId = q.id();
         }
         PostText.Extracted ex = PostText.extract(np.text());
-        Map<Long, String> mentions = resolveMentions(c, ex.mentionedUsernames());
+        Map<Long, String> mentions = live ? resolveMentions(c, ex.mentionedUsernames()) : new LinkedHashMap<>();
         if (inReplyToAccountId != null && inReplyToAccountId != authorId && !mentions.containsKey(inReplyToAccountId)) {
             mentions.put(inReplyToAccountId, username(c, inReplyToAccountId));
         }
@@ -124,8 +133,10 @@ public final class PostWriter {
                 id = rs.getLong(1);
             }
         }
-        for (Long m : mentions.keySet()) {
-            NotificationWriter.notify(c, m, NotificationType.MENTION, authorId, id, createdAt);
+        if (live) {
+            for (Long m : mentions.keySet()) {
+                NotificationWriter.notify(c, m, NotificationType.MENTION, authorId, id, createdAt);
+            }
         }
         List<Entities.Mention> ms = new ArrayList<>();
         mentions.entrySet().stream().sorted(Map.Entry.comparingByKey())
