@@ -428,7 +428,53 @@ public final class VectorKernels {
                     }
                 }
             }
-            default -> ScalarKernels.dequantizeRow(type, s, off, out, outOff, cols);
+            case Q4_K -> {
+                for (int b = 0; b < cols / 256; b++) {
+                    long bo = off + 144L * b;
+                    float d = Blocks.f16(s, bo);
+                    float dmin = Blocks.f16(s, bo + 2);
+                    long sc = bo + 4;
+                    long qs = bo + 16;
+                    int y = outOff + 256 * b;
+                    for (int j = 0; j < 4; j++) {
+                        FloatVector d1 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j));
+                        FloatVector m1 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j));
+                        FloatVector d2 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j + 1));
+                        FloatVector m2 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j + 1));
+                        for (int l = 0; l < 32; l += L) {
+                            ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
+                            bytesToFloats(q.and((byte) 0xF)).fma(d1, m1).intoArray(out, y + 64 * j + l);
+                            bytesToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).intoArray(out, y + 64 * j + 32 + l);
+                        }
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int b = 0; b < cols / 256; b++) {
+                    long bo = off + 210L * b;
+                    float d = Blocks.f16(s, bo + 208);
+                    for (int h = 0; h < 2; h++) {
+                        long ql = bo + 64L * h;
+                        long qh = bo + 128 + 32L * h;
+                        long sc = bo + 192 + 8L * h;
+                        int y = outOff + 256 * b + 128 * h;
+                        for (int l = 0; l < 32; l += L) {
+                            int is = l / 16;
+                            ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
+                            ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
+                            ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh + l, LE);
+                            ByteVector q1 = lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            ByteVector q2 = lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            ByteVector q3 = lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            ByteVector q4 = lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            bytesToFloats(q1).mul(d * Blocks.i8(s, sc + is)).intoArray(out, y + l);
+                            bytesToFloats(q2).mul(d * Blocks.i8(s, sc + is + 2)).intoArray(out, y + l + 32);
+                            bytesToFloats(q3).mul(d * Blocks.i8(s, sc + is + 4)).intoArray(out, y + l + 64);
+                            bytesToFloats(q4).mul(d * Blocks.i8(s, sc + is + 6)).intoArray(out, y + l + 96);
+                        }
+                    }
+                }
+            }
         }
     }
 }
