@@ -192,10 +192,17 @@ pgb() {
   pgbench -S "$@" -c "$connections" -j "$threads" -T "$seconds" -h localhost -p "$pgport" -U postgres pgbench 2>&1 \
     | tee -a "$work/pgbench.log" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1
 }
+pgb_n() {
+  pgbench -N -M prepared -c "$connections" -j "$threads" -T "$seconds" -h localhost -p "$pgport" -U postgres pgbench 2>&1 \
+    | tee -a "$work/pgbench.log" | sed -n 's/^tps = \([0-9.]*\) .*/\1/p' | tail -1
+}
 log "pgbench -S: $connections clients, $threads threads, ${seconds}s"
 pg_simple="$(pgb)"
 log "pgbench -S -M prepared: $connections clients, $threads threads, ${seconds}s"
 pg_prepared="$(pgb -M prepared)"
+# not a target, context for the write figure: durable read-write transactions on the same disk
+log "pgbench -N (simple-update, durable): $connections clients, $threads threads, ${seconds}s"
+pg_writes="$(pgb_n)"
 
 # --- the table ----------------------------------------------------------------------------------
 home_tps="$(kv "$home" throughput_per_s)"; home_p50="$(kv "$home" p50_ms)"; home_p99="$(kv "$home" p99_ms)"
@@ -215,6 +222,7 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   printf '%-44s %12s %10s %10s %8s\n' "post creation POST /api/v1/statuses" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" errors)"
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-"
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-"
+  printf '%-44s %12s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-"
   echo
   printf '%-58s %-24s %s\n' "target" "measured" "verdict"
   printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
