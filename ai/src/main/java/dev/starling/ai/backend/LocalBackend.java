@@ -3,34 +3,44 @@ package dev.starling.ai.backend;
 import dev.starling.ai.chat.ChatTemplate;
 import dev.starling.ai.chat.ChatTemplateLimits;
 import dev.starling.ai.chat.RenderOutcome;
+import dev.starling.llm.generate.GenerationRequest;
+import dev.starling.llm.generate.GenerationResult;
+import dev.starling.llm.generate.LlamaModel;
 import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.model.ContextOverflowException;
-import dev.starling.llm.model.KvCache;
 import dev.starling.llm.model.ModelConfig;
-import dev.starling.llm.model.ModelWeights;
-import dev.starling.llm.model.Transformer;
 import dev.starling.llm.tensor.ComputePool;
-import dev.starling.llm.tokenizer.StreamingDecoder;
 import dev.starling.llm.tokenizer.Tokenizer;
-import dev.starling.llm.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The engine in this process as a {@link ModelBackend}: one GGUF model, memory-mapped, its tokenizer and its chat
- * template ({@code tokenizer.chat_template}, ChatML when the file has none). Requests run concurrently up to
- * {@link Options#maxConcurrent()}; more wait up to {@link Options#queueTimeoutMillis()} and are then refused as
- * overloaded.
+ * The engine in this process as a {@link ModelBackend}: one GGUF model loaded by the engine's {@link LlamaModel}
+ * (memory-mapped; concurrent requests decoded together by its batch scheduler), the model's tokenizer and its chat
+ * template ({@code tokenizer.chat_template}, ChatML when the file has none).
+ *
+ * <p>Text reaches the {@link DeltaListener} on the caller's thread, never on the engine's decode thread: a slow
+ * client (an SSE stream over a bad network) cannot stall the other sequences of the batch. At most
+ * {@link Options#maxConcurrent()} requests are in flight; more wait up to {@link Options#queueTimeoutMillis()} and
+ * are then refused as overloaded.
  */
 public final class LocalBackend implements ModelBackend {
 
-    /** Prompt tokens processed per forward call during prefill. */
-    private static final int PREFILL_CHUNK = 256;
+    /** How long the caller's thread waits for the next piece of text before checking for cancellation. */
+    private static final long POLL_MILLIS = 50;
+    /** Tokens the repetition penalty looks back over (llama.cpp's default). */
+    private static final int REPETITION_WINDOW = 64;
 
     /**
      * @param modelId            the name requests use; null for the file name without {@code .gguf}
@@ -43,7 +53,7 @@ public final class LocalBackend implements ModelBackend {
             Clock clock) {
 
         public static Options defaults() {
-            return new Options(null, 4, 30_000, ChatTemplateLimits.DEFAULT, Clock.systemUTC());
+            return new Options(null, 32, 30_000, ChatTemplateLimits.DEFAULT, Clock.systemUTC());
         }
 
         public Options withModelId(String id) {
@@ -55,8 +65,7 @@ public final class LocalBackend implements ModelBackend {
         }
     }
 
-    private final GgufFile gguf;
-    private final Transformer transformer;
+    private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
     private final boolean templateFromModel;
@@ -64,11 +73,10 @@ public final class LocalBackend implements ModelBackend {
     private final Semaphore slots;
     private final Options options;
 
-    private LocalBackend(GgufFile gguf, Transformer transformer, Tokenizer tokenizer, ChatTemplate template,
-            boolean templateFromModel, ModelInfo info, Options options) {
-        this.gguf = gguf;
-        this.transformer = transformer;
-        this.tokenizer = tokenizer;
+    private LocalBackend(LlamaModel model, ChatTemplate template, boolean templateFromModel, ModelInfo info,
+            Options options) {
+        this.model = model;
+        this.tokenizer = model.tokenizer();
         this.template = template;
         this.templateFromModel = templateFromModel;
         this.info = info;
@@ -83,13 +91,13 @@ public final class LocalBackend implements ModelBackend {
      */
     public static LocalBackend open(Path modelFile, Options options) throws IOException {
         Objects.requireNonNull(options, "options");
-        GgufFile gguf = GgufFile.open(modelFile);
+        String source;
+        try (GgufFile gguf = GgufFile.open(modelFile)) {
+            source = gguf.metadata().getString("tokenizer.chat_template", null);
+        }
+        LlamaModel model = LlamaModel.load(modelFile, ComputePool.shared(), LlamaModel.DEFAULT_MAX_BATCH);
         try {
-            ModelConfig config = ModelConfig.from(gguf);
-            ModelWeights weights = ModelWeights.load(gguf, config);
-            Transformer transformer = new Transformer(config, weights, ComputePool.shared());
-            Tokenizer tokenizer = Tokenizers.fromGguf(gguf.metadata());
-            String source = gguf.metadata().getString("tokenizer.chat_template", null);
+            Tokenizer tokenizer = model.tokenizer();
             String bos = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : "";
             String eos = tokenizer.eosId() >= 0 ? tokenizer.tokenText(tokenizer.eosId()) : "";
             ChatTemplate template = ChatTemplate.of(source == null ? ChatTemplate.CHATML : source, bos, eos,
@@ -98,9 +106,9 @@ public final class LocalBackend implements ModelBackend {
             String id = options.modelId() != null ? options.modelId()
                     : fileName.endsWith(".gguf") ? fileName.substring(0, fileName.length() - 5) : fileName;
             ModelInfo info = new ModelInfo(id, options.clock().instant().getEpochSecond(), "starling");
-            return new LocalBackend(gguf, transformer, tokenizer, template, source != null, info, options);
-        } catch (IOException | RuntimeException e) {
-            gguf.close();
+            return new LocalBackend(model, template, source != null, info, options);
+        } catch (RuntimeException e) {
+            model.close();
             throw e;
         }
     }
@@ -114,7 +122,7 @@ public final class LocalBackend implements ModelBackend {
     }
 
     public ModelConfig config() {
-        return transformer.config();
+        return model.config();
     }
 
     /** Whether the chat template came from the model file (false: the ChatML fallback). */
@@ -159,7 +167,7 @@ public final class LocalBackend implements ModelBackend {
             return BackendResult.err(BackendError.invalid("input", "no inputs to embed"));
         }
         return withSlot(() -> {
-            java.util.ArrayList<float[]> vectors = new java.util.ArrayList<>();
+            ArrayList<float[]> vectors = new ArrayList<>();
             int tokens = 0;
             for (int i = 0; i < request.inputs().size(); i++) {
                 int[] ids = tokenizer.encode(request.inputs().get(i), tokenizer.addsBosByDefault(), false);
@@ -171,38 +179,11 @@ public final class LocalBackend implements ModelBackend {
                             + " is " + ids.length + " tokens, the model's context is " + config().contextLength(),
                             "input"));
                 }
-                vectors.add(embedTokens(ids));
+                vectors.add(model.embed(ids));
                 tokens += ids.length;
             }
             return BackendResult.ok(new Embeddings(info.id(), vectors, new Usage(tokens, 0)));
         });
-    }
-
-    /** Mean of the final (normed) hidden states over all positions, L2-normalized. */
-    private float[] embedTokens(int[] ids) {
-        int dim = config().dim();
-        KvCache cache = transformer.newCache(ids.length);
-        KvCache[] caches = new KvCache[ids.length];
-        java.util.Arrays.fill(caches, cache);
-        Transformer.Output out = transformer.forward(caches, ids, new boolean[ids.length], true);
-        float[] hidden = out.hidden(); // [T][dim]
-        double[] sum = new double[dim];
-        for (int t = 0; t < ids.length; t++) {
-            for (int d = 0; d < dim; d++) {
-                sum[d] += hidden[t * dim + d];
-            }
-        }
-        double norm = 0;
-        for (int d = 0; d < dim; d++) {
-            sum[d] /= ids.length;
-            norm += sum[d] * sum[d];
-        }
-        norm = Math.sqrt(norm);
-        float[] v = new float[dim];
-        for (int d = 0; d < dim; d++) {
-            v[d] = (float) (norm == 0 ? 0 : sum[d] / norm);
-        }
-        return v;
     }
 
     private BackendResult<Completion> generate(String prompt, SamplingParams sampling, DeltaListener listener) {
@@ -210,6 +191,15 @@ public final class LocalBackend implements ModelBackend {
         if (invalid.isPresent()) {
             return BackendResult.err(invalid.get());
         }
+        if (sampling.frequencyPenalty() != 0) {
+            return BackendResult.err(new BackendError(BackendError.Kind.UNSUPPORTED,
+                    "frequency_penalty is not supported by the local engine; use repetition_penalty", "frequency_penalty"));
+        }
+        if (sampling.presencePenalty() != 0) {
+            return BackendResult.err(new BackendError(BackendError.Kind.UNSUPPORTED,
+                    "presence_penalty is not supported by the local engine; use repetition_penalty", "presence_penalty"));
+        }
+        // A template that writes the BOS text itself (Llama 3) must not get a second BOS token.
         String bosText = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : null;
         boolean addBos = tokenizer.addsBosByDefault() && (bosText == null || !prompt.startsWith(bosText));
         int[] promptIds = tokenizer.encode(prompt, addBos, true);
@@ -224,58 +214,62 @@ public final class LocalBackend implements ModelBackend {
         return withSlot(() -> run(promptIds, sampling, listener));
     }
 
-    private BackendResult<Completion> run(int[] promptIds, SamplingParams sampling, DeltaListener listener) {
-        int capacity = (int) Math.min(config().contextLength(), (long) promptIds.length + sampling.maxTokens());
-        KvCache cache = transformer.newCache(capacity);
-        long seed = sampling.seed().orElseGet(() -> java.util.concurrent.ThreadLocalRandom.current().nextLong());
-        TokenSampler sampler = new TokenSampler(sampling, seed);
-        for (int id : promptIds) {
-            sampler.accept(id, false);
-        }
-        StreamingDecoder decoder = new StreamingDecoder(tokenizer);
-        StopStrings stops = new StopStrings(sampling.stop());
-        StringBuilder text = new StringBuilder();
-        int generated = 0;
-        FinishReason finish = FinishReason.LENGTH;
-        try {
-            float[] logits = transformer.prefill(cache, promptIds, PREFILL_CHUNK);
-            while (true) {
-                if (listener.cancelled()) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                int token = sampler.sample(logits);
-                if (tokenizer.isEndOfGeneration(token)) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                generated++;
-                sampler.accept(token, true);
-                emit(stops.feed(decoder.push(token)), text, listener);
-                if (stops.stopped()) {
-                    finish = FinishReason.STOP;
-                    break;
-                }
-                if (generated >= sampling.maxTokens() || cache.length() >= capacity) {
-                    break; // LENGTH
-                }
-                logits = transformer.step(new KvCache[] {cache}, new int[] {token})[0];
-            }
-        } catch (ContextOverflowException e) {
-            return BackendResult.err(new BackendError(BackendError.Kind.CONTEXT_LENGTH_EXCEEDED, e.getMessage(), null));
-        }
-        if (!stops.stopped()) {
-            emit(stops.feed(decoder.flush()), text, listener);
-            emit(stops.finish(), text, listener);
-        }
-        return BackendResult.ok(new Completion(info.id(), text.toString(), finish,
-                new Usage(promptIds.length, generated)));
+    private static dev.starling.llm.generate.SamplingParams engineSampling(SamplingParams p) {
+        long seed = p.seed().orElseGet(() -> ThreadLocalRandom.current().nextLong());
+        return new dev.starling.llm.generate.SamplingParams((float) p.temperature(), p.topK(), (float) p.topP(),
+                (float) p.minP(), (float) p.repetitionPenalty(), REPETITION_WINDOW, seed);
     }
 
-    private static void emit(String piece, StringBuilder text, DeltaListener listener) {
-        if (!piece.isEmpty()) {
-            text.append(piece);
-            listener.onDelta(piece);
+    /** Submits to the engine's batch and relays its text to {@code listener} on this thread. */
+    private BackendResult<Completion> run(int[] promptIds, SamplingParams sampling, DeltaListener listener) {
+        int maxTokens = Math.min(sampling.maxTokens(), Math.min(config().contextLength(), GenerationRequest.MAX_TOKENS));
+        GenerationRequest request = GenerationRequest.ofTokens(promptIds, engineSampling(sampling), maxTokens,
+                sampling.stop());
+        LinkedBlockingQueue<String> pieces = new LinkedBlockingQueue<>();
+        AtomicBoolean cancel = new AtomicBoolean();
+        CompletableFuture<GenerationResult> future = model.submit(request, (id, text) -> {
+            if (!text.isEmpty()) {
+                pieces.add(text);
+            }
+            return !cancel.get();
+        });
+        try {
+            while (true) {
+                String piece = pieces.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (piece != null) {
+                    listener.onDelta(piece);
+                } else if (future.isDone()) {
+                    // the engine queues its last text before completing the future
+                    for (String rest = pieces.poll(); rest != null; rest = pieces.poll()) {
+                        listener.onDelta(rest);
+                    }
+                    break;
+                }
+                if (listener.cancelled()) {
+                    cancel.set(true);
+                }
+            }
+            GenerationResult r = future.get();
+            FinishReason finish = switch (r.finishReason()) {
+                case LENGTH -> FinishReason.LENGTH;
+                case STOP, CANCELLED -> FinishReason.STOP;
+            };
+            return BackendResult.ok(new Completion(info.id(), r.text(), finish,
+                    new Usage(r.promptTokens(), r.completionTokens())));
+        } catch (InterruptedException e) {
+            cancel.set(true);
+            Thread.currentThread().interrupt();
+            return BackendResult.err(new BackendError(BackendError.Kind.UNAVAILABLE, "interrupted while generating", null));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ContextOverflowException overflow) {
+                return BackendResult.err(new BackendError(BackendError.Kind.CONTEXT_LENGTH_EXCEEDED,
+                        overflow.getMessage(), "messages"));
+            }
+            if (cause instanceof IllegalArgumentException bad) {
+                return BackendResult.err(BackendError.invalid(null, bad.getMessage()));
+            }
+            return BackendResult.err(new BackendError(BackendError.Kind.INTERNAL, "generation failed: " + cause, null));
         }
     }
 
@@ -300,6 +294,6 @@ public final class LocalBackend implements ModelBackend {
 
     @Override
     public void close() {
-        gguf.close();
+        model.close();
     }
 }
