@@ -3,6 +3,7 @@ package dev.starling.llm.tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * SentencePiece-style BPE by scores (Llama 2, Phi-3; GGUF {@code tokenizer.ggml.model = "llama"}), as llama.cpp's
@@ -15,6 +16,9 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
     static final char SPACE_MARK = '\u2581';
 
     private final boolean addSpacePrefix;
+    private final TextIndex textIndex;
+    /** Code points that occur in at least one token text. */
+    private final BitSet codePointsInTokens = new BitSet(0x110000);
     /** The id of the byte token for each byte, or -1. // [256] */
     private final int[] byteIds = new int[256];
 
@@ -24,6 +28,10 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
             throw new IllegalArgumentException("a SentencePiece vocabulary needs token scores");
         }
         this.addSpacePrefix = addSpacePrefix;
+        this.textIndex = new TextIndex(vocab.tokens());
+        for (String t : vocab.tokens()) {
+            t.codePoints().forEach(codePointsInTokens::set);
+        }
         for (int b = 0; b < 256; b++) {
             Integer id = index.get(String.format("<0x%02X>", b));
             if (id == null && b < 0x80) {
@@ -62,14 +70,37 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
         tokenize(sb.toString(), out);
     }
 
+    /**
+     * Tokenizes s. A code point that occurs in no token can never be part of a merge, so the text is cut around such
+     * code points (a newline, for Llama) and the runs between are merged independently: the same result, with
+     * smaller heaps on long documents.
+     */
     private void tokenize(String s, IntList out) {
+        int runStart = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int cc = Character.charCount(cp);
+            if (!codePointsInTokens.get(cp)) {
+                tokenizeRun(s, runStart, i, out);
+                tokenizeRun(s, i, i + cc, out);
+                runStart = i + cc;
+            }
+            i += cc;
+        }
+        tokenizeRun(s, runStart, s.length(), out);
+    }
+
+    private void tokenizeRun(String s, int from, int to, IntList out) {
+        if (from >= to) {
+            return;
+        }
         // symbols: one per code point // [n]
-        int n = s.codePointCount(0, s.length());
+        int n = s.codePointCount(from, to);
         int[] start = new int[n];
         int[] len = new int[n];
         int[] prev = new int[n];
         int[] next = new int[n];
-        for (int i = 0, k = 0; i < s.length(); k++) {
+        for (int i = from, k = 0; i < to; k++) {
             int cc = Character.charCount(s.codePointAt(i));
             start[k] = i;
             len[k] = cc;
@@ -122,11 +153,11 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
             }
         }
         for (int k = n == 0 ? -1 : 0; k >= 0; k = next[k]) {
-            String piece = s.substring(start[k], start[k] + len[k]);
-            Integer id = index.get(piece);
-            if (id != null) {
+            int id = textIndex.get(s, start[k], start[k] + len[k]);
+            if (id >= 0) {
                 out.add(id);
             } else {
+                String piece = s.substring(start[k], start[k] + len[k]);
                 for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
                     int bid = byteIds[b & 0xFF];
                     if (bid >= 0) {
@@ -142,8 +173,8 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
      * not a token. Keys order by score descending, then position ascending, compared as unsigned longs.
      */
     private long bigram(String s, int from, int length, int left) {
-        Integer id = index.get(s.substring(from, from + length));
-        if (id == null) {
+        int id = textIndex.get(s, from, from + length);
+        if (id < 0) {
             return -1;
         }
         float score = vocab.scores()[id];

@@ -22,6 +22,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
 
     private final int separatorId;
     private final int maxTokenChars;
+    private final TextIndex textIndex;
 
     /**
      * @param vocab       phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP]
@@ -37,6 +38,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
             max = Math.max(max, t.length());
         }
         this.maxTokenChars = max;
+        this.textIndex = new TextIndex(vocab.tokens());
         computeTokenBytes();
     }
 
@@ -76,9 +78,9 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
                     endChar--;
                     continue;
                 }
-                String sub = word.substring(startChar, endChar);
-                Integer id = index.get(startChar == 0 ? SentencePieceTokenizer.SPACE_MARK + sub : sub);
-                if (id != null) {
+                int id = startChar == 0 ? textIndex.get(SentencePieceTokenizer.SPACE_MARK, word, startChar, endChar)
+                        : textIndex.get(word, startChar, endChar);
+                if (id >= 0) {
                     found = id;
                     break;
                 }
