@@ -1,0 +1,65 @@
+package dev.starling.llm.synth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starling.llm.bench.LlamaCppReference;
+import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.json.JsonValue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * llama.cpp (node-llama-cpp, scripts/llamacpp) loads synthetic models of each architecture and weight type, with
+ * synthetic and real vocabularies, and generates from them: three cases that cover the three architectures, both
+ * real vocabularies and a k-quant, at a few seconds each. (All 7 types x 4 small shapes, and llama-3.2-1b,
+ * qwen2.5-0.5b and qwen3-0.6b at Q8_0, were checked by hand; they are too large or slow for a unit test.) Skips when
+ * the reference is not installed.
+ */
+class SyntheticModelLlamaCppTest {
+
+    private static LlamaCppReference llama;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void reference() {
+        llama = new LlamaCppReference(Path.of(System.getProperty("starling.project.dir", "..")));
+        String why = llama.unavailableReason();
+        Assumptions.assumeTrue(why == null, () -> "skipping llama.cpp loading of synthetic models: " + why);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "tiny-qwen3,  BF16, ''",
+        "tiny-qwen2,  Q8_0, qwen3",
+        "small-llama, Q4_K, llama3",
+    })
+    void llamaCppLoadsAndGenerates(String shapeName, GgmlType type, String realVocab) throws Exception {
+        Shape shape = Shape.byName(shapeName);
+        ModelVocabulary vocab;
+        if (realVocab.isEmpty()) {
+            vocab = ModelVocabulary.synthetic(1000);
+        } else {
+            Path json = Path.of(System.getProperty("starling.shared.dir", "../shared"), "data", "tokenizers",
+                    realVocab, "tokenizer.json");
+            Assumptions.assumeTrue(Files.isRegularFile(json), "shared data absent, skipping: " + json);
+            vocab = ModelVocabulary.fromTokenizerJson(json);
+        }
+        Path model = dir.resolve(shapeName + "-" + type + ".gguf");
+        SyntheticModel.Result r = SyntheticModel.write(shape, type, vocab, 11, model);
+        JsonValue.JsonObject out = llama.run("{\"model\": \"" + model + "\", \"prompt\": [1, 300, 301, 302],"
+                + " \"generate\": 4, \"contextSize\": 64}", 120);
+        var greedy = out.require("greedy").asArray();
+        assertEquals(4, greedy.size(), out.toString());
+        for (JsonValue t : greedy.elements()) {
+            assertTrue(t.asLong() >= 0 && t.asLong() < r.vocabSize(), "token " + t.asLong());
+        }
+    }
+}
