@@ -1,0 +1,22 @@
+/**
+ * Tokenizers: text to token ids and back, for the vocabularies the engine runs.
+ *
+ * <ul>
+ *   <li>{@link dev.starling.llm.tokenizer.Tokenizers#fromGguf(dev.starling.llm.gguf.GgufMetadata)}: GGUF
+ *       {@code tokenizer.ggml.model} "gpt2" (byte-level BPE, {@link dev.starling.llm.tokenizer.ByteLevelBpeTokenizer};
+ *       regex by {@code tokenizer.ggml.pre}: gpt-2/default, llama-bpe/llama3, qwen2), "llama" (SentencePiece with
+ *       scores and byte fallback, {@link dev.starling.llm.tokenizer.SentencePieceTokenizer}) and "bert" (WordPiece,
+ *       {@link dev.starling.llm.tokenizer.WordPieceTokenizer}). Token attributes that llama.cpp derives at load time
+ *       (end-of-generation texts become control tokens, phi-3's rstrip) are applied too.</li>
+ *   <li>{@link dev.starling.llm.tokenizer.Tokenizers#fromHuggingFaceJson(java.nio.file.Path)}: a tokenizer.json with
+ *       a BPE model and a byte-level pre-tokenizer (Llama 3, Qwen2/2.5/3, GPT-2), BOS/EOS from tokenizer_config.json.
+ *       </li>
+ *   <li>{@link dev.starling.llm.tokenizer.StreamingDecoder}: ids to text chunks that never split a UTF-8
+ *       character, for token streaming.</li>
+ * </ul>
+ *
+ * <p>Proven against llama.cpp's tokenizer test vectors (test-tokenizer-0: add_special and parse_special false) for
+ * gpt-2, llama-spm, phi-3, bert-bge, llama-bpe and qwen2 (TokenizerVectorsTest), against llama.cpp itself on random
+ * Unicode (LlamaCppTokenizerParityTest), and by exact round trips (RoundTripTest).
+ */
+package dev.starling.llm.tokenizer;
