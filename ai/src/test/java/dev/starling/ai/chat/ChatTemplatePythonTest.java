@@ -56,6 +56,10 @@ class ChatTemplatePythonTest {
             {{ bos_token }}{{ eos_token }}{{ add_generation_prompt }}                    ¦ <s></s>true
             {{- ' a ' -}}  ⏎ {{ 'b' }}                                                  ¦ ` a b`
             {% if true %}⏎    x⏎    {% endif %}⏎y                                       ¦ `    x⏎y`
+            {{ [1, 2, 3, 4][::-1] }} {{ 'abcdef'[::2] }} {{ 'abcdef'[4:1:-1] }} {{ messages[::-1][0].content }} ¦ [4, 3, 2, 1] ace edc Bye
+            {{ 'abcdef'[-2:] }} {{ [1, 2, 3][5:9:1] }} {{ 'abc'[::-2] }}             ¦ ef [] ca
+            {% set ns = namespace(n=messages|length - 1, f='x' ~ 'y') %}{{ ns.n }} {{ ns.f }}  ¦ 3 xy
+            {{ not('ab'.startswith('a') and 'ab'.endswith('c')) }}                      ¦ true
             {{ raise_exception('no ' + 'way') }}                                       ¦ FAILED: template raised an exception: no way
             """)
     void rendersAsPythonJinjaDoes(String template, String expected) {

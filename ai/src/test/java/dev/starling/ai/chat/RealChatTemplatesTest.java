@@ -41,6 +41,15 @@ class RealChatTemplatesTest {
         return Files.readString(file);
     }
 
+    /** The chat_template of a Hugging Face tokenizer_config.json in ../shared/data/tokenizers. */
+    private static String configTemplate(String model) throws IOException {
+        String shared = System.getProperty("starling.shared.dir", "../shared");
+        Path file = Path.of(shared, "data", "tokenizers", model, "tokenizer_config.json");
+        Assumptions.assumeTrue(Files.isReadable(file),
+                () -> "skipped: " + file.toAbsolutePath() + " is absent (shared data not present)");
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).get("chat_template").asText();
+    }
+
     private static String rendered(ChatTemplate template, List<ChatMessage> messages, boolean addGenerationPrompt) {
         RenderOutcome outcome = template.render(messages, addGenerationPrompt);
         if (outcome instanceof RenderOutcome.Failed f) {
@@ -129,5 +138,38 @@ class RealChatTemplatesTest {
                 + "<|user|>\n What is 2+2? \n<|end|>\n";
         assertEquals(conversation + "<|assistant|>\n", rendered(t, WITH_SYSTEM, true));
         assertEquals(conversation + "<|endoftext|>", rendered(t, WITH_SYSTEM, false));
+    }
+
+    @Test
+    void qwen3TemplateWithReverseSlicesAndNamespaces() throws IOException {
+        ChatTemplate t = ChatTemplate.of(configTemplate("qwen3"), "", "<|im_end|>", ChatTemplateLimits.DEFAULT,
+                NOV_29_2026);
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\nHello!<|im_end|>\n"
+                + "<|im_start|>assistant\nHi there. How can I help?<|im_end|>\n"
+                + "<|im_start|>user\n What is 2+2? \n<|im_end|>\n"
+                + "<|im_start|>assistant\n", rendered(t, WITH_SYSTEM, true));
+    }
+
+    @Test
+    void qwen3DropsEarlierReasoningButKeepsTheAnswer() throws IOException {
+        ChatTemplate t = ChatTemplate.of(configTemplate("qwen3"), "", "<|im_end|>", ChatTemplateLimits.DEFAULT,
+                NOV_29_2026);
+        List<ChatMessage> messages = List.of(ChatMessage.user("Hi"),
+                ChatMessage.assistant("<think>\nThe user greets.\n</think>\n\nHello!"), ChatMessage.user("Bye"));
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n"
+                + "<|im_start|>assistant\nHello!<|im_end|>\n"
+                + "<|im_start|>user\nBye<|im_end|>\n", rendered(t, messages, false));
+    }
+
+    @Test
+    void llama3TokenizerConfigTemplatePutsBosOnTheFirstTurn() throws IOException {
+        ChatTemplate t = ChatTemplate.of(configTemplate("llama3"), "<|begin_of_text|>", "<|end_of_text|>",
+                ChatTemplateLimits.DEFAULT, NOV_29_2026);
+        assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are a helpful assistant.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nHello!<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\nHi there. How can I help?<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nWhat is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n", rendered(t, WITH_SYSTEM, true));
     }
 }
