@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
  * <p>Weights: every matrix is normal(0, 1/sqrt(row length)) so activations keep unit scale at any size (0.022 for
  * a 2048-wide model, near the usual 0.02 initialisation); norm weights are 1 + normal(0, 0.1); biases normal(0,
  * 0.02). Values depend only on (seed, tensor name, row), so the same seed gives the same weights whatever the type
- * and whatever the thread scheduling. Matrices are written in {@code type}; a row length the type's blocks do not
- * divide falls back as llama.cpp's quantizer does (Q4_K to Q4_0 here, Q6_K to Q8_0, others to F16); vectors are F32.
+ * and whatever the thread scheduling. Matrices are written in {@code type}, or in the types of a {@link WeightMix}
+ * such as Q4_K_M; a row length the type's blocks do not divide falls back as llama.cpp's quantizer does (Q4_K to
+ * Q4_0 here, Q6_K to Q8_0, others to F16); vectors are F32.
  * The file is streamed: nothing close to the model's size is held in memory.
  */
 public final class SyntheticModel {
@@ -34,11 +35,13 @@ public final class SyntheticModel {
     /** Writes a model of {@code shape} with weights of {@code type} and the given vocabulary (null: synthetic). */
     public static Result write(Shape shape, GgmlType type, ModelVocabulary vocabulary, long seed, Path out)
             throws IOException {
+        return write(shape, WeightMix.uniform(type), vocabulary, seed, out);
+    }
+
+    /** Writes a model whose matrices get the types of {@code mix} (e.g. {@link WeightMix#Q4_K_M}). */
+    public static Result write(Shape shape, WeightMix mix, ModelVocabulary vocabulary, long seed, Path out)
+            throws IOException {
         long t0 = System.nanoTime();
-        if (!dev.starling.llm.gguf.quant.Quantize.canQuantize(type)) {
-            throw new IllegalArgumentException("weight type " + type + " is not writable (F32, F16, BF16, Q8_0, Q4_0,"
-                    + " Q4_K, Q6_K)");
-        }
         ModelVocabulary vocab = vocabulary != null ? vocabulary
                 : ModelVocabulary.synthetic(shape.vocabSize() > 0 ? shape.vocabSize() : 32000);
         vocab = vocab.paddedTo(shape.vocabSize());
@@ -48,7 +51,7 @@ public final class SyntheticModel {
         w.putString("general.architecture", a);
         w.putString("general.name", "starling-synthetic-" + shape.name());
         w.putString("general.description", "random weights (seed " + seed + ") in the shape of " + shape.name());
-        w.putUInt32("general.file_type", fileType(type));
+        w.putUInt32("general.file_type", mix.fileType());
         w.putUInt32("general.alignment", 32);
         w.putUInt32(a + ".vocab_size", nVocab);
         w.putUInt32(a + ".context_length", shape.contextLength());
@@ -75,11 +78,11 @@ public final class SyntheticModel {
             w.putArray("tokenizer.ggml.merges", GgufValueType.STRING, vocab.merges());
         }
         vocab.other().forEach(w::putEntry);
-        if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.BF16) {
+        if (mix.quantized()) {
             w.putUInt32("general.quantization_version", 2);
         }
 
-        List<TensorSpec> plan = plan(shape, type, nVocab);
+        List<TensorSpec> plan = plan(shape, mix, nVocab);
         for (TensorSpec spec : plan) {
             switch (spec.kind()) {
                 case ROPE_FACTORS -> w.addTensor(spec.name(), spec.type(), spec.dims(),
@@ -111,9 +114,16 @@ public final class SyntheticModel {
 
     /** The tensors of a model of this shape, in file order, with the types they are written in. */
     public static List<TensorSpec> plan(Shape shape, GgmlType type, int nVocab) {
+        return plan(shape, WeightMix.uniform(type), nVocab);
+    }
+
+    /** The tensors of a model of this shape, in file order, with the types {@code mix} gives them. */
+    public static List<TensorSpec> plan(Shape shape, WeightMix mix, int nVocab) {
         List<TensorSpec> p = new ArrayList<>();
         int d = shape.dim();
-        matrix(p, type, "token_embd.weight", d, nVocab);
+        int n = shape.layers();
+        p.add(matrix(mix.typeFor("token_embd.weight", -1, n, shape.tiedEmbeddings()), "token_embd.weight", d,
+                nVocab));
         if (shape.llama3RopeFactor() > 0) {
             p.add(new TensorSpec("rope_freqs.weight", GgmlType.F32, new long[] {shape.headDim() / 2},
                     Kind.ROPE_FACTORS));
@@ -121,9 +131,9 @@ public final class SyntheticModel {
         for (int i = 0; i < shape.layers(); i++) {
             String b = "blk." + i + ".";
             vector(p, b + "attn_norm.weight", d, Kind.NORM);
-            matrix(p, type, b + "attn_q.weight", d, shape.qDim());
-            matrix(p, type, b + "attn_k.weight", d, shape.kvDim());
-            matrix(p, type, b + "attn_v.weight", d, shape.kvDim());
+            p.add(matrix(mix.typeFor("attn_q.weight", i, n, false), b + "attn_q.weight", d, shape.qDim()));
+            p.add(matrix(mix.typeFor("attn_k.weight", i, n, false), b + "attn_k.weight", d, shape.kvDim()));
+            p.add(matrix(mix.typeFor("attn_v.weight", i, n, false), b + "attn_v.weight", d, shape.kvDim()));
             if (shape.qkvBias()) {
                 vector(p, b + "attn_q.bias", shape.qDim(), Kind.BIAS);
                 vector(p, b + "attn_k.bias", shape.kvDim(), Kind.BIAS);
@@ -133,21 +143,21 @@ public final class SyntheticModel {
                 vector(p, b + "attn_q_norm.weight", shape.headDim(), Kind.NORM);
                 vector(p, b + "attn_k_norm.weight", shape.headDim(), Kind.NORM);
             }
-            matrix(p, type, b + "attn_output.weight", shape.qDim(), d);
+            p.add(matrix(mix.typeFor("attn_output.weight", i, n, false), b + "attn_output.weight", shape.qDim(), d));
             vector(p, b + "ffn_norm.weight", d, Kind.NORM);
-            matrix(p, type, b + "ffn_gate.weight", d, shape.ffnDim());
-            matrix(p, type, b + "ffn_up.weight", d, shape.ffnDim());
-            matrix(p, type, b + "ffn_down.weight", shape.ffnDim(), d);
+            p.add(matrix(mix.typeFor("ffn_gate.weight", i, n, false), b + "ffn_gate.weight", d, shape.ffnDim()));
+            p.add(matrix(mix.typeFor("ffn_up.weight", i, n, false), b + "ffn_up.weight", d, shape.ffnDim()));
+            p.add(matrix(mix.typeFor("ffn_down.weight", i, n, false), b + "ffn_down.weight", shape.ffnDim(), d));
         }
         vector(p, "output_norm.weight", d, Kind.NORM);
         if (!shape.tiedEmbeddings()) {
-            matrix(p, type, "output.weight", d, nVocab);
+            p.add(matrix(mix.typeFor("output.weight", -1, n, true), "output.weight", d, nVocab));
         }
         return p;
     }
 
-    private static void matrix(List<TensorSpec> p, GgmlType type, String name, int cols, int rows) {
-        p.add(new TensorSpec(name, matrixType(type, cols), new long[] {cols, rows}, Kind.MATRIX));
+    private static TensorSpec matrix(GgmlType type, String name, int cols, int rows) {
+        return new TensorSpec(name, matrixType(type, cols), new long[] {cols, rows}, Kind.MATRIX);
     }
 
     private static void vector(List<TensorSpec> p, String name, int n, Kind kind) {
@@ -208,18 +218,5 @@ public final class SyntheticModel {
             }
         }
         return f;
-    }
-
-    private static int fileType(GgmlType type) {
-        return switch (type) {
-            case F32 -> 0;
-            case F16 -> 1;
-            case Q4_0 -> 2;
-            case Q8_0 -> 7;
-            case Q4_K -> 14; // LLAMA_FTYPE_MOSTLY_Q4_K_S: Q4_K throughout
-            case Q6_K -> 18;
-            case BF16 -> 32;
-            default -> throw new IllegalArgumentException(type.name());
-        };
     }
 }

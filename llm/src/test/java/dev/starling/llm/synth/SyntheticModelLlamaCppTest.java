@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.llm.bench.LlamaCppReference;
-import dev.starling.llm.gguf.GgmlType;
 import dev.starling.llm.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * llama.cpp (node-llama-cpp, scripts/llamacpp) loads synthetic models of each architecture and weight type, with
  * synthetic and real vocabularies, and generates from them: three cases that cover the three architectures, both
- * real vocabularies and a k-quant, at a few seconds each. (All 7 types x 4 small shapes, and llama-3.2-1b,
+ * real vocabularies and the Q4_K_M mix (Q4_K and Q6_K), at a few seconds each. (All 7 types x 4 small shapes, and llama-3.2-1b,
  * qwen2.5-0.5b and qwen3-0.6b at Q8_0, were checked by hand; they are too large or slow for a unit test.) Skips when
  * the reference is not installed.
  */
@@ -39,9 +38,9 @@ class SyntheticModelLlamaCppTest {
     @CsvSource({
         "tiny-qwen3,  BF16, ''",
         "tiny-qwen2,  Q8_0, qwen3",
-        "small-llama, Q4_K, llama3",
+        "small-llama, Q4_K_M, llama3",
     })
-    void llamaCppLoadsAndGenerates(String shapeName, GgmlType type, String realVocab) throws Exception {
+    void llamaCppLoadsAndGenerates(String shapeName, String type, String realVocab) throws Exception {
         Shape shape = Shape.byName(shapeName);
         ModelVocabulary vocab;
         if (realVocab.isEmpty()) {
@@ -53,7 +52,7 @@ class SyntheticModelLlamaCppTest {
             vocab = ModelVocabulary.fromTokenizerJson(json);
         }
         Path model = dir.resolve(shapeName + "-" + type + ".gguf");
-        SyntheticModel.Result r = SyntheticModel.write(shape, type, vocab, 11, model);
+        SyntheticModel.Result r = SyntheticModel.write(shape, WeightMix.byName(type), vocab, 11, model);
         JsonValue.JsonObject out = llama.run("{\"model\": \"" + model + "\", \"prompt\": [1, 300, 301, 302],"
                 + " \"generate\": 4, \"contextSize\": 64}", 120);
         var greedy = out.require("greedy").asArray();

@@ -60,6 +60,29 @@ class SyntheticModelTest {
                 .allMatch(t -> t.type() == GgmlType.Q6_K));
     }
 
+    @Test
+    void q4KMixFollowsLlamaCpp() {
+        var plan = SyntheticModel.plan(Shape.LLAMA_3_2_1B, WeightMix.Q4_K_M, 128256);
+        assertEquals(GgmlType.Q6_K, find(plan, "token_embd.weight").type()); // tied: it is the output projection
+        java.util.List<Integer> q6 = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            GgmlType v = find(plan, "blk." + i + ".attn_v.weight").type();
+            assertEquals(v, find(plan, "blk." + i + ".ffn_down.weight").type());
+            assertEquals(GgmlType.Q4_K, find(plan, "blk." + i + ".attn_q.weight").type());
+            assertEquals(GgmlType.Q4_K, find(plan, "blk." + i + ".ffn_up.weight").type());
+            if (v == GgmlType.Q6_K) {
+                q6.add(i);
+            }
+        }
+        assertEquals(List.of(0, 1, 4, 7, 10, 13, 14, 15), q6);
+        assertEquals(15, WeightMix.byName("Q4_K_M").fileType());
+        var tiny = SyntheticModel.plan(Shape.TINY_LLAMA, WeightMix.Q4_K_M, 1000); // 64-wide rows fall back
+        assertEquals(GgmlType.Q4_0, find(tiny, "blk.0.attn_v.weight").type());
+        assertEquals(GgmlType.Q8_0, find(tiny, "blk.1.attn_v.weight").type());
+        assertEquals(GgmlType.Q8_0, find(tiny, "blk.1.ffn_down.weight").type()); // rows of 128: Q6_K -> Q8_0
+        assertThrows(IllegalArgumentException.class, () -> WeightMix.byName("Q5_K_M"));
+    }
+
     private static SyntheticModel.TensorSpec find(List<SyntheticModel.TensorSpec> plan, String name) {
         return plan.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
     }
