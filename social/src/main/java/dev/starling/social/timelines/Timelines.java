@@ -33,8 +33,6 @@ public final class Timelines {
     public static final int MAX_CONTEXT_DEPTH = 256;
     public static final int MAX_DESCENDANTS = 4096;
 
-    private static final String POSTS_WITH_ORIGINAL = " posts p LEFT JOIN posts o ON o.id = p.reblog_of_id ";
-
     private final Database db;
 
     public Timelines(Database db) {
@@ -43,37 +41,47 @@ public final class Timelines {
 
     /**
      * Home: posts and reposts by the accounts {@code viewerId} follows, plus its own, newest first.
-     * One index range scan per followed author ({@code posts_author_id}), merged.
+     * Candidates come from one index range scan per followed author ({@code posts_author_id}),
+     * merged; visibility and mutes are then applied ({@link FilteredScan}).
      */
     public Slice<Post> home(long viewerId, Page page) {
-        String inner = "SELECT p.id FROM" + POSTS_WITH_ORIGINAL + "WHERE p.author_id = src.aid" + Paging.conditions("p.id", page)
-                + " AND " + VisibilitySql.canSee("p", "o") + " AND " + VisibilitySql.notMuted("p", "o")
-                + Paging.orderAndLimit("p.id", page);
-        String sql = "SELECT x.id FROM " + VisibilitySql.VIEWER
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, new FilteredScan.Candidates() {
+            @Override
+            public String sql(Page window) {
+                return homeSql(window);
+            }
+
+            @Override
+            public int bind(PreparedStatement ps) throws SQLException {
+                ps.setLong(1, viewerId);
+                return 2;
+            }
+        }));
+    }
+
+    /** The home timeline's candidate query (parameters: viewer id, then the page cursors); public for EXPLAIN in benchmarks. */
+    public static String homeSql(Page page) {
+        String inner = "SELECT p.id FROM posts p WHERE p.author_id = src.aid" + Paging.conditions("p.id", page) + Paging.orderAndLimit("p.id", page);
+        return "SELECT x.id FROM (SELECT ?::bigint AS vid) v"
                 + " CROSS JOIN LATERAL (SELECT f.followee_id AS aid FROM follows f WHERE f.follower_id = v.vid UNION ALL SELECT v.vid) src"
                 + " CROSS JOIN LATERAL (" + inner + ") x" + Paging.orderAndLimit("x.id", page);
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, viewerId);
-                Paging.bind(ps, 2, page);
-                return postsById(c, ps, page);
-            }
-        });
     }
 
     /** Public (local) timeline: public posts, no reposts, no replies to others, minus mutes. */
     public Slice<Post> publicTimeline(Long viewerId, Page page) {
-        String sql = "SELECT p.id FROM " + VisibilitySql.VIEWER + "," + POSTS_WITH_ORIGINAL
-                + "WHERE p.visibility = 0 AND p.reblog_of_id IS NULL AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)"
-                + Paging.conditions("p.id", page) + " AND " + VisibilitySql.canSee("p", "o") + " AND " + VisibilitySql.notMuted("p", "o")
-                + Paging.orderAndLimit("p.id", page);
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
-                Paging.bind(ps, 2, page);
-                return postsById(c, ps, page);
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, new FilteredScan.Candidates() {
+            @Override
+            public String sql(Page window) {
+                return "SELECT p.id FROM posts p WHERE p.visibility = 0 AND p.reblog_of_id IS NULL"
+                        + " AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)"
+                        + Paging.conditions("p.id", window) + Paging.orderAndLimit("p.id", window);
             }
-        });
+
+            @Override
+            public int bind(PreparedStatement ps) {
+                return 1;
+            }
+        }));
     }
 
     /** An account's posts and reposts that the viewer may see. */
@@ -81,34 +89,36 @@ public final class Timelines {
         if (filter.onlyMedia()) {
             return Slice.empty();
         }
-        StringBuilder sql = new StringBuilder("SELECT p.id FROM " + VisibilitySql.VIEWER + "," + POSTS_WITH_ORIGINAL + "WHERE p.author_id = ?");
-        if (filter.excludeReplies()) {
-            sql.append(" AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)");
-        }
-        if (filter.excludeReblogs()) {
-            sql.append(" AND p.reblog_of_id IS NULL");
-        }
         String tag = filter.tagged() == null ? null : normaliseTag(filter.tagged());
         if (filter.tagged() != null && tag == null) {
             return Slice.empty();
         }
-        if (tag != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM post_tags t WHERE t.post_id = p.id AND t.tag = ?)");
+        StringBuilder where = new StringBuilder(" WHERE p.author_id = ?");
+        if (filter.excludeReplies()) {
+            where.append(" AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)");
         }
-        sql.append(Paging.conditions("p.id", page)).append(" AND ").append(VisibilitySql.canSee("p", "o"))
-                .append(Paging.orderAndLimit("p.id", page));
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
-                ps.setLong(2, accountId);
-                int i = 3;
-                if (tag != null) {
-                    ps.setString(i++, tag);
-                }
-                Paging.bind(ps, i, page);
-                return postsById(c, ps, page);
+        if (filter.excludeReblogs()) {
+            where.append(" AND p.reblog_of_id IS NULL");
+        }
+        if (tag != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM post_tags t WHERE t.post_id = p.id AND t.tag = ?)");
+        }
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, false, new FilteredScan.Candidates() {
+            @Override
+            public String sql(Page window) {
+                return "SELECT p.id FROM posts p" + where + Paging.conditions("p.id", window) + Paging.orderAndLimit("p.id", window);
             }
-        });
+
+            @Override
+            public int bind(PreparedStatement ps) throws SQLException {
+                ps.setLong(1, accountId);
+                if (tag != null) {
+                    ps.setString(2, tag);
+                    return 3;
+                }
+                return 2;
+            }
+        }));
     }
 
     /** Public posts with a hashtag (case-insensitive, with or without '#'), minus mutes. */
@@ -117,18 +127,19 @@ public final class Timelines {
         if (tag == null) {
             return Slice.empty();
         }
-        String sql = "SELECT p.id FROM " + VisibilitySql.VIEWER + ", post_tags t JOIN posts p ON p.id = t.post_id"
-                + " LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE t.tag = ? AND p.visibility = 0"
-                + Paging.conditions("t.post_id", page) + " AND " + VisibilitySql.canSee("p", "o") + " AND "
-                + VisibilitySql.notMuted("p", "o") + Paging.orderAndLimit("t.post_id", page);
-        return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
-                ps.setString(2, tag);
-                Paging.bind(ps, 3, page);
-                return postsById(c, ps, page);
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, new FilteredScan.Candidates() {
+            @Override
+            public String sql(Page window) {
+                return "SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = t.post_id WHERE t.tag = ? AND p.visibility = 0"
+                        + Paging.conditions("t.post_id", window) + Paging.orderAndLimit("t.post_id", window);
             }
-        });
+
+            @Override
+            public int bind(PreparedStatement ps) throws SQLException {
+                ps.setString(1, tag);
+                return 2;
+            }
+        }));
     }
 
     /**
@@ -229,23 +240,5 @@ public final class Timelines {
             }
         }
         return out;
-    }
-
-    private static Slice<Post> postsById(Connection c, PreparedStatement ps, Page page) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        Map<Long, Post> posts = PostRows.loadMany(c, ids);
-        List<Post> rows = new ArrayList<>();
-        for (Long i : ids) {
-            Post p = posts.get(i);
-            if (p != null) {
-                rows.add(p);
-            }
-        }
-        return Paging.slice(rows, Post::id, page);
     }
 }
