@@ -52,15 +52,23 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Loads a model (memory-mapped: nothing is copied) computing on the given pool. */
     public static LlamaModel load(Path path, ComputePool pool, int maxBatch) throws IOException {
+        return load(path, pool, maxBatch, !Boolean.getBoolean("starling.llm.exactActivations"));
+    }
+
+    /**
+     * As {@link #load(Path, ComputePool, int)}; {@code roundActivations} rounds activations before each product as
+     * llama.cpp does (the default), false keeps them in float (then a batched and a single decode agree to float rounding).
+     */
+    public static LlamaModel load(Path path, ComputePool pool, int maxBatch, boolean roundActivations) throws IOException {
         GgufFile f = GgufFile.open(path);
         try {
             ModelConfig c = ModelConfig.from(f);
             ModelWeights w = ModelWeights.load(f, c);
             Tokenizer t = Tokenizers.fromGguf(f.metadata());
-            if (t.vocabSize() != c.vocabSize()) {
+            if (t.vocabSize() > c.vocabSize()) {
                 throw new IOException(path + ": the tokenizer has " + t.vocabSize() + " tokens, token_embd has " + c.vocabSize());
             }
-            return new LlamaModel(f, c, new Transformer(c, w, pool), t, maxBatch);
+            return new LlamaModel(f, c, new Transformer(c, w, pool, roundActivations), t, maxBatch);
         } catch (IOException | RuntimeException e) {
             f.close();
             throw e;

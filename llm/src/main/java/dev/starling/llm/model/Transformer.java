@@ -23,10 +23,19 @@ public final class Transformer {
     private final ComputePool pool;
     private final double[] invFreq; // [ropeDims/2]
     /** Round activations as llama.cpp does before each product (on by default; -Dstarling.llm.exactActivations=true turns it off). */
-    private final boolean roundActivations = !Boolean.getBoolean("starling.llm.exactActivations");
+    private final boolean roundActivations;
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
+        this(config, weights, pool, !Boolean.getBoolean("starling.llm.exactActivations"));
+    }
+
+    /**
+     * @param roundActivations round activations before each product as llama.cpp's CPU backend does (to Q8_0/Q8_K/F16/BF16
+     *                         per weight type): results then follow llama.cpp closely; false keeps them in float
+     */
+    public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool, boolean roundActivations) {
+        this.roundActivations = roundActivations;
         this.c = config;
         this.w = weights;
         this.pool = pool;
@@ -204,10 +213,12 @@ public final class Transformer {
             rmsNormRows(x, xb, lw.ffnNorm(), t, dim);
             matmul(lw.wGate(), xb, t, gate, ffn);
             matmul(lw.wUp(), xb, t, up, ffn);
-            for (int i = 0; i < t * ffn; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
-            }
+            pool.parallelFor(t * ffn, 4096, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    float g = gate[i];
+                    gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
+                }
+            });
             matmul(lw.wDown(), gate, t, proj, dim);
             addInPlace(x, 0, proj, t * dim);
         }
@@ -239,8 +250,14 @@ public final class Transformer {
     private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride) {
         float[] x = in;
         if (roundActivations && m.type() != QuantType.F32) {
-            x = java.util.Arrays.copyOf(in, n * m.cols());
-            ActivationRounding.round(m.type(), x, n, m.cols());
+            float[] rounded = java.util.Arrays.copyOf(in, n * m.cols());
+            int cols = m.cols();
+            pool.parallelFor(n, 1, (s, e) -> {
+                for (int r = s; r < e; r++) {
+                    ActivationRounding.round(m.type(), rounded, r * cols, 1, cols);
+                }
+            });
+            x = rounded;
         }
         MatMul.matmul(pool, m, x, n, out, 0, outStride);
     }

@@ -12,8 +12,13 @@ public final class ActivationRounding {
 
     /** Rounds n rows of cols floats in place, as llama.cpp would for a weight of this type. */
     public static void round(QuantType weightType, float[] x, int rows, int cols) {
+        round(weightType, x, 0, rows, cols);
+    }
+
+    /** Rounds rows [.. rows) of cols floats starting at x[from]. */
+    public static void round(QuantType weightType, float[] x, int from, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
-            int off = r * cols;
+            int off = from + r * cols;
             switch (weightType) {
                 case F32 -> {
                     return;

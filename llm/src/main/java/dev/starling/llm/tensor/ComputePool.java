@@ -17,7 +17,7 @@ public final class ComputePool implements AutoCloseable {
         void run(int start, int end);
     }
 
-    private static final int SPIN_ITERATIONS = 20_000;
+    private static final int SPIN_ITERATIONS = 5_000;
     private static volatile ComputePool shared;
 
     private final int threads;

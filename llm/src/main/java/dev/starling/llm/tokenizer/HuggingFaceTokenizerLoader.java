@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Builds a byte-level BPE tokenizer from a Hugging Face {@code tokenizer.json} (model.type BPE; pre-tokenizer ByteLevel,
- * or a Sequence of a regex Split and a ByteLevel; normalizer none or NFC; added_tokens as specials). BOS and EOS come
+ * or a Sequence of a regex Split and a ByteLevel; normalizer none or NFC; added_tokens as specials, with their lstrip
+ * and rstrip; single_word and normalized are not interpreted). BOS and EOS come
  * from a {@code tokenizer_config.json} beside it when present.
  */
 final class HuggingFaceTokenizerLoader {
@@ -80,11 +81,14 @@ final class HuggingFaceTokenizerLoader {
             tokens[id] = e.getKey();
             types[id] = TokenType.NORMAL;
         }
+        byte[] strip = new byte[size];
         for (JsonValue a : added.elements()) {
             JsonObject t = a.asObject();
             int id = t.require("id").asInt();
             tokens[id] = t.string("content");
             types[id] = t.bool("special", false) ? TokenType.CONTROL : TokenType.USER_DEFINED;
+            strip[id] = (byte) ((t.bool("lstrip", false) ? Vocabulary.LSTRIP : 0)
+                    | (t.bool("rstrip", false) ? Vocabulary.RSTRIP : 0));
         }
 
         JsonArray mergesJson = model.require("merges").asArray();
@@ -123,7 +127,7 @@ final class HuggingFaceTokenizerLoader {
         boolean addBos = bos >= 0 && config.map(c -> c.bool("add_bos_token", postProcessorAddsBos(root, tokens, bos)))
                 .orElse(postProcessorAddsBos(root, tokens, bos));
         Vocabulary vocab = new Vocabulary(tokens, types, null, new Vocabulary.SpecialIds(bos, eos, unk, -1, pad,
-                addBos));
+                addBos), strip);
         return new ByteLevelBpeTokenizer(vocab, new Merges.Rules(lefts, rights), preTokenizer, ignoreMerges, nfc);
     }
 

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Internal consistency of the forward pass: matrix prefill = token by token; batched decode = one by one. */
@@ -51,6 +52,7 @@ class TransformerTest {
             int n = 5 + r.nextInt(20);
             int[] prompt = r.ints(n, 0, t.config().vocabSize()).toArray();
             KvCache a = t.newCache(64);
+            // F32 weights: no activation rounding, so matrix and token-by-token agree to float rounding
             float[] matrix = t.prefill(a, prompt, 7);
             KvCache b = t.newCache(64);
             float[] last = null;
@@ -62,12 +64,18 @@ class TransformerTest {
         }
     }
 
-    @Test
-    void batchedDecodeEqualsSeparateDecode() throws Exception {
-        long seed = TestSeeds.seed("TransformerTest.batched");
+    /**
+     * With float activations batched and single decode agree to float rounding; with llama.cpp-style activation
+     * rounding a last-bit difference can flip one quantized activation, so the bound is looser there.
+     */
+    @ParameterizedTest
+    @CsvSource({"false, 1e-4", "true, 5e-3"})
+    void batchedDecodeEqualsSeparateDecode(boolean roundActivations, float tolerance) throws Exception {
+        long seed = TestSeeds.seed("TransformerTest.batched." + roundActivations);
         Random r = new Random(seed);
         try (GgufFile f = GgufFile.open(TinyModels.tiny("llama", GgmlType.Q8_0))) {
-            Transformer t = load(f);
+            ModelConfig c = ModelConfig.from(f);
+            Transformer t = new Transformer(c, ModelWeights.load(f, c), pool, roundActivations);
             int seqs = 3;
             KvCache[] together = new KvCache[seqs];
             KvCache[] alone = new KvCache[seqs];
@@ -83,7 +91,7 @@ class TransformerTest {
             float[][] batched = t.step(together, next);
             for (int s = 0; s < seqs; s++) {
                 float[] single = t.step(new KvCache[] {alone[s]}, new int[] {next[s]})[0];
-                assertClose(single, batched[s], 1e-4f, "sequence " + s + " seed " + seed);
+                assertClose(single, batched[s], tolerance, "sequence " + s + " seed " + seed);
             }
         }
     }
