@@ -93,6 +93,24 @@ class ConcurrencyAndLoadingTest {
     }
 
     @Test
+    void addedTokenStripFlagsFromTokenizerJson(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("tokenizer.json");
+        Files.writeString(f, """
+                {"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "\u0120": 2}, "merges": []},
+                 "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false},
+                 "added_tokens": [
+                   {"id": 3, "content": "<x>", "special": true, "lstrip": false, "rstrip": true},
+                   {"id": 4, "content": "<y>", "special": true, "lstrip": true, "rstrip": false},
+                   {"id": 5, "content": "<z>", "special": true}]}
+                """);
+        Tokenizer tok = Tokenizers.fromHuggingFaceJson(f);
+        assertArrayEquals(new int[] {0, 3, 1}, tok.encode("a<x>  b", false, true), "rstrip eats the spaces after");
+        assertArrayEquals(new int[] {0, 4, 1}, tok.encode("a  <y>b", false, true), "lstrip eats the spaces before");
+        assertArrayEquals(new int[] {0, 5, 2, 2, 1}, tok.encode("a<z>  b", false, true), "no strip");
+        assertEquals(-1, tok.bosId(), "no tokenizer_config.json: no BOS");
+    }
+
+    @Test
     void unknownGgufPreTokenizerIsRejectedNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PreTokenizer.forGgufPre("deepseek-coder"));
