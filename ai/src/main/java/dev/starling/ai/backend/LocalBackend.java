@@ -130,6 +130,21 @@ public final class LocalBackend implements ModelBackend {
         return templateFromModel;
     }
 
+    /** The prompt a chat request becomes: the conversation through the model's chat template, ready to answer. */
+    public RenderOutcome renderChat(List<dev.starling.ai.chat.ChatMessage> messages) {
+        return template.render(messages, true);
+    }
+
+    /**
+     * The token ids a prompt becomes, as generation tokenizes it: special-token text recognized, BOS added when the
+     * vocabulary asks for one and the text does not already begin with it (templates that write it themselves).
+     */
+    public int[] promptIds(String prompt) {
+        String bosText = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : null;
+        boolean addBos = tokenizer.addsBosByDefault() && (bosText == null || !prompt.startsWith(bosText));
+        return tokenizer.encode(prompt, addBos, true);
+    }
+
     @Override
     public BackendResult<List<ModelInfo>> models() {
         return BackendResult.ok(List.of(info));
@@ -143,7 +158,7 @@ public final class LocalBackend implements ModelBackend {
         if (request.messages().isEmpty()) {
             return BackendResult.err(BackendError.invalid("messages", "messages must not be empty"));
         }
-        RenderOutcome rendered = template.render(request.messages(), true);
+        RenderOutcome rendered = renderChat(request.messages());
         return switch (rendered) {
             case RenderOutcome.Failed f -> BackendResult.err(BackendError.invalid("messages", f.reason()));
             case RenderOutcome.Rendered r -> generate(r.text(), request.sampling(), listener);
@@ -199,10 +214,7 @@ public final class LocalBackend implements ModelBackend {
             return BackendResult.err(new BackendError(BackendError.Kind.UNSUPPORTED,
                     "presence_penalty is not supported by the local engine; use repetition_penalty", "presence_penalty"));
         }
-        // A template that writes the BOS text itself (Llama 3) must not get a second BOS token.
-        String bosText = tokenizer.bosId() >= 0 ? tokenizer.tokenText(tokenizer.bosId()) : null;
-        boolean addBos = tokenizer.addsBosByDefault() && (bosText == null || !prompt.startsWith(bosText));
-        int[] promptIds = tokenizer.encode(prompt, addBos, true);
+        int[] promptIds = promptIds(prompt);
         if (promptIds.length == 0) {
             return BackendResult.err(BackendError.invalid("prompt", "the prompt has no tokens"));
         }
