@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.llm.bench.LlamaCppReference;
 import dev.starling.llm.json.JsonValue;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,10 +45,7 @@ class SyntheticModelLlamaCppTest {
         if (realVocab.isEmpty()) {
             vocab = ModelVocabulary.synthetic(1000);
         } else {
-            Path json = Path.of(System.getProperty("starling.shared.dir", "../shared"), "data", "tokenizers",
-                    realVocab, "tokenizer.json");
-            Assumptions.assumeTrue(Files.isRegularFile(json), "shared data absent, skipping: " + json);
-            vocab = ModelVocabulary.fromTokenizerJson(json);
+            vocab = TestVocabularies.json(realVocab);
         }
         Path model = dir.resolve(shapeName + "-" + type + ".gguf");
         SyntheticModel.Result r = SyntheticModel.write(shape, WeightMix.byName(type), vocab, 11, model);

@@ -9,9 +9,7 @@ import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufMetadata;
 import dev.starling.llm.tokenizer.Tokenizer;
 import dev.starling.llm.tokenizer.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +23,7 @@ class SyntheticVocabularyTest {
     Path dir;
 
     static Path data(String rel) {
-        Path p = Path.of(System.getProperty("starling.shared.dir", "../shared"), "data", "tokenizers", rel);
-        Assumptions.assumeTrue(Files.exists(p), "shared data absent, skipping: " + p);
-        return p;
+        return TestVocabularies.data(rel);
     }
 
     @Test
@@ -66,7 +62,7 @@ class SyntheticVocabularyTest {
     @Test
     void llama3TokenizerJsonBecomesTheGgufVocabularyOfLlama32() throws Exception {
         Path json = data("llama3/tokenizer.json");
-        ModelVocabulary v = ModelVocabulary.fromTokenizerJson(json);
+        ModelVocabulary v = TestVocabularies.json("llama3");
         assertEquals("llama-bpe", v.pre());
         assertEquals(128256, v.size());
         assertEquals(280147, v.merges().length);
@@ -91,9 +87,8 @@ class SyntheticVocabularyTest {
 
     @Test
     void qwenVocabularyIsPaddedToTheModelsEmbeddingRows() throws Exception {
-        ModelVocabulary v = ModelVocabulary.forShape(Shape.QWEN_3_0_6B, data("qwen3").getParent());
+        ModelVocabulary v = TestVocabularies.json("qwen3");
         assertEquals("qwen2", v.pre());
-        assertEquals("qwen2", ModelVocabulary.fromTokenizerJson(data("qwen3/tokenizer.json")).pre());
         assertEquals(151669, v.size());
         assertEquals(false, v.other().get("tokenizer.ggml.add_bos_token").value());
         ModelVocabulary padded = v.paddedTo(Shape.QWEN_3_0_6B.vocabSize());
