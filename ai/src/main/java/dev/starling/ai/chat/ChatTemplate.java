@@ -199,6 +199,7 @@ public final class ChatTemplate {
                 .withEnableRecursiveMacroCalls(false)
                 .withNestedInterpretationEnabled(false)
                 .withFailOnUnknownTokens(false)
+                .withInterperterFactory(PythonInterpreter.FACTORY)
                 .withDisabled(Map.of(
                         Context.Library.TAG, Set.of("include", "import", "from", "extends"),
                         Context.Library.FILTER, Set.of("render", "fromyaml", "toyaml")))
