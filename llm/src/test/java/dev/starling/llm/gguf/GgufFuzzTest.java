@@ -77,9 +77,11 @@ class GgufFuzzTest {
         int iterations = Integer.getInteger("tests.fuzz.iterations", 10_000);
         long master = Seeds.seed("GgufFuzzTest");
         int[] outcome = new int[2];
+        java.util.concurrent.atomic.AtomicInteger current = new java.util.concurrent.atomic.AtomicInteger();
         long start = System.nanoTime();
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
             for (int i = 0; i < iterations; i++) {
+                current.set(i);
                 Random rnd = new Random(master * 0x9E3779B97F4A7C15L + i);
                 byte[] bytes = mutate(seeds[rnd.nextInt(seeds.length)], rnd);
                 Path name = Path.of("mutant-" + i + ".gguf");
@@ -100,7 +102,7 @@ class GgufFuzzTest {
                 long millis = (System.nanoTime() - t0) / 1_000_000;
                 assertTrue(millis < 2000, "seed " + master + " iteration " + i + " took " + millis + " ms");
             }
-        });
+        }, () -> "hung at seed " + master + " iteration " + current.get() + " (replay with -Dtests.seed=" + master + ")");
         System.out.printf("GgufFuzzTest: %d mutants, %d opened, %d rejected, %d ms%n", iterations, outcome[0],
                 outcome[1], (System.nanoTime() - start) / 1_000_000);
         assertTrue(outcome[1] > iterations / 4, "the mutations are too weak: only " + outcome[1] + " rejected");
