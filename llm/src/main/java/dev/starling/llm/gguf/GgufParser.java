@@ -170,6 +170,21 @@ final class GgufParser {
                         + size + " bytes): data missing or file truncated");
             }
         }
+        // no two tensors may share bytes (llama.cpp goes further and requires them packed in order)
+        Integer[] byOffset = new Integer[tensors.size()];
+        for (int i = 0; i < byOffset.length; i++) {
+            byOffset[i] = i;
+        }
+        java.util.Arrays.sort(byOffset, java.util.Comparator.comparingLong(i -> tensors.get(i).offset()));
+        for (int k = 1; k < byOffset.length; k++) {
+            GgufTensorInfo prev = tensors.get(byOffset[k - 1]);
+            GgufTensorInfo next = tensors.get(byOffset[k]);
+            if (next.offset() < prev.offset() + prev.sizeBytes()) {
+                throw fail(infoPos.get(byOffset[k]), "tensor '" + next.name() + "' data at " + next.offset()
+                        + " overlaps tensor '" + prev.name() + "' [" + prev.offset() + ", "
+                        + (prev.offset() + prev.sizeBytes()) + ")");
+            }
+        }
         return new Header(version, new GgufMetadata(file, entries), List.copyOf(tensors), alignment, dataOffset);
     }
 

@@ -189,6 +189,13 @@ class GgufMalformedFileTest {
     }
 
     @Test
+    void overlappingTensorData() {
+        byte[] b = RawGguf.header(3, 2, 0).tensor("a", new long[] {16}, GgmlType.F32, 0)
+                .tensor("b", new long[] {8}, GgmlType.F32, 32).padTo(32).zeros(96).bytes();
+        rejects(b, 24 + 33, "tensor 'b' data at 32 overlaps tensor 'a' [0, 64)");
+    }
+
+    @Test
     void dataMissing() {
         // header is intact, but the file ends before the tensor's 32 bytes of data
         rejects(oneTensorFile(new long[] {8}, GgmlType.F32, 0, 16), TENSOR_INFO - 9,
