@@ -55,8 +55,8 @@ public final class StarlingServer implements AutoCloseable {
                     throw new ApiException(413, "Request body is " + length + " bytes, at most " + maxBodyBytes + " allowed");
                 }
             });
-            routes.before("/api/*", authenticator::handle);
-            routes.before("/oauth/*", authenticator::handle);
+            routes.beforeMatched("/api/*", authenticator::handle);
+            routes.beforeMatched("/oauth/*", authenticator::handle);
             routes.exception(ApiException.class, (e, ctx) -> {
                 e.headers().forEach(ctx::header);
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ public final class StarlingServer implements AutoCloseable {
 
     private static String routeOf(io.javalin.http.Context ctx) {
         try {
-            Endpoint e = ctx.endpoint();
+            Endpoint e = ctx.endpoints().matchedHttpEndpoint();
             return e == null ? "UNMATCHED" : e.path;
         } catch (RuntimeException e) {
             return "UNMATCHED";

@@ -152,7 +152,11 @@ class TimelinesApiTest {
         assertTrue(v2.json().get("registrations").get("enabled").asBoolean());
         assertEquals(0, check(server.api.get("/api/v1/custom_emojis", null), 200).json().size());
         assertEquals("ok", check(server.api.get("/health", null), 200).json().get("status").asText());
+        assertEquals(401, server.api.get("/api/v1/timelines/home", "bad-token").status());
+        assertEquals(404, server.api.get("/no/such/route", null).status());
         Reply metrics = check(server.api.get("/metrics", null), 200);
+        assertTrue(metrics.body().contains("http_server_requests_seconds_count{method=\"GET\",status=\"401\",uri=\"/api/v1/timelines/home\"}"), metrics.body());
+        assertTrue(metrics.body().contains("http_server_requests_seconds_count{method=\"GET\",status=\"404\",uri=\"UNMATCHED\"}"), metrics.body());
         assertTrue(metrics.body().contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/api/v1/instance\"}"), metrics.body());
         assertTrue(metrics.body().contains("hikaricp_connections_active"), "pool metrics");
         assertTrue(metrics.body().contains("starling_outbox_lag_events"), "outbox lag");
