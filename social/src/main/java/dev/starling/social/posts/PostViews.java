@@ -75,7 +75,7 @@ public final class PostViews {
         Ctx ctx = new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes);
         List<PostView> out = new ArrayList<>(posts.size());
         for (Post p : posts) {
-            PostView v = ctx.view(p, true);
+            PostView v = ctx.view(p, true, true);
             if (v != null) {
                 out.add(v);
             }
@@ -86,7 +86,8 @@ public final class PostViews {
     private record Ctx(Map<Long, Post> all, Map<Long, Account> authors, Map<Long, Long> replies, Map<Long, Long> reblogs,
                        Map<Long, Long> favs, Set<Long> myFavs, Set<Long> myReblogs, Set<Long> myBookmarks, Set<Long> visibleQuotes) {
 
-        PostView view(Post p, boolean nest) {
+        /** {@code allowReblog}: may unwrap a repost; {@code allowQuote}: may attach the quoted post (one level each). */
+        PostView view(Post p, boolean allowReblog, boolean allowQuote) {
             Account author = authors.get(p.authorId());
             if (author == null) {
                 return null;
@@ -94,19 +95,19 @@ public final class PostViews {
             PostView reblog = null;
             if (p.isReblog()) {
                 Post original = all.get(p.reblogOfId());
-                if (original == null || !nest) {
+                if (original == null || !allowReblog) {
                     return null;
                 }
-                reblog = view(original, false);
+                reblog = view(original, false, true);
                 if (reblog == null) {
                     return null;
                 }
             }
             PostView quote = null;
-            if (p.quoteOfId() != null && nest && visibleQuotes.contains(p.quoteOfId()) && all.containsKey(p.quoteOfId())) {
+            if (p.quoteOfId() != null && allowQuote && visibleQuotes.contains(p.quoteOfId()) && all.containsKey(p.quoteOfId())) {
                 Post q = all.get(p.quoteOfId());
                 if (!q.isReblog()) {
-                    quote = view(q, false);
+                    quote = view(q, false, false);
                 }
             }
             long id = p.id();

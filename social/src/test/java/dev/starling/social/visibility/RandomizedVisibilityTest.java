@@ -188,6 +188,17 @@ class RandomizedVisibilityTest {
                 boolean expected = t.canSee(v, p);
                 assertEquals(expected, s.posts().get(v, p.id()).isPresent(), "get(" + v + ", " + p.id() + ") " + p);
                 checks++;
+                if (expected && (p.isReblog() || p.quoteOfId() != null)) {
+                    // Hydration must not leak a quoted post the viewer may not see.
+                    var view = s.posts().view(v, p.id()).orElseThrow();
+                    Post shown = p.isReblog() ? t.posts.get(p.reblogOfId()) : p;
+                    assertEquals(shown.id(), p.isReblog() ? view.reblog().post().id() : view.post().id());
+                    if (shown.quoteOfId() != null) {
+                        Post quoted = t.posts.get(shown.quoteOfId());
+                        var q = p.isReblog() ? view.reblog().quote() : view.quote();
+                        assertEquals(quoted != null && t.canSee(v, quoted), q != null, "quote of " + shown.id() + " for " + v);
+                    }
+                }
             }
             // public
             assertIds(t.expect(p -> p.visibility() == PostVisibility.PUBLIC && !p.isReblog()
