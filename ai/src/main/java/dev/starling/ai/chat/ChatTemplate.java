@@ -188,7 +188,6 @@ public final class ChatTemplate {
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withLegacyOverrides(PYTHON_LIKE)
-                .withIterateOverMapKeys(true)
                 .withElResolver(new SandboxResolver(limits.maxOutputChars()))
                 .withMaxOutputSize(limits.maxOutputChars())
                 .withMaxStringLength(limits.maxOutputChars())
