@@ -260,6 +260,26 @@ public final class VectorKernels {
         return sum;
     }
 
+    /**
+     * Bit-field extraction on bytes done in int lanes: x86 has no byte shifts, so a byte-lane LSHR/LSHL is
+     * emulated by widening; shifting 32-bit lanes and masking off what crossed a byte boundary is one
+     * instruction each.
+     */
+    static ByteVector bits(ByteVector b, int mask, int shift) {
+        IntVector i = b.reinterpretAsInts().and(mask);
+        if (shift > 0) {
+            i = i.lanewise(VectorOperators.LSHL, shift);
+        } else if (shift < 0) {
+            i = i.lanewise(VectorOperators.LSHR, -shift);
+        }
+        return i.reinterpretAsBytes();
+    }
+
+    /** High nibbles of each byte, as bytes 0..15. */
+    static ByteVector highNibbles(ByteVector b) {
+        return b.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F).reinterpretAsBytes();
+    }
+
     static FloatVector bytesToFloats(ByteVector b) {
         return (FloatVector) b.castShape(F, 0);
     }
@@ -297,7 +317,7 @@ public final class VectorKernels {
             for (int j = 0; j < 16; j += L) {
                 ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
                 FloatVector lo = bytesToFloats(q.and((byte) 0xF).sub((byte) 8));
-                FloatVector hi = bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+                FloatVector hi = bytesToFloats(highNibbles(q).sub((byte) 8));
                 p = lo.fma(FloatVector.fromArray(F, x, xo + j), p);
                 p = hi.fma(FloatVector.fromArray(F, x, xo + 16 + j), p);
             }
@@ -331,7 +351,7 @@ public final class VectorKernels {
                     FloatVector xa = FloatVector.fromArray(F, x, x1 + l);
                     FloatVector xc = FloatVector.fromArray(F, x, x1 + 32 + l);
                     p1 = bytesToFloats(q.and((byte) 0xF)).fma(xa, p1);
-                    p2 = bytesToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(xc, p2);
+                    p2 = bytesToFloats(highNibbles(q)).fma(xc, p2);
                     xs1 = xs1.add(xa);
                     xs2 = xs2.add(xc);
                 }
@@ -364,10 +384,10 @@ public final class VectorKernels {
                     ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
                     ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
                     ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh + l, LE);
-                    ByteVector q1 = lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q2 = lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q3 = lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                    ByteVector q4 = lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                    ByteVector q1 = lo0.and((byte) 0xF).or(bits(hi, 0x03030303, 4)).sub((byte) 32);
+                    ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
+                    ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
                     acc = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, y + l)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is)), acc);
                     acc = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, y + l + 32)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 2)), acc);
                     acc = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, y + l + 64)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 4)), acc);
@@ -424,7 +444,7 @@ public final class VectorKernels {
                     for (int j = 0; j < 16; j += L) {
                         ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
                         bytesToFloats(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
-                        bytesToFloats(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
+                        bytesToFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
                     }
                 }
             }
@@ -444,7 +464,7 @@ public final class VectorKernels {
                         for (int l = 0; l < 32; l += L) {
                             ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
                             bytesToFloats(q.and((byte) 0xF)).fma(d1, m1).intoArray(out, y + 64 * j + l);
-                            bytesToFloats(q.lanewise(VectorOperators.LSHR, 4)).fma(d2, m2).intoArray(out, y + 64 * j + 32 + l);
+                            bytesToFloats(highNibbles(q)).fma(d2, m2).intoArray(out, y + 64 * j + 32 + l);
                         }
                     }
                 }
@@ -463,10 +483,10 @@ public final class VectorKernels {
                             ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
                             ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
                             ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh + l, LE);
-                            ByteVector q1 = lo0.and((byte) 0xF).or(hi.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                            ByteVector q2 = lo1.and((byte) 0xF).or(hi.lanewise(VectorOperators.LSHR, 2).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                            ByteVector q3 = lo0.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 4).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                            ByteVector q4 = lo1.lanewise(VectorOperators.LSHR, 4).or(hi.lanewise(VectorOperators.LSHR, 6).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                            ByteVector q1 = lo0.and((byte) 0xF).or(bits(hi, 0x03030303, 4)).sub((byte) 32);
+                            ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
+                            ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
+                            ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
                             bytesToFloats(q1).mul(d * Blocks.i8(s, sc + is)).intoArray(out, y + l);
                             bytesToFloats(q2).mul(d * Blocks.i8(s, sc + is + 2)).intoArray(out, y + l + 32);
                             bytesToFloats(q3).mul(d * Blocks.i8(s, sc + is + 4)).intoArray(out, y + l + 64);
