@@ -278,6 +278,50 @@ public record ModelVocabulary(String model, String pre, String[] tokens, int[] t
         return new ModelVocabulary("llama", "default", tokens, types, scores, null, other);
     }
 
+    /**
+     * A made-up BERT WordPiece vocabulary of {@code size} tokens (at least 1000) laid out like bert-base-uncased:
+     * [PAD] 0, [unused*], [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103, then the ASCII characters, their
+     * {@code ##} continuations, and made-up words and word pieces.
+     */
+    public static ModelVocabulary syntheticWordPiece(int size) {
+        if (size < 1000) {
+            throw new IllegalArgumentException("a synthetic WordPiece vocabulary needs at least 1000 tokens, not "
+                    + size);
+        }
+        String[] tokens = new String[size];
+        int[] types = filled(size, NORMAL);
+        for (int i = 0; i < 104; i++) {
+            tokens[i] = "[unused" + i + "]";
+            types[i] = CONTROL;
+        }
+        tokens[0] = "[PAD]";
+        tokens[100] = "[UNK]";
+        types[100] = UNKNOWN;
+        tokens[101] = "[CLS]";
+        tokens[102] = "[SEP]";
+        tokens[103] = "[MASK]";
+        int next = 104;
+        for (char c = '!'; c <= '~'; c++) {
+            if (c < 'A' || c > 'Z') { // uncased
+                tokens[next++] = String.valueOf(c);
+            }
+        }
+        for (char c = 'a'; c <= 'z'; c++) {
+            tokens[next++] = "##" + c;
+        }
+        for (int i = 0; next < size; i++) {
+            tokens[next++] = (i % 2 == 0 ? "" : "##") + piece(i + 26); // 2+ letters: distinct from the above
+        }
+        Map<String, GgufMetadata.Entry> other = new LinkedHashMap<>();
+        other.put("tokenizer.ggml.token_type_count", new GgufMetadata.Entry(GgufValueType.UINT32, null, 2L));
+        other.put("tokenizer.ggml.unknown_token_id", new GgufMetadata.Entry(GgufValueType.UINT32, null, 100L));
+        other.put("tokenizer.ggml.seperator_token_id", new GgufMetadata.Entry(GgufValueType.UINT32, null, 102L));
+        other.put("tokenizer.ggml.padding_token_id", new GgufMetadata.Entry(GgufValueType.UINT32, null, 0L));
+        other.put("tokenizer.ggml.cls_token_id", new GgufMetadata.Entry(GgufValueType.UINT32, null, 101L));
+        other.put("tokenizer.ggml.mask_token_id", new GgufMetadata.Entry(GgufValueType.UINT32, null, 103L));
+        return new ModelVocabulary("bert", "default", tokens, types, null, null, other);
+    }
+
     /** Distinct lowercase words: a..z, aa..zz, ... */
     private static String piece(int n) {
         StringBuilder sb = new StringBuilder();

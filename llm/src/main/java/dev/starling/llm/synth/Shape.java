@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The architecture and sizes of a decoder model, as llama.cpp reads them from GGUF metadata.
+ * The architecture and sizes of a model, as llama.cpp reads them from GGUF metadata: a decoder (llama, qwen2,
+ * qwen3) or a BERT encoder (bert: learned positions, LayerNorm, biases everywhere, no rope and no output matrix).
  *
  * @param name            preset name, e.g. "llama-3.2-1b"
- * @param architecture    general.architecture: "llama", "qwen2" or "qwen3"
+ * @param architecture    general.architecture: "llama", "qwen2", "qwen3" or "bert"
  * @param dim             embedding_length
  * @param layers          block_count
  * @param heads           attention.head_count
@@ -18,8 +19,8 @@ import java.util.Map;
  * @param vocabSize       the model's embedding rows; 0 = as many as the vocabulary has. A smaller vocabulary is
  *                        padded with unused tokens, as llama.cpp's converter does
  * @param contextLength   context_length
- * @param ropeTheta       rope.freq_base
- * @param rmsEps          attention.layer_norm_rms_epsilon
+ * @param ropeTheta       rope.freq_base (unused for bert)
+ * @param rmsEps          attention.layer_norm_rms_epsilon (for bert: the LayerNorm attention.layer_norm_epsilon)
  * @param tiedEmbeddings  no output.weight: the output projection reuses token_embd.weight
  * @param qkvBias         attn_q/k/v.bias tensors (Qwen2)
  * @param qkNorm          attn_q_norm/attn_k_norm tensors (Qwen3)
@@ -30,8 +31,12 @@ public record Shape(String name, String architecture, int dim, int layers, int h
         boolean qkvBias, boolean qkNorm, float llama3RopeFactor) {
 
     public Shape {
-        if (!List.of("llama", "qwen2", "qwen3").contains(architecture)) {
-            throw new IllegalArgumentException("architecture " + architecture + " (supported: llama, qwen2, qwen3)");
+        if (!List.of("llama", "qwen2", "qwen3", "bert").contains(architecture)) {
+            throw new IllegalArgumentException("architecture " + architecture
+                    + " (supported: llama, qwen2, qwen3, bert)");
+        }
+        if (architecture.equals("bert") && (kvHeads != heads || headDim * heads != dim)) {
+            throw new IllegalArgumentException("bert shape " + name + " needs kvHeads = heads and headDim = dim/heads");
         }
         if (dim < 1 || layers < 1 || heads < 1 || kvHeads < 1 || heads % kvHeads != 0 || headDim < 2
                 || headDim % 2 != 0 || ffnDim < 1 || vocabSize < 0 || contextLength < 1) {
@@ -55,11 +60,20 @@ public record Shape(String name, String architecture, int dim, int layers, int h
     public static final Shape SMALL_LLAMA = new Shape("small-llama", "llama", 256, 4, 8, 4, 32, 768, 0, 4096,
             10000f, 1e-5f, false, false, false, 0f);
 
+    /** BAAI/bge-small-en-v1.5 (the bert-bge vocabulary); 33.2M parameters without the unused pooler. */
+    public static final Shape BGE_SMALL = new Shape("bge-small-en-v1.5", "bert", 384, 12, 12, 12, 32, 1536, 30522,
+            512, 0f, 1e-12f, true, true, false, 0f);
+    /** sentence-transformers/all-MiniLM-L6-v2 (the same BERT uncased vocabulary); 22.6M parameters. */
+    public static final Shape MINILM_L6 = new Shape("all-minilm-l6-v2", "bert", 384, 6, 12, 12, 32, 1536, 30522,
+            512, 0f, 1e-12f, true, true, false, 0f);
+    public static final Shape TINY_BERT = new Shape("tiny-bert", "bert", 64, 2, 4, 4, 16, 128, 0, 128,
+            0f, 1e-12f, true, true, false, 0f);
+
     private static final Map<String, Shape> PRESETS = new LinkedHashMap<>();
 
     static {
         for (Shape s : List.of(LLAMA_3_2_1B, QWEN_2_5_0_5B, QWEN_3_0_6B, TINY_LLAMA, TINY_QWEN2, TINY_QWEN3,
-                SMALL_LLAMA)) {
+                SMALL_LLAMA, BGE_SMALL, MINILM_L6, TINY_BERT)) {
             PRESETS.put(s.name(), s);
         }
     }
@@ -76,6 +90,11 @@ public record Shape(String name, String architecture, int dim, int layers, int h
 
     public static List<String> names() {
         return List.copyOf(PRESETS.keySet());
+    }
+
+    /** A BERT-style encoder (bidirectional attention, pooled embeddings) rather than a decoder. */
+    public boolean isEncoder() {
+        return architecture.equals("bert");
     }
 
     public int qDim() {

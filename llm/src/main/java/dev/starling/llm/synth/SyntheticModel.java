@@ -42,8 +42,10 @@ public final class SyntheticModel {
     public static Result write(Shape shape, WeightMix mix, ModelVocabulary vocabulary, long seed, Path out)
             throws IOException {
         long t0 = System.nanoTime();
+        int defaultSize = shape.vocabSize() > 0 ? shape.vocabSize() : shape.isEncoder() ? 30522 : 32000;
         ModelVocabulary vocab = vocabulary != null ? vocabulary
-                : ModelVocabulary.synthetic(shape.vocabSize() > 0 ? shape.vocabSize() : 32000);
+                : shape.isEncoder() ? ModelVocabulary.syntheticWordPiece(defaultSize)
+                : ModelVocabulary.synthetic(defaultSize);
         vocab = vocab.paddedTo(shape.vocabSize());
         int nVocab = vocab.size();
         String a = shape.architecture();
@@ -59,12 +61,18 @@ public final class SyntheticModel {
         w.putUInt32(a + ".block_count", shape.layers());
         w.putUInt32(a + ".feed_forward_length", shape.ffnDim());
         w.putUInt32(a + ".attention.head_count", shape.heads());
-        w.putUInt32(a + ".attention.head_count_kv", shape.kvHeads());
-        w.putUInt32(a + ".attention.key_length", shape.headDim());
-        w.putUInt32(a + ".attention.value_length", shape.headDim());
-        w.putUInt32(a + ".rope.dimension_count", shape.headDim());
-        w.putFloat32(a + ".rope.freq_base", shape.ropeTheta());
-        w.putFloat32(a + ".attention.layer_norm_rms_epsilon", shape.rmsEps());
+        if (shape.isEncoder()) {
+            w.putFloat32(a + ".attention.layer_norm_epsilon", shape.rmsEps());
+            w.putBool(a + ".attention.causal", false);
+            w.putUInt32(a + ".pooling_type", 1); // LLAMA_POOLING_TYPE_MEAN
+        } else {
+            w.putUInt32(a + ".attention.head_count_kv", shape.kvHeads());
+            w.putUInt32(a + ".attention.key_length", shape.headDim());
+            w.putUInt32(a + ".attention.value_length", shape.headDim());
+            w.putUInt32(a + ".rope.dimension_count", shape.headDim());
+            w.putFloat32(a + ".rope.freq_base", shape.ropeTheta());
+            w.putFloat32(a + ".attention.layer_norm_rms_epsilon", shape.rmsEps());
+        }
         w.putString("tokenizer.ggml.model", vocab.model());
         if (vocab.pre() != null) {
             w.putString("tokenizer.ggml.pre", vocab.pre());
@@ -119,6 +127,9 @@ public final class SyntheticModel {
 
     /** The tensors of a model of this shape, in file order, with the types {@code mix} gives them. */
     public static List<TensorSpec> plan(Shape shape, WeightMix mix, int nVocab) {
+        if (shape.isEncoder()) {
+            return encoderPlan(shape, mix, nVocab);
+        }
         List<TensorSpec> p = new ArrayList<>();
         int d = shape.dim();
         int n = shape.layers();
@@ -152,6 +163,35 @@ public final class SyntheticModel {
         vector(p, "output_norm.weight", d, Kind.NORM);
         if (!shape.tiedEmbeddings()) {
             p.add(matrix(mix.typeFor("output.weight", -1, n, true), "output.weight", d, nVocab));
+        }
+        return p;
+    }
+
+    /** llama.cpp's LLM_ARCH_BERT tensors (token types: 2 rows, as in BERT). */
+    private static List<TensorSpec> encoderPlan(Shape shape, WeightMix mix, int nVocab) {
+        List<TensorSpec> p = new ArrayList<>();
+        int d = shape.dim();
+        int n = shape.layers();
+        p.add(matrix(mix.typeFor("token_embd.weight", -1, n, false), "token_embd.weight", d, nVocab));
+        p.add(new TensorSpec("token_types.weight", GgmlType.F32, new long[] {d, 2}, Kind.MATRIX));
+        p.add(new TensorSpec("position_embd.weight", GgmlType.F32, new long[] {d, shape.contextLength()},
+                Kind.MATRIX));
+        vector(p, "token_embd_norm.weight", d, Kind.NORM);
+        vector(p, "token_embd_norm.bias", d, Kind.BIAS);
+        for (int i = 0; i < n; i++) {
+            String b = "blk." + i + ".";
+            for (String role : List.of("attn_q", "attn_k", "attn_v", "attn_output")) {
+                p.add(matrix(mix.typeFor(role + ".weight", i, n, false), b + role + ".weight", d, d));
+                vector(p, b + role + ".bias", d, Kind.BIAS);
+            }
+            vector(p, b + "attn_output_norm.weight", d, Kind.NORM);
+            vector(p, b + "attn_output_norm.bias", d, Kind.BIAS);
+            p.add(matrix(mix.typeFor("ffn_up.weight", i, n, false), b + "ffn_up.weight", d, shape.ffnDim()));
+            vector(p, b + "ffn_up.bias", shape.ffnDim(), Kind.BIAS);
+            p.add(matrix(mix.typeFor("ffn_down.weight", i, n, false), b + "ffn_down.weight", shape.ffnDim(), d));
+            vector(p, b + "ffn_down.bias", d, Kind.BIAS);
+            vector(p, b + "layer_output_norm.weight", d, Kind.NORM);
+            vector(p, b + "layer_output_norm.bias", d, Kind.BIAS);
         }
         return p;
     }

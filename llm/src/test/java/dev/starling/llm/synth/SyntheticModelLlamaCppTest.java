@@ -8,6 +8,7 @@ import dev.starling.llm.json.JsonValue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,5 +57,14 @@ class SyntheticModelLlamaCppTest {
         for (JsonValue t : greedy.elements()) {
             assertTrue(t.asLong() >= 0 && t.asLong() < r.vocabSize(), "token " + t.asLong());
         }
+    }
+
+    /** An encoder cannot generate; loading checks every tensor name and shape (a missing one fails the load). */
+    @Test
+    void llamaCppLoadsASyntheticBertEncoder() throws Exception {
+        Path model = dir.resolve("tiny-bert.gguf");
+        SyntheticModel.write(Shape.TINY_BERT, WeightMix.byName("F16"), null, 11, model);
+        JsonValue.JsonObject out = llama.run("{\"model\": \"" + model + "\", \"prompt\": [101, 300, 102]}", 120);
+        assertTrue(out.get("llamaCpp").isPresent(), out.toString());
     }
 }

@@ -33,6 +33,8 @@ class SyntheticModelTest {
         "llama-3.2-1b, 128256, 147, 1235814432",
         "qwen2.5-0.5b, 151936, 290, 494032768",
         "qwen3-0.6b,   151936, 310, 596049920",
+        "bge-small-en-v1.5, 30522, 197, 33212160",
+        "all-minilm-l6-v2,  30522, 101, 22565376",
     })
     void realShapesHaveTheRealModelsTensorsAndParameterCounts(String name, int vocab, int tensors, long params) {
         Shape s = Shape.byName(name);
@@ -41,7 +43,7 @@ class SyntheticModelTest {
         assertEquals(params, plan.stream().mapToLong(SyntheticModel.TensorSpec::elementCount).sum());
         assertEquals("token_embd.weight", plan.getFirst().name());
         assertArrayEquals(new long[] {s.dim(), vocab}, plan.getFirst().dims());
-        assertTrue(plan.stream().noneMatch(t -> t.name().equals("output.weight")), "tied embeddings");
+        assertTrue(plan.stream().noneMatch(t -> t.name().equals("output.weight")), "tied embeddings or encoder");
         for (SyntheticModel.TensorSpec t : plan) {
             assertEquals(0, t.dims()[0] % t.type().blockSize(), t.name());
         }
@@ -168,6 +170,33 @@ class SyntheticModelTest {
             assertTrue(f[i] >= f[i - 1], "factors grow with wavelength");
         }
         assertTrue(f[15] > 1f && f[15] < 32f || f[16] > 1f && f[16] < 32f, "a smooth middle band");
+    }
+
+    @Test
+    void bertEncoderHasLlamaCppsBertTensorsAndMetadata() throws Exception {
+        Path p = dir.resolve("bert.gguf");
+        SyntheticModel.write(Shape.TINY_BERT, GgmlType.Q8_0, null, 2, p);
+        try (GgufFile f = GgufFile.open(p)) {
+            GgufMetadata m = f.metadata();
+            assertEquals("bert", m.getString("general.architecture"));
+            assertFalse(m.getBoolean("bert.attention.causal"));
+            assertEquals(1, m.getInt("bert.pooling_type"));
+            assertEquals(1e-12f, m.getFloat("bert.attention.layer_norm_epsilon"));
+            assertEquals("bert", m.getString("tokenizer.ggml.model"));
+            String[] tokens = m.getStringArray("tokenizer.ggml.tokens");
+            assertEquals(30522, tokens.length);
+            assertEquals("[CLS]", tokens[m.getInt("tokenizer.ggml.cls_token_id")]);
+            assertEquals(tokens.length, java.util.Set.of(tokens).size(), "tokens are distinct");
+            assertArrayEquals(new long[] {64, 128}, f.tensor("position_embd.weight").dims());
+            assertArrayEquals(new long[] {64, 2}, f.tensor("token_types.weight").dims());
+            assertEquals(GgmlType.F32, f.tensor("position_embd.weight").type());
+            assertEquals(GgmlType.Q8_0, f.tensor("blk.1.ffn_down.weight").type());
+            assertArrayEquals(new long[] {64}, f.tensor("blk.1.layer_output_norm.bias").dims());
+            assertNull(f.tensor("blk.0.attn_norm.weight"));
+            assertNull(f.metadata().entryOrNull("bert.rope.freq_base"));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new Shape("bad", "bert", 64, 1, 4, 2, 16, 64, 0, 16, 0f,
+                1e-12f, true, true, false, 0f));
     }
 
     @Test
