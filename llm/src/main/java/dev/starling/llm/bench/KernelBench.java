@@ -35,16 +35,17 @@ public final class KernelBench {
                     fill(s, type, r);
                     ws[c] = new QuantizedMatrix("w" + c, type, s, rows, cols);
                 }
-                float[] x = new float[cols * 32];
+                float[] x = new float[cols * Math.max(32, Integer.getInteger("kb.n", 32))];
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) r.nextGaussian();
                 }
-                float[] out = new float[rows * 32];
+                float[] out = new float[rows * Math.max(32, Integer.getInteger("kb.n", 32))];
+                int n = Integer.getInteger("kb.n", 32);
                 long warmUntil = System.nanoTime() + 2_000_000_000L; // past C2 compilation of the kernels
                 for (int i = 0; System.nanoTime() < warmUntil; i++) {
                     MatMul.matvec(pool, ws[i % copies], x, 0, out, 0);
                     if (i % 50 == 0) {
-                        MatMul.matmul(pool, ws[i % copies], x, 32, out, 0, rows);
+                        MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                     }
                 }
                 int iters = 200;
@@ -54,7 +55,6 @@ public final class KernelBench {
                 }
                 double sec = (System.nanoTime() - t0) / 1e9;
                 double gbs = ws[0].sizeBytes() * (double) iters / sec / 1e9;
-                int n = 32;
                 for (int i = 0; i < 3; i++) {
                     MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                 }

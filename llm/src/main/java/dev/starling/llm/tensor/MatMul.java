@@ -9,6 +9,10 @@ package dev.starling.llm.tensor;
 public final class MatMul {
     /** Rows decoded together in the batched product (each row is decoded once per batch). */
     static final int TILE_ROWS = 4;
+    /** Floats of decoded rows kept per thread (256 KiB: within L2 beside a token block of activations). */
+    static final int PANEL_FLOATS = Integer.getInteger("starling.llm.panelFloats", 64 * 1024);
+    /** Tokens whose activations stay in L1/L2 while a panel of rows passes over them. */
+    static final int TOKEN_BLOCK = Integer.getInteger("starling.llm.tokenBlock", 16);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {
@@ -48,30 +52,41 @@ public final class MatMul {
 
     private static void matmulTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd) {
         int cols = w.cols();
+        int panelTiles = Math.max(1, Math.min(tileEnd - tileStart, PANEL_FLOATS / (TILE_ROWS * cols)));
         float[] buf = TILE.get();
-        if (buf.length < TILE_ROWS * cols) {
-            buf = new float[TILE_ROWS * cols];
+        if (buf.length < panelTiles * TILE_ROWS * cols) {
+            buf = new float[panelTiles * TILE_ROWS * cols];
             TILE.set(buf);
         }
         long rowBytes = w.rowBytes();
-        for (int tile = tileStart; tile < tileEnd; tile++) {
-            int r0 = tile * TILE_ROWS;
-            int count = Math.min(TILE_ROWS, w.rows() - r0);
-            for (int i = 0; i < count; i++) {
-                Kernels.dequantizeRow(w.type(), w.data(), (r0 + i) * rowBytes, buf, i * cols, cols);
+        // a panel of rows is decoded once and kept in L2 while every token block passes over it
+        for (int p0 = tileStart; p0 < tileEnd; p0 += panelTiles) {
+            int p1 = Math.min(tileEnd, p0 + panelTiles);
+            int firstRow = p0 * TILE_ROWS;
+            int lastRow = Math.min(w.rows(), p1 * TILE_ROWS);
+            for (int r = firstRow; r < lastRow; r++) {
+                Kernels.dequantizeRow(w.type(), w.data(), r * rowBytes, buf, (r - firstRow) * cols, cols);
             }
-            if (count == TILE_ROWS && Kernels.VECTOR) {
-                int t = 0;
-                for (; t + 4 <= n; t += 4) {
-                    VectorKernels.dot4x4(buf, cols, x, t, out, t * outStride + outOff + r0, outStride);
-                }
-                for (; t < n; t++) {
-                    VectorKernels.dot4(buf, cols, x, t * cols, out, t * outStride + outOff + r0);
-                }
-            } else {
-                for (int t = 0; t < n; t++) {
-                    for (int i = 0; i < count; i++) {
-                        out[t * outStride + outOff + r0 + i] = Kernels.dot(buf, i * cols, x, t * cols, cols);
+            for (int t0 = 0; t0 < n; t0 += TOKEN_BLOCK) {
+                int t1 = Math.min(n, t0 + TOKEN_BLOCK);
+                for (int tile = p0; tile < p1; tile++) {
+                    int r0 = tile * TILE_ROWS;
+                    int count = Math.min(TILE_ROWS, w.rows() - r0);
+                    int bufOff = (r0 - firstRow) * cols;
+                    if (count == TILE_ROWS && Kernels.VECTOR) {
+                        int t = t0;
+                        for (; t + 4 <= t1; t += 4) {
+                            VectorKernels.dot4x4(buf, bufOff, cols, x, t, out, t * outStride + outOff + r0, outStride);
+                        }
+                        for (; t < t1; t++) {
+                            VectorKernels.dot4(buf, bufOff, cols, x, t * cols, out, t * outStride + outOff + r0);
+                        }
+                    } else {
+                        for (int t = t0; t < t1; t++) {
+                            for (int i = 0; i < count; i++) {
+                                out[t * outStride + outOff + r0 + i] = Kernels.dot(buf, bufOff + i * cols, x, t * cols, cols);
+                            }
+                        }
                     }
                 }
             }

@@ -88,7 +88,7 @@ public final class VectorKernels {
      * for rows i in 0..3 and tokens t in 0..3; each loaded weight vector serves four tokens and each
      * activation vector four rows.
      */
-    public static void dot4x4(float[] rows, int cols, float[] x, int xRow0, float[] out, int outOff, int outStride) {
+    public static void dot4x4(float[] rows, int rowsOff, int cols, float[] x, int xRow0, float[] out, int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
@@ -99,10 +99,10 @@ public final class VectorKernels {
         int x3 = x2 + cols;
         int i = 0;
         for (; i + L <= cols; i += L) {
-            FloatVector w0 = FloatVector.fromArray(F, rows, i);
-            FloatVector w1 = FloatVector.fromArray(F, rows, cols + i);
-            FloatVector w2 = FloatVector.fromArray(F, rows, 2 * cols + i);
-            FloatVector w3 = FloatVector.fromArray(F, rows, 3 * cols + i);
+            FloatVector w0 = FloatVector.fromArray(F, rows, rowsOff + i);
+            FloatVector w1 = FloatVector.fromArray(F, rows, rowsOff + cols + i);
+            FloatVector w2 = FloatVector.fromArray(F, rows, rowsOff + 2 * cols + i);
+            FloatVector w3 = FloatVector.fromArray(F, rows, rowsOff + 3 * cols + i);
             FloatVector v = FloatVector.fromArray(F, x, x0 + i);
             a00 = w0.fma(v, a00);
             a10 = w1.fma(v, a10);
@@ -130,7 +130,7 @@ public final class VectorKernels {
             for (int t = 0; t < 4; t++) {
                 float xi = x[x0 + t * cols + i];
                 for (int r = 0; r < 4; r++) {
-                    s[t * 4 + r] += rows[r * cols + i] * xi;
+                    s[t * 4 + r] += rows[rowsOff + r * cols + i] * xi;
                 }
             }
         }
@@ -147,7 +147,7 @@ public final class VectorKernels {
      * Four dot products at once: out[outOff + i] = dot(rows[i*cols ..], x[xOff ..]) for i in 0..3, sharing
      * each load of x (the batched matmul's inner kernel).
      */
-    public static void dot4(float[] rows, int cols, float[] x, int xOff, float[] out, int outOff) {
+    public static void dot4(float[] rows, int rowsOff, int cols, float[] x, int xOff, float[] out, int outOff) {
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
         FloatVector a2 = FloatVector.zero(F);
@@ -155,10 +155,10 @@ public final class VectorKernels {
         int i = 0;
         for (; i + L <= cols; i += L) {
             FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-            a0 = FloatVector.fromArray(F, rows, i).fma(xv, a0);
-            a1 = FloatVector.fromArray(F, rows, cols + i).fma(xv, a1);
-            a2 = FloatVector.fromArray(F, rows, 2 * cols + i).fma(xv, a2);
-            a3 = FloatVector.fromArray(F, rows, 3 * cols + i).fma(xv, a3);
+            a0 = FloatVector.fromArray(F, rows, rowsOff + i).fma(xv, a0);
+            a1 = FloatVector.fromArray(F, rows, rowsOff + cols + i).fma(xv, a1);
+            a2 = FloatVector.fromArray(F, rows, rowsOff + 2 * cols + i).fma(xv, a2);
+            a3 = FloatVector.fromArray(F, rows, rowsOff + 3 * cols + i).fma(xv, a3);
         }
         float s0 = sum(a0);
         float s1 = sum(a1);
@@ -166,10 +166,10 @@ public final class VectorKernels {
         float s3 = sum(a3);
         for (; i < cols; i++) {
             float xi = x[xOff + i];
-            s0 += rows[i] * xi;
-            s1 += rows[cols + i] * xi;
-            s2 += rows[2 * cols + i] * xi;
-            s3 += rows[3 * cols + i] * xi;
+            s0 += rows[rowsOff + i] * xi;
+            s1 += rows[rowsOff + cols + i] * xi;
+            s2 += rows[rowsOff + 2 * cols + i] * xi;
+            s3 += rows[rowsOff + 3 * cols + i] * xi;
         }
         out[outOff] = s0;
         out[outOff + 1] = s1;
