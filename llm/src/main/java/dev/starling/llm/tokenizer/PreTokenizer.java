@@ -31,9 +31,12 @@ public final class PreTokenizer {
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
     private final Pattern pattern;
+    /** A hand-written equivalent of the pattern, when it is one of the known ones; else null. */
+    private final FastPreTokenizers.Splitter fast;
 
     private PreTokenizer(Pattern pattern) {
         this.pattern = pattern;
+        this.fast = FastPreTokenizers.forRegex(pattern.pattern());
     }
 
     /** A pre-tokenizer for a regex in the dialect of tokenizer.json (Oniguruma); fails naming the pattern. */
@@ -67,8 +70,22 @@ public final class PreTokenizer {
         return pattern.pattern();
     }
 
+    /** Whether a hand-written splitter replaces java.util.regex for this pattern. */
+    boolean isFast() {
+        return fast != null;
+    }
+
     /** Calls the consumer with each pre-token of chars [start, end) of text, in order. */
     void split(String text, int start, int end, Consumer<String> piece) {
+        if (fast != null) {
+            fast.split(text, start, end, (from, to) -> piece.accept(text.substring(from, to)));
+        } else {
+            splitWithRegex(text, start, end, piece);
+        }
+    }
+
+    /** The reference: the same split by java.util.regex. */
+    void splitWithRegex(String text, int start, int end, Consumer<String> piece) {
         Matcher m = pattern.matcher(text);
         m.region(start, end);
         int last = start;
