@@ -141,11 +141,37 @@ psqlq() { psql -X -q -t -A -h localhost -p "$pgport" -U postgres "$@"; }
 sync_commit="$(psqlq -d starling -c 'SHOW synchronous_commit')"
 fsync="$(psqlq -d starling -c 'SHOW fsync')"
 pgversion="$(psqlq -d starling -c 'SHOW server_version')"
+pgpid="$(head -1 "$work/data/postgres/postmaster.pid")"
 
 # --- our workloads ------------------------------------------------------------------------------
 run() {
   "${starling[@]}" loadbench run --url "$url" --tokens-file "$work/tokens.tsv" --workload "$1" --connections "$connections" \
     --warmup-seconds "$warmup" --seconds "$seconds" 2> >(tee -a "$work/run.err" >&2) | grep '^loadbench-result'
+}
+# CPU used by the server JVM and by PostgreSQL (postmaster and its backends) while a workload runs,
+# from /proc: utime+stime (+ reaped children) in clock ticks. With the client's own figure this
+# shows where the machine's cores went.
+clk="$(getconf CLK_TCK)"
+proc_ticks() {
+  local t=0 p rest
+  local -a f
+  for p in "$@"; do
+    rest="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null)" || continue
+    [[ -n "$rest" ]] || continue
+    read -r -a f <<<"$rest"
+    t=$(( t + f[11] + f[12] + f[13] + f[14] ))
+  done
+  echo "$t"
+}
+pg_pids() { echo "$pgpid" $(ps -o pid= --ppid "$pgpid" 2>/dev/null); }
+measured_run() { # $1 workload; prints the result line with server_cpu_cores, pg_cpu_cores and load_avg appended
+  local load s0 p0 t0 line s1 p1 t1
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  s0="$(proc_ticks "$server_pid")"; p0="$(proc_ticks $(pg_pids))"; t0="$(date +%s.%N)"
+  line="$(run "$1")"
+  s1="$(proc_ticks "$server_pid")"; p1="$(proc_ticks $(pg_pids))"; t1="$(date +%s.%N)"
+  awk -v l="$line" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v c="$clk" -v a="$t0" -v b="$t1" -v la="$load" \
+    'BEGIN { w = b - a; printf "%s server_cpu_cores=%.2f pg_cpu_cores=%.2f load_avg_before=%s\n", l, s / c / w, p / c / w, la }'
 }
 profile_reset() { (( explain )) && psqlq -d starling -c "SELECT pg_stat_statements_reset()" >/dev/null || true; }
 profile_print() { # $1: label, $2: successful requests of the workload
@@ -175,11 +201,11 @@ fi
 
 log "home timelines: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
 profile_reset
-home="$(run home)"
+home="$(measured_run home)"
 profile_print "home timeline" "$(kv "$home" ok)"
 log "post creation: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
 profile_reset
-write="$(run write)"
+write="$(measured_run write)"
 profile_print "post creation" "$(kv "$write" ok)"
 if (( explain )); then wait "$sampler_pid" 2>/dev/null || true; fi
 
@@ -223,6 +249,16 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-"
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-"
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-"
+  echo
+  echo "CPU during each workload (warm-up + window, in cores of $(nproc)), and its cost per request:"
+  for r in "$home" "$write"; do
+    awk -v l=" $r" 'BEGIN {
+      n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
+      t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
+      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req), load generator %s; machine load average before: %s\n",
+        v["workload"], v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per,
+        v["client_cpu_cores"], v["load_avg_before"] }'
+  done
   echo
   printf '%-58s %-24s %s\n' "target" "measured" "verdict"
   printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
