@@ -3,8 +3,9 @@
 // Request: {"model": path, "prompt": [token ids], "generate": N (greedy tokens, 0 for none),
 //           "logprobs": true|false (log-softmax of the last prompt position, over the whole vocabulary),
 //           "threads": 2, "contextSize": 512, "kvType": "F32"|"F16",
-//           "bench": {"prefillTokens": 512, "decodeTokens": 64, "repeats": 3}}
-// Output: {"greedy": [ids], "logprobs": [floats, -1e30 where the probability underflowed to 0],
+//           "bench": {"prefillTokens": 512, "decodeTokens": 64, "repeats": 3},
+//           "embed": [token ids] (pooled embedding of an embedding model, e.g. BERT)}
+// Output: {"greedy": [ids], "embedding": [floats], "logprobs": [floats, -1e30 where the probability underflowed to 0],
 //          "bench": {"prefillTokensPerSecond", "decodeTokensPerSecond"}, "llamaCpp": version}
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
 
@@ -55,6 +56,13 @@ if ((req.generate ?? 0) > 0 || req.logprobs) {
     seq.dispose();
   }
   await ctx.dispose();
+}
+
+if (req.embed) {
+  const ectx = await model.createEmbeddingContext({ contextSize: req.contextSize ?? 512, threads: threads });
+  const e = await ectx.getEmbeddingFor(req.embed);
+  result.embedding = Array.from(e.vector);
+  await ectx.dispose();
 }
 
 if (req.bench) {

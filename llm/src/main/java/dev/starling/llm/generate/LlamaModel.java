@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutionException;
  * }
  * </pre>
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements EmbeddingModel {
     /** Default number of sequences decoded together. */
     public static final int DEFAULT_MAX_BATCH = 16;
     private static final int PREFILL_CHUNK = 128;
@@ -96,7 +96,13 @@ public final class LlamaModel implements AutoCloseable {
         return gguf.sizeBytes();
     }
 
+    @Override
+    public int dimensions() {
+        return config.dim();
+    }
+
     /** Prompt text to ids as generation does: BOS when the vocabulary asks for it, special-token text recognized. */
+    @Override
     public int[] tokenize(String text) {
         return tokenizer.encode(text, tokenizer.addsBosByDefault(), true);
     }
@@ -128,12 +134,8 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
-    /** Mean-pooled, L2-normalized final hidden states (after the output norm) of the text's tokens. */
-    public float[] embed(String text) {
-        return embed(tokenize(text));
-    }
-
     /** Mean-pooled, L2-normalized final hidden states (after the output norm) of these tokens. */
+    @Override
     public float[] embed(int[] ids) {
         if (ids.length == 0) {
             throw new IllegalArgumentException("cannot embed zero tokens");
