@@ -186,4 +186,29 @@ class ModelCommandsTest {
             assertTrue(c.err().contains("no engine benchmark"), c.err());
         }
     }
+
+    /** The mixin {@code serve} uses: {@code --model} loads in-process, {@code --model-upstream} proxies, not both. */
+    @Test
+    void servingOptionsOpenTheRightBackend() throws Exception {
+        ModelServingOptions none = new ModelServingOptions();
+        new CommandLine(none).parseArgs();
+        try (ModelServingOptions.Serving s = none.open()) {
+            assertTrue(s.routes().isEmpty());
+        }
+        ModelServingOptions local = new ModelServingOptions();
+        new CommandLine(local).parseArgs("--model", model.toString(), "--model-id", "tiny");
+        try (ModelServingOptions.Serving s = local.open()) {
+            assertEquals(1, s.routes().size());
+            assertEquals("tiny", s.backend().models().orElseThrow().getFirst().id());
+        }
+        ModelServingOptions upstream = new ModelServingOptions();
+        new CommandLine(upstream).parseArgs("--model-upstream", "http://127.0.0.1:9/v1");
+        try (ModelServingOptions.Serving s = upstream.open()) {
+            assertEquals(1, s.routes().size());
+            assertTrue(s.backend() instanceof dev.starling.ai.backend.OpenAiHttpBackend);
+        }
+        ModelServingOptions both = new ModelServingOptions();
+        new CommandLine(both).parseArgs("--model", model.toString(), "--model-upstream", "http://x/v1");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, both::open);
+    }
 }
