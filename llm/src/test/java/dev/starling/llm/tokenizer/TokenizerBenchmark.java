@@ -18,6 +18,34 @@ public final class TokenizerBenchmark {
     private TokenizerBenchmark() {
     }
 
+    /** Pre-tokenization alone: the hand-written splitters against java.util.regex, alternating runs. */
+    private static void preTokenizers(List<String> lines, long bytes) {
+        for (String name : new String[] {"GPT2", "LLAMA3", "QWEN2"}) {
+            String regex = name.equals("GPT2") ? PreTokenizer.GPT2
+                    : name.equals("LLAMA3") ? PreTokenizer.LLAMA3 : PreTokenizer.QWEN2;
+            PreTokenizer pre = PreTokenizer.of(regex);
+            long bestFast = Long.MAX_VALUE;
+            long bestRegex = Long.MAX_VALUE;
+            long[] pieces = new long[1];
+            for (int rep = 0; rep < 6; rep++) {
+                long t0 = System.nanoTime();
+                for (String l : lines) {
+                    pre.split(l, 0, l.length(), p -> pieces[0]++);
+                }
+                long t1 = System.nanoTime();
+                for (String l : lines) {
+                    pre.splitWithRegex(l, 0, l.length(), p -> pieces[0]++);
+                }
+                long t2 = System.nanoTime();
+                bestFast = Math.min(bestFast, t1 - t0);
+                bestRegex = Math.min(bestRegex, t2 - t1);
+            }
+            System.out.printf("pre-tokenizer %-6s hand-written %6.1f MB/s | java.util.regex %6.1f MB/s | %.2fx%n",
+                    name, bytes / (bestFast / 1e9) / 1e6, bytes / (bestRegex / 1e9) / 1e6,
+                    (double) bestRegex / bestFast);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path shared = Path.of(System.getProperty("starling.shared.dir", "../shared"), "data");
         Path corpus = shared.resolve("tweeteval/emoji/train_text.txt");
@@ -32,6 +60,7 @@ public final class TokenizerBenchmark {
         }
         String[] names = args.length > 0 ? args : new String[] {"llama-bpe", "qwen2", "gpt-2", "llama-spm", "bert-bge"};
         System.out.printf("corpus: %s, %d lines, %.1f MB%n", corpus, lines.size(), bytes / 1e6);
+        preTokenizers(lines, bytes);
         for (String name : names) {
             long t0 = System.nanoTime();
             Tokenizer tok = TokenizerTestData.tokenizer(name);
