@@ -11,6 +11,7 @@ import dev.starling.social.common.Page;
 import dev.starling.social.db.Database;
 import dev.starling.social.posts.NewPost;
 import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostText;
 import dev.starling.social.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -69,6 +70,34 @@ class SeederTest {
         assertTrue(mean > 5 && mean < 12, "mean follows " + mean);
         long maxFollowers = count("SELECT max(c) FROM (SELECT count(*) c FROM follows GROUP BY followee_id) x");
         assertTrue(maxFollowers >= 3 * mean, "max followers " + maxFollowers + " vs mean " + mean);
+    }
+
+    /** Seeded rows bypass the API, so their texts and hashtag columns must be what the API would have stored. */
+    @Test
+    void seededTextsAreValidPostsWithTheEntitiesTwitterTextFinds() {
+        PostText validator = new PostText(PostText.DEFAULT_MAX_WEIGHTED_LENGTH);
+        db.withConnection(c -> {
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT text, hashtags FROM posts ORDER BY id LIMIT 400")) {
+                int n = 0;
+                while (rs.next()) {
+                    String text = rs.getString(1);
+                    assertTrue(validator.validate(text).isEmpty(), "invalid seeded text: " + text);
+                    List<String> stored = List.of((String[]) rs.getArray(2).getArray());
+                    List<String> extracted = PostText.extract(text).hashtags().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList();
+                    assertEquals(extracted, stored, text);
+                    n++;
+                }
+                assertEquals(400, n);
+            }
+            return null;
+        });
+        // and the load generator's texts too
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 500; i++) {
+            String t = PostTexts.text(r);
+            assertTrue(validator.validate(t).isEmpty(), t);
+        }
     }
 
     @Test
