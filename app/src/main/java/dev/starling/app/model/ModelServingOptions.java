@@ -31,6 +31,9 @@ public final class ModelServingOptions {
     @Option(names = "--model-upstream-key", paramLabel = "KEY", description = "Bearer key for --model-upstream")
     String upstreamKey;
 
+    @Option(names = "--model-api-key", paramLabel = "KEY", description = "Require this bearer key on /v1 (default: none; fine on loopback)")
+    String apiKey;
+
     @Option(names = "--max-completion-tokens", defaultValue = "4096", description = "Largest max_tokens a /v1 request may ask for. Default: ${DEFAULT-VALUE}")
     int maxTokensCap;
 
@@ -67,6 +70,6 @@ public final class ModelServingOptions {
         } else {
             return new Serving(null, List.of());
         }
-        return new Serving(backend, List.of(new OpenAiRoutes(backend, limits)));
+        return new Serving(backend, List.of(new OpenAiRoutes(backend, limits, apiKey, java.time.Clock.systemUTC())));
     }
 }

@@ -33,6 +33,17 @@ final class OpenAiJson {
         return root;
     }
 
+    /** OpenAI's answer to a missing or wrong API key (401). */
+    static ObjectNode unauthorized() {
+        ObjectNode root = MAPPER.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", "Incorrect or missing API key: send Authorization: Bearer <key>");
+        error.put("type", "invalid_request_error");
+        error.putNull("param");
+        error.put("code", "invalid_api_key");
+        return root;
+    }
+
     static ObjectNode models(List<ModelInfo> models) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("object", "list");

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/chat/completions}, {@code POST /v1/completions} (both with {@code stream: true} as server-sent
  * events ending in {@code data: [DONE]}), {@code POST /v1/embeddings}. Errors use OpenAI's shape
  * {@code {"error": {"message", "type", "param", "code"}}} with 400 for invalid requests, 404 for unknown models.
+ * With an API key configured, every request must carry {@code Authorization: Bearer <key>} (401 otherwise).
  */
 public final class OpenAiRoutes implements RouteModule {
 
@@ -32,15 +33,21 @@ public final class OpenAiRoutes implements RouteModule {
     private final ModelBackend backend;
     private final OpenAiLimits limits;
     private final Clock clock;
+    private final byte[] apiKey;
 
+    /** Open routes: no API key (fit for loopback or a private network). */
     public OpenAiRoutes(ModelBackend backend, OpenAiLimits limits) {
-        this(backend, limits, Clock.systemUTC());
+        this(backend, limits, null, Clock.systemUTC());
     }
 
-    public OpenAiRoutes(ModelBackend backend, OpenAiLimits limits, Clock clock) {
+    /**
+     * @param apiKey the bearer key clients must send; null or empty for none
+     */
+    public OpenAiRoutes(ModelBackend backend, OpenAiLimits limits, String apiKey, Clock clock) {
         this.backend = backend;
         this.limits = limits;
         this.clock = clock;
+        this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -54,6 +61,10 @@ public final class OpenAiRoutes implements RouteModule {
 
     private void guarded(Context ctx, Runnable handler) {
         try {
+            if (apiKey != null && !authorized(ctx.header("Authorization"))) {
+                ctx.status(401).json(OpenAiJson.unauthorized());
+                return;
+            }
             handler.run();
         } catch (OpenAiRequests.Invalid e) {
             fail(ctx, e.error());
@@ -61,6 +72,14 @@ public final class OpenAiRoutes implements RouteModule {
             LOG.error("OpenAI API: unexpected error on {} {}", ctx.method(), ctx.path(), e);
             fail(ctx, new BackendError(BackendError.Kind.INTERNAL, "Internal server error", null));
         }
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = header.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.security.MessageDigest.isEqual(given, apiKey);
     }
 
     private static void fail(Context ctx, BackendError error) {

@@ -258,4 +258,21 @@ class OpenAiApiTest {
         assertEquals(404, r.status());
         assertEquals("model_not_found", r.json().get("error").get("code").asText());
     }
+
+    @Test
+    void anApiKeyWhenConfiguredIsRequired() throws Exception {
+        try (OpenAiTestServer keyed = new OpenAiTestServer(new OpenAiRoutes(local, LIMITS, "s3cret",
+                java.time.Clock.systemUTC()))) {
+            HttpRequest.Builder models = HttpRequest.newBuilder(URI.create(keyed.baseUrl() + "/models"));
+            HttpResponse<String> none = HTTP.send(models.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, none.statusCode());
+            assertEquals("invalid_api_key", JSON.readTree(none.body()).get("error").get("code").asText());
+            HttpResponse<String> wrong = HTTP.send(models.header("Authorization", "Bearer nope").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, wrong.statusCode());
+            HttpResponse<String> right = HTTP.send(HttpRequest.newBuilder(URI.create(keyed.baseUrl() + "/models"))
+                    .header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, right.statusCode(), right.body());
+        }
+    }
 }

@@ -19,10 +19,14 @@ final class OpenAiTestServer implements AutoCloseable {
     private final StarlingServer server;
 
     OpenAiTestServer(ModelBackend backend, OpenAiLimits limits) {
+        this(new OpenAiRoutes(backend, limits));
+    }
+
+    OpenAiTestServer(OpenAiRoutes routes) {
         Authenticator unusedAuth = new Authenticator(new OAuthStore(null), new RateLimiter(Clock.systemUTC()),
                 RateLimits.unlimited());
         this.server = StarlingServer.start("127.0.0.1", 0, 4L << 20, StarlingServer.defaultMapper(), new Metrics(),
-                unusedAuth, List.of(new OpenAiRoutes(backend, limits)));
+                unusedAuth, List.of(routes));
     }
 
     int port() {
