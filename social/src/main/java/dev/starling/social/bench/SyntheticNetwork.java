@@ -14,7 +14,8 @@ import java.util.List;
  * accounts x 100 follows x 1,000,000 posts): accounts {@code bench<i>} (no password), each
  * following {@code followsPerAccount} others (a deterministic permutation, no self-follows),
  * posts spread evenly over {@code days} days with time-sortable ids, 90% public, 5% unlisted,
- * 5% followers-only. No outbox rows or notifications (this is fixture data, not traffic).
+ * 5% followers-only. No outbox rows or notifications (this is fixture data, not traffic). Row
+ * timestamps are spread so that no millisecond gets more than 65,536 snowflake ids.
  * Then ANALYZE. Idempotent per database: does nothing when bench accounts already exist.
  */
 public final class SyntheticNetwork {
@@ -63,7 +64,8 @@ public final class SyntheticNetwork {
                 long stride = gcd(104_729, n) == 1 ? 104_729 : 1;
                 try (PreparedStatement ps = c.prepareStatement("""
                         INSERT INTO follows (id, follower_id, followee_id, created_at)
-                        SELECT snowflake_id(now() - interval '200 days'), a.id, b.id, now() - interval '200 days'
+                        SELECT snowflake_id(now() - interval '200 days' + (a.idx * 1000 + k) * interval '1 millisecond'), a.id, b.id,
+                               now() - interval '200 days'
                         FROM bench_ids a CROSS JOIN generate_series(1, ?) k
                         JOIN bench_ids b ON b.idx = ((a.idx::bigint * 7919 + k * ?) % ?)::int
                         WHERE a.id <> b.id

@@ -11,10 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs a timeline as two cheap steps instead of one query whose visibility subplans make the
@@ -42,10 +41,10 @@ final class FilteredScan {
     }
 
     static Slice<Post> run(Connection c, Long viewerId, Page page, boolean applyMutes, Candidates candidates) throws SQLException {
-        String filter = "SELECT p.id FROM " + VisibilitySql.VIEWER + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id"
+        String filter = "SELECT " + PostRows.COLUMNS + " FROM " + VisibilitySql.VIEWER + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id"
                 + " WHERE p.id = ANY(?) AND " + VisibilitySql.canSee("p", "o") + (applyMutes ? " AND " + VisibilitySql.notMuted("p", "o") : "");
         int batch = Math.min(Page.MAX_LIMIT, page.limit() + 10);
-        List<Long> kept = new ArrayList<>();
+        List<Post> kept = new ArrayList<>();
         Page window = new Page(page.maxId(), page.sinceId(), page.minId(), batch);
         for (int round = 0; round < MAX_ROUNDS && kept.size() < page.limit(); round++) {
             List<Long> ids = new ArrayList<>();
@@ -61,19 +60,21 @@ final class FilteredScan {
             if (ids.isEmpty()) {
                 break;
             }
-            Set<Long> visible = new HashSet<>();
+            Map<Long, Post> visible = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(filter)) {
                 ps.setLong(1, VisibilitySql.viewerParam(viewerId));
                 ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        visible.add(rs.getLong(1));
+                        Post p = PostRows.map(rs);
+                        visible.put(p.id(), p);
                     }
                 }
             }
             for (Long id : ids) {
-                if (visible.contains(id) && kept.size() < page.limit()) {
-                    kept.add(id);
+                Post p = visible.get(id);
+                if (p != null && kept.size() < page.limit()) {
+                    kept.add(p);
                 }
             }
             if (ids.size() < batch) {
@@ -84,14 +85,6 @@ final class FilteredScan {
                     ? new Page(page.maxId(), page.sinceId(), last, batch)
                     : new Page(last, page.sinceId(), null, batch);
         }
-        Map<Long, Post> posts = PostRows.loadMany(c, kept);
-        List<Post> rows = new ArrayList<>();
-        for (Long id : kept) {
-            Post p = posts.get(id);
-            if (p != null) {
-                rows.add(p);
-            }
-        }
-        return Paging.slice(rows, Post::id, page);
+        return Paging.slice(kept, Post::id, page);
     }
 }
