@@ -55,6 +55,7 @@ public final class StarlingServer implements AutoCloseable {
                     throw new ApiException(413, "Request body is " + length + " bytes, at most " + maxBodyBytes + " allowed");
                 }
             });
+            routes.before(StarlingServer::cors);
             routes.beforeMatched("/api/*", authenticator::handle);
             routes.beforeMatched("/oauth/*", authenticator::handle);
             routes.exception(ApiException.class, (e, ctx) -> {
@@ -82,6 +83,24 @@ public final class StarlingServer implements AutoCloseable {
         });
         app.start(host, port);
         return new StarlingServer(app);
+    }
+
+    /**
+     * CORS as Mastodon allows it for browser clients: any origin may call the API and the token
+     * endpoints with a bearer token (no cookies, so no credentials mode); preflights are answered here.
+     */
+    private static void cors(io.javalin.http.Context ctx) {
+        String path = ctx.path();
+        if (!(path.startsWith("/api/") || path.equals("/oauth/token") || path.equals("/oauth/revoke"))) return;
+        ctx.header("Access-Control-Allow-Origin", "*");
+        ctx.header("Access-Control-Expose-Headers", "Link, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, WWW-Authenticate");
+        if (ctx.method().name().equals("OPTIONS")) {
+            ctx.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+            ctx.header("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, Accept");
+            ctx.header("Access-Control-Max-Age", "86400");
+            ctx.status(204);
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private static String routeOf(io.javalin.http.Context ctx) {

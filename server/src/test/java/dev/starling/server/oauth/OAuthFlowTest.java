@@ -98,14 +98,18 @@ class OAuthFlowTest {
         assertTrue(form.body().contains("<form method=\"post\" action=\"/oauth/authorize\">"), form.body());
 
         var fields = map("response_type", "code", "client_id", id, "redirect_uri", redirect, "scope", "read write", "state", "xyz",
-                "code_challenge", challenge, "code_challenge_method", "S256", "login", "alice", "password", "wrong password!!");
-        Reply denied = server.api.postForm("/oauth/authorize", null, fields);
+                "code_challenge", challenge, "code_challenge_method", "S256", "login", "alice", "password", PASSWORD);
+        Reply forged = server.api.postForm("/oauth/authorize", null, fields);
+        assertEquals(403, forged.status(), "a sign-in form not served by us (no CSRF token) is refused");
+
+        fields.put("password", "wrong password!!");
+        Reply denied = submit(form, fields);
         assertEquals(401, denied.status());
         assertTrue(denied.body().contains("Invalid login or password."));
 
         fields.put("login", "alice@example.test");
         fields.put("password", PASSWORD);
-        Reply redirected = server.api.postForm("/oauth/authorize", null, fields);
+        Reply redirected = submit(form, fields);
         assertEquals(302, redirected.status(), redirected.body());
         URI location = URI.create(redirected.header("Location"));
         assertTrue(location.toString().startsWith(redirect + "?code="), location.toString());
@@ -118,7 +122,7 @@ class OAuthFlowTest {
         assertEquals("invalid_grant", wrongVerifier.json().get("error").asText());
 
         // the failed exchange consumed the code; sign in again for a fresh one
-        Reply again = server.api.postForm("/oauth/authorize", null, fields);
+        Reply again = submit(server.api.get("/oauth/authorize" + query, null), fields);
         String code2 = URI.create(again.header("Location")).getQuery().replaceAll("^code=([^&]+).*$", "$1");
         Reply token = server.api.postForm("/oauth/token", null, map("grant_type", "authorization_code", "client_id", id,
                 "redirect_uri", redirect, "code", code2, "code_verifier", verifier));
@@ -136,6 +140,18 @@ class OAuthFlowTest {
         assertEquals(401, after.status());
         assertNotNull(after.header("WWW-Authenticate"));
         assertEquals("The access token is invalid", after.json().get("error").asText());
+    }
+
+    /** Posts the sign-in form as a browser would: with the CSRF field of the served form and its cookie. */
+    static Reply submit(Reply form, java.util.Map<String, String> fields) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf_token\" value=\"([^\"]+)\"").matcher(form.body());
+        assertTrue(m.find(), "the form carries a CSRF token");
+        String cookie = form.header("Set-Cookie").split(";")[0];
+        var withToken = new java.util.LinkedHashMap<>(fields);
+        withToken.put("csrf_token", m.group(1));
+        return server.api.send(java.net.http.HttpRequest.newBuilder(URI.create(server.baseUrl() + "/oauth/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.starling.server.testing.Api.form(withToken))).build());
     }
 
     @Test

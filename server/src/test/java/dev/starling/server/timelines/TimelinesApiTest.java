@@ -152,6 +152,11 @@ class TimelinesApiTest {
         assertTrue(v2.json().get("registrations").get("enabled").asBoolean());
         assertEquals(0, check(server.api.get("/api/v1/custom_emojis", null), 200).json().size());
         assertEquals("ok", check(server.api.get("/health", null), 200).json().get("status").asText());
+        Reply preflight = server.api.raw("OPTIONS", "/api/v1/timelines/home", null, null, null);
+        assertEquals(204, preflight.status(), preflight.body());
+        assertEquals("*", preflight.header("Access-Control-Allow-Origin"));
+        assertTrue(preflight.header("Access-Control-Allow-Headers").contains("Authorization"));
+        assertTrue(check(server.api.get("/api/v1/timelines/public", null), 200).header("Access-Control-Expose-Headers").contains("Link"));
         assertEquals(401, server.api.get("/api/v1/timelines/home", "bad-token").status());
         assertEquals(404, server.api.get("/no/such/route", null).status());
         Reply metrics = check(server.api.get("/metrics", null), 200);
