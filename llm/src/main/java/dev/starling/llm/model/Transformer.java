@@ -175,9 +175,7 @@ public final class Transformer {
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers()[l];
             rmsNormRows(x, xb, lw.attnNorm(), t, dim);
-            matmul(lw.wq(), xb, t, q, qDim);
-            matmul(lw.wk(), xb, t, k, kvDim);
-            matmul(lw.wv(), xb, t, v, kvDim);
+            matmulMany(new QuantizedMatrix[] {lw.wq(), lw.wk(), lw.wv()}, xb, t, new float[][] {q, k, v});
             for (int i = 0; i < t; i++) {
                 if (lw.qBias() != null) {
                     addInPlace(q, i * qDim, lw.qBias(), qDim);
@@ -211,8 +209,7 @@ public final class Transformer {
             matmul(lw.wo(), att, t, proj, dim);
             addInPlace(x, 0, proj, t * dim);
             rmsNormRows(x, xb, lw.ffnNorm(), t, dim);
-            matmul(lw.wGate(), xb, t, gate, ffn);
-            matmul(lw.wUp(), xb, t, up, ffn);
+            matmulMany(new QuantizedMatrix[] {lw.wGate(), lw.wUp()}, xb, t, new float[][] {gate, up});
             pool.parallelFor(t * ffn, 4096, (s, e) -> {
                 for (int i = s; i < e; i++) {
                     float g = gate[i];
@@ -247,17 +244,40 @@ public final class Transformer {
         return new Output(logits, outRows, wantHidden ? xb : null);
     }
 
+    /** Products of several matrices with the same input (rounded once per weight type), in one parallel loop. */
+    private void matmulMany(QuantizedMatrix[] ms, float[] in, int n, float[][] outs) {
+        float[][] xs = new float[ms.length][];
+        for (int i = 0; i < ms.length; i++) {
+            xs[i] = in;
+            if (roundActivations && ms[i].type() != QuantType.F32) {
+                for (int j = 0; j < i; j++) {
+                    if (ms[j].type() == ms[i].type()) {
+                        xs[i] = xs[j];
+                    }
+                }
+                if (xs[i] == in) {
+                    xs[i] = rounded(ms[i], in, n);
+                }
+            }
+        }
+        MatMul.matmulMany(pool, ms, xs, n, outs);
+    }
+
+    private float[] rounded(QuantizedMatrix m, float[] in, int n) {
+        float[] r = java.util.Arrays.copyOf(in, n * m.cols());
+        int cols = m.cols();
+        pool.parallelFor(n, 1, (s, e) -> {
+            for (int row = s; row < e; row++) {
+                ActivationRounding.round(m.type(), r, row * cols, 1, cols);
+            }
+        });
+        return r;
+    }
+
     private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride) {
         float[] x = in;
         if (roundActivations && m.type() != QuantType.F32) {
-            float[] rounded = java.util.Arrays.copyOf(in, n * m.cols());
-            int cols = m.cols();
-            pool.parallelFor(n, 1, (s, e) -> {
-                for (int r = s; r < e; r++) {
-                    ActivationRounding.round(m.type(), rounded, r * cols, 1, cols);
-                }
-            });
-            x = rounded;
+            x = rounded(m, in, n);
         }
         MatMul.matmul(pool, m, x, n, out, 0, outStride);
     }

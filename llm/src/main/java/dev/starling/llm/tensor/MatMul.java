@@ -93,6 +93,38 @@ public final class MatMul {
         }
     }
 
+    /**
+     * Several products sharing one parallel loop (for example q, k and v, or gate and up): outs[i] =
+     * ws[i] x xs[i] for n tokens, out rows at stride ws[i].rows(). One hand-off to the pool instead of one each.
+     */
+    public static void matmulMany(ComputePool pool, QuantizedMatrix[] ws, float[][] xs, int n, float[][] outs) {
+        int m = ws.length;
+        int[] firstUnit = new int[m + 1];
+        for (int i = 0; i < m; i++) {
+            checkLength("x", xs[i].length, (long) n * ws[i].cols());
+            checkLength("out", outs[i].length, (long) n * ws[i].rows());
+            int units = n == 1 ? ws[i].rows() : (ws[i].rows() + TILE_ROWS - 1) / TILE_ROWS;
+            firstUnit[i + 1] = firstUnit[i] + units;
+        }
+        int grain = n == 1 ? Math.max(1, 16384 / ws[0].cols()) : 1;
+        pool.parallelFor(firstUnit[m], grain, (start, end) -> {
+            for (int i = 0; i < m; i++) {
+                int s = Math.max(start, firstUnit[i]);
+                int e = Math.min(end, firstUnit[i + 1]);
+                if (s >= e) {
+                    continue;
+                }
+                int a = s - firstUnit[i];
+                int b = e - firstUnit[i];
+                if (n == 1) {
+                    matvecRows(ws[i], xs[i], 0, outs[i], 0, a, b);
+                } else {
+                    matmulTiles(ws[i], xs[i], n, outs[i], 0, ws[i].rows(), a, b);
+                }
+            }
+        });
+    }
+
     private static void checkLength(String what, int have, long need) {
         if (have < need) {
             throw new IllegalArgumentException(what + " has " + have + " floats, needs " + need);

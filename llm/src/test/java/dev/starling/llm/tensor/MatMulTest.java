@@ -50,6 +50,36 @@ class MatMulTest {
     }
 
     @Test
+    void matmulManyEqualsSeparateProducts() {
+        long seed = TestSeeds.seed("MatMulTest.matmulMany");
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            for (int n : new int[] {1, 3, 9}) {
+                QuantType[] types = {QuantType.Q8_0, QuantType.Q4_K, QuantType.F16};
+                int cols = 256;
+                QuantizedMatrix[] ws = new QuantizedMatrix[types.length];
+                float[][] xs = new float[types.length][];
+                float[][] outs = new float[types.length][];
+                for (int i = 0; i < types.length; i++) {
+                    int rows = 1 + r.nextInt(40);
+                    ws[i] = new QuantizedMatrix("w" + i, types[i], RandomRows.matrix(arena, types[i], rows, cols, 0, r), rows, cols);
+                    xs[i] = RandomRows.vector(n * cols, r);
+                    outs[i] = new float[n * rows];
+                }
+                MatMul.matmulMany(pool, ws, xs, n, outs);
+                for (int i = 0; i < types.length; i++) {
+                    float[] want = new float[n * ws[i].rows()];
+                    MatMul.matmul(pool, ws[i], xs[i], n, want, 0, ws[i].rows());
+                    for (int j = 0; j < want.length; j++) {
+                        int ii = i, jj = j;
+                        assertEquals(want[j], outs[i][j], 0f, () -> "matrix " + ii + " element " + jj + ", seed " + seed);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void poolVisitsEveryIndexExactlyOnceAndRethrows() {
         try (ComputePool pool = new ComputePool(2)) {
             for (int round = 0; round < 200; round++) {
