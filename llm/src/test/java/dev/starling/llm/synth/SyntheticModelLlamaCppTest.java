@@ -14,11 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * llama.cpp (node-llama-cpp, scripts/llamacpp) loads synthetic models of each architecture and weight type, with
- * synthetic and real vocabularies, and generates from them: three cases that cover the three architectures, both
- * real vocabularies and the Q4_K_M mix (Q4_K and Q6_K), at a few seconds each. (All 7 types x 4 small shapes, and llama-3.2-1b,
- * qwen2.5-0.5b and qwen3-0.6b at Q8_0, were checked by hand; they are too large or slow for a unit test.) Skips when
- * the reference is not installed.
+ * llama.cpp (node-llama-cpp, scripts/llamacpp) loads synthetic models and generates from them: four cases that cover
+ * the three decoder architectures, both real vocabularies and the Q4_K_M mix (Q4_K and Q6_K), and a BERT encoder, a
+ * few seconds each. (All 7 types x 4 small shapes, and llama-3.2-1b, qwen2.5-0.5b, qwen3-0.6b and bge-small were
+ * checked by hand; they are too large or slow for a unit test.) Skips when the reference is not installed.
  */
 class SyntheticModelLlamaCppTest {
 
@@ -38,7 +37,8 @@ class SyntheticModelLlamaCppTest {
     @CsvSource({
         "tiny-qwen3,  BF16, ''",
         "tiny-qwen2,  Q8_0, qwen3",
-        "small-llama, Q4_K_M, llama3",
+        "small-llama, Q4_K_M, ''",
+        "tiny-llama,  Q4_0, llama3",
     })
     void llamaCppLoadsAndGenerates(String shapeName, String type, String realVocab) throws Exception {
         Shape shape = Shape.byName(shapeName);
