@@ -70,6 +70,11 @@ public final class StarlingServer implements AutoCloseable {
                 ctx.status(e.getStatus()).json(Map.of("error", message));
             });
             routes.exception(Exception.class, (e, ctx) -> {
+                if (isPoolExhausted(e)) { // overload: every connection busy past the pool's timeout
+                    LOG.warn("Database pool exhausted on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                    ctx.status(503).header("Retry-After", "1").json(Map.of("error", "Service temporarily unavailable, try again shortly"));
+                    return;
+                }
                 LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 ctx.status(500).json(Map.of("error", "Internal server error"));
             });
@@ -101,6 +106,13 @@ public final class StarlingServer implements AutoCloseable {
             ctx.status(204);
             ctx.skipRemainingHandlers();
         }
+    }
+
+    private static boolean isPoolExhausted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) return true;
+        }
+        return false;
     }
 
     private static String routeOf(io.javalin.http.Context ctx) {
