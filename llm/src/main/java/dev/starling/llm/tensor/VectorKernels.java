@@ -32,21 +32,13 @@ public final class VectorKernels {
         }
     }
 
-    /** Pairwise-reduction shuffles: lane i takes lane i + width/2, i + width/4, ... */
-    private static final VectorShuffle<Float>[] HALVES = halves();
+    /** Pairwise-reduction shuffles (constants, so that C2 intrinsifies the rearranges): lane i takes lane i + k. */
+    private static final VectorShuffle<Float> SHIFT8 = VectorShuffle.fromOp(F, i -> (i + 8) % L);
+    private static final VectorShuffle<Float> SHIFT4 = VectorShuffle.fromOp(F, i -> (i + 4) % L);
+    private static final VectorShuffle<Float> SHIFT2 = VectorShuffle.fromOp(F, i -> (i + 2) % L);
+    private static final VectorShuffle<Float> SHIFT1 = VectorShuffle.fromOp(F, i -> (i + 1) % L);
 
     private VectorKernels() {
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] halves() {
-        int steps = Integer.numberOfTrailingZeros(L);
-        VectorShuffle<Float>[] r = new VectorShuffle[steps];
-        for (int s = 0, half = L / 2; s < steps; s++, half /= 2) {
-            int h = half;
-            r[s] = VectorShuffle.fromOp(F, i -> (i + h) % L);
-        }
-        return r;
     }
 
     /**
@@ -55,9 +47,12 @@ public final class VectorKernels {
      * warm-up; this does not.
      */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> s : HALVES) {
-            v = v.add(v.rearrange(s));
+        if (L == 16) {
+            v = v.add(v.rearrange(SHIFT8));
         }
+        v = v.add(v.rearrange(SHIFT4));
+        v = v.add(v.rearrange(SHIFT2));
+        v = v.add(v.rearrange(SHIFT1));
         return v.lane(0);
     }
 
