@@ -34,6 +34,12 @@ import javax.sql.DataSource;
  * {@code synchronous_commit=off}); for {@link Mode#DURABLE} this class turns fsync and
  * synchronous commit back on, so a committed (acknowledged) write survives a power loss.
  * {@link Mode#TEST} keeps zonky's fast settings.
+ *
+ * <p>Access: zonky's initdb trusts every local connection. In {@link Mode#DURABLE} the cluster is
+ * locked down on first start: a random password is set for {@value #USER}, stored in
+ * {@code <dataDir>/postgres.password} (owner read/write only), and {@code pg_hba.conf} is rewritten
+ * to require SCRAM for every connection (socket and loopback). {@link #config} and
+ * {@link #password()} carry it, so other local users of the machine cannot read the network.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -43,12 +49,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public enum Mode { DURABLE, TEST }
 
+    static final String HBA_SCRAM = """
+            # Written by Starling (EmbeddedDatabase): password (SCRAM) authentication for every connection.
+            local all all scram-sha-256
+            host  all all 127.0.0.1/32 scram-sha-256
+            host  all all ::1/128 scram-sha-256
+            """;
+
     private final EmbeddedPostgres postgres;
     private final Path clusterDir;
+    private volatile String password;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDir) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDir, String password) {
         this.postgres = postgres;
         this.clusterDir = clusterDir;
+        this.password = password;
     }
 
     /**
@@ -70,16 +85,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("max_connections", "200");
+            Path passwordFile = dataDir.toAbsolutePath().resolve("postgres.password");
+            String pw = null;
             if (mode == Mode.DURABLE) {
                 b.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
                         .setServerConfig("full_page_writes", "on");
+                if (Files.exists(passwordFile)) {
+                    pw = Files.readString(passwordFile).strip();
+                    b.setConnectConfig("password", pw);
+                    b.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+                }
             }
             if (port > 0) {
                 b.setPort(port);
             }
             EmbeddedPostgres pg = b.start();
-            EmbeddedDatabase db = new EmbeddedDatabase(pg, cluster);
+            EmbeddedDatabase db = new EmbeddedDatabase(pg, cluster, pw);
             db.createDatabaseIfMissing(DATABASE_NAME);
+            if (mode == Mode.DURABLE && pw == null) {
+                db.lockDown(passwordFile);
+            }
             return db;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start embedded PostgreSQL in " + cluster + ": " + e.getMessage(), e);
@@ -94,7 +119,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().setCleanDataDirectory(true)
                     .setServerConfig("max_connections", "200").start();
-            EmbeddedDatabase db = new EmbeddedDatabase(pg, null);
+            EmbeddedDatabase db = new EmbeddedDatabase(pg, null, null);
             db.createDatabaseIfMissing(DATABASE_NAME);
             return db;
         } catch (IOException e) {
@@ -111,9 +136,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return postgres.getJdbcUrl(USER, database);
     }
 
-    /** {@link Database.Config} for the starling database. */
+    /** {@link Database.Config} for the starling database (with the password in durable mode). */
     public Database.Config config(int maxPoolSize) {
-        return new Database.Config(jdbcUrl(), USER, null, maxPoolSize);
+        return new Database.Config(jdbcUrl(), USER, password, maxPoolSize);
+    }
+
+    /** The {@value #USER} password (durable mode), e.g. for {@code PGPASSWORD} of pgbench; empty in test mode. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
     }
 
     public int port() {
@@ -127,7 +157,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** The maintenance database (postgres), e.g. to create per-test databases. */
     public DataSource postgresDatabase() {
-        return postgres.getPostgresDatabase();
+        return password == null ? postgres.getPostgresDatabase() : postgres.getDatabase(USER, "postgres", java.util.Map.of("password", password));
     }
 
     /** Creates database {@code name} ([a-z0-9_]{1,63}) when it does not exist yet. */
@@ -135,7 +165,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (!name.matches("[a-z0-9_]{1,63}")) {
             throw new IllegalArgumentException("database name must match [a-z0-9_]{1,63}: " + name);
         }
-        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection c = postgresDatabase().getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -149,6 +179,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new DatabaseException("could not create database " + name, e);
+        }
+    }
+
+    /** First durable start: set a random password, store it (0600), require SCRAM, reload. */
+    private void lockDown(Path passwordFile) throws IOException {
+        byte[] raw = new byte[24];
+        new java.security.SecureRandom().nextBytes(raw);
+        String pw = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw); // [A-Za-z0-9_-] only
+        Path tmp = passwordFile.resolveSibling(passwordFile.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, pw + "\n");
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + USER + " PASSWORD '" + pw + "'");
+            Files.move(tmp, passwordFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeHba(clusterDir);
+            st.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new DatabaseException("could not set the embedded database password", e);
+        }
+        this.password = pw;
+    }
+
+    private static void writeHba(Path cluster) {
+        try {
+            Files.writeString(cluster.resolve("pg_hba.conf"), HBA_SCRAM);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + cluster.resolve("pg_hba.conf"), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.starling.social.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -8,7 +9,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +64,15 @@ class EmbeddedDatabaseTest {
             assertEquals(List.of("first", "second"), values(db));
             assertEquals("on", show(db, "fsync"), "durable mode overrides zonky's -F");
             assertEquals("on", show(db, "synchronous_commit"));
+            // Locked down: the password lives in a file only the owner can read, and is required.
+            Path pwFile = dir.resolve("postgres.password");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pwFile)));
+            assertEquals(pg.password().orElseThrow(), Files.readString(pwFile).strip());
+            SQLException refused = assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(pg.jdbcUrl(), EmbeddedDatabase.USER, "wrong").close());
+            assertTrue(refused.getMessage().contains("password"), refused.getMessage());
+            assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(pg.jdbcUrl()).close());
         }
     }
 
