@@ -138,6 +138,12 @@ abstract class AbstractTokenizer implements Tokenizer {
     }
 
     @Override
+    public boolean isControl(int id) {
+        checkId(id);
+        return vocab.types()[id] == TokenType.CONTROL;
+    }
+
+    @Override
     public OptionalInt specialId(String text) {
         return vocab.specialId(index, text);
     }

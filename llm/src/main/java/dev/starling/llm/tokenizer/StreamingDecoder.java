@@ -16,14 +16,28 @@ public final class StreamingDecoder {
     private static final int MAX_PENDING_BYTES = 3;
 
     private final Tokenizer tokenizer;
+    private final boolean renderControl;
     private byte[] pending = new byte[0];
 
+    /** A decoder that renders control tokens as their text (as {@link Tokenizer#decode} does). */
     public StreamingDecoder(Tokenizer tokenizer) {
+        this(tokenizer, true);
+    }
+
+    /**
+     * @param renderControl whether control tokens ({@link Tokenizer#isControl}) appear as their text; false leaves
+     *                      them out, as llama.cpp's server does by default
+     */
+    public StreamingDecoder(Tokenizer tokenizer, boolean renderControl) {
         this.tokenizer = tokenizer;
+        this.renderControl = renderControl;
     }
 
     /** Adds one token; returns the text that is now complete (possibly empty). */
     public String push(int id) {
+        if (!renderControl && tokenizer.isControl(id)) {
+            return "";
+        }
         byte[] b = tokenizer.tokenBytes(id);
         byte[] all = new byte[pending.length + b.length];
         System.arraycopy(pending, 0, all, 0, pending.length);

@@ -54,6 +54,13 @@ public interface Tokenizer {
     /** True for ids that end a generation: EOS, EOT, {@code <|im_end|>}, {@code <|eot_id|>} and the like. */
     boolean isEndOfGeneration(int id);
 
+    /**
+     * True for control tokens (BOS, EOS, {@code <|eot_id|>}, {@code <|im_start|>}, ...): text a chat UI usually does
+     * not show. llama.cpp's server leaves them out of generated text unless asked; see
+     * {@link StreamingDecoder#StreamingDecoder(Tokenizer, boolean)}.
+     */
+    boolean isControl(int id);
+
     /** The id of a control or user-defined token with exactly this text. */
     OptionalInt specialId(String text);
 

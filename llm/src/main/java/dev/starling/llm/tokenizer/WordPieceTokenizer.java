@@ -102,7 +102,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            if (cp == 0 || cp == 0xFFFD || isControl(cp)) {
+            if (cp == 0 || cp == 0xFFFD || isControlChar(cp)) {
                 continue;
             }
             if (isWhiteSpace(cp)) {
@@ -158,7 +158,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
                 || cp == 0x3000;
     }
 
-    private static boolean isControl(int cp) {
+    private static boolean isControlChar(int cp) {
         if (cp == '\t' || cp == '\n' || cp == '\r') {
             return false;
         }

@@ -29,6 +29,12 @@ class SpecialTokensTest {
         assertEquals("<|begin_of_text|>Hi<|eot_id|>there", tok.decode(ids));
 
         assertTrue(tok.isEndOfGeneration(eot));
+        assertTrue(tok.isControl(eot));
+        assertFalse(tok.isControl(ids[1]));
+        StreamingDecoder hiding = new StreamingDecoder(tok, false);
+        assertEquals("Hithere", hiding.push(ids) + hiding.flush(), "control tokens left out of the stream");
+        StreamingDecoder showing = new StreamingDecoder(tok);
+        assertEquals(tok.decode(ids), showing.push(ids) + showing.flush());
         assertTrue(tok.isEndOfGeneration(tok.eosId()));
         assertEquals(128001, tok.eosId());
         assertFalse(tok.isEndOfGeneration(ids[1]));
