@@ -48,10 +48,14 @@ public final class Posts {
             return Outcome.rejected(bad.get());
         }
         return db.inTransaction(c -> {
-            if (!accountExists(c, authorId)) {
-                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");
+            try {
+                return PostWriter.insert(c, authorId, post, clock.instant());
+            } catch (SQLException e) {
+                if ("23503".equals(e.getSQLState())) { // foreign_key_violation: the author does not exist
+                    return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");
+                }
+                throw e;
             }
-            return PostWriter.insert(c, authorId, post, clock.instant());
         });
     }
 
@@ -240,15 +244,6 @@ public final class Posts {
             rp.put("author_id", r[1]);
             rp.put("reblog_of_id", p.id());
             OutboxWriter.append(c, EventType.POST_DELETED, r[0], r[1], rp);
-        }
-    }
-
-    static boolean accountExists(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM accounts WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 }

@@ -56,6 +56,7 @@ class PostsTest {
         String url = "https://example.org/" + "p".repeat(200);
         assertTrue(social.posts().create(alice.id(), NewPost.of(url + " " + "b".repeat(256))).isOk());
         assertEquals(Rejection.Kind.INVALID, social.posts().create(alice.id(), NewPost.of("bad \uFFFE char")).rejectionOrNull().kind());
+        assertEquals(Rejection.Kind.NOT_FOUND, social.posts().create(987654321L, NewPost.of("no such author")).rejectionOrNull().kind());
         // Configurable limit.
         Social longer = Social.create(db, Social.Settings.defaults().withArgon2(TestDatabase.FAST_ARGON2).withMaxPostWeightedLength(500));
         assertTrue(longer.posts().create(alice.id(), NewPost.of("c".repeat(500))).isOk());
