@@ -261,6 +261,10 @@ public final class ArchiveImporter {
             skip(counts, reasons, it.skipReason());
             return;
         }
+        if (it.sourceId().length() > 512) {
+            skip(counts, reasons, source + " item id longer than 512 characters: " + it.sourceId().substring(0, 64) + "...");
+            return;
+        }
         if (lookup(c, accountId, source, it.sourceId()) != null) {
             counts[1]++;
             return;

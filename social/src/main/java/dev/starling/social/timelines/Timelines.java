@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class Timelines {
 
-    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N}_]{1,100}");
+    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{M}\\p{N}_]{1,100}");
     /** Depth and size limits of thread context. */
     public static final int MAX_CONTEXT_DEPTH = 256;
     public static final int MAX_DESCENDANTS = 4096;

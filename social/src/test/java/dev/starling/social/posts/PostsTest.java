@@ -73,6 +73,11 @@ class PostsTest {
         assertEquals(2, p.entities().mentions().size(), p.entities().mentions().toString());
         assertTrue(p.entities().mentions(bob.id()));
         assertTrue(p.entities().mentions(carol.id()), "30-char usernames are resolved beyond twitter-text's 20");
+        // Hashtags with combining marks (Devanagari) are extracted and findable.
+        Post hindi = social.posts().create(alice.id(), NewPost.of("नमस्ते दुनिया #नमस्ते")).orThrow();
+        assertEquals(List.of("नमस्ते"), hindi.entities().hashtags());
+        assertEquals(List.of(hindi.id()), social.timelines().hashtag(null, "#नमस्ते", dev.starling.social.common.Page.first()).items()
+                .stream().map(Post::id).toList());
     }
 
     @Test
