@@ -23,6 +23,15 @@ public final class Main implements Runnable {
             cl.addSubcommand(extra);
         }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            // Expected failures (a file that cannot be read, a database that cannot be reached, a bad
+            // option value) get one line; anything else is a bug and keeps its stack trace.
+            boolean expected = e instanceof java.io.UncheckedIOException || e instanceof IllegalArgumentException
+                    || e instanceof java.io.IOException || e instanceof dev.starling.social.db.DatabaseException;
+            command.getErr().println("starling " + command.getCommandName() + ": " + e.getMessage());
+            if (!expected) e.printStackTrace(command.getErr());
+            return 1;
+        });
         return cl;
     }
 

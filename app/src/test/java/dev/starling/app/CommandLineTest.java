@@ -47,7 +47,7 @@ class CommandLineTest {
     @Test
     void importsATwitterArchiveIdempotentlyIntoTheEmbeddedDatabase(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
-        try (EmbeddedDatabase pg = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Mode.TEST);
+        try (EmbeddedDatabase pg = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Mode.DURABLE);
              Database db = Database.open(pg.config(4))) {
             Social.create(db, Social.Settings.defaults()).accounts().createWithoutPassword("importer", "importer@example.test", null, false).orThrow();
         }
@@ -62,7 +62,7 @@ class CommandLineTest {
         assertTrue(first.contains("imported 2 of 2 items"), first);
         String again = run("import", "twitter", "--account", "importer", "--data-dir", data.toString(), tweets.toString());
         assertTrue(again.contains("imported 0 of 2 items") && again.contains("2 already imported"), again);
-        try (EmbeddedDatabase pg = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Mode.TEST);
+        try (EmbeddedDatabase pg = EmbeddedDatabase.start(data, 0, EmbeddedDatabase.Mode.DURABLE);
              Database db = Database.open(pg.config(4))) {
             Social social = Social.create(db, Social.Settings.defaults());
             Account a = social.accounts().byUsername("importer").orElseThrow();

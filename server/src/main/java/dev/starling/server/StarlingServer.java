@@ -12,6 +12,7 @@ import io.javalin.router.Endpoint;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StarlingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StarlingServer.class);
+    /** How long {@link #stop} waits for requests in flight. */
+    public static final long STOP_TIMEOUT_MILLIS = 10_000;
 
     private final Javalin app;
 
@@ -47,6 +50,13 @@ public final class StarlingServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.router.ignoreTrailingSlashes = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Graceful stop: stop accepting, then let requests in flight finish (up to the timeout).
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+                if (server.getHandler() != null && !(server.getHandler() instanceof GracefulHandler)) {
+                    server.setHandler(new GracefulHandler(server.getHandler()));
+                }
+            });
             config.requestLogger.http((ctx, ms) -> metrics.recordRequest(ctx.method().name(), routeOf(ctx), ctx.statusCode(), ms));
             var routes = config.routes;
             routes.before(ctx -> {
