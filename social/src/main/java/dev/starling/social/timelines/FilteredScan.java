@@ -35,7 +35,8 @@ final class FilteredScan {
         int bind(PreparedStatement ps) throws SQLException;
     }
 
-    static final int MAX_ROUNDS = 64;
+    /** Batches scanned per page before giving up on a run of invisible posts (a field so tests can lower it). */
+    static volatile int maxRounds = 200;
 
     private FilteredScan() {
     }
@@ -46,7 +47,9 @@ final class FilteredScan {
         int batch = Math.min(Page.MAX_LIMIT, page.limit() + 10);
         List<Post> kept = new ArrayList<>();
         Page window = new Page(page.maxId(), page.sinceId(), page.minId(), batch);
-        for (int round = 0; round < MAX_ROUNDS && kept.size() < page.limit(); round++) {
+        boolean exhausted = false;
+        Long lastScanned = null;
+        for (int round = 0; round < maxRounds && kept.size() < page.limit(); round++) {
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(candidates.sql(window))) {
                 int i = candidates.bind(ps);
@@ -58,8 +61,10 @@ final class FilteredScan {
                 }
             }
             if (ids.isEmpty()) {
+                exhausted = true;
                 break;
             }
+            lastScanned = ids.getLast();
             Map<Long, Post> visible = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(filter)) {
                 ps.setLong(1, VisibilitySql.viewerParam(viewerId));
@@ -78,12 +83,21 @@ final class FilteredScan {
                 }
             }
             if (ids.size() < batch) {
-                break; // the stream is exhausted
+                exhausted = true;
+                break;
             }
             long last = ids.getLast();
             window = page.ascending()
                     ? new Page(page.maxId(), page.sinceId(), last, batch)
                     : new Page(last, page.sinceId(), null, batch);
+        }
+        if (!exhausted && kept.size() < page.limit() && lastScanned != null) {
+            // Gave up after maxRounds batches of invisible posts: return what was found with a cursor
+            // past everything scanned, so that a client paging on continues beyond the hidden run.
+            Slice<Post> s = Paging.slice(kept, Post::id, page);
+            return page.ascending()
+                    ? new Slice<>(s.items(), s.nextMaxId(), lastScanned)
+                    : new Slice<>(s.items(), lastScanned, s.prevMinId());
         }
         return Paging.slice(kept, Post::id, page);
     }

@@ -93,6 +93,9 @@ public final class Timelines {
         if (filter.tagged() != null && tag == null) {
             return Slice.empty();
         }
+        if (viewerId != null && viewerId != accountId && db.withConnection(c -> blockedEitherWay(c, viewerId, accountId))) {
+            return Slice.empty(); // nothing of theirs is visible: do not scan their posts
+        }
         StringBuilder where = new StringBuilder(" WHERE p.author_id = ?");
         if (filter.excludeReplies()) {
             where.append(" AND (p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = p.author_id)");
@@ -209,6 +212,19 @@ public final class Timelines {
             }
             return new Slice<>(items, s.nextMaxId(), s.prevMinId());
         });
+    }
+
+    private static boolean blockedEitherWay(Connection c, long a, long b) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM blocks WHERE (account_id = ? AND target_id = ?) OR (account_id = ? AND target_id = ?)")) {
+            ps.setLong(1, a);
+            ps.setLong(2, b);
+            ps.setLong(3, b);
+            ps.setLong(4, a);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Lower-cased tag without '#', or null when it is not a valid hashtag. */

@@ -61,6 +61,32 @@ class TimelinesTest {
     }
 
     @Test
+    void aScanThatGivesUpStillHandsOutACursorPastTheHiddenRun() {
+        int before = FilteredScan.maxRounds;
+        FilteredScan.maxRounds = 1; // one batch of 11 candidates per page; hidden runs are 12 long
+        try {
+            List<Long> got = new ArrayList<>();
+            Page p = Page.first(1);
+            int emptyPages = 0;
+            for (int guard = 0; guard < 10_000; guard++) {
+                Slice<Post> s = social.timelines().home(reader.id(), p);
+                got.addAll(ids(s));
+                if (s.nextMaxId() == null) {
+                    break;
+                }
+                if (s.isEmpty()) {
+                    emptyPages++;
+                }
+                p = new Page(s.nextMaxId(), null, null, 1);
+            }
+            assertEquals(visible, got);
+            assertTrue(emptyPages > 0, "the test must exercise the give-up path");
+        } finally {
+            FilteredScan.maxRounds = before;
+        }
+    }
+
+    @Test
     void sinceIdAndMinIdFollowMastodon() {
         long anchor = visible.get(10);
         // since_id: the newest posts above the anchor, newest first.
