@@ -1,6 +1,9 @@
 package dev.starling.llm.tokenizer;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,76 +33,127 @@ public final class PreTokenizer {
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
                     + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
-    private final Pattern pattern;
-    /** A hand-written equivalent of the pattern, when it is one of the known ones; else null. */
-    private final FastPreTokenizers.Splitter fast;
+    /**
+     * llama.cpp's "default" BPE pre-tokenizer: these regexes applied one after the other, each splitting the pieces
+     * of the previous one (punctuation runs, then the GPT-2 regex, then number runs, then groups of three digits).
+     */
+    static final String[] LLAMA_CPP_DEFAULT = {"[\\p{P}\\$\\+<=>\\^~\\|]+", GPT2, "\\p{N}+", "[0-9][0-9][0-9]"};
 
-    private PreTokenizer(Pattern pattern) {
-        this.pattern = pattern;
-        this.fast = FastPreTokenizers.forRegex(pattern.pattern());
+    /** The regexes, applied in sequence. */
+    private final Pattern[] patterns;
+    /** Hand-written equivalents of the patterns where known; else null entries. */
+    private final FastPreTokenizers.Splitter[] fast;
+
+    private PreTokenizer(Pattern[] patterns) {
+        this.patterns = patterns;
+        this.fast = new FastPreTokenizers.Splitter[patterns.length];
+        for (int i = 0; i < patterns.length; i++) {
+            fast[i] = FastPreTokenizers.forRegex(patterns[i].pattern());
+        }
     }
 
     /** A pre-tokenizer for a regex in the dialect of tokenizer.json (Oniguruma); fails naming the pattern. */
     public static PreTokenizer of(String regex) {
-        try {
-            return new PreTokenizer(Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS));
-        } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("pre-tokenizer regex cannot be compiled: " + e.getDescription()
-                    + " in " + regex, e);
+        return sequence(regex);
+    }
+
+    /** Regexes applied one after the other, each splitting every piece of the previous one (as llama.cpp does). */
+    public static PreTokenizer sequence(String... regexes) {
+        if (regexes.length == 0) {
+            throw new IllegalArgumentException("a pre-tokenizer needs at least one regex");
         }
+        Pattern[] patterns = new Pattern[regexes.length];
+        for (int i = 0; i < regexes.length; i++) {
+            try {
+                patterns[i] = Pattern.compile(regexes[i], Pattern.UNICODE_CHARACTER_CLASS);
+            } catch (PatternSyntaxException e) {
+                throw new IllegalArgumentException("pre-tokenizer regex cannot be compiled: " + e.getDescription()
+                        + " in " + regexes[i], e);
+            }
+        }
+        return new PreTokenizer(patterns);
     }
 
     /**
-     * The pre-tokenizer for a GGUF {@code tokenizer.ggml.pre} name.
+     * The pre-tokenizer for a GGUF {@code tokenizer.ggml.pre} name (the names llama.cpp maps to these regexes).
      *
      * @throws IllegalArgumentException naming the value when it is not supported
      */
     public static PreTokenizer forGgufPre(String pre) {
         return switch (pre.toLowerCase(Locale.ROOT)) {
-            case "gpt-2", "gpt2", "default", "phi-2", "jina-es", "jina-de", "roberta-bpe" -> of(GPT2);
-            case "llama-bpe", "llama3", "llama-v3", "dbrx", "smaug-bpe", "falcon3", "pixtral", "bailingmoe" ->
-                    of(LLAMA3);
-            case "qwen2", "deepseek-r1-qwen", "megrez" -> of(QWEN2);
+            case "default" -> sequence(LLAMA_CPP_DEFAULT);
+            case "gpt-2", "gpt2", "phi-2", "jina-es", "jina-de", "jina-v1-en", "jina-v2-es", "jina-v2-de",
+                 "jina-v2-code", "roberta-bpe", "mpt", "olmo" -> of(GPT2);
+            case "llama-bpe", "llama3", "llama-v3", "dbrx", "smaug-bpe", "falcon3", "pixtral" -> of(LLAMA3);
+            case "qwen2", "deepseek-r1-qwen", "stablelm2" -> of(QWEN2);
             default -> throw new IllegalArgumentException("tokenizer.ggml.pre '" + pre
-                    + "' is not supported; supported: gpt-2/default, llama-bpe/llama3 (Llama 3 regex), qwen2");
+                    + "' is not supported; supported: default, gpt-2 (and its aliases), llama-bpe/llama3, qwen2");
         };
     }
 
-    /** The regex source. */
-    public String regex() {
-        return pattern.pattern();
+    /** The regex sources, in the order they apply. */
+    public List<String> regexes() {
+        return Arrays.stream(patterns).map(Pattern::pattern).toList();
     }
 
-    /** Whether a hand-written splitter replaces java.util.regex for this pattern. */
+    /** Whether a hand-written splitter replaces java.util.regex for every stage. */
     boolean isFast() {
-        return fast != null;
+        return Arrays.stream(fast).allMatch(Objects::nonNull);
     }
 
     /** Calls the consumer with each pre-token of chars [start, end) of text, in order. */
     void split(String text, int start, int end, Consumer<String> piece) {
-        if (fast != null) {
-            fast.split(text, start, end, (from, to) -> piece.accept(text.substring(from, to)));
-        } else {
-            splitWithRegex(text, start, end, piece);
+        split(text, start, end, piece, true);
+    }
+
+    /** The reference: the same split by java.util.regex alone. */
+    void splitWithRegex(String text, int start, int end, Consumer<String> piece) {
+        split(text, start, end, piece, false);
+    }
+
+    private void split(String text, int start, int end, Consumer<String> piece, boolean useFast) {
+        if (patterns.length == 1) {
+            stage(0, text, start, end, useFast, (from, to) -> piece.accept(text.substring(from, to)));
+            return;
+        }
+        IntList ranges = new IntList(16);
+        ranges.add(start);
+        ranges.add(end);
+        for (int s = 0; s < patterns.length; s++) {
+            IntList next = new IntList(ranges.size() * 2);
+            for (int r = 0; r < ranges.size(); r += 2) {
+                stage(s, text, ranges.get(r), ranges.get(r + 1), useFast, (from, to) -> {
+                    next.add(from);
+                    next.add(to);
+                });
+            }
+            ranges = next;
+        }
+        for (int r = 0; r < ranges.size(); r += 2) {
+            piece.accept(text.substring(ranges.get(r), ranges.get(r + 1)));
         }
     }
 
-    /** The reference: the same split by java.util.regex. */
-    void splitWithRegex(String text, int start, int end, Consumer<String> piece) {
-        Matcher m = pattern.matcher(text);
+    /** One regex over chars [start, end): each match is a piece, and so is any text between matches. */
+    private void stage(int s, String text, int start, int end, boolean useFast, FastPreTokenizers.Sink sink) {
+        if (useFast && fast[s] != null) {
+            fast[s].split(text, start, end, sink);
+            return;
+        }
+        Matcher m = patterns[s].matcher(text);
         m.region(start, end);
         int last = start;
         while (m.find()) {
             if (m.start() > last) {
-                piece.accept(text.substring(last, m.start()));
+                sink.piece(last, m.start());
             }
             if (m.end() > m.start()) {
-                piece.accept(text.substring(m.start(), m.end()));
+                sink.piece(m.start(), m.end());
             }
             last = m.end();
         }
         if (last < end) {
-            piece.accept(text.substring(last, end));
+            sink.piece(last, end);
         }
     }
 }

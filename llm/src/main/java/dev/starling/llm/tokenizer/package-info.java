@@ -4,7 +4,7 @@
  * <ul>
  *   <li>{@link dev.starling.llm.tokenizer.Tokenizers#fromGguf(dev.starling.llm.gguf.GgufMetadata)}: GGUF
  *       {@code tokenizer.ggml.model} "gpt2" (byte-level BPE, {@link dev.starling.llm.tokenizer.ByteLevelBpeTokenizer};
- *       regex by {@code tokenizer.ggml.pre}: gpt-2/default, llama-bpe/llama3, qwen2), "llama" (SentencePiece with
+ *       regex by {@code tokenizer.ggml.pre}: default, gpt-2, llama-bpe/llama3, qwen2), "llama" (SentencePiece with
  *       scores and byte fallback, {@link dev.starling.llm.tokenizer.SentencePieceTokenizer}) and "bert" (WordPiece,
  *       {@link dev.starling.llm.tokenizer.WordPieceTokenizer}). Token attributes that llama.cpp derives at load time
  *       (end-of-generation texts become control tokens, phi-3's rstrip) are applied too.</li>

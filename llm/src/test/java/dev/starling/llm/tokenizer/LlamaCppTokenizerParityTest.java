@@ -1,5 +1,7 @@
 package dev.starling.llm.tokenizer;
 
+import dev.starling.llm.gguf.GgufFile;
+import dev.starling.llm.gguf.GgufWriter;
 import dev.starling.llm.json.Json;
 import dev.starling.llm.json.JsonValue;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Differential test against llama.cpp itself (node-llama-cpp's prebuilt binaries, installed by .ci/run under
  * scripts/llamacpp): seeded random Unicode strings and real tweets are tokenized by llama.cpp from the same GGUF
- * vocabularies, with and without special parsing, and every id sequence must be equal. Skips with a message when
+ * vocabularies, with and without special parsing, and every id sequence must be equal; also the GPT-2 vocabulary
+ * rewritten with tokenizer.ggml.pre = "default" (llama.cpp's fallback regex sequence). Skips with a message when
  * node or node-llama-cpp is not installed.
  */
 class LlamaCppTokenizerParityTest {
@@ -80,6 +83,13 @@ class LlamaCppTokenizerParityTest {
         for (String v : VOCABS) {
             cmd.add(TokenizerTestData.file("ggml-vocab-" + v + ".gguf").toAbsolutePath().toString());
         }
+        // llama.cpp's "default" BPE pre-tokenizer (a sequence of four regexes), on the GPT-2 vocabulary
+        Path defaultPre = dir.resolve("gpt2-default-pre.gguf");
+        try (GgufFile g = GgufFile.open(TokenizerTestData.file("ggml-vocab-gpt-2.gguf"))) {
+            GgufWriter.create(defaultPre).putAll(g.metadata(), k -> true).putString("tokenizer.ggml.pre", "default")
+                    .write();
+        }
+        cmd.add(defaultPre.toAbsolutePath().toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("node.log").toFile())
                 .start();
         boolean done = p.waitFor(180, TimeUnit.SECONDS);
@@ -106,6 +116,16 @@ class LlamaCppTokenizerParityTest {
                                 + Arrays.toString(got));
                     }
                 }
+            }
+        }
+        Tokenizer withDefaultPre = Tokenizers.fromGguf(defaultPre);
+        List<JsonValue> rows = result.require(defaultPre.toAbsolutePath().toString()).asArray().elements();
+        for (int i = 0; i < texts.size(); i++) {
+            int[] expected = ids(rows.get(i).asArray().get(0));
+            int[] got = withDefaultPre.encode(texts.get(i));
+            if (!Arrays.equals(expected, got) && failures.size() < 20) {
+                failures.add("gpt-2 vocabulary with pre 'default' " + TokenizerVectorsTest.escape(texts.get(i))
+                        + "\n   llama.cpp " + Arrays.toString(expected) + "\n   ours      " + Arrays.toString(got));
             }
         }
         assertEquals(List.of(), failures, "differences from llama.cpp; " + RandomText.seedText(seed));
