@@ -14,8 +14,8 @@ public final class Tokenizers {
 
     /**
      * The tokenizer described by GGUF metadata: {@code tokenizer.ggml.model} "gpt2" (byte-level BPE; the regex chosen
-     * by {@code tokenizer.ggml.pre}: gpt-2, default (llama.cpp's regex sequence), llama-bpe/llama3, qwen2), "llama" (SentencePiece with scores and
-     * byte fallback) or "bert" (WordPiece).
+     * by {@code tokenizer.ggml.pre}: gpt-2, default (llama.cpp's regex sequence), llama-bpe/llama3, qwen2), "llama"
+     * (SentencePiece with scores and byte fallback) or "bert" (WordPiece).
      *
      * @throws IOException a {@link TokenizerFormatException} or GgufFormatException naming the key that is missing,
      *                     malformed or unsupported
