@@ -182,6 +182,10 @@ class RandomizedVisibilityTest {
         }
         Social s = net.social;
         int checks = 0;
+        // Relationship invariants the visibility rule relies on: no follow survives a block either way.
+        for (List<Long> f : t.follows) {
+            assertTrue(!t.blocks.contains(f) && !t.blocks.contains(List.of(f.get(1), f.get(0))), "follow " + f + " coexists with a block");
+        }
         for (Long v : viewers) {
             // single get: every post
             for (Post p : t.posts.values()) {
