@@ -107,6 +107,7 @@ class HttpVisibilityRandomizedTest {
                 PostVisibility v = PostVisibility.values()[random.nextInt(4)];
                 NewPost np = NewPost.of(text.toString(), v);
                 if (!posts.isEmpty() && random.nextInt(3) == 0) np = np.replyTo(pick(random, posts));
+                if (!posts.isEmpty() && random.nextInt(6) == 0) np = np.quoting(pick(random, posts));
                 Outcome<Post> created = social.posts().create(actor.id(), np);
                 if (created instanceof Outcome.Ok<Post> ok) posts.put(ok.value().id(), ok.value());
             } else if (kind < 80) {
@@ -145,8 +146,20 @@ class HttpVisibilityRandomizedTest {
             Set<Long> muted = viewerId == null ? Set.of() : mutes.getOrDefault(viewerId, Set.of());
 
             for (long id : posts.keySet()) {
-                int status = server.api.get("/api/v1/statuses/" + id, token).status();
+                Reply r = server.api.get("/api/v1/statuses/" + id, token);
+                int status = r.status();
                 if ((status == 200) != visible.contains(id)) problems.add(who + " GET status " + id + " -> " + status + ", visible=" + visible.contains(id));
+                if (status == 200) {
+                    JsonNode quote = r.json().get("quote");
+                    if (quote != null && !quote.isNull() && !quote.get("quoted_status").isNull()) {
+                        long quoted = Long.parseLong(quote.get("quoted_status").get("id").asText());
+                        if (!visible.contains(quoted)) problems.add(who + " status " + id + " LEAKS quoted status " + quoted);
+                    }
+                    Post p = posts.get(id);
+                    if (p.quoteOfId() != null && visible.contains(p.quoteOfId()) && (quote == null || quote.get("quoted_status").isNull())) {
+                        problems.add(who + " status " + id + " MISSES its visible quoted status " + p.quoteOfId());
+                    }
+                }
             }
             for (long id : deleted) {
                 int status = server.api.get("/api/v1/statuses/" + id, token).status();
