@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * java.lang.foreign in the libggml-base.so that node-llama-cpp ships (installed by scripts/llamacpp). Skips when
  * that library is absent.
  */
+@SuppressWarnings("restricted") // calling into libggml-base.so is the point of this test
 class GgmlReferenceQuantizeTest {
 
     private static Arena arena;
