@@ -220,6 +220,22 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /** True when the process works in {@code cluster}: its cwd (a postmaster chdirs to its data dir) or its arguments say so. */
+    static boolean runsIn(ProcessHandle p, Path cluster) {
+        try {
+            Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd"));
+            return cwd.equals(cluster.toRealPath());
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            String[] args = p.info().arguments().orElse(new String[0]);
+            for (String a : args) {
+                if (a.contains(cluster.toString())) {
+                    return true;
+                }
+            }
+            return args.length == 0; // nothing to tell: assume ours, as the pid file says
+        }
+    }
+
     /**
      * Handles a {@code postmaster.pid} left behind by a killed JVM: stops a live postgres that owns
      * it, or deletes it when its process is gone or is something else (pid reuse).
@@ -252,7 +268,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         String command = handle.get().info().command().orElse("");
-        if (!command.contains("postgres")) {
+        if (!command.contains("postgres") || !runsIn(handle.get(), cluster)) {
+            // The pid was reused by another program (or another cluster's postgres): not ours to stop.
             Files.deleteIfExists(pidFile);
             return;
         }

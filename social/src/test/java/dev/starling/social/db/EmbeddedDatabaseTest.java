@@ -46,6 +46,9 @@ class EmbeddedDatabaseTest {
         child.destroyForcibly();
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         assertTrue(Files.exists(dir.resolve("postgres/postmaster.pid")), "the orphaned postmaster still holds its pid file");
+        long orphan = Long.parseLong(Files.readAllLines(dir.resolve("postgres/postmaster.pid")).getFirst().trim());
+        assertTrue(EmbeddedDatabase.runsIn(ProcessHandle.of(orphan).orElseThrow(), dir.resolve("postgres")), "recognised as our postmaster");
+        assertTrue(!EmbeddedDatabase.runsIn(ProcessHandle.current(), dir.resolve("postgres")), "this JVM is not a postmaster of the cluster");
 
         // 2. Starting again on the same data dir stops the orphan and reuses the cluster.
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir, 0, EmbeddedDatabase.Mode.DURABLE);
