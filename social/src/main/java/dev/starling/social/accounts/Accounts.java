@@ -224,8 +224,39 @@ public final class Accounts {
                 payload.put("locked", u.locked());
             }
             OutboxWriter.append(c, EventType.ACCOUNT_UPDATED, accountId, accountId, payload);
+            if (Boolean.FALSE.equals(u.locked())) {
+                acceptPendingRequests(c, accountId);
+            }
             return Outcome.ok(load(c, accountId).orElseThrow());
         });
+    }
+
+    /** Unlocking an account accepts its pending follow requests, as Mastodon does. */
+    private void acceptPendingRequests(Connection c, long accountId) throws SQLException {
+        java.util.List<Long> requesters = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM follow_requests WHERE target_id = ? RETURNING requester_id")) {
+            ps.setLong(1, accountId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    requesters.add(rs.getLong(1));
+                }
+            }
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        for (long r : requesters) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO follows (id, follower_id, followee_id, created_at) VALUES (snowflake_id(?), ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setTimestamp(1, now);
+                ps.setLong(2, r);
+                ps.setLong(3, accountId);
+                ps.setTimestamp(4, now);
+                if (ps.executeUpdate() == 1) {
+                    dev.starling.social.notifications.NotificationWriter.notify(c, accountId,
+                            dev.starling.social.notifications.NotificationType.FOLLOW, r, null, now.toInstant());
+                    OutboxWriter.append(c, EventType.FOLLOWED, accountId, r, Map.of());
+                }
+            }
+        }
     }
 
     public Optional<Account> byId(long id) {

@@ -83,6 +83,18 @@ class RelationshipsTest {
     }
 
     @Test
+    void unlockingAcceptsPendingRequests() {
+        Account a = account("ua", false);
+        Account locked = account("ub", true);
+        assertTrue(social.relationships().follow(a.id(), locked.id()).orThrow().requested());
+        social.accounts().updateProfile(locked.id(), dev.starling.social.accounts.ProfileUpdate.none().withLocked(false)).orThrow();
+        Relationship r = social.relationships().relationship(a.id(), locked.id());
+        assertTrue(r.following());
+        assertFalse(r.requested());
+        assertTrue(social.relationships().followRequests(locked.id(), Page.first()).isEmpty());
+    }
+
+    @Test
     void blockRemovesFollowsBothWaysAndPreventsFollowing() {
         Account a = account("ba", false);
         Account b = account("bb", false);
