@@ -3,6 +3,7 @@ package dev.starling.server.instance;
 import dev.starling.server.RouteModule;
 import dev.starling.server.ServerOptions;
 import dev.starling.server.http.RouteSupport;
+import dev.starling.server.oauth.Auth;
 import dev.starling.social.accounts.Accounts;
 import dev.starling.social.posts.Posts;
 import io.javalin.http.Context;
@@ -13,8 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Instance information (v1 and v2), custom emojis (none: an empty list is the truth), and the
- * empty lists of features Starling does not have that clients ask for at start-up (filters, lists).
+ * Instance information (v1 and v2), custom emojis (none: an empty list is the truth), the
+ * empty lists of features Starling does not have that clients ask for at start-up (filters, lists,
+ * announcements), and the (fixed) posting and reading preferences.
  */
 public final class InstanceRoutes implements RouteModule {
     /** The Mastodon API level Starling follows; clients read the version to pick features. */
@@ -42,6 +44,17 @@ public final class InstanceRoutes implements RouteModule {
         routes.get("/api/v1/lists", ctx -> ctx.json(List.of()));
         routes.get("/api/v1/instance/rules", ctx -> ctx.json(List.of()));
         routes.get("/api/v1/instance/peers", ctx -> ctx.json(List.of()));
+        routes.get("/api/v1/announcements", ctx -> ctx.json(List.of()));
+        routes.get("/api/v1/preferences", ctx -> {
+            Auth.user(ctx, "read:accounts");
+            Map<String, Object> prefs = new LinkedHashMap<>();
+            prefs.put("posting:default:visibility", "public");
+            prefs.put("posting:default:sensitive", false);
+            prefs.put("posting:default:language", null);
+            prefs.put("reading:expand:media", "default");
+            prefs.put("reading:expand:spoilers", false);
+            ctx.json(prefs);
+        });
     }
 
     private String domain(Context ctx) {

@@ -151,6 +151,8 @@ class TimelinesApiTest {
         Reply v2 = check(server.api.get("/api/v2/instance", null), 200);
         assertTrue(v2.json().get("registrations").get("enabled").asBoolean());
         assertEquals(0, check(server.api.get("/api/v1/custom_emojis", null), 200).json().size());
+        assertEquals("public", check(server.api.get("/api/v1/preferences", ann.token()), 200).json().get("posting:default:visibility").asText());
+        assertEquals(401, server.api.get("/api/v1/preferences", null).status());
         assertEquals("ok", check(server.api.get("/health", null), 200).json().get("status").asText());
         Reply preflight = server.api.raw("OPTIONS", "/api/v1/timelines/home", null, null, null);
         assertEquals(204, preflight.status(), preflight.body());
