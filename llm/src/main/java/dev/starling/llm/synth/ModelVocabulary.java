@@ -210,18 +210,27 @@ public record ModelVocabulary(String model, String pre, String[] tokens, int[] t
      * The real vocabulary of a preset shape from a directory laid out like the shared data's {@code tokenizers/}:
      * {@code llama3/tokenizer.json} for llama-3.2-1b, {@code qwen3/tokenizer.json} for qwen3-0.6b and qwen2.5-0.5b
      * (Qwen2.5 has the same byte-level BPE and 4 fewer added tokens; ids past the vocabulary are padding either way),
-     * and a {@link #synthetic} vocabulary of 32000 tokens for the small test shapes.
+     * {@code ggml-vocab-llama-spm.gguf} for llama-2-7b, and a {@link #synthetic} vocabulary for the other shapes
+     * (Mistral's own vocabulary is not in the data; the synthetic one has its size).
      *
      * @throws IOException when the file a real shape needs is absent
      */
     public static ModelVocabulary forShape(Shape shape, Path tokenizersDir) throws IOException {
+        if (shape.name().equals("llama-2-7b")) {
+            Path gguf = tokenizersDir.resolve("ggml-vocab-llama-spm.gguf");
+            if (!Files.isRegularFile(gguf)) {
+                throw new IOException("the vocabulary of llama-2-7b is read from " + gguf + ", which is absent");
+            }
+            return fromGguf(gguf);
+        }
         String sub = switch (shape.name()) {
             case "llama-3.2-1b" -> "llama3";
             case "qwen3-0.6b", "qwen2.5-0.5b" -> "qwen3";
             default -> null;
         };
         if (sub == null) {
-            return synthetic(shape.vocabSize() > 0 ? shape.vocabSize() : 32000);
+            int size = shape.vocabSize() > 0 ? shape.vocabSize() : shape.isEncoder() ? 30522 : 32000;
+            return shape.isEncoder() ? syntheticWordPiece(size) : synthetic(size);
         }
         Path json = tokenizersDir.resolve(sub).resolve("tokenizer.json");
         if (!Files.isRegularFile(json)) {

@@ -50,6 +50,12 @@ public record Shape(String name, String architecture, int dim, int layers, int h
             32768, 1000000f, 1e-6f, true, true, false, 0f);
     public static final Shape QWEN_3_0_6B = new Shape("qwen3-0.6b", "qwen3", 1024, 28, 16, 8, 128, 3072, 151936,
             40960, 1000000f, 1e-6f, true, false, true, 0f);
+    /** Llama 2 7B: its vocabulary is llama.cpp's ggml-vocab-llama-spm.gguf. */
+    public static final Shape LLAMA_2_7B = new Shape("llama-2-7b", "llama", 4096, 32, 32, 32, 128, 11008, 32000,
+            4096, 10000f, 1e-5f, false, false, false, 0f);
+    /** Mistral 7B v0.1, which llama.cpp runs as architecture llama (grouped-query attention, untied output). */
+    public static final Shape MISTRAL_7B = new Shape("mistral-7b-v0.1", "llama", 4096, 32, 32, 8, 128, 14336, 32000,
+            32768, 10000f, 1e-5f, false, false, false, 0f);
     public static final Shape TINY_LLAMA = new Shape("tiny-llama", "llama", 64, 2, 4, 2, 16, 128, 0, 2048,
             10000f, 1e-5f, false, false, false, 0f);
     public static final Shape TINY_QWEN2 = new Shape("tiny-qwen2", "qwen2", 64, 2, 4, 2, 16, 128, 0, 2048,
@@ -72,7 +78,7 @@ public record Shape(String name, String architecture, int dim, int layers, int h
     private static final Map<String, Shape> PRESETS = new LinkedHashMap<>();
 
     static {
-        for (Shape s : List.of(LLAMA_3_2_1B, QWEN_2_5_0_5B, QWEN_3_0_6B, TINY_LLAMA, TINY_QWEN2, TINY_QWEN3,
+        for (Shape s : List.of(LLAMA_3_2_1B, QWEN_2_5_0_5B, QWEN_3_0_6B, LLAMA_2_7B, MISTRAL_7B, TINY_LLAMA, TINY_QWEN2, TINY_QWEN3,
                 SMALL_LLAMA, BGE_SMALL, MINILM_L6, TINY_BERT)) {
             PRESETS.put(s.name(), s);
         }

@@ -33,6 +33,8 @@ class SyntheticModelTest {
         "llama-3.2-1b, 128256, 147, 1235814432",
         "qwen2.5-0.5b, 151936, 290, 494032768",
         "qwen3-0.6b,   151936, 310, 596049920",
+        "llama-2-7b,   32000,  291, 6738415616",
+        "mistral-7b-v0.1, 32000, 291, 7241732096",
         "bge-small-en-v1.5, 30522, 197, 33212160",
         "all-minilm-l6-v2,  30522, 101, 22565376",
     })
@@ -43,7 +45,7 @@ class SyntheticModelTest {
         assertEquals(params, plan.stream().mapToLong(SyntheticModel.TensorSpec::elementCount).sum());
         assertEquals("token_embd.weight", plan.getFirst().name());
         assertArrayEquals(new long[] {s.dim(), vocab}, plan.getFirst().dims());
-        assertTrue(plan.stream().noneMatch(t -> t.name().equals("output.weight")), "tied embeddings or encoder");
+        assertEquals(s.tiedEmbeddings(), plan.stream().noneMatch(t -> t.name().equals("output.weight")));
         for (SyntheticModel.TensorSpec t : plan) {
             assertEquals(0, t.dims()[0] % t.type().blockSize(), t.name());
         }

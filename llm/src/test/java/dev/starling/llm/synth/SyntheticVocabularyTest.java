@@ -2,6 +2,7 @@ package dev.starling.llm.synth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.llm.gguf.GgmlType;
@@ -28,10 +29,15 @@ class SyntheticVocabularyTest {
 
     @Test
     void realShapesNeedTheirVocabularyFile() throws Exception {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        var e = assertThrows(java.io.IOException.class,
                 () -> ModelVocabulary.forShape(Shape.LLAMA_3_2_1B, dir));
         assertTrue(e.getMessage().contains("llama3"), e.getMessage());
         assertEquals(32000, ModelVocabulary.forShape(Shape.TINY_LLAMA, dir).size());
+        assertEquals("bert", ModelVocabulary.forShape(Shape.TINY_BERT, dir).model());
+        assertThrows(java.io.IOException.class, () -> ModelVocabulary.forShape(Shape.LLAMA_2_7B, dir));
+        ModelVocabulary spm = ModelVocabulary.forShape(Shape.LLAMA_2_7B, data("ggml-vocab-llama-spm.gguf").getParent());
+        assertEquals(32000, spm.size());
+        assertEquals("llama", spm.model());
     }
 
     @Test
