@@ -49,24 +49,31 @@ public final class KernelBench {
                     }
                 }
                 int iters = 200;
+                var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+                long c0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < iters; i++) {
                     MatMul.matvec(pool, ws[i % copies], x, 0, out, 0);
                 }
                 double sec = (System.nanoTime() - t0) / 1e9;
+                double cpuSec = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
                 double gbs = ws[0].sizeBytes() * (double) iters / sec / 1e9;
                 for (int i = 0; i < 3; i++) {
                     MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                 }
                 int mIters = 10;
+                long c1 = mx.getCurrentThreadCpuTime();
                 long t1 = System.nanoTime();
                 for (int i = 0; i < mIters; i++) {
                     MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                 }
                 double msec = (System.nanoTime() - t1) / 1e9;
+                double mcpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
                 double gflops = 2.0 * rows * cols * n * mIters / msec / 1e9;
-                System.out.printf("%-5s %dx%d threads=%d  matvec %.2f ms  %.1f GB/s  |  matmul n=%d %.1f GFLOP/s%n",
-                        type, rows, cols, threads, sec * 1e3 / iters, gbs, n, gflops);
+                System.out.printf("%-5s %dx%d threads=%d  matvec %.2f ms  %.1f GB/s  |  matmul n=%d %.1f GFLOP/s"
+                        + "  (threads=1: per CPU-second of this thread: matvec %.1f GB/s, matmul %.1f GFLOP/s)%n",
+                        type, rows, cols, threads, sec * 1e3 / iters, gbs, n, gflops,
+                        ws[0].sizeBytes() * (double) iters / cpuSec / 1e9, 2.0 * rows * cols * n * mIters / mcpu / 1e9);
             }
         }
     }

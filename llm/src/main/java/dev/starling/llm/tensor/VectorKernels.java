@@ -327,45 +327,43 @@ public final class VectorKernels {
 
     static float dotQ4_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
         int blocks = cols / 256;
-        FloatVector acc = FloatVector.zero(F);
+        float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long bo = off + 144L * b;
             float d = Blocks.f16(s, bo);
             float dmin = Blocks.f16(s, bo + 2);
             long sc = bo + 4;
-            long qs = bo + 16;
-            int xb = xOff + 256 * b;
             for (int j = 0; j < 4; j++) {
-                FloatVector p1 = FloatVector.zero(F);
-                FloatVector p2 = FloatVector.zero(F);
-                FloatVector xs1 = FloatVector.zero(F);
-                FloatVector xs2 = FloatVector.zero(F);
-                int x1 = xb + 64 * j;
-                for (int l = 0; l < 32; l += L) {
-                    ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
-                    FloatVector xa = FloatVector.fromArray(F, x, x1 + l);
-                    FloatVector xc = FloatVector.fromArray(F, x, x1 + 32 + l);
-                    p1 = bytesToFloats(q.and((byte) 0xF)).fma(xa, p1);
-                    p2 = bytesToFloats(highNibbles(q)).fma(xc, p2);
-                    xs1 = xs1.add(xa);
-                    xs2 = xs2.add(xc);
-                }
-                float d1 = d * Blocks.q4kScale(s, sc, 2 * j);
-                float m1 = dmin * Blocks.q4kMin(s, sc, 2 * j);
-                float d2 = d * Blocks.q4kScale(s, sc, 2 * j + 1);
-                float m2 = dmin * Blocks.q4kMin(s, sc, 2 * j + 1);
-                acc = p1.fma(FloatVector.broadcast(F, d1), acc);
-                acc = p2.fma(FloatVector.broadcast(F, d2), acc);
-                acc = xs1.fma(FloatVector.broadcast(F, -m1), acc);
-                acc = xs2.fma(FloatVector.broadcast(F, -m2), acc);
+                acc += q4kPair(s, bo + 16 + 32L * j, x, xOff + 256 * b + 64 * j,
+                        d * Blocks.q4kScale(s, sc, 2 * j), dmin * Blocks.q4kMin(s, sc, 2 * j),
+                        d * Blocks.q4kScale(s, sc, 2 * j + 1), dmin * Blocks.q4kMin(s, sc, 2 * j + 1));
             }
         }
-        return sum(acc);
+        return acc;
+    }
+
+    /** Two Q4_K sub-blocks sharing 32 bytes (low nibbles, then high), dotted with x; small on purpose (see q6Chunk). */
+    private static float q4kPair(MemorySegment s, long qs, float[] x, int x1, float d1, float m1, float d2, float m2) {
+        FloatVector p1 = FloatVector.zero(F);
+        FloatVector p2 = FloatVector.zero(F);
+        FloatVector xs1 = FloatVector.zero(F);
+        FloatVector xs2 = FloatVector.zero(F);
+        for (int l = 0; l < 32; l += L) {
+            ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + l, LE);
+            FloatVector xa = FloatVector.fromArray(F, x, x1 + l);
+            FloatVector xc = FloatVector.fromArray(F, x, x1 + 32 + l);
+            p1 = bytesToFloats(q.and((byte) 0xF)).fma(xa, p1);
+            p2 = bytesToFloats(highNibbles(q)).fma(xc, p2);
+            xs1 = xs1.add(xa);
+            xs2 = xs2.add(xc);
+        }
+        FloatVector r = p1.mul(d1).add(p2.mul(d2)).sub(xs1.mul(m1)).sub(xs2.mul(m2));
+        return sum(r);
     }
 
     static float dotQ6_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
         int blocks = cols / 256;
-        FloatVector acc = FloatVector.zero(F);
+        float acc = 0;
         for (int b = 0; b < blocks; b++) {
             long bo = off + 210L * b;
             float d = Blocks.f16(s, bo + 208);
@@ -375,6 +373,130 @@ public final class VectorKernels {
                 long sc = bo + 192 + 8L * h;
                 int y = xOff + 256 * b + 128 * h;
                 for (int l = 0; l < 32; l += L) {
+                    acc += q6Chunk(s, ql + l, qh + l, sc + l / 16, d, x, y + l);
+                }
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * L elements at each of the four 32-apart positions of a Q6_K half-block, dotted with x. Kept in its own
+     * small method: inlined into one large loop body, C2 runs out of its node budget and the vector calls fall
+     * back to boxed Java code.
+     */
+    private static float q6Chunk(MemorySegment s, long ql, long qh, long sc, float d, float[] x, int y) {
+        ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql, LE);
+        ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + 32, LE);
+        ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh, LE);
+        ByteVector q1 = lo0.and((byte) 0xF).or(bits(hi, 0x03030303, 4)).sub((byte) 32);
+        ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
+        ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
+        ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
+        FloatVector acc = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, y)).mul(d * Blocks.i8(s, sc));
+        acc = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, y + 32)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 2)), acc);
+        acc = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, y + 64)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 4)), acc);
+        acc = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, y + 96)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 6)), acc);
+        return sum(acc);
+    }
+
+    /** Vectorized dequantization of one row (used by the batched matmul: decode once, reuse for every token). */
+    public static void dequantizeRow(QuantType type, MemorySegment s, long off, float[] out, int outOff, int cols) {
+        switch (type) {
+            case F32 -> dequantF32(s, off, out, outOff, cols);
+            case F16 -> dequantF16(s, off, out, outOff, cols);
+            case BF16 -> dequantBF16(s, off, out, outOff, cols);
+            case Q8_0 -> dequantQ8_0(s, off, out, outOff, cols);
+            case Q4_0 -> dequantQ4_0(s, off, out, outOff, cols);
+            case Q4_K -> dequantQ4_K(s, off, out, outOff, cols);
+            case Q6_K -> dequantQ6_K(s, off, out, outOff, cols);
+        }
+    }
+
+    private static void dequantF32(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            FloatVector.fromMemorySegment(F, s, off + 4L * i, LE).intoArray(out, outOff + i);
+        }
+        for (; i < cols; i++) {
+            out[outOff + i] = s.get(Blocks.FLOAT_LE, off + 4L * i);
+        }
+    }
+
+    private static void dequantF16(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            loadF16(s, off + 2L * i).intoArray(out, outOff + i);
+        }
+        for (; i < cols; i++) {
+            out[outOff + i] = Blocks.f16(s, off + 2L * i);
+        }
+    }
+
+    private static void dequantBF16(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        int i = 0;
+        for (; i + L <= cols; i += L) {
+            loadBF16(s, off + 2L * i).intoArray(out, outOff + i);
+        }
+        for (; i < cols; i++) {
+            out[outOff + i] = Blocks.bf16(s, off + 2L * i);
+        }
+    }
+
+    private static void dequantQ8_0(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        for (int b = 0; b < cols / 32; b++) {
+            long bo = off + 34L * b;
+            float d = Blocks.f16(s, bo);
+            for (int j = 0; j < 32; j += L) {
+                bytesToFloats(ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE)).mul(d).intoArray(out, outOff + 32 * b + j);
+            }
+        }
+    }
+
+    private static void dequantQ4_0(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        for (int b = 0; b < cols / 32; b++) {
+            long bo = off + 18L * b;
+            float d = Blocks.f16(s, bo);
+            for (int j = 0; j < 16; j += L) {
+                ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
+                bytesToFloats(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
+                bytesToFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
+            }
+        }
+    }
+
+    private static void dequantQ4_K(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        for (int b = 0; b < cols / 256; b++) {
+            long bo = off + 144L * b;
+            float d = Blocks.f16(s, bo);
+            float dmin = Blocks.f16(s, bo + 2);
+            long sc = bo + 4;
+            long qs = bo + 16;
+            int y = outOff + 256 * b;
+            for (int j = 0; j < 4; j++) {
+                FloatVector d1 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j));
+                FloatVector m1 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j));
+                FloatVector d2 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j + 1));
+                FloatVector m2 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j + 1));
+                for (int l = 0; l < 32; l += L) {
+                    ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
+                    bytesToFloats(q.and((byte) 0xF)).fma(d1, m1).intoArray(out, y + 64 * j + l);
+                    bytesToFloats(highNibbles(q)).fma(d2, m2).intoArray(out, y + 64 * j + 32 + l);
+                }
+            }
+        }
+    }
+
+    private static void dequantQ6_K(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        for (int b = 0; b < cols / 256; b++) {
+            long bo = off + 210L * b;
+            float d = Blocks.f16(s, bo + 208);
+            for (int h = 0; h < 2; h++) {
+                long ql = bo + 64L * h;
+                long qh = bo + 128 + 32L * h;
+                long sc = bo + 192 + 8L * h;
+                int y = outOff + 256 * b + 128 * h;
+                for (int l = 0; l < 32; l += L) {
                     int is = l / 16;
                     ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
                     ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
@@ -383,111 +505,10 @@ public final class VectorKernels {
                     ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
                     ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
                     ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
-                    acc = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, y + l)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is)), acc);
-                    acc = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, y + l + 32)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 2)), acc);
-                    acc = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, y + l + 64)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 4)), acc);
-                    acc = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, y + l + 96)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + is + 6)), acc);
-                }
-            }
-        }
-        return sum(acc);
-    }
-
-    /** Vectorized dequantization of one row (used by the batched matmul: decode once, reuse for every token). */
-    public static void dequantizeRow(QuantType type, MemorySegment s, long off, float[] out, int outOff, int cols) {
-        switch (type) {
-            case F32 -> {
-                int i = 0;
-                for (; i + L <= cols; i += L) {
-                    FloatVector.fromMemorySegment(F, s, off + 4L * i, LE).intoArray(out, outOff + i);
-                }
-                for (; i < cols; i++) {
-                    out[outOff + i] = s.get(Blocks.FLOAT_LE, off + 4L * i);
-                }
-            }
-            case F16 -> {
-                int i = 0;
-                for (; i + L <= cols; i += L) {
-                    loadF16(s, off + 2L * i).intoArray(out, outOff + i);
-                }
-                for (; i < cols; i++) {
-                    out[outOff + i] = Blocks.f16(s, off + 2L * i);
-                }
-            }
-            case BF16 -> {
-                int i = 0;
-                for (; i + L <= cols; i += L) {
-                    loadBF16(s, off + 2L * i).intoArray(out, outOff + i);
-                }
-                for (; i < cols; i++) {
-                    out[outOff + i] = Blocks.bf16(s, off + 2L * i);
-                }
-            }
-            case Q8_0 -> {
-                for (int b = 0; b < cols / 32; b++) {
-                    long bo = off + 34L * b;
-                    float d = Blocks.f16(s, bo);
-                    for (int j = 0; j < 32; j += L) {
-                        bytesToFloats(ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE)).mul(d).intoArray(out, outOff + 32 * b + j);
-                    }
-                }
-            }
-            case Q4_0 -> {
-                for (int b = 0; b < cols / 32; b++) {
-                    long bo = off + 18L * b;
-                    float d = Blocks.f16(s, bo);
-                    for (int j = 0; j < 16; j += L) {
-                        ByteVector q = ByteVector.fromMemorySegment(BL, s, bo + 2 + j, LE);
-                        bytesToFloats(q.and((byte) 0xF).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
-                        bytesToFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
-                    }
-                }
-            }
-            case Q4_K -> {
-                for (int b = 0; b < cols / 256; b++) {
-                    long bo = off + 144L * b;
-                    float d = Blocks.f16(s, bo);
-                    float dmin = Blocks.f16(s, bo + 2);
-                    long sc = bo + 4;
-                    long qs = bo + 16;
-                    int y = outOff + 256 * b;
-                    for (int j = 0; j < 4; j++) {
-                        FloatVector d1 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j));
-                        FloatVector m1 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j));
-                        FloatVector d2 = FloatVector.broadcast(F, d * Blocks.q4kScale(s, sc, 2 * j + 1));
-                        FloatVector m2 = FloatVector.broadcast(F, -dmin * Blocks.q4kMin(s, sc, 2 * j + 1));
-                        for (int l = 0; l < 32; l += L) {
-                            ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + 32L * j + l, LE);
-                            bytesToFloats(q.and((byte) 0xF)).fma(d1, m1).intoArray(out, y + 64 * j + l);
-                            bytesToFloats(highNibbles(q)).fma(d2, m2).intoArray(out, y + 64 * j + 32 + l);
-                        }
-                    }
-                }
-            }
-            case Q6_K -> {
-                for (int b = 0; b < cols / 256; b++) {
-                    long bo = off + 210L * b;
-                    float d = Blocks.f16(s, bo + 208);
-                    for (int h = 0; h < 2; h++) {
-                        long ql = bo + 64L * h;
-                        long qh = bo + 128 + 32L * h;
-                        long sc = bo + 192 + 8L * h;
-                        int y = outOff + 256 * b + 128 * h;
-                        for (int l = 0; l < 32; l += L) {
-                            int is = l / 16;
-                            ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql + l, LE);
-                            ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + l + 32, LE);
-                            ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh + l, LE);
-                            ByteVector q1 = lo0.and((byte) 0xF).or(bits(hi, 0x03030303, 4)).sub((byte) 32);
-                            ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
-                            ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
-                            ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
-                            bytesToFloats(q1).mul(d * Blocks.i8(s, sc + is)).intoArray(out, y + l);
-                            bytesToFloats(q2).mul(d * Blocks.i8(s, sc + is + 2)).intoArray(out, y + l + 32);
-                            bytesToFloats(q3).mul(d * Blocks.i8(s, sc + is + 4)).intoArray(out, y + l + 64);
-                            bytesToFloats(q4).mul(d * Blocks.i8(s, sc + is + 6)).intoArray(out, y + l + 96);
-                        }
-                    }
+                    bytesToFloats(q1).mul(d * Blocks.i8(s, sc + is)).intoArray(out, y + l);
+                    bytesToFloats(q2).mul(d * Blocks.i8(s, sc + is + 2)).intoArray(out, y + l + 32);
+                    bytesToFloats(q3).mul(d * Blocks.i8(s, sc + is + 4)).intoArray(out, y + l + 64);
+                    bytesToFloats(q4).mul(d * Blocks.i8(s, sc + is + 6)).intoArray(out, y + l + 96);
                 }
             }
         }
