@@ -137,6 +137,8 @@ done
 [[ -n "$url" ]] || { tail -30 "$work/serve.err" >&2; echo "bench-network: the server did not start within 120 s" >&2; exit 1; }
 pgport="$(sed -n 4p "$work/data/postgres/postmaster.pid")"
 log "serving at $url; its PostgreSQL listens on localhost:$pgport"
+# the durable embedded cluster requires SCRAM with the random password it keeps beside its data
+if [[ -f "$work/data/postgres.password" ]]; then PGPASSWORD="$(cat "$work/data/postgres.password")"; export PGPASSWORD; fi
 psqlq() { psql -X -q -t -A -h localhost -p "$pgport" -U postgres "$@"; }
 sync_commit="$(psqlq -d starling -c 'SHOW synchronous_commit')"
 fsync="$(psqlq -d starling -c 'SHOW fsync')"
