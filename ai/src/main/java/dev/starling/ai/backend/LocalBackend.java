@@ -245,6 +245,7 @@ public final class LocalBackend implements ModelBackend {
             }
             return !cancel.get();
         });
+        boolean relayed = false;
         try {
             while (true) {
                 String piece = pieces.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
@@ -261,6 +262,7 @@ public final class LocalBackend implements ModelBackend {
                     cancel.set(true);
                 }
             }
+            relayed = true;
             GenerationResult r = future.get();
             FinishReason finish = switch (r.finishReason()) {
                 case LENGTH -> FinishReason.LENGTH;
@@ -282,6 +284,10 @@ public final class LocalBackend implements ModelBackend {
                 return BackendResult.err(BackendError.invalid(null, bad.getMessage()));
             }
             return BackendResult.err(new BackendError(BackendError.Kind.INTERNAL, "generation failed: " + cause, null));
+        } finally {
+            if (!relayed) {
+                cancel.set(true); // the listener threw: nobody is reading any more
+            }
         }
     }
 
