@@ -160,10 +160,11 @@ public final class GgufWriter {
             checkScalar(key, entry.type(), entry.value());
         }
         if (key.equals(GgufParser.ALIGNMENT_KEY)) {
-            if (entry.type() != GgufValueType.UINT32) {
-                throw new IllegalArgumentException(key + " must be a UINT32");
+            if (!entry.type().isInteger()) {
+                throw new IllegalArgumentException(key + " must be an integer, not " + entry.type());
             }
             setAlignment((Long) entry.value());
+            entry = new GgufMetadata.Entry(GgufValueType.UINT32, null, entry.value()); // llama.cpp reads a uint32
         }
         metadata.put(key, entry);
         return this;

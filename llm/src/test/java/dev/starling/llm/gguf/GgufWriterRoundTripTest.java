@@ -185,6 +185,17 @@ class GgufWriterRoundTripTest {
     }
 
     @Test
+    void alignmentOfAnyIntegerTypeIsWrittenAsUint32() throws Exception {
+        Path p = dir.resolve("align.gguf");
+        GgufWriter.create(p).putUInt64("general.alignment", 64).addTensor("t", GgmlType.F32, new long[] {3},
+                new float[] {1, 2, 3}).write();
+        try (GgufFile f = GgufFile.open(p)) {
+            assertEquals(64, f.alignment());
+            assertEquals(GgufValueType.UINT32, f.metadata().typeOf("general.alignment"));
+        }
+    }
+
+    @Test
     void writerRejectsBadDeclarations() {
         GgufWriter w = GgufWriter.create(dir.resolve("x.gguf"));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("q", GgmlType.Q8_0, new long[] {33}, new float[33]));
@@ -199,6 +210,7 @@ class GgufWriterRoundTripTest {
         w.addTensor("ok", GgmlType.F32, new long[] {1}, new float[1]);
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("ok", GgmlType.F32, new long[] {1}, new float[1]));
         assertThrows(IllegalArgumentException.class, () -> w.alignment(48));
+        assertThrows(IllegalArgumentException.class, () -> w.putString("general.alignment", "32"));
         assertThrows(IllegalArgumentException.class, () -> w.putUInt8("u8", 256));
         assertThrows(IllegalArgumentException.class, () -> w.putArray("a", GgufValueType.INT32, new long[1]));
     }

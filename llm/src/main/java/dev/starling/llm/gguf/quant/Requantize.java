@@ -3,7 +3,6 @@ package dev.starling.llm.gguf.quant;
 import dev.starling.llm.gguf.GgmlType;
 import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufTensorInfo;
-import dev.starling.llm.gguf.GgufValueType;
 import dev.starling.llm.gguf.GgufWriter;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -58,10 +57,6 @@ public final class Requantize {
                 } else {
                     w.addRawTensor(t.name(), t.type(), t.dims(), data);
                 }
-            }
-            if (f.metadata().has("general.alignment")
-                    && f.metadata().typeOf("general.alignment") != GgufValueType.UINT32) {
-                throw new IOException(in + ": general.alignment is not a UINT32");
             }
             w.write(); // while the input is still mapped
         }
