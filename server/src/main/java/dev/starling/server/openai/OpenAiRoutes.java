@@ -57,6 +57,14 @@ public final class OpenAiRoutes implements RouteModule {
         routes.post("/v1/chat/completions", ctx -> guarded(ctx, () -> chat(ctx)));
         routes.post("/v1/completions", ctx -> guarded(ctx, () -> completion(ctx)));
         routes.post("/v1/embeddings", ctx -> guarded(ctx, () -> embeddings(ctx)));
+        // Anything else under /v1 answers as OpenAI does, not with the Mastodon API's error shape.
+        routes.get("/v1/*", ctx -> guarded(ctx, () -> unknownUrl(ctx)));
+        routes.post("/v1/*", ctx -> guarded(ctx, () -> unknownUrl(ctx)));
+    }
+
+    private static void unknownUrl(Context ctx) {
+        ctx.status(404).json(OpenAiJson.error(new BackendError(BackendError.Kind.INVALID_REQUEST,
+                "Unknown request URL: " + ctx.method() + " " + ctx.path(), null)));
     }
 
     private void guarded(Context ctx, Runnable handler) {

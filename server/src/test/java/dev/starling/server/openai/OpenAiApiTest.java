@@ -275,4 +275,13 @@ class OpenAiApiTest {
             assertEquals(200, right.statusCode(), right.body());
         }
     }
+
+    @Test
+    void unknownV1PathsAnswerInOpenAisShape() throws Exception {
+        Reply r = send("POST", "/assistants", "{}");
+        assertEquals(404, r.status());
+        assertTrue(r.json().get("error").get("message").asText().contains("/v1/assistants"), r.body());
+        assertEquals("invalid_request_error", r.json().get("error").get("type").asText());
+        assertEquals(200, send("GET", "/models", null).status(), "the specific routes still win");
+    }
 }
