@@ -1,0 +1,151 @@
+package dev.starling.search;
+
+import dev.starling.search.index.PostFields;
+import dev.starling.search.index.PostIndex;
+import dev.starling.search.query.Fusion;
+import dev.starling.search.query.ParseResult;
+import dev.starling.search.query.QueryCompiler;
+import dev.starling.search.query.QueryParser;
+import dev.starling.search.query.SearchMode;
+import dev.starling.search.query.SearchResult;
+import dev.starling.search.query.TopSignals;
+import dev.starling.search.query.ViewerFilter;
+import dev.starling.social.export.PostExport;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.queries.function.FunctionScoreQuery;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopFieldCollectorManager;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * Searching posts as a viewer: parses the X-style query ({@link QueryParser}), adds the viewer's
+ * visibility filter ({@link ViewerFilter}) inside the Lucene query, and orders by
+ * {@link SearchMode}. Thread-safe.
+ *
+ * <pre>{@code
+ * SearchResult r = search.search(viewerId, "#java from:alice -filter:replies", SearchMode.LATEST, 0, 20);
+ * }</pre>
+ */
+public final class PostSearch {
+
+    public static final int MAX_LIMIT = 100;
+    public static final int MAX_OFFSET = 10_000;
+    /** Candidates per side for SEMANTIC and HYBRID (their pages reach at most this far). */
+    public static final int CANDIDATES = 200;
+    public static final double HALF_LIFE_HOURS = 72;
+    /** Totals are exact up to this many matches, a lower bound beyond. */
+    public static final int COUNT_EXACT_UP_TO = 10_000;
+
+    private final PostIndex index;
+    private final PostExport export;
+    private final QueryCompiler compiler;
+    private final Clock clock;
+
+    public PostSearch(PostIndex index, PostExport export, Clock clock) {
+        this.index = index;
+        this.export = export;
+        this.compiler = new QueryCompiler(index.analyzer());
+        this.clock = clock;
+    }
+
+    /** Searches as {@code viewerId} (null: anonymous). */
+    public SearchResult search(Long viewerId, String q, SearchMode mode, int offset, int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return new SearchResult.Invalid("limit must be 1.." + MAX_LIMIT + ", was " + limit);
+        }
+        if (offset < 0 || offset > MAX_OFFSET) {
+            return new SearchResult.Invalid("offset must be 0.." + MAX_OFFSET + ", was " + offset);
+        }
+        ParseResult parsed = QueryParser.parse(q);
+        if (parsed instanceof ParseResult.Invalid inv) {
+            return new SearchResult.Invalid(inv.toString());
+        }
+        QueryCompiler.Compiled c = compiler.compile(((ParseResult.Parsed) parsed).query());
+        Query visible = viewerId == null ? ViewerFilter.anonymous() : ViewerFilter.of(export.relations(viewerId));
+        Query lexical = filtered(c.lexical(), visible);
+        SearchMode effective = (mode == SearchMode.SEMANTIC || mode == SearchMode.HYBRID) && (index.embedder() == null || !c.hasText())
+                ? SearchMode.TOP : mode;
+        String text = ((ParseResult.Parsed) parsed).query().positiveText();
+        return index.withSearcher(s -> switch (effective) {
+            case LATEST -> page(s, s.search(lexical, new TopFieldCollectorManager(
+                    new Sort(new SortField(PostFields.ID, SortField.Type.LONG, true)), offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
+            case TOP -> page(s, s.search(top(lexical), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
+            case SEMANTIC -> window(semantic(s, text, filtered(c.nonText(), visible)), offset, limit);
+            case HYBRID -> window(Fusion.reciprocalRank(List.of(
+                    ids(s, s.search(top(lexical), CANDIDATES)),
+                    semantic(s, text, filtered(c.nonText(), visible))), Fusion.K), offset, limit);
+        });
+    }
+
+    /**
+     * Ranked ids for a natural-language text (any term may match, BM25 only; no operators, no
+     * visibility: anonymous view) — the retrieval that evaluation collections measure.
+     */
+    public List<Long> rank(String text, SearchMode mode, int k) {
+        Query bag = new QueryBuilder(index.analyzer()).createBooleanQuery(PostFields.TEXT, text, Occur.SHOULD);
+        Query lexical = bag == null ? null : filtered(bag, ViewerFilter.anonymous());
+        return index.withSearcher(s -> switch (mode) {
+            case LATEST, TOP -> lexical == null ? List.<Long>of() : ids(s, s.search(lexical, k));
+            case SEMANTIC -> semantic(s, text, ViewerFilter.anonymous(), k);
+            case HYBRID -> {
+                List<Long> fused = Fusion.reciprocalRank(List.of(
+                        lexical == null ? List.of() : ids(s, s.search(lexical, Math.max(k, CANDIDATES))),
+                        semantic(s, text, ViewerFilter.anonymous(), Math.max(k, CANDIDATES))), Fusion.K);
+                yield fused.subList(0, Math.min(k, fused.size()));
+            }
+        });
+    }
+
+    private Query top(Query lexical) {
+        return new FunctionScoreQuery(lexical, new TopSignals(clock.millis(), HALF_LIFE_HOURS));
+    }
+
+    private List<Long> semantic(IndexSearcher s, String text, Query filter) throws IOException {
+        return semantic(s, text, filter, CANDIDATES);
+    }
+
+    private List<Long> semantic(IndexSearcher s, String text, Query filter, int k) throws IOException {
+        if (index.embedder() == null) {
+            return List.of();
+        }
+        float[] v = index.embedder().embed(text);
+        return ids(s, s.search(new KnnFloatVectorQuery(PostFields.VECTOR, v, k, filter), k));
+    }
+
+    private static Query filtered(Query q, Query filter) {
+        return new BooleanQuery.Builder().add(q, Occur.MUST).add(filter, Occur.FILTER).build();
+    }
+
+    private static SearchResult page(IndexSearcher s, TopDocs td, int offset, int limit) throws IOException {
+        List<Long> all = ids(s, td);
+        List<Long> page = offset >= all.size() ? List.of() : all.subList(offset, Math.min(all.size(), offset + limit));
+        return new SearchResult.Hits(td.totalHits.value(), List.copyOf(page));
+    }
+
+    private static SearchResult window(List<Long> ranked, int offset, int limit) {
+        List<Long> page = offset >= ranked.size() ? List.of() : ranked.subList(offset, Math.min(ranked.size(), offset + limit));
+        return new SearchResult.Hits(ranked.size(), List.copyOf(page));
+    }
+
+    private static List<Long> ids(IndexSearcher s, TopDocs td) throws IOException {
+        StoredFields stored = s.storedFields();
+        List<Long> out = new ArrayList<>(td.scoreDocs.length);
+        for (ScoreDoc sd : td.scoreDocs) {
+            out.add(stored.document(sd.doc).getField(PostFields.ID).numericValue().longValue());
+        }
+        return out;
+    }
+}

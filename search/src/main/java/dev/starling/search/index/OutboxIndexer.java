@@ -1,0 +1,168 @@
+package dev.starling.search.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.social.export.PostExport;
+import dev.starling.social.outbox.Outbox;
+import dev.starling.social.outbox.OutboxEvent;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the index from the outbox. Each step polls events after the index's position, collects
+ * the post ids they touch (created, deleted, visibility changed, favourited; a repost touches its
+ * original's repost count), reloads those posts from the database and makes the index agree
+ * ({@link PostIndex#apply}), then refreshes the NRT searcher: a post is searchable one poll
+ * interval plus one refresh after it commits. Every {@code commitIntervalMillis} the index commits
+ * with the position it covers and the outbox checkpoint of consumer {@value #CONSUMER} follows
+ * (for lag metrics). After a crash the index resumes from its last commit; events are replayed
+ * idempotently (reload from the database, update or delete).
+ */
+public final class OutboxIndexer implements AutoCloseable {
+
+    public static final String CONSUMER = "search-index";
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxIndexer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final int BATCH = 1000;
+
+    private final PostIndex index;
+    private final Outbox outbox;
+    private final PostExport export;
+    private final long pollIntervalMillis;
+    private final long commitIntervalMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile long position;
+    private long lastCommitNanos = System.nanoTime();
+    private Thread thread;
+
+    public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export, long pollIntervalMillis, long commitIntervalMillis) {
+        if (pollIntervalMillis < 1 || commitIntervalMillis < 1) {
+            throw new IllegalArgumentException("intervals must be positive");
+        }
+        this.index = index;
+        this.outbox = outbox;
+        this.export = export;
+        this.pollIntervalMillis = pollIntervalMillis;
+        this.commitIntervalMillis = commitIntervalMillis;
+        this.position = index.committedPosition();
+    }
+
+    /** Defaults: poll every 100 ms, commit every 5 s. */
+    public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export) {
+        this(index, outbox, export, 100, 5000);
+    }
+
+    /** The outbox position applied to the index (searchable, maybe not yet committed). */
+    public long position() {
+        return position;
+    }
+
+    /**
+     * Applies one batch of events (at most {@link #BATCH}); returns how many there were. Refreshes
+     * the searcher when there were any. Commits when the commit interval has passed.
+     */
+    public synchronized int step() {
+        List<OutboxEvent> events = outbox.poll(CONSUMER, position, BATCH);
+        if (!events.isEmpty()) {
+            Set<Long> ids = new LinkedHashSet<>();
+            for (OutboxEvent e : events) {
+                touched(e, ids);
+            }
+            if (!ids.isEmpty()) {
+                List<Long> all = List.copyOf(ids);
+                index.apply(all, export.byIds(all));
+                index.refresh();
+            }
+            position = events.getLast().position();
+        }
+        if (position != index.committedPosition() && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
+            commit();
+        }
+        return events.size();
+    }
+
+    /** Applies events until the outbox is drained, then commits. */
+    public synchronized void catchUp() {
+        while (step() > 0) {
+            // keep going
+        }
+        commit();
+    }
+
+    /** Commits the index at the applied position and checkpoints the consumer. */
+    public synchronized void commit() {
+        long p = position;
+        if (p != index.committedPosition()) {
+            index.commit(p);
+            outbox.checkpoint(CONSUMER, p);
+        }
+        lastCommitNanos = System.nanoTime();
+    }
+
+    static void touched(OutboxEvent e, Set<Long> ids) {
+        switch (e.type()) {
+            case POST_CREATED, POST_DELETED -> {
+                ids.add(e.aggregateId());
+                long original = payloadLong(e, "reblog_of_id");
+                if (original > 0) {
+                    ids.add(original);
+                }
+            }
+            case POST_VISIBILITY_CHANGED, FAVOURITED, UNFAVOURITED -> ids.add(e.aggregateId());
+            default -> {
+                // follows, blocks and accounts are read at query time
+            }
+        }
+    }
+
+    private static long payloadLong(OutboxEvent e, String field) {
+        try {
+            JsonNode n = JSON.readTree(e.payloadJson()).get(field);
+            return n == null || !n.canConvertToLong() ? 0 : n.asLong();
+        } catch (Exception ex) {
+            throw new IllegalStateException("outbox event at position " + e.position() + " has a malformed payload: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Starts the background thread (daemon) that steps until {@link #close()}. */
+    public synchronized void start() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        thread = Thread.ofPlatform().daemon().name("search-indexer").start(() -> {
+            while (running.get()) {
+                try {
+                    if (step() == 0) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pollIntervalMillis));
+                    }
+                } catch (RuntimeException ex) {
+                    LOG.warn("search indexer step failed (retrying in 1 s): {}", ex.toString());
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                }
+            }
+        });
+    }
+
+    /** Stops the thread and commits what was applied. */
+    @Override
+    public void close() {
+        if (running.compareAndSet(true, false)) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            LOG.warn("final search index commit failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.starling.search.index;
+
+import dev.starling.search.analysis.PostAnalyzer;
+import dev.starling.search.embed.Embedder;
+import dev.starling.social.export.PostExport.ExportedPost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The Lucene index of posts: one {@link IndexWriter} and a near-real-time {@link SearcherManager}
+ * over it. Writes become visible to searches at {@link #refresh()}; they become durable at
+ * {@link #commit(long)}, which records the outbox position the index covers in the commit's user
+ * data ({@value #POSITION_KEY}), together with the format version ({@value #FORMAT_KEY} =
+ * {@value #FORMAT}) and the embedder name ({@value #EMBEDDER_KEY}). Opening an index written with
+ * another format or embedder fails with a message that names the directory and says to rebuild.
+ *
+ * <p>Uncommitted changes are dropped on {@link #close()} (the indexer replays them from the outbox).
+ * Thread-safe.
+ */
+public final class PostIndex implements AutoCloseable {
+
+    public static final String FORMAT_KEY = "starling.index.format";
+    public static final String FORMAT = "1";
+    public static final String POSITION_KEY = "starling.outbox.position";
+    public static final String EMBEDDER_KEY = "starling.embedder";
+
+    private final Directory dir;
+    private final String where;
+    private final PostAnalyzer analyzer = new PostAnalyzer();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final Embedder embedder;
+    private volatile long committedPosition;
+
+    private PostIndex(Directory dir, String where, Embedder embedder) throws IOException {
+        this.dir = dir;
+        this.where = where;
+        this.embedder = embedder;
+        String embedderName = embedder == null ? "none" : embedder.name() + "/" + embedder.dimension();
+        long position = 0;
+        if (DirectoryReader.indexExists(dir)) {
+            Map<String, String> user = SegmentInfos.readLatestCommit(dir).getUserData();
+            String format = user.get(FORMAT_KEY);
+            if (!FORMAT.equals(format)) {
+                throw new IllegalStateException("search index in " + where + " has format " + format + ", this version reads " + FORMAT
+                        + ": run `starling index rebuild`");
+            }
+            if (!embedderName.equals(user.get(EMBEDDER_KEY))) {
+                throw new IllegalStateException("search index in " + where + " was built with embedder " + user.get(EMBEDDER_KEY)
+                        + ", not " + embedderName + ": run `starling index rebuild`");
+            }
+            position = Long.parseLong(user.getOrDefault(POSITION_KEY, "0"));
+        }
+        IndexWriterConfig cfg = new IndexWriterConfig(analyzer);
+        cfg.setCommitOnClose(false);
+        cfg.setRAMBufferSizeMB(64);
+        this.writer = new IndexWriter(dir, cfg);
+        this.searchers = new SearcherManager(writer, null);
+        this.committedPosition = position;
+        if (position == 0 && !DirectoryReader.indexExists(dir)) {
+            writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, POSITION_KEY, "0", EMBEDDER_KEY, embedderName).entrySet());
+            writer.commit();
+        }
+    }
+
+    /** Opens (or creates) the index in {@code path}; {@code embedder} may be null (no vectors). */
+    public static PostIndex open(Path path, Embedder embedder) {
+        try {
+            return new PostIndex(FSDirectory.open(path), path.toString(), embedder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open search index in " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an index in the given directory (tests use a {@code ByteBuffersDirectory}). */
+    public static PostIndex open(Directory dir, Embedder embedder) {
+        try {
+            return new PostIndex(dir, dir.toString(), embedder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open search index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public PostAnalyzer analyzer() {
+        return analyzer;
+    }
+
+    /** May be null. */
+    public Embedder embedder() {
+        return embedder;
+    }
+
+    /** The outbox position covered by the last commit (0 for a new index). */
+    public long committedPosition() {
+        return committedPosition;
+    }
+
+    /**
+     * Makes the index agree with the database for {@code ids}: a post present in {@code present}
+     * (and not a repost) is (re)indexed, any other id is deleted.
+     */
+    public void apply(Collection<Long> ids, Map<Long, ExportedPost> present) {
+        try {
+            List<ExportedPost> toIndex = new ArrayList<>();
+            for (long id : ids) {
+                ExportedPost e = present.get(id);
+                if (e == null || e.post().isReblog()) {
+                    writer.deleteDocuments(PostFields.key(id));
+                } else {
+                    toIndex.add(e);
+                }
+            }
+            List<float[]> vectors = vectors(toIndex);
+            for (int i = 0; i < toIndex.size(); i++) {
+                ExportedPost e = toIndex.get(i);
+                Document d = PostFields.document(e, vectors.get(i));
+                writer.updateDocument(PostFields.key(e.post().id()), d);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("search index write failed in " + where, e);
+        }
+    }
+
+    /** Vectors for the posts, reusing the stored one when the text did not change (count updates). */
+    private List<float[]> vectors(List<ExportedPost> posts) throws IOException {
+        List<float[]> out = new ArrayList<>();
+        if (embedder == null) {
+            for (int i = 0; i < posts.size(); i++) {
+                out.add(null);
+            }
+            return out;
+        }
+        Map<Integer, String> missing = new HashMap<>();
+        IndexSearcher s = searchers.acquire();
+        try {
+            StoredFields stored = s.storedFields();
+            for (int i = 0; i < posts.size(); i++) {
+                String text = PostFields.searchableText(posts.get(i).post());
+                float[] reused = null;
+                TopDocs td = s.search(new TermQuery(PostFields.key(posts.get(i).post().id())), 1);
+                if (td.scoreDocs.length == 1) {
+                    Document d = stored.document(td.scoreDocs[0].doc);
+                    BytesRef b = d.getBinaryValue(PostFields.VECTOR_BYTES);
+                    var h = d.getField(PostFields.TEXT_HASH);
+                    if (b != null && h != null && h.numericValue().intValue() == text.hashCode()) {
+                        reused = PostFields.fromBytes(b);
+                    }
+                }
+                out.add(reused);
+                if (reused == null) {
+                    missing.put(i, text);
+                }
+            }
+        } finally {
+            searchers.release(s);
+        }
+        if (!missing.isEmpty()) {
+            List<Integer> at = new ArrayList<>(missing.keySet());
+            List<float[]> fresh = embedder.embedAll(at.stream().map(missing::get).toList());
+            for (int k = 0; k < at.size(); k++) {
+                out.set(at.get(k), fresh.get(k));
+            }
+        }
+        return out;
+    }
+
+    /** Deletes every document (rebuild). */
+    public void deleteAll() {
+        try {
+            writer.deleteAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException("search index write failed in " + where, e);
+        }
+    }
+
+    /** Makes all writes so far visible to new searches. */
+    public void refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("search index refresh failed in " + where, e);
+        }
+    }
+
+    /** Durably commits everything written so far as covering outbox events up to {@code position}. */
+    public synchronized void commit(long position) {
+        try {
+            writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, POSITION_KEY, Long.toString(position),
+                    EMBEDDER_KEY, embedder == null ? "none" : embedder.name() + "/" + embedder.dimension()).entrySet());
+            writer.commit();
+            committedPosition = position;
+        } catch (IOException e) {
+            throw new UncheckedIOException("search index commit failed in " + where, e);
+        }
+    }
+
+    /** Runs {@code work} on the current NRT searcher. */
+    public <T> T withSearcher(SearchWork<T> work) {
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                return work.apply(s);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("search failed in " + where, e);
+        }
+    }
+
+    /** Number of live documents in the current searcher. */
+    public int size() {
+        return withSearcher(s -> s.getIndexReader().numDocs());
+    }
+
+    @FunctionalInterface
+    public interface SearchWork<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+            writer.rollback();
+            dir.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing search index in " + where + " failed", e);
+        }
+    }
+}

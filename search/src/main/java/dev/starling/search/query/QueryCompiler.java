@@ -1,0 +1,118 @@
+package dev.starling.search.query;
+
+import dev.starling.search.index.PostFields;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * Turns a {@link SearchQuery} into Lucene queries over {@link PostFields}: text terms are analysed
+ * with the post analyzer (so {@code running} finds {@code runs}, {@code #Tag} finds {@code #tag},
+ * CJK becomes bigram phrases), operators become exact filters that do not score.
+ */
+public final class QueryCompiler {
+
+    /** {@code lexical}: the whole query (scores on text); {@code nonText}: only what does not need the text to match (for the vector side). */
+    public record Compiled(Query lexical, Query nonText, boolean hasText) {
+    }
+
+    private final QueryBuilder builder;
+
+    public QueryCompiler(Analyzer analyzer) {
+        this.builder = new QueryBuilder(analyzer);
+    }
+
+    public Compiled compile(SearchQuery q) {
+        BooleanQuery.Builder lexical = new BooleanQuery.Builder();
+        BooleanQuery.Builder nonText = new BooleanQuery.Builder();
+        boolean positiveLexical = false;
+        boolean positiveNonText = false;
+        boolean hasText = false;
+        for (List<SearchQuery.Term> group : q.groups()) {
+            boolean positiveTextInGroup = group.stream().anyMatch(t -> t.isText() && !t.negated());
+            Query g = group(group);
+            if (g == null) {
+                continue; // only stop words
+            }
+            boolean scoring = positiveTextInGroup;
+            boolean negatedSingle = group.size() == 1 && group.getFirst().negated();
+            if (negatedSingle) {
+                lexical.add(g, Occur.MUST_NOT);
+                nonText.add(g, Occur.MUST_NOT);
+            } else if (scoring) {
+                lexical.add(g, Occur.MUST);
+                positiveLexical = true;
+                hasText = true;
+            } else {
+                lexical.add(g, Occur.FILTER);
+                nonText.add(g, Occur.FILTER);
+                positiveNonText = true;
+            }
+        }
+        if (!positiveLexical) {
+            lexical.add(new MatchAllDocsQuery(), Occur.MUST);
+        }
+        if (!positiveNonText) {
+            nonText.add(new MatchAllDocsQuery(), Occur.FILTER);
+        }
+        return new Compiled(lexical.build(), nonText.build(), hasText);
+    }
+
+    /** A group's query (the term negated inside when the group is a single negated term: the caller excludes it). */
+    private Query group(List<SearchQuery.Term> group) {
+        if (group.size() == 1) {
+            return term(group.getFirst());
+        }
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        int added = 0;
+        for (SearchQuery.Term t : group) {
+            Query tq = term(t);
+            if (tq == null) {
+                return null; // an alternative that matches anything (stop words) makes the group match anything
+            }
+            if (t.negated()) {
+                tq = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(tq, Occur.MUST_NOT).build();
+            }
+            b.add(tq, Occur.SHOULD);
+            added++;
+        }
+        return added == 0 ? null : b.build();
+    }
+
+    private Query term(SearchQuery.Term t) {
+        return switch (t.kind()) {
+            case WORD -> builder.createBooleanQuery(PostFields.TEXT, t.value(), Occur.MUST);
+            case PHRASE -> builder.createPhraseQuery(PostFields.TEXT, t.value());
+            case HASHTAG -> builder.createBooleanQuery(PostFields.TEXT, "#" + t.value(), Occur.MUST);
+            case MENTION -> builder.createBooleanQuery(PostFields.TEXT, "@" + t.value(), Occur.MUST);
+            case CASHTAG -> builder.createBooleanQuery(PostFields.TEXT, "$" + t.value(), Occur.MUST);
+            case FROM -> new TermQuery(new Term(PostFields.FROM, t.value()));
+            case TO -> new TermQuery(new Term(PostFields.TO, t.value()));
+            case LANG -> new TermQuery(new Term(PostFields.LANG, t.value()));
+            case HAS_LINKS -> new TermQuery(new Term(PostFields.HAS, "links"));
+            case REPLIES -> new TermQuery(new Term(PostFields.REPLY, "1"));
+            case SINCE -> LongPoint.newRangeQuery(PostFields.CREATED, dayStartMillis(t.number()), Long.MAX_VALUE);
+            case UNTIL -> LongPoint.newRangeQuery(PostFields.CREATED, Long.MIN_VALUE, dayStartMillis(t.number()) - 1);
+            case MIN_FAVES -> LongPoint.newRangeQuery(PostFields.FAVES, t.number(), Long.MAX_VALUE);
+            case MIN_REPOSTS -> LongPoint.newRangeQuery(PostFields.REPOSTS, t.number(), Long.MAX_VALUE);
+        };
+    }
+
+    private static long dayStartMillis(long epochDay) {
+        return LocalDate.ofEpochDay(epochDay).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    }
+
+    static Query nothing() {
+        return new MatchNoDocsQuery();
+    }
+}
