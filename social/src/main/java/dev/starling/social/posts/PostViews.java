@@ -61,16 +61,46 @@ public final class PostViews {
             authors.put(a.id(), a);
         }
         Collection<Long> ids = all.keySet();
-        Map<Long, Long> replies = counts(c, "SELECT in_reply_to_id, count(*) FROM posts WHERE in_reply_to_id = ANY(?) GROUP BY 1", ids);
-        Map<Long, Long> reblogs = counts(c, "SELECT reblog_of_id, count(*) FROM posts WHERE reblog_of_id = ANY(?) GROUP BY 1", ids);
-        Map<Long, Long> favs = counts(c, "SELECT post_id, count(*) FROM favourites WHERE post_id = ANY(?) GROUP BY 1", ids);
-        Set<Long> myFavs = Set.of();
-        Set<Long> myReblogs = Set.of();
-        Set<Long> myBookmarks = Set.of();
-        if (viewerId != null) {
-            myFavs = mine(c, "SELECT post_id FROM favourites WHERE account_id = ? AND post_id = ANY(?)", viewerId, ids);
-            myReblogs = mine(c, "SELECT reblog_of_id FROM posts WHERE author_id = ? AND reblog_of_id = ANY(?)", viewerId, ids);
-            myBookmarks = mine(c, "SELECT post_id FROM bookmarks WHERE account_id = ? AND post_id = ANY(?)", viewerId, ids);
+        Map<Long, Long> replies = new HashMap<>();
+        Map<Long, Long> reblogs = new HashMap<>();
+        Map<Long, Long> favs = new HashMap<>();
+        Set<Long> myFavs = new HashSet<>();
+        Set<Long> myReblogs = new HashSet<>();
+        Set<Long> myBookmarks = new HashSet<>();
+        // Counts and the viewer's flags for every post in one round trip.
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT x.id,
+                  (SELECT count(*) FROM posts r WHERE r.in_reply_to_id = x.id),
+                  (SELECT count(*) FROM posts r WHERE r.reblog_of_id = x.id),
+                  (SELECT count(*) FROM favourites f WHERE f.post_id = x.id),
+                  EXISTS (SELECT 1 FROM favourites f WHERE f.account_id = ? AND f.post_id = x.id),
+                  EXISTS (SELECT 1 FROM posts r WHERE r.author_id = ? AND r.reblog_of_id = x.id),
+                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.account_id = ? AND b.post_id = x.id)
+                FROM unnest(?::bigint[]) AS x(id)""")) {
+            long viewer = viewerId == null ? 0L : viewerId;
+            ps.setLong(1, viewer);
+            ps.setLong(2, viewer);
+            ps.setLong(3, viewer);
+            ps.setArray(4, c.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    replies.put(id, rs.getLong(2));
+                    reblogs.put(id, rs.getLong(3));
+                    favs.put(id, rs.getLong(4));
+                    if (viewerId != null) {
+                        if (rs.getBoolean(5)) {
+                            myFavs.add(id);
+                        }
+                        if (rs.getBoolean(6)) {
+                            myReblogs.add(id);
+                        }
+                        if (rs.getBoolean(7)) {
+                            myBookmarks.add(id);
+                        }
+                    }
+                }
+            }
         }
         Ctx ctx = new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes);
         List<PostView> out = new ArrayList<>(posts.size());
@@ -126,33 +156,6 @@ public final class PostViews {
         try (PreparedStatement ps = c.prepareStatement("SELECT p.id FROM " + VisibilitySql.VIEWER
                 + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE p.id = ANY(?) AND " + VisibilitySql.canSee("p", "o"))) {
             ps.setLong(1, VisibilitySql.viewerParam(viewerId));
-            ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Map<Long, Long> counts(Connection c, String sql, Collection<Long> ids) throws SQLException {
-        Map<Long, Long> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static Set<Long> mine(Connection c, String sql, long viewerId, Collection<Long> ids) throws SQLException {
-        Set<Long> out = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, viewerId);
             ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
