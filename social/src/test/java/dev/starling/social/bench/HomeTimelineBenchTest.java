@@ -54,6 +54,15 @@ class HomeTimelineBenchTest {
                 social.timelines().home(viewer, new Page(s.nextMaxId() - (1L << 16) * 3_600_000L * 24 * 5, null, null, 20));
                 deep[i] = System.nanoTime() - t1;
             }
+            long[] hydrated = new long[n];
+            for (int i = 0; i < n; i++) {
+                long viewer = ids.get(r.nextInt(ids.size()));
+                long t0 = System.nanoTime();
+                Slice<Post> s = social.timelines().home(viewer, Page.first());
+                social.posts().views(viewer, s.items());
+                hydrated[i] = System.nanoTime() - t0;
+            }
+            report("home first page (20) + hydration (PostView)", hydrated);
             report("home first page (20)", first);
             report("home max_id 5 days back", deep);
             String plan = db.withConnection(c -> {
