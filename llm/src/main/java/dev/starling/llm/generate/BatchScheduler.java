@@ -24,6 +24,7 @@ public final class BatchScheduler implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final int maxBatch;
     private final int prefillChunk;
+    private final int maxContextTokens;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<SequenceRun> active = new ArrayList<>();
     private final Thread thread;
@@ -34,6 +35,14 @@ public final class BatchScheduler implements AutoCloseable {
      * @param maxBatch  most sequences stepped together (others wait in the queue)
      */
     public BatchScheduler(Transformer transformer, Tokenizer tokenizer, int maxBatch, int prefillChunk) {
+        this(transformer, tokenizer, maxBatch, prefillChunk, Integer.getInteger("starling.llm.maxContext", 8192));
+    }
+
+    /**
+     * @param maxContextTokens most tokens (prompt and output) one sequence may hold, at most the model's context
+     *                         length: it bounds the float KV cache a request can allocate
+     */
+    public BatchScheduler(Transformer transformer, Tokenizer tokenizer, int maxBatch, int prefillChunk, int maxContextTokens) {
         if (maxBatch < 1 || maxBatch > 256) {
             throw new IllegalArgumentException("maxBatch must be 1..256, got " + maxBatch);
         }
@@ -44,6 +53,10 @@ public final class BatchScheduler implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.maxBatch = maxBatch;
         this.prefillChunk = prefillChunk;
+        if (maxContextTokens < 1) {
+            throw new IllegalArgumentException("maxContextTokens must be positive, got " + maxContextTokens);
+        }
+        this.maxContextTokens = Math.min(maxContextTokens, transformer.config().contextLength());
         this.thread = new Thread(this::loop, "starling-batch-decoder");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -100,7 +113,7 @@ public final class BatchScheduler implements AutoCloseable {
         SequenceRun run;
         try {
             int[] prompt = p.request().promptIds() != null ? p.request().promptIds() : tokenize(p.request().prompt());
-            int context = transformer.config().contextLength();
+            int context = maxContextTokens;
             if (prompt.length >= context) {
                 throw new ContextOverflowException(context, prompt.length + 1);
             }
