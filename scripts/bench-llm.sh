@@ -2,7 +2,8 @@
 # Side-by-side speed of Starling's engine and llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU build) on the
 # same random-weight Llama-3.2-1B-shaped GGUF files (Q8_0 and Q4_0), same thread count, after warm-up.
 # Prints prefill and decode tokens/s, the ratios, 8-stream aggregate decode, and decode x bytes per token
-# beside the measured memory read bandwidth.
+# beside the measured memory read bandwidth. Each side also reports tokens per CPU-second of its own process
+# (x threads): on a shared, busy machine wall-clock figures swing, CPU-time figures much less.
 #   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
 # Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).
 set -euo pipefail
@@ -49,6 +50,10 @@ lp, ld = theirs["prefillTokensPerSecond"], theirs["decodeTokensPerSecond"]
 print(f"{t}: decode {od:.2f} vs llama.cpp {ld:.2f} tok/s = {od/ld:.2f}x | prefill {op:.1f} vs {lp:.1f} tok/s = {op/lp:.2f}x | "
       f"{ours['streams']} streams {ours['streamsTokensPerSecond']:.2f} tok/s = {ours['streamsTokensPerSecond']/od:.2f}x one | "
       f"decode x bytes {ours['decodeGBps']:.1f} GB/s of {ours['bandwidthGBps']:.1f} GB/s measured")
+oc, lc = ours["decodeTokensPerCpuSecond"], theirs["decodeTokensPerCpuSecond"]
+opc, lpc = ours["prefillTokensPerCpuSecond"], theirs["prefillTokensPerCpuSecond"]
+print(f"{t} per {ours['threads']} CPU-seconds (robust when the machine is shared): decode {oc:.2f} vs {lc:.2f} = {oc/lc:.2f}x | "
+      f"prefill {opc:.1f} vs {lpc:.1f} = {opc/lpc:.2f}x")
 PY
 )
   summary+=("$line")

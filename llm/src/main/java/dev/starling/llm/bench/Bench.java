@@ -60,20 +60,29 @@ public final class Bench {
             double bestPrefill = 0;
             double bestDecode = 0;
             double bestMulti = 0;
+            double bestPrefillCpu = 0;
+            double bestDecodeCpu = 0;
             int[] prompt = new int[prefillTokens];
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = 300 + (i * 7919) % Math.max(1, c.vocabSize() - 300);
             }
             for (int r = 0; r <= repeats; r++) { // round 0 warms up the JIT
                 KvCache cache = t.newCache(Math.min(c.contextLength(), prefillTokens + 1));
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 t.prefill(cache, prompt, chunk);
                 double prefill = prefillTokens / ((System.nanoTime() - t0) / 1e9);
+                double prefillCpu = prefillTokens / ((processCpuNanos() - cpu0) / 1e9 / threads);
+                long cpu1 = processCpuNanos();
                 double decode = decode(t, 1, decodeTokens);
+                double decodeCpu = decodeTokens / ((processCpuNanos() - cpu1) / 1e9 / threads);
                 double multi = streams > 1 ? decode(t, streams, decodeTokens) : decode;
-                System.out.printf(Locale.ROOT, "%s prefill %.1f tok/s | decode %.2f tok/s | %d streams %.2f tok/s aggregate%n",
-                        r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi);
+                System.out.printf(Locale.ROOT, "%s prefill %.1f tok/s | decode %.2f tok/s | %d streams %.2f tok/s aggregate"
+                        + " | per %d CPU-seconds: prefill %.1f, decode %.2f tok/s%n",
+                        r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi, threads, prefillCpu, decodeCpu);
                 if (r > 0) {
+                    bestPrefillCpu = Math.max(bestPrefillCpu, prefillCpu);
+                    bestDecodeCpu = Math.max(bestDecodeCpu, decodeCpu);
                     bestPrefill = Math.max(bestPrefill, prefill);
                     bestDecode = Math.max(bestDecode, decode);
                     bestMulti = Math.max(bestMulti, multi);
@@ -83,9 +92,15 @@ public final class Bench {
             System.out.printf(Locale.ROOT, "best: prefill %.1f tok/s, decode %.2f tok/s (x %.2f GB = %.1f GB/s of %.1f GB/s measured), %d streams %.2f tok/s (%.2fx one)%n",
                     bestPrefill, bestDecode, w.matrixBytes() / 1e9, effective, bandwidth, streams, bestMulti, bestMulti / bestDecode);
             System.out.printf(Locale.ROOT, "{\"prefillTokensPerSecond\":%.2f,\"decodeTokensPerSecond\":%.3f,\"streams\":%d,\"streamsTokensPerSecond\":%.3f,"
-                    + "\"weightBytesPerToken\":%d,\"decodeGBps\":%.2f,\"bandwidthGBps\":%.2f,\"threads\":%d}%n",
-                    bestPrefill, bestDecode, streams, bestMulti, w.matrixBytes(), effective, bandwidth, threads);
+                    + "\"weightBytesPerToken\":%d,\"decodeGBps\":%.2f,\"bandwidthGBps\":%.2f,\"threads\":%d,"
+                    + "\"prefillTokensPerCpuSecond\":%.2f,\"decodeTokensPerCpuSecond\":%.3f}%n",
+                    bestPrefill, bestDecode, streams, bestMulti, w.matrixBytes(), effective, bandwidth, threads, bestPrefillCpu, bestDecodeCpu);
         }
+    }
+
+    /** CPU time of the whole process (all threads, including spinning pool workers). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Aggregate decode tokens/s of n sequences stepped together after a 4-token prompt each. */
