@@ -32,8 +32,17 @@ public final class ChatCommand implements Callable<Integer>, StarlingSubcommand 
     /** Longest user line accepted, in characters. */
     static final int MAX_LINE_CHARS = 64 * 1024;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL.gguf", description = "The model file")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL.gguf", description = "The model file (run in this process)")
     Path model;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Use an OpenAI-compatible server instead, e.g. http://127.0.0.1:8080/v1")
+    String upstream;
+
+    @Option(names = "--upstream-model", paramLabel = "NAME", description = "The model name to ask --upstream for")
+    String upstreamModel;
+
+    @Option(names = "--upstream-key", paramLabel = "KEY", description = "Bearer key for --upstream")
+    String upstreamKey;
 
     @Option(names = "--system", description = "A system message to start the conversation with")
     String system;
@@ -47,24 +56,25 @@ public final class ChatCommand implements Callable<Integer>, StarlingSubcommand 
 
     @Override
     public Integer call() throws IOException {
-        LocalBackend backend = ModelFiles.open(model, err);
-        if (backend == null) {
+        ModelFiles.Opened opened = ModelFiles.open(model, upstream, upstreamModel, upstreamKey, err);
+        if (opened == null) {
             return 1;
         }
-        try (backend) {
+        try (var backend = opened.backend()) {
             var invalid = sampling.params().validate(Integer.MAX_VALUE);
             if (invalid.isPresent()) {
                 err.println("starling: " + invalid.get().message());
                 return 2;
             }
-            if (!backend.hasOwnChatTemplate()) {
+            if (backend instanceof LocalBackend local && !local.hasOwnChatTemplate()) {
                 err.println("starling: the model has no chat template; using ChatML");
             }
-            return converse(backend, new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+            return converse(backend, opened.modelId(), new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
         }
     }
 
-    private int converse(LocalBackend backend, BufferedReader reader) throws IOException {
+    private int converse(dev.starling.ai.backend.ModelBackend backend, String modelId, BufferedReader reader)
+            throws IOException {
         List<ChatMessage> history = new ArrayList<>();
         if (system != null) {
             history.add(ChatMessage.system(system));
@@ -91,7 +101,7 @@ public final class ChatCommand implements Callable<Integer>, StarlingSubcommand 
             }
             history.add(ChatMessage.user(line));
             BackendResult<Completion> result = backend.chat(
-                    new ChatRequest(backend.info().id(), history, sampling.params()), text -> {
+                    new ChatRequest(modelId, history, sampling.params()), text -> {
                         out.print(text);
                         out.flush();
                     });

@@ -3,7 +3,6 @@ package dev.starling.app.model;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.Completion;
 import dev.starling.ai.backend.CompletionRequest;
-import dev.starling.ai.backend.LocalBackend;
 import dev.starling.app.StarlingSubcommand;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +18,17 @@ import picocli.CommandLine.Option;
         description = "Continue a prompt with a GGUF model, streaming the text to stdout (statistics go to stderr).")
 public final class GenerateCommand implements Callable<Integer>, StarlingSubcommand {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "MODEL.gguf", description = "The model file")
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL.gguf", description = "The model file (run in this process)")
     Path model;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Use an OpenAI-compatible server instead, e.g. http://127.0.0.1:8080/v1")
+    String upstream;
+
+    @Option(names = "--upstream-model", paramLabel = "NAME", description = "The model name to ask --upstream for")
+    String upstreamModel;
+
+    @Option(names = "--upstream-key", paramLabel = "KEY", description = "Bearer key for --upstream")
+    String upstreamKey;
 
     @Option(names = {"-p", "--prompt"}, required = true, description = "The text to continue (no chat template)")
     String prompt;
@@ -33,11 +41,11 @@ public final class GenerateCommand implements Callable<Integer>, StarlingSubcomm
 
     @Override
     public Integer call() {
-        LocalBackend backend = ModelFiles.open(model, err);
-        if (backend == null) {
+        ModelFiles.Opened opened = ModelFiles.open(model, upstream, upstreamModel, upstreamKey, err);
+        if (opened == null) {
             return 1;
         }
-        try (backend) {
+        try (var backend = opened.backend()) {
             var invalid = sampling.params().validate(Integer.MAX_VALUE);
             if (invalid.isPresent()) {
                 err.println("starling: " + invalid.get().message());
@@ -45,7 +53,7 @@ public final class GenerateCommand implements Callable<Integer>, StarlingSubcomm
             }
             long t0 = System.nanoTime();
             BackendResult<Completion> result = backend.complete(
-                    new CompletionRequest(backend.info().id(), prompt, sampling.params()), text -> {
+                    new CompletionRequest(opened.modelId(), prompt, sampling.params()), text -> {
                         out.print(text);
                         out.flush();
                     });

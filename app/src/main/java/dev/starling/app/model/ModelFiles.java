@@ -9,6 +9,36 @@ import java.nio.file.Path;
 /** Opening a GGUF for the command line, with errors people can act on. */
 final class ModelFiles {
 
+    /** An opened backend and the model name to send it. */
+    record Opened(dev.starling.ai.backend.ModelBackend backend, String modelId) {
+    }
+
+    /**
+     * The backend the flags ask for: the GGUF given with {@code -m} in this process, or the OpenAI-compatible server
+     * given with {@code --upstream} (and {@code --upstream-model}); null after printing why not.
+     */
+    static Opened open(Path model, String upstream, String upstreamModel, String upstreamKey, PrintStream err) {
+        if ((model == null) == (upstream == null)) {
+            err.println("starling: give a model file (-m MODEL.gguf) or an OpenAI-compatible server (--upstream URL)");
+            return null;
+        }
+        if (model != null) {
+            LocalBackend local = open(model, err);
+            return local == null ? null : new Opened(local, local.info().id());
+        }
+        if (upstreamModel == null || upstreamModel.isBlank()) {
+            err.println("starling: --upstream needs --upstream-model NAME (the model the server should use)");
+            return null;
+        }
+        try {
+            return new Opened(new dev.starling.ai.backend.OpenAiHttpBackend(upstream, upstreamKey, 5_000, 600_000),
+                    upstreamModel);
+        } catch (IllegalArgumentException e) {
+            err.println("starling: " + e.getMessage());
+            return null;
+        }
+    }
+
     private ModelFiles() {
     }
 

@@ -211,4 +211,37 @@ class ModelCommandsTest {
         new CommandLine(both).parseArgs("--model", model.toString(), "--model-upstream", "http://x/v1");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, both::open);
     }
+
+    @Test
+    void generateThroughAnUpstreamServerMatchesTheLocalModel() throws Exception {
+        String localText = generate();
+        try (ModelServingOptions.Serving serving = servingFor(model);
+             dev.starling.server.StarlingServer server = dev.starling.server.StarlingServer.start("127.0.0.1", 0,
+                     1 << 20, dev.starling.server.StarlingServer.defaultMapper(), new dev.starling.server.metrics.Metrics(),
+                     new dev.starling.server.oauth.Authenticator(new dev.starling.server.oauth.OAuthStore(null),
+                             new dev.starling.server.ratelimit.RateLimiter(java.time.Clock.systemUTC()),
+                             dev.starling.server.ratelimit.RateLimits.unlimited()),
+                     serving.routes())) {
+            GenerateCommand cmd = new GenerateCommand();
+            Captured c = new Captured();
+            cmd.out = c.out;
+            cmd.err = c.err;
+            int code = new CommandLine(cmd).execute("--upstream", "http://127.0.0.1:" + server.port() + "/v1",
+                    "--upstream-model", "tiny", "-p", "Once upon a time", "--temperature", "0", "-n", "6");
+            assertEquals(0, code, c.err());
+            assertEquals(localText, c.out());
+        }
+        GenerateCommand neither = new GenerateCommand();
+        Captured n = new Captured();
+        neither.out = n.out;
+        neither.err = n.err;
+        assertEquals(1, new CommandLine(neither).execute("-p", "x"));
+        assertTrue(n.err().contains("--upstream"), n.err());
+    }
+
+    private static ModelServingOptions.Serving servingFor(Path file) throws Exception {
+        ModelServingOptions options = new ModelServingOptions();
+        new CommandLine(options).parseArgs("--model", file.toString(), "--model-id", "tiny");
+        return options.open();
+    }
 }
