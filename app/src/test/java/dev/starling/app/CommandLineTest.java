@@ -71,6 +71,22 @@ class CommandLineTest {
         assertEquals(2, Main.commandLine().execute("import", "twitter", "--account", "nobody", "--data-dir", data.toString(), tweets.toString()));
     }
 
+    @Test
+    void dbUrlPointsTheCommandsAtAnExternalPostgres(@TempDir Path tmp) throws Exception {
+        try (EmbeddedDatabase external = EmbeddedDatabase.startTemporary()) {
+            try (Database db = Database.open(external.config(2))) {
+                Social.create(db, Social.Settings.defaults()).accounts().createWithoutPassword("outside", "outside@example.test", null, false).orThrow();
+            }
+            Path tweets = tmp.resolve("tweets.js");
+            Files.writeString(tweets, "[{\"tweet\": {\"id_str\": \"7\", \"full_text\": \"from afar\", \"created_at\": \"Wed Oct 10 20:19:24 +0000 2018\"}}]");
+            Path unusedDataDir = tmp.resolve("unused");
+            String out = run("import", "twitter", "--account", "outside", "--db-url", external.jdbcUrl(),
+                    "--db-user", EmbeddedDatabase.USER, "--data-dir", unusedDataDir.toString(), tweets.toString());
+            assertTrue(out.contains("imported 1 of 1 items"), out);
+            assertTrue(!Files.exists(unusedDataDir.resolve("postgres")), "no embedded PostgreSQL was started");
+        }
+    }
+
     private static String run(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
