@@ -13,7 +13,7 @@ package dev.starling.server.openai;
 public record OpenAiLimits(long maxBodyBytes, int maxTokensCap, int defaultMaxTokens, int maxPromptChars,
         int maxMessages, int maxEmbeddingInputs) {
 
-    public static final OpenAiLimits DEFAULT = new OpenAiLimits(1 << 20, 4096, 256, 256 * 1024, 256, 64);
+    public static final OpenAiLimits DEFAULT = new OpenAiLimits(1 << 20, 4096, 1024, 256 * 1024, 256, 64);
 
     public OpenAiLimits {
         if (maxBodyBytes < 1024 || maxTokensCap < 1 || defaultMaxTokens < 1 || defaultMaxTokens > maxTokensCap
