@@ -69,6 +69,7 @@ class MalformedInputSweepTest {
     @Test
     void noMalformedInputGivesA5xx() {
         long seed = Long.getLong("tests.seed", System.nanoTime());
+        System.out.println("MalformedInputSweepTest seed " + seed + " (replay with -Dtests.seed=" + seed + ")");
         Random random = new Random(seed);
         List<String> failures = new ArrayList<>();
         int requests = 0;

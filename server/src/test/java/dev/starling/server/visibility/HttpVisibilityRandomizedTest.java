@@ -63,6 +63,7 @@ class HttpVisibilityRandomizedTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void everyReadEndpointAgreesWithTheVisibilityRule(long seed) throws Exception {
+        System.out.println("HttpVisibilityRandomizedTest seed " + seed + " (replay with -Dtests.seed=" + seed + ")");
         Random random = new Random(seed);
         Social social = server.starling().social();
         OAuthStore oauth = server.starling().oauth();
