@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.starling.server.accounts.AccountRoutes;
+import dev.starling.server.accounts.FollowRequestCount;
 import dev.starling.server.accounts.SignUpRoutes;
 import dev.starling.server.health.HealthRoutes;
 import dev.starling.server.http.Json;
@@ -73,7 +74,7 @@ public final class Starling implements AutoCloseable {
         modules.add(new HealthRoutes(db.dataSource(), metrics));
         modules.add(new OAuthRoutes(oauth, social.accounts(), authenticator, mapper));
         modules.add(new SignUpRoutes(support, social.accounts(), oauth, authenticator));
-        modules.add(new AccountRoutes(support, social.accounts(), social.relationships()));
+        modules.add(new AccountRoutes(support, social.accounts(), social.relationships(), new FollowRequestCount(db)));
         modules.add(new StatusRoutes(support, social.posts(), new IdempotencyKeys(db.dataSource()), new StatusAccounts(db)));
         modules.add(new TimelineRoutes(support, social.timelines(), social.posts(), social.accounts()));
         modules.add(new NotificationRoutes(support, social.notifications(), social.accounts(), social.posts()));

@@ -34,11 +34,13 @@ public final class AccountRoutes implements RouteModule {
     private final RouteSupport support;
     private final Accounts accounts;
     private final Relationships relationships;
+    private final FollowRequestCount followRequestCount;
 
-    public AccountRoutes(RouteSupport support, Accounts accounts, Relationships relationships) {
+    public AccountRoutes(RouteSupport support, Accounts accounts, Relationships relationships, FollowRequestCount followRequestCount) {
         this.support = support;
         this.accounts = accounts;
         this.relationships = relationships;
+        this.followRequestCount = followRequestCount;
     }
 
     @Override
@@ -124,8 +126,7 @@ public final class AccountRoutes implements RouteModule {
 
     private Map<String, Object> credential(Context ctx, long me) {
         Account a = accounts.byId(me).orElseThrow(() -> ApiException.unauthorized("The access token is invalid"));
-        long requests = relationships.followRequests(me, Page.first(Page.MAX_LIMIT)).items().size();
-        return MastodonJson.credentialAccount(a, support.baseUrl(ctx), requests);
+        return MastodonJson.credentialAccount(a, support.baseUrl(ctx), followRequestCount.of(me));
     }
 
     private void updateCredentials(Context ctx) {

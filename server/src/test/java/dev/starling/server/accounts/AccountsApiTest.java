@@ -79,6 +79,8 @@ class AccountsApiTest {
         Reply requested = check(server.api.postForm("/api/v1/accounts/" + fay.id() + "/follow", gus.token(), map()), 200);
         assertTrue(requested.json().get("requested").asBoolean());
         assertFalse(requested.json().get("following").asBoolean());
+        assertEquals(1, check(server.api.get("/api/v1/accounts/verify_credentials", fay.token()), 200).json().get("source")
+                .get("follow_requests_count").asInt());
         Reply requests = check(server.api.get("/api/v1/follow_requests", fay.token()), 200);
         assertEquals(gus.id(), requests.json().get(0).get("id").asText());
         Reply authorized = check(server.api.postForm("/api/v1/follow_requests/" + gus.id() + "/authorize", fay.token(), map()), 200);
