@@ -189,8 +189,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         String pw = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw); // [A-Za-z0-9_-] only
         Path tmp = passwordFile.resolveSibling(passwordFile.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp); // not a POSIX file system: rely on the data directory's permissions
+        }
         Files.writeString(tmp, pw + "\n");
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("ALTER ROLE " + USER + " PASSWORD '" + pw + "'");
