@@ -3,6 +3,7 @@ package dev.starling.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.starling.server.http.ApiException;
 import dev.starling.server.http.Json;
+import dev.starling.server.http.Params;
 import dev.starling.server.metrics.Metrics;
 import dev.starling.server.oauth.Authenticator;
 import io.javalin.Javalin;
@@ -50,6 +51,11 @@ public final class StarlingServer implements AutoCloseable {
             config.concurrency.useVirtualThreads = true;
             config.router.ignoreTrailingSlashes = true;
             config.jsonMapper(new JavalinJackson(mapper, false));
+            // Form bodies get the same limit as every body (Jetty's own default is 200,000 bytes).
+            config.jetty.modifyServletContextHandler(handler -> {
+                handler.setMaxFormContentSize((int) Math.min(Integer.MAX_VALUE, maxBodyBytes));
+                handler.setMaxFormKeys(Params.MAX_PARAMS);
+            });
             // Graceful stop: stop accepting, then let requests in flight finish (up to the timeout).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(STOP_TIMEOUT_MILLIS);

@@ -111,6 +111,8 @@ class MalformedInputSweepTest {
         Reply tooBig = send("POST", "/api/v1/statuses", user.token(), "application/json", huge);
         assertEquals(413, tooBig.status(), tooBig.body());
         assertTrue(tooBig.json().get("error").asText().contains("1048576"), tooBig.body());
+        Reply bigForm = server.api.postForm("/api/v1/statuses", user.token(), Map.of("status", "a".repeat(600_000)));
+        assertEquals(422, bigForm.status(), "a form body under 1 MiB is read, and its too-long text refused: " + bigForm.body());
         StringBuilder ids = new StringBuilder();
         for (int i = 0; i < 150; i++) ids.append("id[]=").append(i).append('&');
         Reply manyIds = server.api.get("/api/v1/accounts/relationships?" + ids, user.token());
