@@ -55,7 +55,15 @@ public final class AccountRoutes implements RouteModule {
             String acct = support.params(ctx).required("acct", 400);
             String username = acct.startsWith("@") ? acct.substring(1) : acct;
             int at = username.indexOf('@');
-            if (at >= 0) username = username.substring(0, at); // local accounts only: user@this-domain is user
+            if (at >= 0) {
+                // Starling has local accounts only: user@<this host> is user, user@<elsewhere> is nobody here.
+                String domain = username.substring(at + 1);
+                String host = java.net.URI.create(support.baseUrl(ctx)).getHost();
+                if (!domain.equalsIgnoreCase(host) && !domain.equalsIgnoreCase(host + ":" + java.net.URI.create(support.baseUrl(ctx)).getPort())) {
+                    throw ApiException.notFound();
+                }
+                username = username.substring(0, at);
+            }
             Account a = accounts.byUsername(username).orElseThrow(ApiException::notFound);
             ctx.json(MastodonJson.account(a, support.baseUrl(ctx)));
         });

@@ -67,6 +67,8 @@ class AccountsApiTest {
         assertFalse(looked.json().has("source"), "others never see source (email, plain note)");
         assertFalse(looked.body().contains("example.test"), "email is private");
         assertEquals(404, server.api.get("/api/v1/accounts/lookup?acct=nobody", null).status());
+        assertEquals(404, server.api.get("/api/v1/accounts/lookup?acct=erin@elsewhere.example", null).status());
+        check(server.api.get("/api/v1/accounts/lookup?acct=@erin@127.0.0.1", null), 200);
         check(server.api.get("/api/v1/accounts/" + erin.id(), null), 200);
         assertEquals(404, server.api.get("/api/v1/accounts/123", null).status());
     }
