@@ -101,7 +101,7 @@ class RandomizedSearchVisibilityTest {
                     text.append(" @").append(pick(r, accounts).username());
                 }
                 NewPost np = NewPost.of(text.toString(), PostVisibility.values()[r.nextInt(4)]);
-                if (r.nextInt(4) == 0) {
+                if (r.nextInt(4) == 0 && !posts.isEmpty()) {
                     np = np.replyTo(pick(r, posts));
                 }
                 Outcome<Post> o = s.posts().create(a.id(), np);
