@@ -10,6 +10,7 @@ import dev.starling.server.health.HealthRoutes;
 import dev.starling.server.http.Json;
 import dev.starling.server.http.RouteSupport;
 import dev.starling.server.instance.InstanceRoutes;
+import dev.starling.server.media.PlaceholderImages;
 import dev.starling.server.metrics.Metrics;
 import dev.starling.server.notifications.NotificationRoutes;
 import dev.starling.server.oauth.Authenticator;
@@ -79,6 +80,7 @@ public final class Starling implements AutoCloseable {
         modules.add(new TimelineRoutes(support, social.timelines(), social.posts(), social.accounts()));
         modules.add(new NotificationRoutes(support, social.notifications(), social.accounts(), social.posts()));
         modules.add(new InstanceRoutes(support, options, social.accounts(), social.posts()));
+        modules.add(new PlaceholderImages());
         modules.addAll(extraModules);
         StarlingServer server = StarlingServer.start(options.host(), options.port(), options.maxBodyBytes(), mapper, metrics, authenticator, modules);
         return new Starling(server, metrics, social, oauth);

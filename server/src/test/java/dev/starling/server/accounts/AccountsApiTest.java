@@ -69,7 +69,10 @@ class AccountsApiTest {
         assertEquals(404, server.api.get("/api/v1/accounts/lookup?acct=nobody", null).status());
         assertEquals(404, server.api.get("/api/v1/accounts/lookup?acct=erin@elsewhere.example", null).status());
         check(server.api.get("/api/v1/accounts/lookup?acct=@erin@127.0.0.1", null), 200);
-        check(server.api.get("/api/v1/accounts/" + erin.id(), null), 200);
+        Reply account = check(server.api.get("/api/v1/accounts/" + erin.id(), null), 200);
+        Reply avatar = server.api.get(account.json().get("avatar").asText(), null);
+        assertEquals(200, avatar.status(), "the default avatar exists");
+        assertTrue(avatar.header("Content-Type").startsWith("image/png"), avatar.header("Content-Type"));
         assertEquals(404, server.api.get("/api/v1/accounts/123", null).status());
     }
 
