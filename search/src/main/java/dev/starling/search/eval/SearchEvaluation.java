@@ -82,6 +82,11 @@ public final class SearchEvaluation implements AutoCloseable {
     }
 
     public Row evaluate(String system, Ranker ranker) {
+        return evaluate(collection, system, ranker);
+    }
+
+    /** Runs every judged query of {@code collection} through {@code ranker} and averages the metrics. */
+    public static Row evaluate(SmartCollection collection, String system, Ranker ranker) {
         long t0 = System.nanoTime();
         double ndcg = 0;
         double map = 0;

@@ -1,0 +1,75 @@
+package dev.starling.search;
+
+import dev.starling.search.embed.Embedder;
+import dev.starling.search.index.OutboxIndexer;
+import dev.starling.search.index.PostIndex;
+import dev.starling.social.Social;
+import dev.starling.social.export.PostExport;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Everything a running server needs for search: the index under {@code <dataDir>/index}, the
+ * outbox indexer thread (caught up on start, then near-real-time), and {@link PostSearch}.
+ * Close it to stop the indexer and commit.
+ *
+ * <pre>{@code
+ * try (SearchService s = SearchService.start(dataDir, social, new MiniLmEmbedder())) {
+ *     SearchResult r = s.search().search(viewerId, "coffee from:alice", SearchMode.TOP, 0, 20);
+ * }
+ * }</pre>
+ */
+public final class SearchService implements AutoCloseable {
+
+    private final PostIndex index;
+    private final OutboxIndexer indexer;
+    private final PostSearch search;
+    private final PostExport export;
+
+    private SearchService(PostIndex index, OutboxIndexer indexer, PostSearch search, PostExport export) {
+        this.index = index;
+        this.indexer = indexer;
+        this.search = search;
+        this.export = export;
+    }
+
+    /** Opens the index in {@code dataDir/index}, catches up with the outbox and starts the indexer. */
+    public static SearchService start(Path dataDir, Social social, Embedder embedder) {
+        PostIndex index = PostIndex.open(dataDir.resolve("index"), embedder);
+        try {
+            PostExport export = new PostExport(social.database());
+            OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), export);
+            indexer.catchUp();
+            indexer.start();
+            return new SearchService(index, indexer, new PostSearch(index, export, Clock.systemUTC()), export);
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    public PostSearch search() {
+        return search;
+    }
+
+    public PostIndex index() {
+        return index;
+    }
+
+    public OutboxIndexer indexer() {
+        return indexer;
+    }
+
+    public PostExport export() {
+        return export;
+    }
+
+    @Override
+    public void close() {
+        try {
+            indexer.close();
+        } finally {
+            index.close();
+        }
+    }
+}
