@@ -16,6 +16,7 @@ import dev.starling.server.notifications.NotificationRoutes;
 import dev.starling.server.oauth.Authenticator;
 import dev.starling.server.oauth.OAuthRoutes;
 import dev.starling.server.oauth.OAuthStore;
+import dev.starling.server.oauth.WebSignUpRoutes;
 import dev.starling.server.ratelimit.RateLimiter;
 import dev.starling.server.statuses.IdempotencyKeys;
 import dev.starling.server.statuses.StatusAccounts;
@@ -74,6 +75,7 @@ public final class Starling implements AutoCloseable {
         List<RouteModule> modules = new ArrayList<>();
         modules.add(new HealthRoutes(db.dataSource(), metrics));
         modules.add(new OAuthRoutes(oauth, social.accounts(), authenticator, mapper));
+        modules.add(new WebSignUpRoutes(social.accounts(), authenticator, mapper));
         modules.add(new SignUpRoutes(support, social.accounts(), oauth, authenticator));
         modules.add(new AccountRoutes(support, social.accounts(), social.relationships(), new FollowRequestCount(db)));
         modules.add(new StatusRoutes(support, social.posts(), new IdempotencyKeys(db.dataSource()), new StatusAccounts(db)));

@@ -31,8 +31,6 @@ import java.util.regex.Pattern;
  */
 public final class OAuthRoutes implements RouteModule {
     public static final String OOB = "urn:ietf:wg:oauth:2.0:oob";
-    static final String CSRF_COOKIE = "starling_oauth_csrf";
-    static final String CSRF_FIELD = "csrf_token";
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9\\-._~]{43,128}");
 
     private final OAuthStore store;
@@ -165,26 +163,7 @@ public final class OAuthRoutes implements RouteModule {
         Params p = Params.from(ctx, mapper);
         Optional<AuthorizeRequest> req = authorizeRequest(ctx, p);
         if (req.isEmpty()) return;
-        html(ctx, 200, SignInPage.form(req.get().app().name(), withCsrf(ctx, req.get().hidden()), null));
-    }
-
-    /**
-     * Login CSRF protection (double submit): the form carries a random token that must equal the
-     * one in a SameSite=Strict, HttpOnly cookie set with the form, which another site cannot read or send.
-     */
-    private static Map<String, String> withCsrf(Context ctx, Map<String, String> hidden) {
-        String token = Secrets.newSecret();
-        ctx.header("Set-Cookie", CSRF_COOKIE + "=" + token + "; Path=/oauth; HttpOnly; SameSite=Strict; Max-Age=3600");
-        Map<String, String> out = new LinkedHashMap<>(hidden);
-        out.put(CSRF_FIELD, token);
-        return out;
-    }
-
-    private static boolean csrfValid(Context ctx, Params p) {
-        String field = p.string(CSRF_FIELD, 100);
-        String cookie = ctx.cookie(CSRF_COOKIE);
-        return field != null && cookie != null && !field.isEmpty()
-                && Secrets.constantTimeEquals(field.getBytes(StandardCharsets.UTF_8), cookie.getBytes(StandardCharsets.UTF_8));
+        html(ctx, 200, SignInPage.form(req.get().app().name(), FormCsrf.issue(ctx, "/oauth", req.get().hidden()), null));
     }
 
     private void authorizeSubmit(Context ctx) throws SQLException {
@@ -192,8 +171,8 @@ public final class OAuthRoutes implements RouteModule {
         Optional<AuthorizeRequest> maybe = authorizeRequest(ctx, p);
         if (maybe.isEmpty()) return;
         AuthorizeRequest req = maybe.get();
-        if (!csrfValid(ctx, p)) {
-            html(ctx, 403, SignInPage.form(req.app().name(), withCsrf(ctx, req.hidden()),
+        if (!FormCsrf.valid(ctx, p)) {
+            html(ctx, 403, SignInPage.form(req.app().name(), FormCsrf.issue(ctx, "/oauth", req.hidden()),
                     "This sign-in form expired or did not come from this server; please sign in again."));
             return;
         }
@@ -204,7 +183,7 @@ public final class OAuthRoutes implements RouteModule {
                 ? Outcome.rejected(dev.starling.social.common.Rejection.Kind.UNAUTHORIZED, Accounts.BAD_LOGIN)
                 : accounts.signIn(login, password);
         if (!(signedIn instanceof Outcome.Ok<Account> ok)) {
-            html(ctx, 401, SignInPage.form(req.app().name(), withCsrf(ctx, req.hidden()), "Invalid login or password."));
+            html(ctx, 401, SignInPage.form(req.app().name(), FormCsrf.issue(ctx, "/oauth", req.hidden()), "Invalid login or password."));
             return;
         }
         String code = store.createAuthorizationCode(new OAuthStore.AuthorizationCode(req.app().id(), ok.value().id(),

@@ -155,6 +155,51 @@ class OAuthFlowTest {
     }
 
     @Test
+    void aPersonCanSignUpFromTheSignInFormAndThenAuthorize() {
+        String redirect = "https://client.example/after-sign-up";
+        Reply app = createApp(redirect, "read write");
+        String id = app.json().get("client_id").asText();
+        Reply signIn = server.api.get("/oauth/authorize?response_type=code&client_id=" + id + "&redirect_uri=" + redirect + "&scope=read", null);
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("href=\"(/auth/sign_up\\?return_to=[^\"]+)\"").matcher(signIn.body());
+        assertTrue(link.find(), signIn.body());
+        Reply form = server.api.get(link.group(1).replace("&amp;", "&"), null);
+        assertEquals(200, form.status());
+        java.util.regex.Matcher back = java.util.regex.Pattern.compile("name=\"return_to\" value=\"([^\"]+)\"").matcher(form.body());
+        assertTrue(back.find(), form.body());
+        String returnTo = back.group(1).replace("&amp;", "&");
+        assertTrue(returnTo.startsWith("/oauth/authorize?"), returnTo);
+
+        var fields = map("return_to", returnTo, "username", "newcomer", "email", "newcomer@example.test", "password", "short", "agreement", "true");
+        assertEquals(403, server.api.postForm("/auth/sign_up", null, fields).status(), "no CSRF token, no account");
+        Reply tooShort = submitTo("/auth/sign_up", form, fields);
+        assertEquals(422, tooShort.status());
+        assertTrue(tooShort.body().contains("too short"), tooShort.body());
+        fields.put("password", PASSWORD);
+        Reply welcome = submitTo("/auth/sign_up", form, fields);
+        assertEquals(200, welcome.status(), welcome.body());
+        assertTrue(welcome.body().contains("Continue to sign in"), welcome.body());
+
+        Reply authorize = server.api.get(returnTo, null);
+        var login = map("response_type", "code", "client_id", id, "redirect_uri", redirect, "scope", "read", "login", "newcomer", "password", PASSWORD);
+        Reply redirected = submit(authorize, login);
+        assertEquals(302, redirected.status(), redirected.body());
+
+        Reply evil = server.api.get("/auth/sign_up?return_to=https://evil.example/", null);
+        assertTrue(!evil.body().contains("evil.example"), "return_to never leads elsewhere");
+    }
+
+    static Reply submitTo(String path, Reply form, java.util.Map<String, String> fields) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf_token\" value=\"([^\"]+)\"").matcher(form.body());
+        assertTrue(m.find(), "the form carries a CSRF token");
+        String cookie = form.header("Set-Cookie").split(";")[0];
+        var withToken = new java.util.LinkedHashMap<>(fields);
+        withToken.put("csrf_token", m.group(1));
+        return server.api.send(java.net.http.HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(dev.starling.server.testing.Api.form(withToken))).build());
+    }
+
+    @Test
     void authorizeRejectsPlainPkceAndForeignRedirects() {
         Reply app = createApp("https://client.example/cb", "read");
         String id = app.json().get("client_id").asText();
