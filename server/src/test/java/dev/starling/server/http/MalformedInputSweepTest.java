@@ -44,6 +44,7 @@ class MalformedInputSweepTest {
             {"GET", "/api/v1/favourites"}, {"GET", "/api/v1/bookmarks"}, {"GET", "/api/v1/notifications"}, {"GET", "/api/v1/notifications/{id}"},
             {"POST", "/api/v1/notifications/clear"}, {"POST", "/api/v1/notifications/{id}/dismiss"}, {"GET", "/api/v1/instance"},
             {"GET", "/api/v2/instance"}, {"GET", "/api/v1/custom_emojis"}, {"POST", "/api/v1/starling/change_password"}, {"GET", "/nope"},
+            {"GET", "/auth/sign_up"}, {"POST", "/auth/sign_up"}, {"GET", "/api/v1/preferences"}, {"GET", "/avatars/original/missing.png"},
     };
 
     static final String[] BAD_IDS = {"abc", "-1", "99999999999999999999999", "1.5", "%00", "0x10", "' OR 1=1 --", "\u00e9\u00e9"};
