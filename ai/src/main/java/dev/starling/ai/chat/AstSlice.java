@@ -10,7 +10,10 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstRightValue;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELException;
 
-/** A Python slice with a step, {@code seq[start:end:step]}, of a list or a string (absent bounds: Python's defaults). */
+/**
+ * A Python slice, {@code seq[start:end:step]}, of a list or a string: absent bounds take Python's defaults, negative
+ * ones count from the end, and strings are sequences of code points (an emoji is one item, as in Python).
+ */
 final class AstSlice extends AstRightValue {
 
     private final AstNode base;
@@ -36,7 +39,7 @@ final class AstSlice extends AstRightValue {
             return null;
         }
         List<?> items = switch (seq) {
-            case CharSequence cs -> cs.chars().mapToObj(c -> String.valueOf((char) c)).toList();
+            case CharSequence cs -> cs.codePoints().mapToObj(Character::toString).toList();
             case List<?> list -> list;
             case Collection<?> c -> new ArrayList<>(c);
             default -> throw new ELException("cannot slice a " + PyMethods.pyTypeName(seq));
@@ -106,7 +109,7 @@ final class AstSlice extends AstRightValue {
 
     @Override
     public String toString() {
-        return "[::]";
+        return "[:]";
     }
 
     @Override

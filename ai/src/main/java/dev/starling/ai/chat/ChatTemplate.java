@@ -215,6 +215,8 @@ public final class ChatTemplate {
         jinjava.registerFilter(new PyFilters.ToJson(limits.maxOutputChars()));
         jinjava.registerFilter(new PyFilters.Trim());
         jinjava.registerFilter(new PyFilters.Items());
+        jinjava.registerFilter(new PyFilters.Length("length"));
+        jinjava.registerFilter(new PyFilters.Length("count"));
         return jinjava;
     }
 }

@@ -59,6 +59,33 @@ final class PyFilters {
         }
     }
 
+    /** {@code length} (and {@code count}): Python's {@code len}, so a string counts code points, not UTF-16 units. */
+    static final class Length implements Filter {
+        private final String name;
+
+        Length(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String getName() {
+            return name;
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            return switch (var) {
+                case null -> 0L;
+                case CharSequence cs -> (long) cs.codePoints().count();
+                case java.util.Collection<?> c -> (long) c.size();
+                case Map<?, ?> m -> (long) m.size();
+                case Object[] a -> (long) a.length;
+                default -> throw new IllegalArgumentException(name + ": object of type "
+                        + PyMethods.pyTypeName(var) + " has no len()");
+            };
+        }
+    }
+
     /** {@code items}: a dict's {@code [key, value]} pairs, as Jinja 3.1's {@code |items}. */
     static final class Items implements Filter {
         @Override

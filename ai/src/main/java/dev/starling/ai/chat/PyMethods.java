@@ -87,11 +87,11 @@ final class PyMethods {
             case "replace" -> replace(s, a, maxChars);
             case "find" -> {
                 arity(name, a, 1, 1);
-                yield (long) s.indexOf(str(a[0], name));
+                yield codePointIndex(s, s.indexOf(str(a[0], name)));
             }
             case "rfind" -> {
                 arity(name, a, 1, 1);
-                yield (long) s.lastIndexOf(str(a[0], name));
+                yield codePointIndex(s, s.lastIndexOf(str(a[0], name)));
             }
             case "count" -> {
                 arity(name, a, 1, 1);
@@ -106,6 +106,11 @@ final class PyMethods {
             case "islower" -> s.chars().anyMatch(Character::isLetter) && s.equals(s.toLowerCase(java.util.Locale.ROOT));
             default -> throw new PyMethodException("'str' object has no attribute '" + name + "' (template sandbox)");
         };
+    }
+
+    /** A UTF-16 index as Python's code-point index (-1 stays -1). */
+    private static long codePointIndex(String s, int utf16Index) {
+        return utf16Index < 0 ? -1 : s.codePointCount(0, utf16Index);
     }
 
     static boolean isPyWhitespace(int c) {
@@ -232,7 +237,7 @@ final class PyMethods {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             out.append(previousCased ? Character.toLowerCase(c) : Character.toTitleCase(c));
-            previousCased = Character.isLetter(c);
+            previousCased = Character.isUpperCase(c) || Character.isLowerCase(c) || Character.isTitleCase(c);
         }
         return out.toString();
     }

@@ -20,7 +20,8 @@ import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
  * {@code not (x is defined)}, {@code not a == b} is {@code not (a == b)} (JUEL bound it like Java's {@code !});</li>
  * <li>a keyword argument's value is a whole expression: {@code namespace(i=messages|length - 1)} (Jinjava read
  * {@code (i=messages|length) - 1});</li>
- * <li>slices take a step: {@code messages[::-1]}, {@code s[1:10:2]} (see {@link AstSlice}).</li>
+ * <li>slices are Python's, steps included: {@code messages[::-1]}, {@code s[1:10:2]}, {@code s[-3:]}, strings
+ * counted in code points (see {@link AstSlice}).</li>
  * </ul>
  * Public only because the expression factory instantiates it by class name.
  */
@@ -90,7 +91,7 @@ public final class PythonSyntaxBuilder extends ExtendedSyntaxBuilder {
             }
         }
 
-        /** ExtendedParser's value() with natural precedence, plus {@code [start:end:step]}. */
+        /** ExtendedParser's value() with natural precedence, and Python slices ({@code [start:end:step]}). */
         @Override
         protected AstNode value() throws Scanner.ScanException, ParseException {
             boolean lvalue = true;
@@ -118,15 +119,13 @@ public final class PythonSyntaxBuilder extends ExtendedSyntaxBuilder {
                         Scanner.Token next = consumeToken();
                         if (next.getSymbol() == Scanner.Symbol.COLON) {
                             AstNode end = getToken().getSymbol() == Scanner.Symbol.COLON ? null : expr(false);
+                            AstNode step = null;
                             if (getToken().getSymbol() == Scanner.Symbol.COLON) {
                                 consumeToken();
-                                AstNode step = expr(false);
-                                consumeToken(Scanner.Symbol.RBRACK);
-                                v = new AstSlice(v, start, end, step);
-                            } else {
-                                consumeToken(Scanner.Symbol.RBRACK);
-                                v = createAstRangeBracket(v, start, end, lvalue, strict);
+                                step = expr(false);
                             }
+                            consumeToken(Scanner.Symbol.RBRACK);
+                            v = new AstSlice(v, start, end, step);
                         } else if (next.getSymbol() == Scanner.Symbol.RBRACK) {
                             AstBracket bracket = createAstBracket(v, start, lvalue, strict);
                             v = getToken().getSymbol() == Scanner.Symbol.LPAREN && methodInvocations()

@@ -60,9 +60,11 @@ final class SandboxResolver extends ELResolver {
         return i >= 0 && i < list.size() ? list.get((int) i) : null;
     }
 
+    /** The code point at a Python index (an emoji is one character, as in Python). */
     private static Object character(CharSequence cs, long index) {
-        long i = index < 0 ? index + cs.length() : index;
-        return i >= 0 && i < cs.length() ? String.valueOf(cs.charAt((int) i)) : null;
+        int[] codePoints = cs.codePoints().toArray();
+        long i = index < 0 ? index + codePoints.length : index;
+        return i >= 0 && i < codePoints.length ? Character.toString(codePoints[(int) i]) : null;
     }
 
     private static Object loopAttribute(ForLoop loop, String name) {
