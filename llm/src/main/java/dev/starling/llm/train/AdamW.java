@@ -1,0 +1,58 @@
+package dev.starling.llm.train;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * AdamW (Loshchilov and Hutter) as PyTorch's {@code torch.optim.AdamW} computes it: decoupled weight
+ * decay p ← p·(1 − lr·wd) on parameters with {@link TrainParameter#decay()}, moments in F32, bias
+ * correction of both moments. Deterministic: a pure function of the gradients.
+ */
+public final class AdamW {
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Map<TrainParameter, float[][]> state = new IdentityHashMap<>(); // param -> {m, v}
+    private long step;
+
+    public AdamW(double beta1, double beta2, double eps, double weightDecay) {
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(eps > 0) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException("AdamW: betas must be in [0,1), eps > 0, weight decay ≥ 0; got "
+                    + beta1 + ", " + beta2 + ", " + eps + ", " + weightDecay);
+        }
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+    }
+
+    /** Steps taken so far. */
+    public long steps() {
+        return step;
+    }
+
+    /** One update of every parameter from its gradient, at learning rate lr. */
+    public void step(List<TrainParameter> params, double lr) {
+        step++;
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double stepSize = lr / bc1;
+        for (TrainParameter p : params) {
+            float[][] mv = state.computeIfAbsent(p, k -> new float[][] {new float[k.size()], new float[k.size()]});
+            float[] m = mv[0];
+            float[] v = mv[1];
+            float[] w = p.value();
+            float[] g = p.grad();
+            double decay = p.decay() ? 1 - lr * weightDecay : 1;
+            for (int i = 0; i < w.length; i++) {
+                double gi = g[i];
+                m[i] = (float) (beta1 * m[i] + (1 - beta1) * gi);
+                v[i] = (float) (beta2 * v[i] + (1 - beta2) * gi * gi);
+                double denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+                w[i] = (float) (w[i] * decay - stepSize * m[i] / denom);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.starling.llm.train;
+
+/**
+ * One optimizer step from {@code accumulation} micro-batches: zero the gradients, add each
+ * micro-batch's gradient scaled by 1/accumulation (so the step sees the mean over all of them),
+ * clip by global norm, then AdamW at the scheduled learning rate. Deterministic: same parameters,
+ * data and settings give the same bits.
+ */
+public final class Trainer {
+    private final LlamaParameters params;
+    private final LlamaReference model;
+    private final AdamW optimizer;
+    private final LrSchedule schedule;
+    private final double maxGradNorm;
+    private int step;
+
+    /** What one step did. */
+    public record StepResult(int step, double loss, double gradNorm, double lr) {
+    }
+
+    /** @param maxGradNorm global-norm clip, or 0 for none */
+    public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm) {
+        if (maxGradNorm < 0) {
+            throw new IllegalArgumentException("max gradient norm must be ≥ 0, got " + maxGradNorm);
+        }
+        this.params = params;
+        this.model = new LlamaReference(params);
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    public int step() {
+        return step;
+    }
+
+    /**
+     * @param tokens  [accumulation][batch·seq] inputs of each micro-batch
+     * @param targets [accumulation][batch·seq] next tokens
+     * @return the mean loss over the micro-batches (before the update), the gradient norm before clipping, the lr used
+     */
+    public StepResult step(int[][] tokens, int[][] targets, int batch, int seq) {
+        int accumulation = tokens.length;
+        if (accumulation == 0 || targets.length != accumulation) {
+            throw new IllegalArgumentException("need ≥ 1 micro-batch and one target array per micro-batch");
+        }
+        params.zeroGrad();
+        double loss = 0;
+        for (int a = 0; a < accumulation; a++) {
+            loss += model.forwardBackward(tokens[a], targets[a], batch, seq, 1.0 / accumulation).loss() / accumulation;
+        }
+        double norm = maxGradNorm > 0 ? GradClip.clip(params.all(), maxGradNorm) : GradClip.globalNorm(params.all());
+        double lr = schedule.lr(step);
+        optimizer.step(params.all(), lr);
+        return new StepResult(step++, loss, norm, lr);
+    }
+}
