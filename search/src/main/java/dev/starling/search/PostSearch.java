@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.queries.function.FunctionScoreQuery;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -63,6 +65,15 @@ public final class PostSearch {
 
     /** Searches as {@code viewerId} (null: anonymous). */
     public SearchResult search(Long viewerId, String q, SearchMode mode, int offset, int limit) {
+        return search(viewerId, q, mode, offset, limit, null, false);
+    }
+
+    /**
+     * As {@link #search(Long, String, SearchMode, int, int)}, restricted to posts of {@code authorId}
+     * (when not null) and, when {@code followingOnly}, to authors the viewer follows (Mastodon's
+     * {@code account_id} and {@code following}).
+     */
+    public SearchResult search(Long viewerId, String q, SearchMode mode, int offset, int limit, Long authorId, boolean followingOnly) {
         if (limit < 1 || limit > MAX_LIMIT) {
             return new SearchResult.Invalid("limit must be 1.." + MAX_LIMIT + ", was " + limit);
         }
@@ -74,7 +85,20 @@ public final class PostSearch {
             return new SearchResult.Invalid(inv.toString());
         }
         QueryCompiler.Compiled c = compiler.compile(((ParseResult.Parsed) parsed).query());
-        Query visible = viewerId == null ? ViewerFilter.anonymous() : ViewerFilter.of(export.relations(viewerId));
+        PostExport.Relations relations = viewerId == null ? null : export.relations(viewerId);
+        Query viewerFilter = relations == null ? ViewerFilter.anonymous() : ViewerFilter.of(relations);
+        if (authorId != null || followingOnly) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder().add(viewerFilter, Occur.FILTER);
+            if (authorId != null) {
+                b.add(LongPoint.newExactQuery(PostFields.AUTHOR, authorId), Occur.FILTER);
+            }
+            if (followingOnly) {
+                b.add(relations == null || relations.following().isEmpty() ? new MatchNoDocsQuery()
+                        : LongPoint.newSetQuery(PostFields.AUTHOR, relations.following()), Occur.FILTER);
+            }
+            viewerFilter = b.build();
+        }
+        Query visible = viewerFilter;
         Query lexical = filtered(c.lexical(), visible);
         SearchMode effective = (mode == SearchMode.SEMANTIC || mode == SearchMode.HYBRID) && (index.embedder() == null || !c.hasText())
                 ? SearchMode.TOP : mode;
