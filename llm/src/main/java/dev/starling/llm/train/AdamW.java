@@ -28,6 +28,37 @@ public final class AdamW {
         this.weightDecay = weightDecay;
     }
 
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** First and second moments of a parameter ({m, v}, live arrays), or null before its first step. */
+    float[][] moments(TrainParameter p) {
+        return state.get(p);
+    }
+
+    /** Restores the state of a checkpoint: the step count and the moments of each parameter. */
+    void restore(long steps, Map<TrainParameter, float[][]> moments) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count " + steps + " < 0");
+        }
+        this.step = steps;
+        state.clear();
+        state.putAll(moments);
+    }
+
     /** Steps taken so far. */
     public long steps() {
         return step;

@@ -20,6 +20,15 @@ public final class Trainer {
 
     /** @param maxGradNorm global-norm clip, or 0 for none */
     public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm) {
+        this(params, optimizer, schedule, maxGradNorm, 0);
+    }
+
+    /** Resumes at {@code startStep} (the schedule continues from there), e.g. from a {@link Checkpoint}. */
+    public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep) {
+        if (startStep < 0) {
+            throw new IllegalArgumentException("start step " + startStep + " < 0");
+        }
+        this.step = startStep;
         if (maxGradNorm < 0) {
             throw new IllegalArgumentException("max gradient norm must be ≥ 0, got " + maxGradNorm);
         }
@@ -30,8 +39,17 @@ public final class Trainer {
         this.maxGradNorm = maxGradNorm;
     }
 
+    /** Steps done so far (the next step's number). */
     public int step() {
         return step;
+    }
+
+    public LlamaParameters params() {
+        return params;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
     }
 
     /**
