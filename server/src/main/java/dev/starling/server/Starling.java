@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.starling.server.accounts.AccountRoutes;
 import dev.starling.server.accounts.FollowRequestCount;
 import dev.starling.server.accounts.SignUpRoutes;
+import dev.starling.server.front.FrontPage;
 import dev.starling.server.health.HealthRoutes;
 import dev.starling.server.http.Json;
 import dev.starling.server.http.RouteSupport;
@@ -83,6 +84,7 @@ public final class Starling implements AutoCloseable {
         modules.add(new NotificationRoutes(support, social.notifications(), social.accounts(), social.posts()));
         modules.add(new InstanceRoutes(support, options, social.accounts(), social.posts()));
         modules.add(new PlaceholderImages());
+        modules.add(new FrontPage(support, options, social.accounts(), social.posts(), social.timelines()));
         modules.addAll(extraModules);
         StarlingServer server = StarlingServer.start(options.host(), options.port(), options.maxBodyBytes(), mapper, metrics, authenticator, modules);
         return new Starling(server, metrics, social, oauth);
