@@ -33,13 +33,15 @@ public final class SearchService implements AutoCloseable {
         this.export = export;
     }
 
-    /** Opens the index in {@code dataDir/index}, catches up with the outbox and starts the indexer. */
+    /**
+     * Opens the index in {@code dataDir/index} and starts the indexer thread, which first catches
+     * up with the outbox (in batches, searchable as it goes) and then follows it.
+     */
     public static SearchService start(Path dataDir, Social social, Embedder embedder) {
         PostIndex index = PostIndex.open(dataDir.resolve("index"), embedder);
         try {
             PostExport export = new PostExport(social.database());
             OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), export);
-            indexer.catchUp();
             indexer.start();
             return new SearchService(index, indexer, new PostSearch(index, export, Clock.systemUTC()), export);
         } catch (RuntimeException e) {
