@@ -49,8 +49,17 @@ public final class ServeCommand implements Callable<Integer> {
         ServerOptions options = ServerOptions.defaults().withHost(host).withPort(port).withPublicBaseUrl(publicUrl)
                 .withMaxPostChars(maxPostChars).withRateLimits(noRateLimits ? RateLimits.unlimited() : RateLimits.mastodonDefaults());
         Starling starling;
+        dev.starling.app.search.SearchWiring search;
         try {
-            starling = Starling.start(opened.database(), options, List.of());
+            dev.starling.social.Social social = dev.starling.social.Social.create(opened.database(),
+                    dev.starling.social.Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars()));
+            search = dev.starling.app.search.SearchWiring.start(db.dataDir, social, publicUrl);
+            try {
+                starling = Starling.start(social, options, List.of(search.routes()));
+            } catch (RuntimeException e) {
+                search.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             opened.close();
             throw e;
@@ -61,6 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 starling.close();
             } finally {
+                search.close();
                 opened.close();
                 stopped.countDown();
             }
