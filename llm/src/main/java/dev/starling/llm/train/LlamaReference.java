@@ -41,6 +41,11 @@ public final class LlamaReference {
         this.c = params.config();
     }
 
+    /** {@link LossModel} view: forward and backward, returning the loss. */
+    public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
+        return forwardBackward(tokens, targets, batch, seq, gradScale).loss();
+    }
+
     /** Forward only. */
     public Result forward(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits) {
         return run(tokens, targets, batch, seq, wantLogits, false, 0);

@@ -8,7 +8,7 @@ package dev.starling.llm.train;
  */
 public final class Trainer {
     private final LlamaParameters params;
-    private final LlamaReference model;
+    private final LossModel model;
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private final double maxGradNorm;
@@ -25,18 +25,25 @@ public final class Trainer {
 
     /** Resumes at {@code startStep} (the schedule continues from there), e.g. from a {@link Checkpoint}. */
     public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep) {
-        if (startStep < 0) {
-            throw new IllegalArgumentException("start step " + startStep + " < 0");
-        }
-        this.step = startStep;
-        if (maxGradNorm < 0) {
-            throw new IllegalArgumentException("max gradient norm must be ≥ 0, got " + maxGradNorm);
+        this(params, new LlamaReference(params)::lossAndGrad, optimizer, schedule, maxGradNorm, startStep);
+    }
+
+    /** Trains with the fast F32 path ({@link FastLlama}) on the given pool instead of the float64 reference. */
+    public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
+                   dev.starling.llm.tensor.ComputePool pool) {
+        this(params, new FastLlama(params, pool), optimizer, schedule, maxGradNorm, startStep);
+    }
+
+    private Trainer(LlamaParameters params, LossModel model, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep) {
+        if (startStep < 0 || maxGradNorm < 0) {
+            throw new IllegalArgumentException("start step " + startStep + " and max gradient norm " + maxGradNorm + " must be ≥ 0");
         }
         this.params = params;
-        this.model = new LlamaReference(params);
+        this.model = model;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.maxGradNorm = maxGradNorm;
+        this.step = startStep;
     }
 
     /** Steps done so far (the next step's number). */
@@ -65,7 +72,7 @@ public final class Trainer {
         params.zeroGrad();
         double loss = 0;
         for (int a = 0; a < accumulation; a++) {
-            loss += model.forwardBackward(tokens[a], targets[a], batch, seq, 1.0 / accumulation).loss() / accumulation;
+            loss += model.lossAndGrad(tokens[a], targets[a], batch, seq, 1.0 / accumulation) / accumulation;
         }
         double norm = maxGradNorm > 0 ? GradClip.clip(params.all(), maxGradNorm) : GradClip.globalNorm(params.all());
         double lr = schedule.lr(step);

@@ -21,6 +21,11 @@ final class TorchParity {
 
     /** Runs every comparison; returns the worst relative tensor error seen (for the report). */
     static double check(TensorFile f) {
+        return check(f, null);
+    }
+
+    /** As {@link #check(TensorFile)}; with a pool, gradients and AdamW steps come from the fast F32 path. */
+    static double check(TensorFile f, dev.starling.llm.tensor.ComputePool pool) {
         int[] cfg = f.get("config").ints();
         double[] hyper = f.get("hyper").values();
         int dim = cfg[0];
@@ -46,7 +51,12 @@ final class TorchParity {
         // one pass over the whole batch
         LlamaReference ref = new LlamaReference(p);
         p.zeroGrad();
-        ref.forwardBackward(tokens, targets, batch * accum, seq, 1.0);
+        if (pool == null) {
+            ref.forwardBackward(tokens, targets, batch * accum, seq, 1.0);
+        } else {
+            assertEquals(f.get("loss").values()[0], new FastLlama(p, pool).lossAndGrad(tokens, targets, batch * accum, seq, 1.0),
+                    LOSS_ABS, "loss (fast path)");
+        }
         LlamaReference.Result r = ref.forward(tokens, targets, batch * accum, seq, true);
         assertEquals(f.get("loss").values()[0], r.loss(), LOSS_ABS, "loss");
         worst = Math.max(worst, compare("logits", r.logits(), f.get("logits").values()));
@@ -61,7 +71,9 @@ final class TorchParity {
             }
         }
         LrSchedule schedule = new LrSchedule(hyper[2], hyper[3], (int) hyper[4], (int) hyper[5]);
-        Trainer trainer = new Trainer(p, new AdamW(hyper[6], hyper[7], hyper[8], hyper[9]), schedule, hyper[10]);
+        AdamW adamW = new AdamW(hyper[6], hyper[7], hyper[8], hyper[9]);
+        Trainer trainer = pool == null ? new Trainer(p, adamW, schedule, hyper[10])
+                : new Trainer(p, adamW, schedule, hyper[10], 0, pool);
         double[] losses = f.get("adamw_losses").values();
         double[] norms = f.get("adamw_grad_norms").values();
         int micro = batch * seq;

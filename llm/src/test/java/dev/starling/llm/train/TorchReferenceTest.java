@@ -27,6 +27,14 @@ class TorchReferenceTest {
     }
 
     @Test
+    void fastPathMatchesCommittedPyTorchReference() throws IOException {
+        try (dev.starling.llm.tensor.ComputePool pool = new dev.starling.llm.tensor.ComputePool(2)) {
+            double worst = TorchParity.check(TensorFile.read(COMMITTED), pool);
+            System.out.printf("fast path: worst tensor error vs PyTorch: %.3e of max|x|%n", worst);
+        }
+    }
+
+    @Test
     void regeneratedReferenceEqualsCommittedAndMatches(@TempDir Path dir) throws Exception {
         assumeTrue(torchAvailable(), "skipped: /usr/bin/python3 cannot import torch "
                 + "(install: apt-get install -y python3-torch libopenblas0-openmp)");

@@ -1,0 +1,232 @@
+package dev.starling.llm.train;
+
+import dev.starling.llm.model.ModelConfig;
+import dev.starling.llm.tensor.ComputePool;
+
+/**
+ * The fast training path: the same function and gradients as {@link LlamaReference}, with F32
+ * activations, Vector API kernels ({@link TrainKernels}) and a fixed thread pool. Results do not
+ * depend on the thread count (each output element is computed by one thread in a fixed order).
+ */
+public final class FastLlama implements LossModel {
+    private final LlamaParameters p;
+    private final ModelConfig c;
+    private final ComputePool pool;
+
+    private record LayerActs(
+            float[] xIn, float[] inv1, float[] h1,     // [N][dim], [N], [N][dim]
+            float[] q, float[] k, float[] v,           // [N][qDim], [N][kvDim] ×2, after rope
+            float[] probs, float[] att,                // [B][heads][T][T], [N][qDim]
+            float[] xMid, float[] inv2, float[] h2,    // [N][dim], [N], [N][dim]
+            float[] gate, float[] up, float[] act) {   // [N][ffn] ×3
+    }
+
+    public FastLlama(LlamaParameters params, ComputePool pool) {
+        this.p = params;
+        this.c = params.config();
+        this.pool = pool;
+    }
+
+    @Override
+    public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
+        int n = batch * seq;
+        int d = c.dim();
+        int vocab = c.vocabSize();
+        LossModel.checkBatch(c, tokens, targets, batch, seq);
+        RopeTables rope = new RopeTables(c, seq);
+        float[] x = new float[n * d]; // [N][dim]
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(p.tokenEmbedding().value(), tokens[r] * d, x, r * d, d);
+        }
+        LayerActs[] acts = new LayerActs[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            acts[l] = blockForward(p.layer(l), x, batch, seq, rope);
+            x = acts[l].xMid.clone();
+            float[] down = new float[n * d];
+            TrainKernels.matmul(pool, acts[l].act, p.layer(l).wDown().value(), down, n, c.ffnDim(), d);
+            for (int i = 0; i < n * d; i++) {
+                x[i] += down[i];
+            }
+        }
+        float[] invF = new float[n];
+        float[] hf = new float[n * d];
+        rmsNorm(x, p.outputNorm().value(), hf, invF, n, d);
+        float[] logits = new float[n * vocab]; // [N][vocab], overwritten by d(loss)/d(logits)
+        TrainKernels.matmul(pool, hf, p.output().value(), logits, n, d, vocab);
+        double[] rowLoss = new double[n];
+        pool.parallelFor(n, 16, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int o = r * vocab;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < vocab; j++) {
+                    max = Math.max(max, logits[o + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < vocab; j++) {
+                    sum += Math.exp(logits[o + j] - max);
+                }
+                double logZ = max + Math.log(sum);
+                rowLoss[r] = logZ - logits[o + targets[r]];
+                for (int j = 0; j < vocab; j++) {
+                    logits[o + j] = (float) (Math.exp(logits[o + j] - logZ) * gradScale / n);
+                }
+                logits[o + targets[r]] -= (float) (gradScale / n);
+            }
+        });
+        double loss = 0;
+        for (double v : rowLoss) {
+            loss += v;
+        }
+        float[] dhf = new float[n * d];
+        TrainKernels.matmulBackwardInput(pool, logits, p.output().value(), dhf, n, d, vocab);
+        TrainKernels.matmulBackwardWeight(pool, hf, logits, p.output().grad(), n, d, vocab);
+        float[] dx = new float[n * d];
+        rmsNormBackward(x, p.outputNorm().value(), invF, dhf, dx, p.outputNorm().grad(), n, d);
+        for (int l = c.layers() - 1; l >= 0; l--) {
+            dx = blockBackward(p.layer(l), acts[l], dx, batch, seq, rope);
+        }
+        float[] dEmb = p.tokenEmbedding().grad();
+        for (int r = 0; r < n; r++) {
+            TrainKernels.axpy(1f, dx, r * d, dEmb, tokens[r] * d, d);
+        }
+        return loss / n;
+    }
+
+    private LayerActs blockForward(LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope) {
+        int n = batch * seq;
+        int d = c.dim();
+        int ffn = c.ffnDim();
+        float[] inv1 = new float[n];
+        float[] h1 = new float[n * d];
+        rmsNorm(xIn, w.attnNorm().value(), h1, inv1, n, d);
+        float[] q = new float[n * c.qDim()];
+        float[] k = new float[n * c.kvDim()];
+        float[] v = new float[n * c.kvDim()];
+        TrainKernels.matmul(pool, h1, w.wq().value(), q, n, d, c.qDim());
+        TrainKernels.matmul(pool, h1, w.wk().value(), k, n, d, c.kvDim());
+        TrainKernels.matmul(pool, h1, w.wv().value(), v, n, d, c.kvDim());
+        rope(q, n, seq, c.heads(), rope, false);
+        rope(k, n, seq, c.kvHeads(), rope, false);
+        float[] probs = new float[batch * c.heads() * seq * seq];
+        float[] att = new float[n * c.qDim()];
+        FastAttention.forward(pool, c, q, k, v, probs, att, batch, seq);
+        float[] xMid = new float[n * d];
+        TrainKernels.matmul(pool, att, w.wo().value(), xMid, n, c.qDim(), d);
+        for (int i = 0; i < n * d; i++) {
+            xMid[i] += xIn[i];
+        }
+        float[] inv2 = new float[n];
+        float[] h2 = new float[n * d];
+        rmsNorm(xMid, w.ffnNorm().value(), h2, inv2, n, d);
+        float[] gate = new float[n * ffn];
+        float[] up = new float[n * ffn];
+        TrainKernels.matmul(pool, h2, w.wGate().value(), gate, n, d, ffn);
+        TrainKernels.matmul(pool, h2, w.wUp().value(), up, n, d, ffn);
+        float[] act = new float[n * ffn];
+        pool.parallelFor(n * ffn, 4096, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                act[i] = (float) (gate[i] * Ops.sigmoid(gate[i]) * up[i]);
+            }
+        });
+        return new LayerActs(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act);
+    }
+
+    private float[] blockBackward(LlamaParameters.Layer w, LayerActs a, float[] dOut, int batch, int seq, RopeTables rope) {
+        int n = batch * seq;
+        int d = c.dim();
+        int ffn = c.ffnDim();
+        float[] dAct = new float[n * ffn];
+        TrainKernels.matmulBackwardInput(pool, dOut, w.wDown().value(), dAct, n, ffn, d);
+        TrainKernels.matmulBackwardWeight(pool, a.act, dOut, w.wDown().grad(), n, ffn, d);
+        float[] dGate = new float[n * ffn];
+        float[] dUp = new float[n * ffn];
+        pool.parallelFor(n * ffn, 4096, (s, e) -> {
+            for (int i = s; i < e; i++) {
+                double g = a.gate[i];
+                double sg = Ops.sigmoid(g);
+                dUp[i] = (float) (dAct[i] * g * sg);
+                dGate[i] = (float) (dAct[i] * a.up[i] * sg * (1 + g * (1 - sg)));
+            }
+        });
+        float[] dh2 = new float[n * d];
+        TrainKernels.matmulBackwardInput(pool, dGate, w.wGate().value(), dh2, n, d, ffn);
+        TrainKernels.matmulBackwardInput(pool, dUp, w.wUp().value(), dh2, n, d, ffn);
+        TrainKernels.matmulBackwardWeight(pool, a.h2, dGate, w.wGate().grad(), n, d, ffn);
+        TrainKernels.matmulBackwardWeight(pool, a.h2, dUp, w.wUp().grad(), n, d, ffn);
+        float[] dMid = dOut.clone();
+        rmsNormBackward(a.xMid, w.ffnNorm().value(), a.inv2, dh2, dMid, w.ffnNorm().grad(), n, d);
+        float[] dAtt = new float[n * c.qDim()];
+        TrainKernels.matmulBackwardInput(pool, dMid, w.wo().value(), dAtt, n, c.qDim(), d);
+        TrainKernels.matmulBackwardWeight(pool, a.att, dMid, w.wo().grad(), n, c.qDim(), d);
+        float[] dq = new float[n * c.qDim()];
+        float[] dk = new float[n * c.kvDim()];
+        float[] dv = new float[n * c.kvDim()];
+        FastAttention.backward(pool, c, a.q, a.k, a.v, a.probs, dAtt, dq, dk, dv, batch, seq);
+        rope(dq, n, seq, c.heads(), rope, true);
+        rope(dk, n, seq, c.kvHeads(), rope, true);
+        float[] dh1 = new float[n * d];
+        TrainKernels.matmulBackwardInput(pool, dq, w.wq().value(), dh1, n, d, c.qDim());
+        TrainKernels.matmulBackwardInput(pool, dk, w.wk().value(), dh1, n, d, c.kvDim());
+        TrainKernels.matmulBackwardInput(pool, dv, w.wv().value(), dh1, n, d, c.kvDim());
+        TrainKernels.matmulBackwardWeight(pool, a.h1, dq, w.wq().grad(), n, d, c.qDim());
+        TrainKernels.matmulBackwardWeight(pool, a.h1, dk, w.wk().grad(), n, d, c.kvDim());
+        TrainKernels.matmulBackwardWeight(pool, a.h1, dv, w.wv().grad(), n, d, c.kvDim());
+        float[] dIn = dMid.clone();
+        rmsNormBackward(a.xIn, w.attnNorm().value(), a.inv1, dh1, dIn, w.attnNorm().grad(), n, d);
+        return dIn;
+    }
+
+    private void rmsNorm(float[] x, float[] g, float[] y, float[] inv, int n, int d) {
+        for (int r = 0; r < n; r++) {
+            double ss = 0;
+            for (int i = 0; i < d; i++) {
+                ss += x[r * d + i] * x[r * d + i];
+            }
+            float s = (float) (1.0 / Math.sqrt(ss / d + c.rmsEps()));
+            inv[r] = s;
+            for (int i = 0; i < d; i++) {
+                y[r * d + i] = x[r * d + i] * s * g[i];
+            }
+        }
+    }
+
+    private static void rmsNormBackward(float[] x, float[] g, float[] inv, float[] dy, float[] dx, float[] dg, int n, int d) {
+        double[] dgAcc = new double[d];
+        for (int r = 0; r < n; r++) {
+            int o = r * d;
+            double s = inv[r];
+            double dot = 0;
+            for (int i = 0; i < d; i++) {
+                dot += dy[o + i] * g[i] * x[o + i];
+                dgAcc[i] += dy[o + i] * x[o + i] * s;
+            }
+            double k = s * s * s / d * dot;
+            for (int i = 0; i < d; i++) {
+                dx[o + i] += (float) (s * dy[o + i] * g[i] - x[o + i] * k);
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            dg[i] += (float) dgAcc[i];
+        }
+    }
+
+    private void rope(float[] x, int n, int seq, int heads, RopeTables t, boolean inverse) {
+        int hd = c.headDim();
+        for (int r = 0; r < n; r++) {
+            int pos = r % seq;
+            for (int h = 0; h < heads; h++) {
+                int base = (r * heads + h) * hd;
+                for (int j = 0; j < t.half(); j++) {
+                    float cs = (float) t.cos(pos, j);
+                    float sn = (float) (inverse ? -t.sin(pos, j) : t.sin(pos, j));
+                    int i0 = base + t.first(j);
+                    int i1 = base + t.second(j);
+                    float a = x[i0];
+                    float b = x[i1];
+                    x[i0] = a * cs - b * sn;
+                    x[i1] = a * sn + b * cs;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.starling.llm.train;
+
+import dev.starling.llm.model.ModelConfig;
+
+/** A model the {@link Trainer} can step: mean cross-entropy of a batch and its gradient. */
+public interface LossModel {
+
+    /** Returns the mean loss over batch·seq targets and adds gradScale · d(loss)/d(parameter) to every gradient. */
+    double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale);
+
+    /** Rejects a batch whose arrays, sequence length or token ids do not fit the model, saying which. */
+    static void checkBatch(ModelConfig c, int[] tokens, int[] targets, int batch, int seq) {
+        int n = batch * seq;
+        if (batch <= 0 || seq <= 0 || tokens.length != n || (targets != null && targets.length != n)) {
+            throw new IllegalArgumentException("tokens/targets must hold batch·seq = " + batch + "·" + seq + " ids, got "
+                    + tokens.length + "/" + (targets == null ? "none" : targets.length));
+        }
+        if (seq > c.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + seq + " exceeds the context length " + c.contextLength());
+        }
+        for (int i = 0; i < n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize() || (targets != null && (targets[i] < 0 || targets[i] >= c.vocabSize()))) {
+                throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + c.vocabSize());
+            }
+        }
+    }
+}
