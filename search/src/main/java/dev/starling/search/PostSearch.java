@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -52,13 +53,21 @@ public final class PostSearch {
     public static final int COUNT_EXACT_UP_TO = 10_000;
 
     private final PostIndex index;
-    private final PostExport export;
+    private final Function<Long, PostExport.Relations> relations;
     private final QueryCompiler compiler;
     private final Clock clock;
 
+    /** {@code export} supplies each viewer's follows, blocks and mutes (may be null when only {@link #rank} is used). */
     public PostSearch(PostIndex index, PostExport export, Clock clock) {
+        this(index, export == null ? id -> {
+            throw new IllegalStateException("no relations source for viewer " + id);
+        } : export::relations, clock);
+    }
+
+    /** With another source of viewer relations (benchmarks, caches). */
+    public PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock) {
         this.index = index;
-        this.export = export;
+        this.relations = relations;
         this.compiler = new QueryCompiler(index.analyzer());
         this.clock = clock;
     }
@@ -85,7 +94,7 @@ public final class PostSearch {
             return new SearchResult.Invalid(inv.toString());
         }
         QueryCompiler.Compiled c = compiler.compile(((ParseResult.Parsed) parsed).query());
-        PostExport.Relations relations = viewerId == null ? null : export.relations(viewerId);
+        PostExport.Relations relations = viewerId == null ? null : this.relations.apply(viewerId);
         Query viewerFilter = relations == null ? ViewerFilter.anonymous() : ViewerFilter.of(relations);
         if (authorId != null || followingOnly) {
             BooleanQuery.Builder b = new BooleanQuery.Builder().add(viewerFilter, Occur.FILTER);

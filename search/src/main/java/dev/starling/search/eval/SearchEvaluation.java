@@ -4,6 +4,7 @@ import dev.starling.search.PostSearch;
 import dev.starling.search.embed.Embedder;
 import dev.starling.search.index.PostIndex;
 import dev.starling.search.query.SearchMode;
+import dev.starling.social.export.PostExport;
 import dev.starling.social.export.PostExport.ExportedPost;
 import dev.starling.social.posts.Entities;
 import dev.starling.social.posts.Post;
@@ -55,7 +56,7 @@ public final class SearchEvaluation implements AutoCloseable {
     public SearchEvaluation(SmartCollection collection, Embedder embedder, IntConsumer progress) {
         this.collection = collection;
         this.index = PostIndex.open(new ByteBuffersDirectory(), embedder);
-        this.search = new PostSearch(index, null, Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+        this.search = new PostSearch(index, (PostExport) null, Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
         List<Long> ids = new ArrayList<>(collection.documents().keySet());
         int done = 0;
         for (int from = 0; from < ids.size(); from += 64) {
