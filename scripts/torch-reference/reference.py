@@ -178,7 +178,41 @@ def write(path, entries):
             f.write(t.numpy().astype(fmt[kind][0]).tobytes())
 
 
+def timing(argv):
+    """--time DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS: median AdamW step of random data, untied.
+
+    Threads: torch.set_num_threads(OMP_NUM_THREADS or 2). Prints one line 'torch tokens/s X median_ms Y'."""
+    global DIM, LAYERS, HEADS, KV_HEADS, FFN, VOCAB, HEAD_DIM
+    import os
+    import time
+    DIM, LAYERS, HEADS, KV_HEADS, FFN, VOCAB, seq, batch, steps = (int(a) for a in argv)
+    HEAD_DIM = DIM // HEADS
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
+    g = torch.Generator().manual_seed(SEED)
+    p = {}
+    for name, shape, _ in param_shapes():
+        init = torch.ones(shape) if name.endswith("norm.weight") else 0.02 * torch.randn(shape, generator=g)
+        p[name] = init.requires_grad_(True)
+    opt = torch.optim.AdamW(list(p.values()), lr=1e-3, betas=(BETA1, BETA2), eps=ADAM_EPS, weight_decay=WEIGHT_DECAY)
+    data = torch.randint(0, VOCAB, (batch, seq + 1), generator=g)
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        opt.zero_grad(set_to_none=True)
+        loss, _ = loss_of(p, data[:, :-1], data[:, 1:])
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(list(p.values()), CLIP)
+        opt.step()
+        times.append(time.perf_counter() - t0)
+    warm = sorted(times[1:] if len(times) > 1 else times)
+    median = warm[len(warm) // 2]
+    print(f"torch tokens/s {batch * seq / median:.1f} median_ms {median * 1000:.1f} threads {torch.get_num_threads()}")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: reference.py OUT.bin")
-    main(sys.argv[1])
+    if len(sys.argv) == 11 and sys.argv[1] == "--time":
+        timing(sys.argv[2:])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
+        sys.exit("usage: reference.py OUT.bin | reference.py --time DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS")

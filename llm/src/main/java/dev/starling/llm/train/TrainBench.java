@@ -1,0 +1,87 @@
+package dev.starling.llm.train;
+
+import dev.starling.llm.model.ModelConfig;
+import dev.starling.llm.model.RopeStyle;
+import dev.starling.llm.tensor.ComputePool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Training speed, Starling against PyTorch CPU on the same Llama shape, batch and thread count:
+ * median AdamW step (fast F32 path, global-norm clip) after a warm-up step, tokens/s and achieved
+ * GFLOP/s; then runs scripts/torch-reference/reference.py --time with the same arguments (when
+ * /usr/bin/python3 has torch) and prints the ratio.
+ * <pre>java --add-modules jdk.incubator.vector -cp llm/target/classes dev.starling.llm.train.TrainBench \
+ *     DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS [THREADS]</pre>
+ */
+public final class TrainBench {
+    private TrainBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 9) {
+            System.err.println("usage: TrainBench DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS [THREADS]");
+            System.exit(2);
+        }
+        int[] a = Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        int dim = a[0], layers = a[1], heads = a[2], kvHeads = a[3], ffn = a[4], vocab = a[5], seq = a[6], batch = a[7], steps = a[8];
+        int threads = a.length > 9 ? a[9] : 2;
+        ModelConfig c = new ModelConfig("llama", dim, layers, heads, kvHeads, dim / heads, ffn, vocab, seq, 1e-5f, 10000f,
+                dim / heads, 1f, RopeStyle.NORMAL, false);
+        LlamaParameters p = new LlamaParameters(c, false);
+        p.initialize(1, 0.02);
+        SplittableRandom rnd = new SplittableRandom(2);
+        int[][] tok = new int[1][batch * seq];
+        int[][] tgt = new int[1][batch * seq];
+        for (int i = 0; i < batch * seq; i++) {
+            tok[0][i] = rnd.nextInt(vocab);
+            tgt[0][i] = rnd.nextInt(vocab);
+        }
+        double[] times = new double[steps];
+        try (ComputePool pool = new ComputePool(threads)) {
+            Trainer t = new Trainer(p, new AdamW(0.9, 0.95, 1e-8, 0.1), new LrSchedule(1e-3, 1e-4, 1, steps + 1), 1.0, 0, pool);
+            for (int s = 0; s < steps; s++) {
+                long t0 = System.nanoTime();
+                t.step(tok, tgt, batch, seq);
+                times[s] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        double[] warm = Arrays.copyOfRange(times, steps > 1 ? 1 : 0, steps);
+        Arrays.sort(warm);
+        double median = warm[warm.length / 2];
+        long tokens = (long) batch * seq;
+        long matmulParams = (long) vocab * dim + (long) layers * (2L * dim * c.qDim() + 2L * dim * c.kvDim() + 3L * dim * ffn);
+        double flopsPerStep = tokens * (6.0 * matmulParams + 6.0 * layers * seq * c.qDim());
+        double ours = tokens / median;
+        System.out.printf("starling tokens/s %.1f median_ms %.1f threads %d  %.1f GFLOP/s (%.2f GFLOP per step; params %d)%n",
+                ours, median * 1000, threads, flopsPerStep / median / 1e9, flopsPerStep / 1e9, p.count());
+        Path script = Path.of("scripts/torch-reference/reference.py");
+        if (!Files.exists(script)) {
+            script = Path.of("../scripts/torch-reference/reference.py");
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/python3")) || !Files.exists(script)) {
+            System.out.println("torch: not run (no /usr/bin/python3 or " + script + ")");
+            return;
+        }
+        String[] cmd = new String[2 + 1 + 9];
+        cmd[0] = "/usr/bin/python3";
+        cmd[1] = script.toString();
+        cmd[2] = "--time";
+        System.arraycopy(args, 0, cmd, 3, 9);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        Process proc = pb.start();
+        String out = new String(proc.getInputStream().readAllBytes()).trim();
+        proc.waitFor();
+        System.out.println(out);
+        String[] words = out.split("\\s+");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("tokens/s")) {
+                double theirs = Double.parseDouble(words[i + 1]);
+                System.out.printf("ratio starling/torch %.2fx (torch %.1f GFLOP/s)%n", ours / theirs, flopsPerStep * theirs / tokens / 1e9);
+            }
+        }
+    }
+}
