@@ -10,14 +10,21 @@ public final class AccountRows {
     private AccountRows() {
     }
 
-    /** Columns for alias {@code a}; use as {@code SELECT  + COLUMNS +  FROM accounts a ...}. */
+    /**
+     * Columns for alias {@code a} with its stored counters (alias {@code s}); use as
+     * {@code SELECT  + COLUMNS +  FROM accounts a  + JOIN_STATS + ...}. The counters are kept by the
+     * triggers of migration V2 (a missing stats row means zeros).
+     */
     public static final String COLUMNS = """
             a.id, a.username, a.email, a.display_name, a.note, a.avatar_url, a.locked, a.bot, a.ai_training_consent, a.created_at,
-            (SELECT count(*) FROM follows f WHERE f.followee_id = a.id) AS followers_count,
-            (SELECT count(*) FROM follows f WHERE f.follower_id = a.id) AS following_count,
-            (SELECT count(*) FROM posts p WHERE p.author_id = a.id) AS statuses_count,
-            (SELECT p.created_at FROM posts p WHERE p.author_id = a.id ORDER BY p.id DESC LIMIT 1) AS last_status_at
+            coalesce(s.followers_count, 0) AS followers_count,
+            coalesce(s.following_count, 0) AS following_count,
+            coalesce(s.statuses_count, 0) AS statuses_count,
+            s.last_status_at AS last_status_at
             """;
+
+    /** The join that {@link #COLUMNS} needs, right after {@code accounts a}. */
+    public static final String JOIN_STATS = " LEFT JOIN account_stats s ON s.account_id = a.id ";
 
     public static Account map(ResultSet rs) throws SQLException {
         Timestamp last = rs.getTimestamp("last_status_at");

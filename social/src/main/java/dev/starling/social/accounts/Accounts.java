@@ -273,7 +273,7 @@ public final class Accounts {
             return Optional.empty();
         }
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a WHERE lower(a.username) = lower(?)")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a" + AccountRows.JOIN_STATS + "WHERE lower(a.username) = lower(?)")) {
                 ps.setString(1, u);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(AccountRows.map(rs)) : Optional.empty();
@@ -306,7 +306,7 @@ public final class Accounts {
     // --- shared helpers (package-public for the other services of this module) ---
 
     public static Optional<Account> load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a WHERE a.id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a" + AccountRows.JOIN_STATS + "WHERE a.id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(AccountRows.map(rs)) : Optional.empty();
@@ -316,7 +316,7 @@ public final class Accounts {
 
     public static List<Account> loadMany(Connection c, Collection<Long> ids) throws SQLException {
         Map<Long, Account> byId = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a WHERE a.id = ANY(?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + AccountRows.COLUMNS + " FROM accounts a" + AccountRows.JOIN_STATS + "WHERE a.id = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -67,16 +67,16 @@ public final class PostViews {
         Set<Long> myFavs = new HashSet<>();
         Set<Long> myReblogs = new HashSet<>();
         Set<Long> myBookmarks = new HashSet<>();
-        // Counts and the viewer's flags for every post in one round trip.
+        // Stored counts (migration V2) and the viewer's flags for every post in one round trip.
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT x.id,
-                  (SELECT count(*) FROM posts r WHERE r.in_reply_to_id = x.id),
-                  (SELECT count(*) FROM posts r WHERE r.reblog_of_id = x.id),
-                  (SELECT count(*) FROM favourites f WHERE f.post_id = x.id),
+                  coalesce(ps.replies_count, 0),
+                  coalesce(ps.reblogs_count, 0),
+                  coalesce(ps.favourites_count, 0),
                   EXISTS (SELECT 1 FROM favourites f WHERE f.account_id = ? AND f.post_id = x.id),
                   EXISTS (SELECT 1 FROM posts r WHERE r.author_id = ? AND r.reblog_of_id = x.id),
                   EXISTS (SELECT 1 FROM bookmarks b WHERE b.account_id = ? AND b.post_id = x.id)
-                FROM unnest(?::bigint[]) AS x(id)""")) {
+                FROM unnest(?::bigint[]) AS x(id) LEFT JOIN post_stats ps ON ps.post_id = x.id""")) {
             long viewer = viewerId == null ? 0L : viewerId;
             ps.setLong(1, viewer);
             ps.setLong(2, viewer);

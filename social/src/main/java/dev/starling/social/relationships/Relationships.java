@@ -236,7 +236,7 @@ public final class Relationships {
     }
 
     private Slice<AccountEntry> list(String table, String shownCol, String ownerCol, long accountId, Page page) {
-        String sql = "SELECT x.id AS cursor_id, " + AccountRows.COLUMNS + " FROM " + table + " JOIN accounts a ON a.id = " + shownCol
+        String sql = "SELECT x.id AS cursor_id, " + AccountRows.COLUMNS + " FROM " + table + " JOIN accounts a ON a.id = " + shownCol + AccountRows.JOIN_STATS
                 + " WHERE " + ownerCol + " = ?" + Paging.conditions("x.id", page) + Paging.orderAndLimit("x.id", page);
         return db.withConnection(c -> {
             List<AccountEntry> rows = new ArrayList<>();
