@@ -98,7 +98,15 @@ final class VectorDequant {
         }
     }
 
+    private static final jdk.incubator.vector.VectorSpecies<Integer> IL =
+            jdk.incubator.vector.VectorSpecies.of(int.class, VectorKernels.F.vectorShape());
+
+    /**
+     * Q6_K unpacked in int lanes: bytes are widened once to ints, where shifts and masks are single native
+     * instructions (byte-lane shifts are emulated on x86, and the byte-lane form overflowed C2's node budget).
+     */
     private static void dequantQ6_K(MemorySegment s, long off, float[] out, int outOff, int cols) {
+        int lanes = VectorKernels.L;
         for (int b = 0; b < cols / 256; b++) {
             long bo = off + 210L * b;
             float d = Blocks.f16(s, bo + 208);
@@ -107,21 +115,25 @@ final class VectorDequant {
                 long qh = bo + 128 + 32L * h;
                 long sc = bo + 192 + 8L * h;
                 int y = outOff + 256 * b + 128 * h;
-                for (int l = 0; l < 32; l += VectorKernels.L) {
-                    int is = l / 16;
-                    ByteVector lo0 = ByteVector.fromMemorySegment(VectorKernels.BL, s, ql + l, LE);
-                    ByteVector lo1 = ByteVector.fromMemorySegment(VectorKernels.BL, s, ql + l + 32, LE);
-                    ByteVector hi = ByteVector.fromMemorySegment(VectorKernels.BL, s, qh + l, LE);
-                    ByteVector q1 = lo0.and((byte) 0xF).or(VectorKernels.bits(hi, 0x03030303, 4)).sub((byte) 32);
-                    ByteVector q2 = lo1.and((byte) 0xF).or(VectorKernels.bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
-                    ByteVector q3 = VectorKernels.highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = VectorKernels.highNibbles(lo1).or(VectorKernels.bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
-                    VectorKernels.bytesToFloats(q1).mul(d * Blocks.i8(s, sc + is)).intoArray(out, y + l);
-                    VectorKernels.bytesToFloats(q2).mul(d * Blocks.i8(s, sc + is + 2)).intoArray(out, y + l + 32);
-                    VectorKernels.bytesToFloats(q3).mul(d * Blocks.i8(s, sc + is + 4)).intoArray(out, y + l + 64);
-                    VectorKernels.bytesToFloats(q4).mul(d * Blocks.i8(s, sc + is + 6)).intoArray(out, y + l + 96);
+                for (int l = 0; l < 32; l += lanes) {
+                    q6Lanes(s, ql + l, qh + l, sc + l / 16, d, out, y + l);
                 }
             }
         }
+    }
+
+    private static void q6Lanes(MemorySegment s, long ql, long qh, long sc, float d, float[] out, int y) {
+        jdk.incubator.vector.IntVector lo0 = (jdk.incubator.vector.IntVector) ByteVector.fromMemorySegment(VectorKernels.BL, s, ql, LE).castShape(IL, 0);
+        jdk.incubator.vector.IntVector lo1 = (jdk.incubator.vector.IntVector) ByteVector.fromMemorySegment(VectorKernels.BL, s, ql + 32, LE).castShape(IL, 0);
+        jdk.incubator.vector.IntVector hi = (jdk.incubator.vector.IntVector) ByteVector.fromMemorySegment(VectorKernels.BL, s, qh, LE).castShape(IL, 0);
+        jdk.incubator.vector.IntVector q1 = lo0.and(0xF).or(hi.and(3).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 4)).sub(32);
+        jdk.incubator.vector.IntVector q2 = lo1.and(0xF).or(hi.and(0xC).lanewise(jdk.incubator.vector.VectorOperators.LSHL, 2)).sub(32);
+        jdk.incubator.vector.IntVector q3 = lo0.lanewise(jdk.incubator.vector.VectorOperators.ASHR, 4).and(0xF).or(hi.and(0x30)).sub(32);
+        jdk.incubator.vector.IntVector q4 = lo1.lanewise(jdk.incubator.vector.VectorOperators.ASHR, 4).and(0xF)
+                .or(hi.lanewise(jdk.incubator.vector.VectorOperators.ASHR, 2).and(0x30)).sub(32);
+        ((FloatVector) q1.castShape(VectorKernels.F, 0)).mul(d * Blocks.i8(s, sc)).intoArray(out, y);
+        ((FloatVector) q2.castShape(VectorKernels.F, 0)).mul(d * Blocks.i8(s, sc + 2)).intoArray(out, y + 32);
+        ((FloatVector) q3.castShape(VectorKernels.F, 0)).mul(d * Blocks.i8(s, sc + 4)).intoArray(out, y + 64);
+        ((FloatVector) q4.castShape(VectorKernels.F, 0)).mul(d * Blocks.i8(s, sc + 6)).intoArray(out, y + 96);
     }
 }

@@ -361,44 +361,24 @@ public final class VectorKernels {
         return sum(r);
     }
 
+    private static final ThreadLocal<float[]> Q6_ROW = ThreadLocal.withInitial(() -> new float[256]);
+
+    /** Q6_K: each super-block decoded to 256 floats (see VectorDequant), then a float dot. */
     static float dotQ6_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
-        int blocks = cols / 256;
-        float acc = 0;
-        for (int b = 0; b < blocks; b++) {
-            long bo = off + 210L * b;
-            float d = Blocks.f16(s, bo + 208);
-            for (int h = 0; h < 2; h++) {
-                long ql = bo + 64L * h;
-                long qh = bo + 128 + 32L * h;
-                long sc = bo + 192 + 8L * h;
-                int y = xOff + 256 * b + 128 * h;
-                for (int l = 0; l < 32; l += L) {
-                    acc += q6Chunk(s, ql + l, qh + l, sc + l / 16, d, x, y + l);
-                }
+        float[] buf = Q6_ROW.get();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            VectorDequant.dequantizeRow(QuantType.Q6_K, s, off + 210L * b, buf, 0, 256);
+            int xo = xOff + 256 * b;
+            for (int i = 0; i < 256; i += 2 * L) {
+                acc0 = FloatVector.fromArray(F, buf, i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+                acc1 = FloatVector.fromArray(F, buf, i + L).fma(FloatVector.fromArray(F, x, xo + i + L), acc1);
             }
         }
-        return acc;
+        return sum(acc0.add(acc1));
     }
 
-    /**
-     * L elements at each of the four 32-apart positions of a Q6_K half-block, dotted with x. Kept in its own
-     * small method: inlined into one large loop body, C2 runs out of its node budget and the vector calls fall
-     * back to boxed Java code.
-     */
-    private static float q6Chunk(MemorySegment s, long ql, long qh, long sc, float d, float[] x, int y) {
-        ByteVector lo0 = ByteVector.fromMemorySegment(BL, s, ql, LE);
-        ByteVector lo1 = ByteVector.fromMemorySegment(BL, s, ql + 32, LE);
-        ByteVector hi = ByteVector.fromMemorySegment(BL, s, qh, LE);
-        ByteVector q1 = lo0.and((byte) 0xF).or(bits(hi, 0x03030303, 4)).sub((byte) 32);
-        ByteVector q2 = lo1.and((byte) 0xF).or(bits(hi, 0x0C0C0C0C, 2)).sub((byte) 32);
-        ByteVector q3 = highNibbles(lo0).or(hi.and((byte) 0x30)).sub((byte) 32);
-        ByteVector q4 = highNibbles(lo1).or(bits(hi, 0xC0C0C0C0, -2)).sub((byte) 32);
-        FloatVector acc = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, y)).mul(d * Blocks.i8(s, sc));
-        acc = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, y + 32)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 2)), acc);
-        acc = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, y + 64)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 4)), acc);
-        acc = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, y + 96)).fma(FloatVector.broadcast(F, d * Blocks.i8(s, sc + 6)), acc);
-        return sum(acc);
-    }
 
     /** Vectorized dequantization of one row (used by the batched matmul: decode once, reuse for every token). */
     public static void dequantizeRow(QuantType type, MemorySegment s, long off, float[] out, int outOff, int cols) {
