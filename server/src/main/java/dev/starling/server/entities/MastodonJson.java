@@ -38,7 +38,7 @@ public final class MastodonJson {
         m.put("indexable", true);
         m.put("group", false);
         m.put("created_at", Json.timestamp(a.createdAt()));
-        m.put("note", ContentHtml.note(a.note(), baseUrl));
+        m.put("note", RenderedHtmlCache.note(a.note(), baseUrl));
         m.put("url", accountUrl(baseUrl, a));
         m.put("uri", baseUrl + "/users/" + a.username());
         String avatar = a.avatarUrl() == null || a.avatarUrl().isEmpty() ? baseUrl + "/avatars/original/missing.png" : a.avatarUrl();
@@ -120,7 +120,7 @@ public final class MastodonJson {
             mm.put("acct", mention.username());
             mentions.add(mm);
         }
-        m.put("content", v.reblog() != null ? "" : ContentHtml.render(p.text(), baseUrl, mentionUrls));
+        m.put("content", v.reblog() != null ? "" : RenderedHtmlCache.render(p.text(), baseUrl, mentionUrls));
         m.put("filtered", List.of());
         m.put("reblog", v.reblog() == null ? null : status(v.reblog(), baseUrl));
         m.put("application", null);
