@@ -67,8 +67,8 @@ public final class AdamW {
     /** One update of every parameter from its gradient, at learning rate lr. */
     public void step(List<TrainParameter> params, double lr) {
         step++;
-        double bc1 = 1 - Math.pow(beta1, step);
-        double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+        double bc1 = 1 - StrictMath.pow(beta1, step);
+        double bc2Sqrt = Math.sqrt(1 - StrictMath.pow(beta2, step));
         double stepSize = lr / bc1;
         for (TrainParameter p : params) {
             float[][] mv = state.computeIfAbsent(p, k -> new float[][] {new float[k.size()], new float[k.size()]});

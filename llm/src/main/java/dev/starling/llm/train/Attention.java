@@ -41,7 +41,7 @@ final class Attention {
                     }
                     double sum = 0;
                     for (int u = 0; u <= t; u++) {
-                        probs[po + u] = Math.exp(probs[po + u] - max);
+                        probs[po + u] = StrictMath.exp(probs[po + u] - max);
                         sum += probs[po + u];
                     }
                     for (int u = 0; u <= t; u++) {

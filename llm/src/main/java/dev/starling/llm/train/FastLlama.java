@@ -63,12 +63,12 @@ public final class FastLlama implements LossModel {
                 }
                 double sum = 0;
                 for (int j = 0; j < vocab; j++) {
-                    sum += Math.exp(logits[o + j] - max);
+                    sum += StrictMath.exp(logits[o + j] - max);
                 }
-                double logZ = max + Math.log(sum);
+                double logZ = max + StrictMath.log(sum);
                 rowLoss[r] = logZ - logits[o + targets[r]];
                 for (int j = 0; j < vocab; j++) {
-                    logits[o + j] = (float) (Math.exp(logits[o + j] - logZ) * gradScale / n);
+                    logits[o + j] = (float) (StrictMath.exp(logits[o + j] - logZ) * gradScale / n);
                 }
                 logits[o + targets[r]] -= (float) (gradScale / n);
             }

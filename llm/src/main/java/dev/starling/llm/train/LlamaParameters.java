@@ -93,7 +93,7 @@ public final class LlamaParameters {
     static double gaussian(SplittableRandom r) {
         double u1 = 1.0 - r.nextDouble();
         double u2 = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+        return Math.sqrt(-2 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
     }
 
     public ModelConfig config() {

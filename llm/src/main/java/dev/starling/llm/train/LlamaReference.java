@@ -102,13 +102,13 @@ public final class LlamaReference {
                 }
                 double sum = 0;
                 for (int j = 0; j < vocab; j++) {
-                    sum += Math.exp(logits[o + j] - max);
+                    sum += StrictMath.exp(logits[o + j] - max);
                 }
-                double logZ = max + Math.log(sum);
+                double logZ = max + StrictMath.log(sum);
                 loss += logZ - logits[o + targets[r]];
                 if (backward) {
                     for (int j = 0; j < vocab; j++) {
-                        dlogits[o + j] = Math.exp(logits[o + j] - logZ) * gradScale / n;
+                        dlogits[o + j] = StrictMath.exp(logits[o + j] - logZ) * gradScale / n;
                     }
                     dlogits[o + targets[r]] -= gradScale / n;
                 }

@@ -2,7 +2,6 @@ package dev.starling.llm.train;
 
 import dev.starling.llm.tensor.ComputePool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,9 +25,21 @@ final class TrainKernels {
         for (; i <= n - L; i += L) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
             s += a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    /**
+     * Sum of the lanes in lane order. reduceLanes(ADD) may add in a different order in the JIT intrinsic
+     * than in the interpreter's fallback, which would make results depend on warm-up.
+     */
+    private static float sum(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
         }
         return s;
     }
@@ -80,10 +91,10 @@ final class TrainKernels {
             a2 = xv.fma(FloatVector.fromArray(F, w, wo + 2 * in + i), a2);
             a3 = xv.fma(FloatVector.fromArray(F, w, wo + 3 * in + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; i < in; i++) {
             float xv = x[xo + i];
             s0 += xv * w[wo + i];
