@@ -325,47 +325,28 @@ public final class VectorKernels {
         return sum(acc0.add(acc1));
     }
 
+    /** Q4_K: each super-block decoded to 256 floats (see VectorDequant), then a float dot (faster here than unpacking in the dot). */
     static float dotQ4_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
-        int blocks = cols / 256;
-        float acc = 0;
-        for (int b = 0; b < blocks; b++) {
-            long bo = off + 144L * b;
-            float d = Blocks.f16(s, bo);
-            float dmin = Blocks.f16(s, bo + 2);
-            long sc = bo + 4;
-            for (int j = 0; j < 4; j++) {
-                acc += q4kPair(s, bo + 16 + 32L * j, x, xOff + 256 * b + 64 * j,
-                        d * Blocks.q4kScale(s, sc, 2 * j), dmin * Blocks.q4kMin(s, sc, 2 * j),
-                        d * Blocks.q4kScale(s, sc, 2 * j + 1), dmin * Blocks.q4kMin(s, sc, 2 * j + 1));
+        float[] buf = KQUANT_BLOCK.get();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            VectorDequant.dequantizeRow(QuantType.Q4_K, s, off + 144L * b, buf, 0, 256);
+            int xo = xOff + 256 * b;
+            for (int i = 0; i < 256; i += 2 * L) {
+                acc0 = FloatVector.fromArray(F, buf, i).fma(FloatVector.fromArray(F, x, xo + i), acc0);
+                acc1 = FloatVector.fromArray(F, buf, i + L).fma(FloatVector.fromArray(F, x, xo + i + L), acc1);
             }
         }
-        return acc;
+        return sum(acc0.add(acc1));
     }
 
-    /** Two Q4_K sub-blocks sharing 32 bytes (low nibbles, then high), dotted with x; small on purpose (see q6Chunk). */
-    private static float q4kPair(MemorySegment s, long qs, float[] x, int x1, float d1, float m1, float d2, float m2) {
-        FloatVector p1 = FloatVector.zero(F);
-        FloatVector p2 = FloatVector.zero(F);
-        FloatVector xs1 = FloatVector.zero(F);
-        FloatVector xs2 = FloatVector.zero(F);
-        for (int l = 0; l < 32; l += L) {
-            ByteVector q = ByteVector.fromMemorySegment(BL, s, qs + l, LE);
-            FloatVector xa = FloatVector.fromArray(F, x, x1 + l);
-            FloatVector xc = FloatVector.fromArray(F, x, x1 + 32 + l);
-            p1 = bytesToFloats(q.and((byte) 0xF)).fma(xa, p1);
-            p2 = bytesToFloats(highNibbles(q)).fma(xc, p2);
-            xs1 = xs1.add(xa);
-            xs2 = xs2.add(xc);
-        }
-        FloatVector r = p1.mul(d1).add(p2.mul(d2)).sub(xs1.mul(m1)).sub(xs2.mul(m2));
-        return sum(r);
-    }
 
-    private static final ThreadLocal<float[]> Q6_ROW = ThreadLocal.withInitial(() -> new float[256]);
+    private static final ThreadLocal<float[]> KQUANT_BLOCK /* one decoded K-quant super-block */ = ThreadLocal.withInitial(() -> new float[256]);
 
     /** Q6_K: each super-block decoded to 256 floats (see VectorDequant), then a float dot. */
     static float dotQ6_K(MemorySegment s, long off, float[] x, int xOff, int cols) {
-        float[] buf = Q6_ROW.get();
+        float[] buf = KQUANT_BLOCK.get();
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
