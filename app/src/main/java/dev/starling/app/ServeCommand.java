@@ -17,6 +17,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    dev.starling.app.model.ModelServingOptions model;
+
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}")
     int port;
 
@@ -50,17 +53,27 @@ public final class ServeCommand implements Callable<Integer> {
                 .withMaxPostChars(maxPostChars).withRateLimits(noRateLimits ? RateLimits.unlimited() : RateLimits.mastodonDefaults());
         Starling starling;
         dev.starling.app.search.SearchWiring search;
+        dev.starling.app.model.ModelServingOptions.Serving serving;
+        try {
+            serving = model.open();
+        } catch (java.io.IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
         try {
             dev.starling.social.Social social = dev.starling.social.Social.create(opened.database(),
                     dev.starling.social.Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars()));
             search = dev.starling.app.search.SearchWiring.start(db.dataDir, social, publicUrl);
             try {
-                starling = Starling.start(social, options, List.of(search.routes()));
+                List<dev.starling.server.RouteModule> routes = new java.util.ArrayList<>(serving.routes());
+                routes.add(search.routes());
+                starling = Starling.start(social, options, routes);
             } catch (RuntimeException e) {
                 search.close();
                 throw e;
             }
         } catch (RuntimeException e) {
+            serving.close();
             opened.close();
             throw e;
         }
@@ -71,6 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
                 starling.close();
             } finally {
                 search.close();
+                serving.close();
                 opened.close();
                 stopped.countDown();
             }
