@@ -12,9 +12,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class TrainKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
-    private static final int ROW_BLOCK = 16;
-    private static final int OUT_BLOCK = 64;
-    private static final int WGRAD_BLOCK = 8;
 
     private TrainKernels() {
     }
@@ -56,73 +53,43 @@ final class TrainKernels {
         }
     }
 
-    /** y[n][out] = x[n][in] · W[out][in]^T; four weight rows at a time share each load of x. */
+    /** y[n][out] = x[n][in] · W[out][in]^T, as x · (W^T) with W transposed once. */
     static void matmul(ComputePool pool, float[] x, float[] w, float[] y, int n, int in, int out) {
-        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-        pool.parallelFor(blocks * ((out + OUT_BLOCK - 1) / OUT_BLOCK), 1, (s, e) -> {
-            for (int job = s; job < e; job++) {
-                int r0 = (job % blocks) * ROW_BLOCK;
-                int o0 = (job / blocks) * OUT_BLOCK;
-                int r1 = Math.min(n, r0 + ROW_BLOCK);
-                int o1 = Math.min(out, o0 + OUT_BLOCK);
-                for (int r = r0; r < r1; r++) {
-                    int o = o0;
-                    for (; o + 4 <= o1; o += 4) {
-                        dot4(x, r * in, w, o * in, in, y, r * out + o);
-                    }
-                    for (; o < o1; o++) {
-                        y[r * out + o] = dot(x, r * in, w, o * in, in);
-                    }
-                }
-            }
-        });
+        nn(pool, x, transpose(pool, w, out, in), y, n, out, in, false);
     }
 
-    private static void dot4(float[] x, int xo, float[] w, int wo, int in, float[] y, int yo) {
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        FloatVector a2 = FloatVector.zero(F);
-        FloatVector a3 = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= in - L; i += L) {
-            FloatVector xv = FloatVector.fromArray(F, x, xo + i);
-            a0 = xv.fma(FloatVector.fromArray(F, w, wo + i), a0);
-            a1 = xv.fma(FloatVector.fromArray(F, w, wo + in + i), a1);
-            a2 = xv.fma(FloatVector.fromArray(F, w, wo + 2 * in + i), a2);
-            a3 = xv.fma(FloatVector.fromArray(F, w, wo + 3 * in + i), a3);
-        }
-        float s0 = sum(a0);
-        float s1 = sum(a1);
-        float s2 = sum(a2);
-        float s3 = sum(a3);
-        for (; i < in; i++) {
-            float xv = x[xo + i];
-            s0 += xv * w[wo + i];
-            s1 += xv * w[wo + in + i];
-            s2 += xv * w[wo + 2 * in + i];
-            s3 += xv * w[wo + 3 * in + i];
-        }
-        y[yo] = s0;
-        y[yo + 1] = s1;
-        y[yo + 2] = s2;
-        y[yo + 3] = s3;
-    }
-
-    /** dx[n][in] += dy[n][out] · W[out][in]; threads own blocks of rows of dx. */
+    /** dx[n][in] += dy[n][out] · W[out][in]. */
     static void matmulBackwardInput(ComputePool pool, float[] dy, float[] w, float[] dx, int n, int in, int out) {
-        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
-        pool.parallelFor(blocks, 1, (s, e) -> {
-            for (int b = s; b < e; b++) {
-                int r0 = b * ROW_BLOCK;
-                int r1 = Math.min(n, r0 + ROW_BLOCK);
-                for (int o0 = 0; o0 < out; o0 += OUT_BLOCK) {
-                    int o1 = Math.min(out, o0 + OUT_BLOCK);
-                    for (int r = r0; r < r1; r++) {
-                        for (int o = o0; o < o1; o++) {
-                            float g = dy[r * out + o];
-                            if (g != 0) {
-                                axpy(g, w, o * in, dx, r * in, in);
+        nn(pool, dy, w, dx, n, in, out, true);
+    }
+
+    /** dW[out][in] += dy[n][out]^T · x[n][in], as (dy^T) · x with dy transposed once. */
+    static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out) {
+        nn(pool, transpose(pool, dy, n, out), x, dw, out, in, n, true);
+    }
+
+    /**
+     * c[m][n] (+)= a[m][k] · b[k][n], the classic GEMM micro-kernel: 4 rows of c by 2 vectors of
+     * columns held in 8 accumulators over the whole k (broadcast a, load b, FMA); no horizontal sums,
+     * and every element is summed over p = 0..k-1 in order, so results do not depend on threads or JIT.
+     */
+    static void nn(ComputePool pool, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
+        int rowTiles = (m + 3) / 4;
+        int colTiles = (n + 2 * L - 1) / (2 * L);
+        pool.parallelFor(rowTiles * colTiles, 1, (s, e) -> {
+            for (int job = s; job < e; job++) {
+                int i = (job % rowTiles) * 4;
+                int j = (job / rowTiles) * 2 * L;
+                if (i + 4 <= m && j + 2 * L <= n) {
+                    kernel4x2(a, b, c, i, j, n, k, accumulate);
+                } else {
+                    for (int r = i; r < Math.min(m, i + 4); r++) {
+                        for (int col = j; col < Math.min(n, j + 2 * L); col++) {
+                            float acc = 0;
+                            for (int p = 0; p < k; p++) {
+                                acc = Math.fma(a[r * k + p], b[p * n + col], acc);
                             }
+                            c[r * n + col] = accumulate ? c[r * n + col] + acc : acc;
                         }
                     }
                 }
@@ -130,22 +97,68 @@ final class TrainKernels {
         });
     }
 
-    /** dW[out][in] += dy[n][out]^T · x[n][in]; threads own blocks of rows of dW. */
-    static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out) {
-        int blocks = (out + WGRAD_BLOCK - 1) / WGRAD_BLOCK;
-        pool.parallelFor(blocks, 1, (s, e) -> {
-            for (int b = s; b < e; b++) {
-                int o0 = b * WGRAD_BLOCK;
-                int o1 = Math.min(out, o0 + WGRAD_BLOCK);
-                for (int r = 0; r < n; r++) {
-                    for (int o = o0; o < o1; o++) {
-                        float g = dy[r * out + o];
-                        if (g != 0) {
-                            axpy(g, x, r * in, dw, o * in, in);
+    private static void kernel4x2(float[] a, float[] b, float[] c, int i, int j, int n, int k, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F);
+        FloatVector c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F);
+        FloatVector c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F);
+        FloatVector c31 = FloatVector.zero(F);
+        int a0 = i * k;
+        for (int p = 0; p < k; p++) {
+            int bo = p * n + j;
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
+            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        put(c, i * n + j, c00, c01, accumulate);
+        put(c, (i + 1) * n + j, c10, c11, accumulate);
+        put(c, (i + 2) * n + j, c20, c21, accumulate);
+        put(c, (i + 3) * n + j, c30, c31, accumulate);
+    }
+
+    private static void put(float[] c, int at, FloatVector v0, FloatVector v1, boolean accumulate) {
+        if (accumulate) {
+            v0 = v0.add(FloatVector.fromArray(F, c, at));
+            v1 = v1.add(FloatVector.fromArray(F, c, at + L));
+        }
+        v0.intoArray(c, at);
+        v1.intoArray(c, at + L);
+    }
+
+    /** [rows][cols] to [cols][rows]. */
+    static float[] transpose(ComputePool pool, float[] a, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        int tile = 32;
+        int colTiles = (cols + tile - 1) / tile;
+        pool.parallelFor(colTiles, 1, (s, e) -> {
+            for (int ct = s; ct < e; ct++) {
+                int c0 = ct * tile;
+                int c1 = Math.min(cols, c0 + tile);
+                for (int r0 = 0; r0 < rows; r0 += tile) {
+                    int r1 = Math.min(rows, r0 + tile);
+                    for (int c = c0; c < c1; c++) {
+                        for (int r = r0; r < r1; r++) {
+                            t[c * rows + r] = a[r * cols + c];
                         }
                     }
                 }
             }
         });
+        return t;
     }
+
 }
