@@ -45,7 +45,7 @@ public final class DirectorySearch {
                       AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ? AND b.target_id = a.id) OR (b.account_id = a.id AND b.target_id = ?))
                       AND (NOT ? OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ? AND f.followee_id = a.id))
                     ORDER BY (lower(a.username) = ?) DESC, (lower(a.username) LIKE ? ESCAPE '\\') DESC,
-                             (SELECT count(*) FROM follows f WHERE f.followee_id = a.id) DESC, a.id
+                             coalesce((SELECT s.followers_count FROM account_stats s WHERE s.account_id = a.id), 0) DESC, a.id
                     OFFSET ? LIMIT ?""")) {
                 String like = escape(t);
                 long viewer = viewerId == null ? 0 : viewerId;

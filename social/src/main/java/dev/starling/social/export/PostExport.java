@@ -107,10 +107,9 @@ public final class PostExport {
         Map<Long, String[]> names = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT p.id, a.username, ra.username,
-                       (SELECT count(*) FROM favourites f WHERE f.post_id = p.id),
-                       (SELECT count(*) FROM posts r WHERE r.reblog_of_id = p.id),
-                       (SELECT count(*) FROM posts q WHERE q.in_reply_to_id = p.id)
+                       coalesce(ps.favourites_count, 0), coalesce(ps.reblogs_count, 0), coalesce(ps.replies_count, 0)
                 FROM posts p JOIN accounts a ON a.id = p.author_id
+                LEFT JOIN post_stats ps ON ps.post_id = p.id
                 LEFT JOIN accounts ra ON ra.id = p.in_reply_to_account_id
                 WHERE p.id = ANY(?)""")) {
             ps.setArray(1, c.createArrayOf("bigint", posts.keySet().toArray()));

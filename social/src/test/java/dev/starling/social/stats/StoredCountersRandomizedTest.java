@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.starling.social.Social;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.db.Database;
+import dev.starling.social.export.PostExport;
 import dev.starling.social.posts.NewPost;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostView;
@@ -182,6 +183,13 @@ class StoredCountersRandomizedTest {
                 assertEquals(single(c, "SELECT count(*) FROM posts WHERE in_reply_to_id = " + id), v.repliesCount(), "replies of " + id + " " + when);
                 assertEquals(single(c, "SELECT count(*) FROM posts WHERE reblog_of_id = " + id), v.reblogsCount(), "reblogs of " + id + " " + when);
                 assertEquals(single(c, "SELECT count(*) FROM favourites WHERE post_id = " + id), v.favouritesCount(), "favourites of " + id + " " + when);
+            }
+            // The export for search indexing reads them too.
+            for (PostExport.ExportedPost e : new PostExport(db).byIds(postIds).values()) {
+                long id = e.post().id();
+                assertEquals(single(c, "SELECT count(*) FROM posts WHERE in_reply_to_id = " + id), e.repliesCount(), "exported replies of " + id + " " + when);
+                assertEquals(single(c, "SELECT count(*) FROM posts WHERE reblog_of_id = " + id), e.reblogsCount(), "exported reblogs of " + id + " " + when);
+                assertEquals(single(c, "SELECT count(*) FROM favourites WHERE post_id = " + id), e.favouritesCount(), "exported favourites of " + id + " " + when);
             }
             return null;
         });
