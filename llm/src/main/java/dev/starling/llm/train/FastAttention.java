@@ -33,7 +33,7 @@ final class FastAttention {
                         }
                         double sum = 0;
                         for (int u = 0; u <= t; u++) {
-                            float ex = (float) StrictMath.exp(probs[po + u] - max);
+                            float ex = dev.starling.llm.tensor.StableMath.exp(probs[po + u] - max);
                             probs[po + u] = ex;
                             sum += ex;
                         }

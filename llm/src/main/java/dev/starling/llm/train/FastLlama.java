@@ -2,6 +2,7 @@ package dev.starling.llm.train;
 
 import dev.starling.llm.model.ModelConfig;
 import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tensor.StableMath;
 
 /**
  * The fast training path: the same function and gradients as {@link LlamaReference}, with F32
@@ -62,13 +63,16 @@ public final class FastLlama implements LossModel {
                     max = Math.max(max, logits[o + j]);
                 }
                 double sum = 0;
+                float target = logits[o + targets[r]];
                 for (int j = 0; j < vocab; j++) {
-                    sum += StrictMath.exp(logits[o + j] - max);
+                    float ex = StableMath.exp(logits[o + j] - max);
+                    logits[o + j] = ex;
+                    sum += ex;
                 }
-                double logZ = max + StrictMath.log(sum);
-                rowLoss[r] = logZ - logits[o + targets[r]];
+                rowLoss[r] = max + StrictMath.log(sum) - target;
+                double scale = gradScale / n / sum;
                 for (int j = 0; j < vocab; j++) {
-                    logits[o + j] = (float) (StrictMath.exp(logits[o + j] - logZ) * gradScale / n);
+                    logits[o + j] = (float) (logits[o + j] * scale);
                 }
                 logits[o + targets[r]] -= (float) (gradScale / n);
             }

@@ -131,6 +131,6 @@ final class Ops {
     }
 
     static double sigmoid(double v) {
-        return 1.0 / (1.0 + StrictMath.exp(-v));
+        return 1.0 / (1.0 + dev.starling.llm.tensor.StableMath.exp(-v));
     }
 }

@@ -20,6 +20,20 @@ public final class TrainBench {
     private TrainBench() {
     }
 
+    /** VmHWM of /proc/self/status in bytes, or -1 where there is no such file. */
+    static long peakResidentBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 9) {
             System.err.println("usage: TrainBench DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS [THREADS]");
@@ -57,6 +71,12 @@ public final class TrainBench {
         double ours = tokens / median;
         System.out.printf("starling tokens/s %.1f median_ms %.1f threads %d  %.1f GFLOP/s (%.2f GFLOP per step; params %d)%n",
                 ours, median * 1000, threads, flopsPerStep / median / 1e9, flopsPerStep / 1e9, p.count());
+        long peakRss = peakResidentBytes();
+        if (peakRss > 0) {
+            // weights, gradients and the two AdamW moments are 16 bytes per parameter; the rest is activations and the JVM
+            System.out.printf("peak resident %.1f MiB = %.1f bytes per parameter (params+grads+Adam moments: 16)%n",
+                    peakRss / 1048576.0, (double) peakRss / p.count());
+        }
         Path script = Path.of("scripts/torch-reference/reference.py");
         if (!Files.exists(script)) {
             script = Path.of("../scripts/torch-reference/reference.py");
