@@ -3,6 +3,7 @@ package dev.starling.llm.synth;
 import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufMetadata;
 import dev.starling.llm.gguf.GgufValueType;
+import dev.starling.llm.gguf.GgufWriter;
 import dev.starling.llm.json.Json;
 import dev.starling.llm.json.JsonValue;
 import dev.starling.llm.json.JsonValue.JsonObject;
@@ -41,6 +42,23 @@ public record ModelVocabulary(String model, String pre, String[] tokens, int[] t
     public static final int USER_DEFINED = 4;
     public static final int UNUSED = 5;
     public static final int BYTE = 6;
+
+    /** Declares this vocabulary's {@code tokenizer.*} keys on a writer, in the order llama.cpp's converter writes them. */
+    public void writeTo(GgufWriter w) {
+        w.putString("tokenizer.ggml.model", model);
+        if (pre != null) {
+            w.putString("tokenizer.ggml.pre", pre);
+        }
+        w.putArray("tokenizer.ggml.tokens", GgufValueType.STRING, tokens);
+        w.putArray("tokenizer.ggml.token_type", GgufValueType.INT32, types);
+        if (scores != null) {
+            w.putArray("tokenizer.ggml.scores", GgufValueType.FLOAT32, scores);
+        }
+        if (merges != null) {
+            w.putArray("tokenizer.ggml.merges", GgufValueType.STRING, merges);
+        }
+        other.forEach(w::putEntry);
+    }
 
     public ModelVocabulary {
         Objects.requireNonNull(model, "model");

@@ -1,7 +1,6 @@
 package dev.starling.llm.synth;
 
 import dev.starling.llm.gguf.GgmlType;
-import dev.starling.llm.gguf.GgufValueType;
 import dev.starling.llm.gguf.GgufWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -73,19 +72,7 @@ public final class SyntheticModel {
             w.putFloat32(a + ".rope.freq_base", shape.ropeTheta());
             w.putFloat32(a + ".attention.layer_norm_rms_epsilon", shape.rmsEps());
         }
-        w.putString("tokenizer.ggml.model", vocab.model());
-        if (vocab.pre() != null) {
-            w.putString("tokenizer.ggml.pre", vocab.pre());
-        }
-        w.putArray("tokenizer.ggml.tokens", GgufValueType.STRING, vocab.tokens());
-        w.putArray("tokenizer.ggml.token_type", GgufValueType.INT32, vocab.types());
-        if (vocab.scores() != null) {
-            w.putArray("tokenizer.ggml.scores", GgufValueType.FLOAT32, vocab.scores());
-        }
-        if (vocab.merges() != null) {
-            w.putArray("tokenizer.ggml.merges", GgufValueType.STRING, vocab.merges());
-        }
-        vocab.other().forEach(w::putEntry);
+        vocab.writeTo(w);
         if (mix.quantized()) {
             w.putUInt32("general.quantization_version", 2);
         }

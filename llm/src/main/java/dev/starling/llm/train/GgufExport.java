@@ -1,7 +1,6 @@
 package dev.starling.llm.train;
 
 import dev.starling.llm.gguf.GgmlType;
-import dev.starling.llm.gguf.GgufValueType;
 import dev.starling.llm.gguf.GgufWriter;
 import dev.starling.llm.model.ModelConfig;
 import dev.starling.llm.model.RopeStyle;
@@ -49,19 +48,7 @@ public final class GgufExport {
         w.putUInt32(a + ".rope.dimension_count", c.ropeDims());
         w.putFloat32(a + ".rope.freq_base", c.ropeTheta());
         w.putFloat32(a + ".attention.layer_norm_rms_epsilon", c.rmsEps());
-        w.putString("tokenizer.ggml.model", vocab.model());
-        if (vocab.pre() != null) {
-            w.putString("tokenizer.ggml.pre", vocab.pre());
-        }
-        w.putArray("tokenizer.ggml.tokens", GgufValueType.STRING, vocab.tokens());
-        w.putArray("tokenizer.ggml.token_type", GgufValueType.INT32, vocab.types());
-        if (vocab.scores() != null) {
-            w.putArray("tokenizer.ggml.scores", GgufValueType.FLOAT32, vocab.scores());
-        }
-        if (vocab.merges() != null) {
-            w.putArray("tokenizer.ggml.merges", GgufValueType.STRING, vocab.merges());
-        }
-        vocab.other().forEach(w::putEntry);
+        vocab.writeTo(w);
         for (TrainParameter t : p.all()) {
             // GGUF dims are [cols, rows] (ne0 fastest); vectors are 1-D
             long[] dims = t.rows() == 1 ? new long[] {t.cols()} : new long[] {t.cols(), t.rows()};
