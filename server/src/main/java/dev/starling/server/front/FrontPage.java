@@ -3,6 +3,7 @@ package dev.starling.server.front;
 import dev.starling.server.RouteModule;
 import dev.starling.server.ServerOptions;
 import dev.starling.server.entities.ContentHtml;
+import dev.starling.server.entities.RenderedHtmlCache;
 import dev.starling.server.http.RouteSupport;
 import dev.starling.social.accounts.Accounts;
 import dev.starling.social.common.Page;
@@ -93,7 +94,7 @@ public final class FrontPage implements RouteModule {
         if (spoiler != null && !spoiler.isBlank()) {
             html.append("<p>Content warning: ").append(ContentHtml.escape(spoiler)).append("</p>\n");
         }
-        html.append(ContentHtml.render(v.post().text(), base, Map.of()));
+        html.append(RenderedHtmlCache.render(v.post().text(), base, Map.of()));
         html.append("\n<p>").append(v.repliesCount()).append(" replies, ").append(v.reblogsCount()).append(" reposts, ")
             .append(v.favouritesCount()).append(" likes</p>\n</article></li>\n");
     }
