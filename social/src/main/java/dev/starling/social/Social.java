@@ -3,6 +3,7 @@ package dev.starling.social;
 import dev.starling.social.accounts.Accounts;
 import dev.starling.social.auth.Argon2Params;
 import dev.starling.social.auth.Passwords;
+import dev.starling.social.consent.TrainingConsent;
 import dev.starling.social.db.Database;
 import dev.starling.social.imports.ArchiveImporter;
 import dev.starling.social.notifications.Notifications;
@@ -30,23 +31,38 @@ import java.time.Clock;
  */
 public final class Social {
 
-    /** Tunables: post length limit (twitter-text weighted, default 280), Argon2 cost, clock. */
-    public record Settings(int maxPostWeightedLength, Argon2Params argon2, Clock clock) {
+    /**
+     * Tunables: post length limit (twitter-text weighted, default 280), Argon2 cost, clock, and
+     * {@code trainingConsentDefault}: whether NEW accounts consent to their public posts training
+     * Starling's models until they change it (the operator's choice; false out of the box, i.e.
+     * opt-in). Existing accounts keep their setting when the default changes.
+     */
+    public record Settings(int maxPostWeightedLength, Argon2Params argon2, Clock clock, boolean trainingConsentDefault) {
+
+        /** As the canonical constructor with {@code trainingConsentDefault} false (opt-in). */
+        public Settings(int maxPostWeightedLength, Argon2Params argon2, Clock clock) {
+            this(maxPostWeightedLength, argon2, clock, false);
+        }
 
         public static Settings defaults() {
-            return new Settings(PostText.DEFAULT_MAX_WEIGHTED_LENGTH, Argon2Params.OWASP, Clock.systemUTC());
+            return new Settings(PostText.DEFAULT_MAX_WEIGHTED_LENGTH, Argon2Params.OWASP, Clock.systemUTC(), false);
         }
 
         public Settings withMaxPostWeightedLength(int n) {
-            return new Settings(n, argon2, clock);
+            return new Settings(n, argon2, clock, trainingConsentDefault);
         }
 
         public Settings withArgon2(Argon2Params p) {
-            return new Settings(maxPostWeightedLength, p, clock);
+            return new Settings(maxPostWeightedLength, p, clock, trainingConsentDefault);
         }
 
         public Settings withClock(Clock c) {
-            return new Settings(maxPostWeightedLength, argon2, c);
+            return new Settings(maxPostWeightedLength, argon2, c, trainingConsentDefault);
+        }
+
+        /** The training consent of new accounts (the operator's configuration; default false). */
+        public Settings withTrainingConsentDefault(boolean consent) {
+            return new Settings(maxPostWeightedLength, argon2, clock, consent);
         }
     }
 
@@ -59,12 +75,14 @@ public final class Social {
     private final Notifications notifications;
     private final Outbox outbox;
     private final ArchiveImporter importer;
+    private final TrainingConsent trainingConsent;
 
     private Social(Database db, Settings settings) {
         this.db = db;
         this.settings = settings;
         Passwords passwords = new Passwords(settings.argon2());
-        this.accounts = new Accounts(db, passwords, settings.clock());
+        this.accounts = new Accounts(db, passwords, settings.clock(), settings.trainingConsentDefault());
+        this.trainingConsent = new TrainingConsent(db, accounts, settings.trainingConsentDefault());
         this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock());
         this.relationships = new Relationships(db, settings.clock());
         this.timelines = new Timelines(db);
@@ -112,5 +130,10 @@ public final class Social {
     /** Imports of X/Twitter archives and Mastodon exports. */
     public ArchiveImporter importer() {
         return importer;
+    }
+
+    /** Each account's consent to its public posts training Starling's models, and the default for new accounts. */
+    public TrainingConsent trainingConsent() {
+        return trainingConsent;
     }
 }

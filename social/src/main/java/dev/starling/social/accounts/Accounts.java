@@ -44,11 +44,24 @@ public final class Accounts {
     private final Database db;
     private final Passwords passwords;
     private final Clock clock;
+    private final boolean trainingConsentDefault;
 
+    /** Accounts whose new members do not consent to training until they opt in. */
     public Accounts(Database db, Passwords passwords, Clock clock) {
+        this(db, passwords, clock, false);
+    }
+
+    /** {@code trainingConsentDefault}: the training consent every new account starts with (the operator's choice). */
+    public Accounts(Database db, Passwords passwords, Clock clock, boolean trainingConsentDefault) {
         this.db = db;
         this.passwords = passwords;
         this.clock = clock;
+        this.trainingConsentDefault = trainingConsentDefault;
+    }
+
+    /** The training consent new accounts start with. */
+    public boolean trainingConsentDefault() {
+        return trainingConsentDefault;
     }
 
     public Passwords passwords() {
@@ -84,8 +97,9 @@ public final class Accounts {
             }
             long id;
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO accounts (id, username, email, password_hash, display_name, locked, created_at, updated_at)
-                    VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                    INSERT INTO accounts (id, username, email, password_hash, display_name, locked, created_at, updated_at,
+                                          ai_training_consent, training_consent_changed_at)
+                    VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                 Timestamp now = Timestamp.from(clock.instant());
                 ps.setTimestamp(1, now);
                 ps.setString(2, username);
@@ -95,6 +109,8 @@ public final class Accounts {
                 ps.setBoolean(6, locked);
                 ps.setTimestamp(7, now);
                 ps.setTimestamp(8, now);
+                ps.setBoolean(9, trainingConsentDefault);
+                ps.setTimestamp(10, now);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);
@@ -200,6 +216,8 @@ public final class Accounts {
                       locked = coalesce(?, locked),
                       bot = coalesce(?, bot),
                       ai_training_consent = coalesce(?, ai_training_consent),
+                      training_consent_changed_at = CASE WHEN ?::boolean IS DISTINCT FROM ai_training_consent AND ?::boolean IS NOT NULL
+                                                         THEN ? ELSE training_consent_changed_at END,
                       updated_at = ?
                     WHERE id = ?""")) {
                 ps.setString(1, u.displayName());
@@ -210,8 +228,12 @@ public final class Accounts {
                 ps.setObject(6, u.locked(), java.sql.Types.BOOLEAN);
                 ps.setObject(7, u.bot(), java.sql.Types.BOOLEAN);
                 ps.setObject(8, u.aiTrainingConsent(), java.sql.Types.BOOLEAN);
-                ps.setTimestamp(9, Timestamp.from(clock.instant()));
-                ps.setLong(10, accountId);
+                ps.setObject(9, u.aiTrainingConsent(), java.sql.Types.BOOLEAN);
+                ps.setObject(10, u.aiTrainingConsent(), java.sql.Types.BOOLEAN);
+                Timestamp now = Timestamp.from(clock.instant());
+                ps.setTimestamp(11, now);
+                ps.setTimestamp(12, now);
+                ps.setLong(13, accountId);
                 if (ps.executeUpdate() == 0) {
                     return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account not found");
                 }
@@ -257,6 +279,73 @@ public final class Accounts {
                 }
             }
         }
+    }
+
+    /** The account's role; empty when there is no such account. */
+    public Optional<Role> role(long accountId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT role FROM accounts WHERE id = ?")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(Role.fromCode(rs.getString(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** True when the account exists and is an admin. */
+    public boolean isAdmin(long accountId) {
+        return role(accountId).orElse(Role.USER) == Role.ADMIN;
+    }
+
+    /**
+     * Grants or removes a role (operator tools only: there is no HTTP endpoint for it). Writes an
+     * account.updated outbox event with {@code {"role": code}} when the role changes; NOT_FOUND
+     * when there is no such account. Returns the role now in effect.
+     */
+    public Outcome<Role> setRole(long accountId, Role role) {
+        java.util.Objects.requireNonNull(role, "role");
+        return db.inTransaction(c -> {
+            String before;
+            try (PreparedStatement ps = c.prepareStatement("SELECT role FROM accounts WHERE id = ? FOR UPDATE")) {
+                ps.setLong(1, accountId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + accountId + " not found");
+                    }
+                    before = rs.getString(1);
+                }
+            }
+            if (!before.equals(role.code())) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET role = ?, updated_at = ? WHERE id = ?")) {
+                    ps.setString(1, role.code());
+                    ps.setTimestamp(2, Timestamp.from(clock.instant()));
+                    ps.setLong(3, accountId);
+                    ps.executeUpdate();
+                }
+                OutboxWriter.append(c, EventType.ACCOUNT_UPDATED, accountId, accountId, Map.of("role", role.code()));
+            }
+            return Outcome.ok(role);
+        });
+    }
+
+    /** Ids of the admin accounts, oldest first (at most {@code limit}, 1..1000). */
+    public List<Long> admins(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit must be 1..1000, was " + limit);
+        }
+        return db.withConnection(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM accounts WHERE role = 'admin' ORDER BY id LIMIT ?")) {
+                ps.setInt(1, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     public Optional<Account> byId(long id) {

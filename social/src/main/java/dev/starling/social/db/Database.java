@@ -67,11 +67,21 @@ public final class Database implements AutoCloseable {
         return new Database(ds);
     }
 
-    /** Runs the Flyway migrations found on the classpath against {@code dataSource}. */
+    /**
+     * Runs the Flyway migrations found on the classpath against {@code dataSource}.
+     *
+     * <p>{@code outOfOrder(true)}: the modules number their migrations in separate ranges (social
+     * V1..V99, server V100..V199, ai V200..V299) but ship them independently, so a database that
+     * already has server's V100 applied must still accept a newer social V3 when it appears.
+     * Without out-of-order, Flyway would refuse (a resolved migration below the highest applied
+     * one is "ignored" and fails validation). Each module's migrations stay in order among
+     * themselves, and a migration of one module never depends on another module's later ones.
+     */
     public static void migrate(DataSource dataSource) {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .outOfOrder(true)
                 .load()
                 .migrate();
     }
