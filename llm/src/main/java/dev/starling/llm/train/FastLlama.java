@@ -30,6 +30,18 @@ public final class FastLlama implements LossModel {
 
     @Override
     public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
+        return run(tokens, targets, batch, seq, gradScale, true);
+    }
+
+    /**
+     * The mean loss of a batch without the backward pass (about a third of a training step), e.g. for
+     * validation; gradients are left untouched.
+     */
+    public double loss(int[] tokens, int[] targets, int batch, int seq) {
+        return run(tokens, targets, batch, seq, 1.0, false);
+    }
+
+    private double run(int[] tokens, int[] targets, int batch, int seq, double gradScale, boolean backward) {
         int n = batch * seq;
         int d = c.dim();
         int vocab = c.vocabSize();
@@ -80,6 +92,9 @@ public final class FastLlama implements LossModel {
         double loss = 0;
         for (double v : rowLoss) {
             loss += v;
+        }
+        if (!backward) {
+            return loss / n;
         }
         float[] dhf = new float[n * d];
         TrainKernels.matmulBackwardInput(pool, logits, p.output().value(), dhf, n, d, vocab);

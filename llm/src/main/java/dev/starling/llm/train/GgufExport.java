@@ -19,6 +19,22 @@ public final class GgufExport {
 
     /** Writes the model with the given vocabulary (its size must equal the model's); returns the file size in bytes. */
     public static long write(LlamaParameters p, ModelVocabulary vocab, String name, Path out) throws IOException {
+        return write(p, vocab, name, java.util.Map.of(), out);
+    }
+
+    /**
+     * As {@link #write(LlamaParameters, ModelVocabulary, String, Path)}, with extra metadata written after the
+     * model's keys (e.g. a training pipeline's {@code starling.model_card}); keys must not be general.*,
+     * architecture or tokenizer.* keys.
+     */
+    public static long write(LlamaParameters p, ModelVocabulary vocab, String name,
+                             java.util.Map<String, dev.starling.llm.gguf.GgufMetadata.Entry> extra, Path out) throws IOException {
+        String arch = p.config().architecture();
+        for (String k : extra.keySet()) {
+            if (k.startsWith("general.") || k.startsWith("tokenizer.") || k.startsWith(arch + ".")) {
+                throw new IllegalArgumentException("extra metadata key " + k + " would clash with the model's own keys");
+            }
+        }
         ModelConfig c = p.config();
         if (vocab.size() != c.vocabSize()) {
             throw new IllegalArgumentException("vocabulary has " + vocab.size() + " tokens, the model " + c.vocabSize());
@@ -49,6 +65,7 @@ public final class GgufExport {
         w.putFloat32(a + ".rope.freq_base", c.ropeTheta());
         w.putFloat32(a + ".attention.layer_norm_rms_epsilon", c.rmsEps());
         vocab.writeTo(w);
+        extra.forEach(w::putEntry);
         for (TrainParameter t : p.all()) {
             // GGUF dims are [cols, rows] (ne0 fastest); vectors are 1-D
             long[] dims = t.rows() == 1 ? new long[] {t.cols()} : new long[] {t.cols(), t.rows()};
