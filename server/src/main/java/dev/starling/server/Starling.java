@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.starling.server.accounts.AccountRoutes;
 import dev.starling.server.accounts.FollowRequestCount;
 import dev.starling.server.accounts.SignUpRoutes;
-import dev.starling.server.front.FrontPage;
 import dev.starling.server.health.HealthRoutes;
 import dev.starling.server.http.Json;
 import dev.starling.server.http.RouteSupport;
@@ -23,6 +22,12 @@ import dev.starling.server.statuses.IdempotencyKeys;
 import dev.starling.server.statuses.StatusAccounts;
 import dev.starling.server.statuses.StatusRoutes;
 import dev.starling.server.timelines.TimelineRoutes;
+import dev.starling.server.web.Web;
+import dev.starling.server.web.WebFeature;
+import dev.starling.server.web.WebModule;
+import dev.starling.server.web.session.WebSessions;
+import dev.starling.server.web.shell.Assets;
+import dev.starling.server.web.shell.Templates;
 import dev.starling.social.Social;
 import dev.starling.social.db.Database;
 import java.time.Clock;
@@ -49,12 +54,14 @@ public final class Starling implements AutoCloseable {
     private final Metrics metrics;
     private final Social social;
     private final OAuthStore oauth;
+    private final Web web;
 
-    private Starling(StarlingServer server, Metrics metrics, Social social, OAuthStore oauth) {
+    private Starling(StarlingServer server, Metrics metrics, Social social, OAuthStore oauth, Web web) {
         this.server = server;
         this.metrics = metrics;
         this.social = social;
         this.oauth = oauth;
+        this.web = web;
     }
 
     public static Starling start(Database db, ServerOptions options, List<RouteModule> extraModules) {
@@ -63,6 +70,14 @@ public final class Starling implements AutoCloseable {
     }
 
     public static Starling start(Social social, ServerOptions options, List<RouteModule> extraModules) {
+        return start(social, options, extraModules, List.of());
+    }
+
+    /**
+     * As {@link #start(Social, ServerOptions, List)}, plus web app pages built on the server's
+     * {@link Web} (search, Ask, settings, admin; see {@code dev.starling.server.web}).
+     */
+    public static Starling start(Social social, ServerOptions options, List<RouteModule> extraModules, List<WebFeature> webFeatures) {
         Database db = social.database();
         Clock clock = Clock.systemUTC();
         OAuthStore oauth = new OAuthStore(db.dataSource());
@@ -84,10 +99,11 @@ public final class Starling implements AutoCloseable {
         modules.add(new NotificationRoutes(support, social.notifications(), social.accounts(), social.posts()));
         modules.add(new InstanceRoutes(support, options, social.accounts(), social.posts()));
         modules.add(new PlaceholderImages());
-        modules.add(new FrontPage(support, options, social.accounts(), social.posts(), social.timelines()));
+        Web web = new Web(social, options, new WebSessions(db, clock), new Templates(), Assets.load(Starling.class.getClassLoader()));
+        modules.add(new WebModule(web, authenticator, webFeatures));
         modules.addAll(extraModules);
         StarlingServer server = StarlingServer.start(options.host(), options.port(), options.maxBodyBytes(), mapper, metrics, authenticator, modules);
-        return new Starling(server, metrics, social, oauth);
+        return new Starling(server, metrics, social, oauth, web);
     }
 
     private static void registerPoolMetrics(Metrics metrics, Database db) {
@@ -124,6 +140,11 @@ public final class Starling implements AutoCloseable {
 
     public OAuthStore oauth() {
         return oauth;
+    }
+
+    /** The web app's toolkit (sessions, CSRF, rendering). */
+    public Web web() {
+        return web;
     }
 
     /** Stops accepting requests and finishes the ones in flight; the database stays open (its owner closes it). */
