@@ -1,0 +1,441 @@
+package dev.starling.ai.training;
+
+import dev.starling.ai.training.TrainingProgress.Phase;
+import dev.starling.llm.gguf.GgufMetadata;
+import dev.starling.llm.gguf.GgufValueType;
+import dev.starling.llm.gguf.GgufWriter;
+import dev.starling.llm.synth.ModelVocabulary;
+import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tokenizer.Tokenizer;
+import dev.starling.llm.tokenizer.Tokenizers;
+import dev.starling.llm.train.AdamW;
+import dev.starling.llm.train.Checkpoint;
+import dev.starling.llm.train.FastLlama;
+import dev.starling.llm.train.GgufExport;
+import dev.starling.llm.train.LlamaParameters;
+import dev.starling.llm.train.LrSchedule;
+import dev.starling.llm.train.Trainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns a corpus into a served model: read and split the corpus, train a tokenizer on the training split, pack the
+ * posts into a token stream, train a Llama decoder with the fast F32 trainer (warmup + cosine, accumulation,
+ * clipping, AdamW; validation loss every N steps; a checkpoint at each validation), then export a GGUF with the
+ * tokenizer, a ChatML chat template and the model card inside, and write the card beside it.
+ *
+ * <p>With a time budget the job sizes the learning-rate schedule to it (it times a few forward/backward passes
+ * first) and stops cleanly before the budget ends; with a number of steps it runs exactly those. A resume
+ * ({@link Resume}) continues from the run directory with the same tokens and schedule and gives the same bits as a
+ * run never interrupted; only the time budget and the thread count come from the resuming call.
+ *
+ * <p>Run it on any thread ({@link #run()}); watch it with a {@link TrainingListener} or {@link #progress()}; stop
+ * it with {@link #cancel()} (it saves a checkpoint first).
+ */
+public final class TrainingJob {
+
+    /** Whether to continue an earlier run of the same output. */
+    public enum Resume {
+        /** Start over, replacing any earlier run's files. */
+        NEVER,
+        /** Continue the earlier run when there is one (serve's background training after a restart). */
+        IF_PRESENT,
+        /** Continue the earlier run; reject when there is none ({@code starling train --resume}). */
+        REQUIRED
+    }
+
+    /**
+     * @param modelName       general.name of the GGUF; null for the output's file name
+     * @param starlingVersion for the model card
+     */
+    public record Options(Resume resume, VocabularyTrainer vocabularyTrainer, TrainingListener listener, Clock clock,
+            String modelName, String starlingVersion) {
+
+        public Options {
+            Objects.requireNonNull(resume, "resume");
+            Objects.requireNonNull(vocabularyTrainer, "vocabularyTrainer");
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(starlingVersion, "starlingVersion");
+        }
+
+        public static Options defaults() {
+            String v = TrainingJob.class.getPackage().getImplementationVersion();
+            return new Options(Resume.NEVER, new BpeVocabularyTrainer(), p -> { }, Clock.systemUTC(), null,
+                    v == null ? "0.1.0-SNAPSHOT" : v);
+        }
+
+        public Options withResume(Resume r) {
+            return new Options(r, vocabularyTrainer, listener, clock, modelName, starlingVersion);
+        }
+
+        public Options withListener(TrainingListener l) {
+            return new Options(resume, vocabularyTrainer, l, clock, modelName, starlingVersion);
+        }
+
+        public Options withVocabularyTrainer(VocabularyTrainer t) {
+            return new Options(resume, t, listener, clock, modelName, starlingVersion);
+        }
+
+        public Options withModelName(String name) {
+            return new Options(resume, vocabularyTrainer, listener, clock, name, starlingVersion);
+        }
+
+        public Options withStarlingVersion(String v) {
+            return new Options(resume, vocabularyTrainer, listener, clock, modelName, v);
+        }
+    }
+
+    private static final int LOSS_WINDOW = 10;
+
+    private final CorpusSource corpus;
+    private final TrainingConfig config;
+    private final RunFiles files;
+    private final Options options;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private volatile TrainingProgress progress = TrainingProgress.starting();
+    private long startNanos;
+
+    public TrainingJob(CorpusSource corpus, TrainingConfig config, Path out, Options options) {
+        this.corpus = Objects.requireNonNull(corpus, "corpus");
+        this.config = config.validate();
+        this.files = RunFiles.of(out);
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The latest progress (safe from any thread). */
+    public TrainingProgress progress() {
+        return progress;
+    }
+
+    /** Asks the job to stop; it saves a checkpoint at the next step boundary and returns {@link TrainingResult.Cancelled}. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    public boolean isCancelled() {
+        return cancelled.get();
+    }
+
+    public RunFiles files() {
+        return files;
+    }
+
+    /** Everything prepared for training: fresh or loaded from the run directory. */
+    private record Prepared(RunState state, ModelVocabulary vocabulary, PackedTokens tokens, LlamaParameters params,
+            AdamW optimizer, int step, long dataPosition) {
+    }
+
+    /**
+     * Runs the job to its end on the calling thread.
+     *
+     * @throws IOException when a file cannot be read or written (the corpus, the run directory, the model)
+     */
+    public TrainingResult run() throws IOException {
+        startNanos = System.nanoTime();
+        try (ComputePool pool = new ComputePool(config.threads())) {
+            return runOn(pool);
+        } catch (CancellationException e) {
+            publish(Phase.CANCELLED, progress.step(), progress.totalSteps(), "cancelled before training started");
+            return new TrainingResult.Cancelled(0, null);
+        } catch (IOException | RuntimeException e) {
+            publish(Phase.FAILED, progress.step(), progress.totalSteps(), "failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private TrainingResult runOn(ComputePool pool) throws IOException {
+        Files.createDirectories(files.runDirectory());
+        boolean earlier = Files.isRegularFile(files.state()) && Files.isRegularFile(files.checkpoint());
+        Object prepared;
+        if (options.resume() == Resume.REQUIRED && !earlier) {
+            prepared = new TrainingResult.Rejected("nothing to resume: no checkpoint and run.json in " + files.runDirectory()
+                    + " (start without --resume)");
+        } else if (options.resume() != Resume.NEVER && earlier) {
+            prepared = load();
+        } else {
+            prepared = prepare(pool);
+        }
+        if (prepared instanceof TrainingResult.Rejected r) {
+            publish(Phase.REJECTED, 0, 0, r.reason());
+            return r;
+        }
+        return train((Prepared) prepared, pool);
+    }
+
+    private Object prepare(ComputePool pool) throws IOException {
+        publish(Phase.CORPUS, 0, 0, "reading " + corpus.describe());
+        CorpusSnapshot snapshot = corpus.read(config.seed(), config.validationFraction(), cancelled::get);
+        CorpusManifest manifest = snapshot.manifest();
+        List<String> train = new ArrayList<>(snapshot.train());
+        List<String> validation = new ArrayList<>(snapshot.validation());
+        if (train.isEmpty() && validation.isEmpty()) {
+            return new TrainingResult.Rejected("no posts to train on from " + corpus.describe() + ": 0 included; "
+                    + manifest.postsExcluded() + " excluded (" + manifest.describeExclusions() + ")");
+        }
+        if (validation.isEmpty() && train.size() >= 2) {
+            validation.add(train.removeLast()); // a tiny corpus whose hash split held none out
+        } else if (train.isEmpty()) {
+            train.add(validation.removeLast());
+        }
+        checkCancelled();
+        publish(Phase.TOKENIZER, 0, 0, "training the tokenizer on " + train.size() + " posts");
+        VocabularyTrainer.Trained trained = options.vocabularyTrainer().train(train, config.vocabSize(),
+                SpecialTokens.ALL, config.seed(), config.maxTokenizerTextBytes());
+        ModelVocabulary vocabulary = SpecialTokens.complete(trained.vocabulary(), config.vocabSize());
+        writeVocabulary(vocabulary, files.vocabulary());
+        Tokenizer tokenizer = Tokenizers.fromGguf(files.vocabulary());
+        checkCancelled();
+        publish(Phase.TOKENIZER, 0, 0, "tokenizing " + (train.size() + validation.size()) + " posts");
+        PackedTokens tokens = PackedTokens.pack(new CorpusSnapshot(train, validation, manifest), tokenizer, cancelled::get);
+        if (tokens.train().length < config.seq() + 1) {
+            return new TrainingResult.Rejected("the training split is " + tokens.train().length + " tokens ("
+                    + train.size() + " posts), fewer than one sequence of seq + 1 = " + (config.seq() + 1)
+                    + " tokens; add posts or lower --seq");
+        }
+        TokenFile.write(files.tokens(), tokens, config.vocabSize());
+        LlamaParameters params = new LlamaParameters(config.modelConfig(), true);
+        params.initialize(config.seed(), 0.02);
+        int total = config.steps() > 0 ? config.steps() : sizeToBudget(params, tokens, pool);
+        int warmup = Math.min(config.warmupSteps(), total / 10);
+        RunState state = new RunState(config, total, warmup, options.vocabularyTrainer().type(),
+                trained.tokens(), trained.trainingTextBytes(), manifest, train.size(), validation.size(), 0,
+                Double.NaN, Double.NaN);
+        Files.deleteIfExists(files.checkpoint());
+        state.write(files.state());
+        return new Prepared(state, vocabulary, tokens, params,
+                new AdamW(0.9, 0.95, 1e-8, config.weightDecay()), 0, 0);
+    }
+
+    private Prepared load() throws IOException {
+        publish(Phase.CORPUS, 0, 0, "resuming the run in " + files.runDirectory());
+        RunState state = RunState.read(files.state());
+        Checkpoint.State checkpoint = Checkpoint.load(files.checkpoint());
+        var saved = state.config().modelConfig();
+        var loaded = checkpoint.params().config();
+        if (loaded.dim() != saved.dim() || loaded.layers() != saved.layers() || loaded.vocabSize() != saved.vocabSize()
+                || loaded.ffnDim() != saved.ffnDim() || loaded.heads() != saved.heads()) {
+            throw new IOException(files.checkpoint() + ": the checkpoint's model shape does not match " + files.state());
+        }
+        ModelVocabulary vocabulary = ModelVocabulary.fromGguf(files.vocabulary());
+        PackedTokens tokens = TokenFile.read(files.tokens(), saved.vocabSize());
+        return new Prepared(state, vocabulary, tokens, checkpoint.params(), checkpoint.optimizer(), checkpoint.step(),
+                checkpoint.dataPosition());
+    }
+
+    /** Times forward/backward passes and returns how many steps fit in what is left of the budget. */
+    private int sizeToBudget(LlamaParameters params, PackedTokens tokens, ComputePool pool) {
+        int n = config.batch() * config.seq();
+        int[] tok = new int[n];
+        int[] tgt = new int[n];
+        Batches.fill(tokens.train(), config.seed(), 0, config.batch(), config.seq(), tok, tgt);
+        FastLlama model = new FastLlama(params, pool);
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) { // the first one warms the JIT up
+            checkCancelled();
+            long t0 = System.nanoTime();
+            model.lossAndGrad(tok, tgt, config.batch(), config.seq(), 1.0);
+            best = i == 0 ? Long.MAX_VALUE : Math.min(best, System.nanoTime() - t0);
+        }
+        params.zeroGrad();
+        double microMillis = best / 1e6;
+        double stepMillis = microMillis * config.accumulation() * 1.05; // + clip and AdamW
+        double validationMillis = validationRows(tokens.validation().length) / (double) config.batch() * microMillis / 3;
+        double exportMillis = 1000 + params.count() * 4 / 50_000.0; // 50 MB/s, generous
+        double left = config.timeBudgetMillis() - elapsedMillis() - exportMillis - validationMillis;
+        long steps = (long) (left / (stepMillis + validationMillis / config.valEvery()));
+        return (int) Math.max(1, Math.min(steps, 100_000_000L));
+    }
+
+    private TrainingResult train(Prepared p, ComputePool pool) throws IOException {
+        RunState state = p.state();
+        TrainingConfig c = state.config();
+        int total = state.totalSteps();
+        LrSchedule schedule = new LrSchedule(c.maxLr(), c.minLr(), state.warmupSteps(), Math.max(total, state.warmupSteps() + 1));
+        Trainer trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), p.step(), pool);
+        FastLlama evaluator = new FastLlama(p.params(), pool);
+        int n = c.batch() * c.seq();
+        int[][] tok = new int[c.accumulation()][n];
+        int[][] tgt = new int[c.accumulation()][n];
+        long dataPosition = p.dataPosition();
+        double[] recent = new double[LOSS_WINDOW];
+        int recentCount = 0;
+        double valLoss = state.lastValLoss();
+        double trainLoss = state.lastTrainLoss();
+        long deadline = config.timeBudgetMillis() > 0 ? startNanos + config.timeBudgetMillis() * 1_000_000L : Long.MAX_VALUE;
+        long exportReserveNanos = (long) ((1000 + p.params().count() * 4 / 50_000.0) * 1e6);
+        long sessionStart = System.nanoTime();
+        int sessionSteps = 0;
+        boolean validatedAtEnd = false;
+        String stopped = "steps";
+        publish(Phase.TRAINING, trainer.step(), total, trainLoss, valLoss, 0, -1,
+                (p.step() > 0 ? "resumed at step " + p.step() : "training") + ", " + p.params().count() + " parameters");
+        while (trainer.step() < total) {
+            if (cancelled.get()) {
+                saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
+                publish(Phase.CANCELLED, trainer.step(), total, trainLoss, valLoss, 0, -1,
+                        "cancelled at step " + trainer.step() + "; checkpoint saved");
+                return new TrainingResult.Cancelled(trainer.step(), files.checkpoint());
+            }
+            long now = System.nanoTime();
+            long perStep = sessionSteps == 0 ? 0 : (now - sessionStart) / sessionSteps;
+            if (now + perStep + exportReserveNanos > deadline && (sessionSteps > 0 || now > deadline)) {
+                stopped = "time budget";
+                break;
+            }
+            for (int a = 0; a < c.accumulation(); a++) {
+                Batches.fill(p.tokens().train(), c.seed(), dataPosition + a, c.batch(), c.seq(), tok[a], tgt[a]);
+            }
+            Trainer.StepResult r = trainer.step(tok, tgt, c.batch(), c.seq());
+            dataPosition += c.accumulation();
+            sessionSteps++;
+            if (!Double.isFinite(r.loss())) {
+                return reject("training diverged at step " + r.step() + " (loss " + r.loss() + "); lower the learning rate");
+            }
+            recent[recentCount++ % LOSS_WINDOW] = r.loss();
+            trainLoss = mean(recent, Math.min(recentCount, LOSS_WINDOW));
+            int done = trainer.step();
+            validatedAtEnd = false;
+            if (done % c.valEvery() == 0 || done == total) {
+                valLoss = validate(evaluator, p.tokens().validation(), c);
+                saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
+                validatedAtEnd = true;
+            }
+            long elapsed = System.nanoTime() - sessionStart;
+            double tokensPerSecond = sessionSteps * (double) c.tokensPerStep() / (elapsed / 1e9);
+            long eta = (long) ((total - done) * (elapsed / 1e6 / sessionSteps));
+            if (deadline != Long.MAX_VALUE) {
+                eta = Math.min(eta, Math.max(0, (deadline - System.nanoTime()) / 1_000_000L));
+            }
+            publish(Phase.TRAINING, done, total, trainLoss, valLoss, tokensPerSecond, eta, "step " + done);
+        }
+        if (!validatedAtEnd && sessionSteps > 0) {
+            valLoss = validate(evaluator, p.tokens().validation(), c);
+            saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
+        }
+        long elapsed = System.nanoTime() - sessionStart;
+        double tokensPerSecond = sessionSteps == 0 ? 0 : sessionSteps * (double) c.tokensPerStep() / (elapsed / 1e9);
+        publish(Phase.EXPORT, trainer.step(), total, trainLoss, valLoss, tokensPerSecond, 0,
+                "writing " + files.model().getFileName());
+        ModelCard card = new ModelCard(modelName(), options.starlingVersion(), options.clock().instant(),
+                state.manifest(), state.trainPosts(), state.validationPosts(), p.tokens().train().length,
+                p.tokens().validation().length, state.tokenizerType(), state.tokenizerTokens(), state.tokenizerTextBytes(),
+                c, p.params().count(), trainer.step(), total, (long) trainer.step() * c.tokensPerStep(), trainLoss,
+                valLoss, state.elapsedMillis() + elapsedMillis(), stopped);
+        export(p, card);
+        publish(Phase.DONE, trainer.step(), total, trainLoss, valLoss, tokensPerSecond, 0,
+                "wrote " + files.model() + " (" + stopped + ")");
+        return new TrainingResult.Completed(files.model(), card);
+    }
+
+    private TrainingResult reject(String reason) {
+        publish(Phase.REJECTED, progress.step(), progress.totalSteps(), reason);
+        return new TrainingResult.Rejected(reason);
+    }
+
+    private void export(Prepared p, ModelCard card) throws IOException {
+        Path tmp = files.model().resolveSibling(files.model().getFileName() + ".tmp");
+        GgufExport.write(p.params(), p.vocabulary(), modelName(),
+                Map.of(ModelCard.GGUF_KEY, new GgufMetadata.Entry(GgufValueType.STRING, null, card.toJson())), tmp);
+        Files.move(tmp, files.model(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        writeText(files.cardJson(), card.toJson());
+        writeText(files.cardMarkdown(), card.toMarkdown());
+    }
+
+    private void saveCheckpoint(Prepared p, Trainer trainer, long dataPosition, RunState state, double trainLoss,
+            double valLoss) throws IOException {
+        Checkpoint.save(files.checkpoint(), p.params(), p.optimizer(), trainer.step(), dataPosition);
+        state.withProgress(state.elapsedMillis() + elapsedMillis(), trainLoss, valLoss).write(files.state());
+    }
+
+    /** Mean loss over fixed windows of the validation stream (at most valBatches·batch of them); NaN when too short. */
+    static double validate(FastLlama model, int[] validation, TrainingConfig c) {
+        if (validation.length < 2) {
+            return Double.NaN;
+        }
+        int seq = Math.min(c.seq(), validation.length - 1);
+        int windows = Math.min(validationRowsFor(validation.length, c), (validation.length - 1) / seq);
+        double sum = 0;
+        for (int w0 = 0; w0 < windows; w0 += c.batch()) {
+            int b = Math.min(c.batch(), windows - w0);
+            int[] tok = new int[b * seq];
+            int[] tgt = new int[b * seq];
+            for (int r = 0; r < b; r++) {
+                int at = (w0 + r) * seq;
+                System.arraycopy(validation, at, tok, r * seq, seq);
+                System.arraycopy(validation, at + 1, tgt, r * seq, seq);
+            }
+            sum += model.loss(tok, tgt, b, seq) * b;
+        }
+        return sum / windows;
+    }
+
+    private int validationRows(int validationTokens) {
+        return validationRowsFor(validationTokens, config);
+    }
+
+    private static int validationRowsFor(int validationTokens, TrainingConfig c) {
+        int seq = Math.min(c.seq(), Math.max(1, validationTokens - 1));
+        return (int) Math.min((long) c.valBatches() * c.batch(), Math.max(1, (validationTokens - 1) / seq));
+    }
+
+    private static double mean(double[] v, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += v[i];
+        }
+        return s / n;
+    }
+
+    private static void writeVocabulary(ModelVocabulary v, Path out) throws IOException {
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        GgufWriter w = GgufWriter.create(tmp);
+        w.putString("general.name", "starling tokenizer");
+        v.writeTo(w);
+        w.write();
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writeText(Path out, String text) throws IOException {
+        Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private String modelName() {
+        return options.modelName() != null ? options.modelName() : RunFiles.baseName(files.model());
+    }
+
+    private long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    private void checkCancelled() {
+        if (cancelled.get()) {
+            throw new CancellationException("cancelled");
+        }
+    }
+
+    private void publish(Phase phase, int step, int total, String message) {
+        TrainingProgress last = progress;
+        publish(phase, step, total, last.loss(), last.valLoss(), last.tokensPerSecond(), -1, message);
+    }
+
+    private void publish(Phase phase, int step, int total, double loss, double valLoss, double tokensPerSecond,
+            long etaMillis, String message) {
+        TrainingProgress p = new TrainingProgress(phase, step, total, loss, valLoss, tokensPerSecond, etaMillis,
+                elapsedMillis(), message);
+        progress = p;
+        options.listener().onProgress(p);
+    }
+}
