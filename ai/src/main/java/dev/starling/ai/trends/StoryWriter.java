@@ -1,0 +1,137 @@
+package dev.starling.ai.trends;
+
+import dev.starling.ai.backend.BackendResult;
+import dev.starling.ai.backend.ChatRequest;
+import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.DeltaListener;
+import dev.starling.ai.backend.SamplingParams;
+import dev.starling.ai.chat.ChatMessage;
+import dev.starling.ai.prompts.PromptBindings;
+import dev.starling.ai.prompts.PromptException;
+import dev.starling.ai.prompts.PromptRef;
+import dev.starling.ai.prompts.PromptTemplate;
+import dev.starling.ai.prompts.Prompts;
+import dev.starling.ai.prompts.QuotedPost;
+import dev.starling.ai.registry.Feature;
+import dev.starling.ai.registry.ModelLease;
+import dev.starling.ai.registry.ModelRegistry;
+import java.util.List;
+
+/**
+ * Writes a story's headline and summary with the model that serves {@link Feature#TRENDS}, from the
+ * {@value #PROMPT} prompt file: the story's public posts go in as quoted, escaped blocks (data, never instructions),
+ * their text cut until the prompt fits the model's context; generation is bounded by tokens and time.
+ */
+public final class StoryWriter {
+
+    public static final String PROMPT = "trend-story";
+
+    /** Token and time limits of one story, and how much of each post is quoted at most. */
+    public record Settings(int maxTokens, long timeoutMillis, int quotedPostChars) {
+        public Settings {
+            if (maxTokens < 16 || maxTokens > 2048 || timeoutMillis < 100 || quotedPostChars < 40) {
+                throw new IllegalArgumentException("maxTokens 16..2048, timeoutMillis >= 100, quotedPostChars >= 40");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(200, 120_000, 400);
+        }
+    }
+
+    /** What writing gave. */
+    public sealed interface Outcome {
+        /** Text written; {@code cited} are the numbers of the posts its summary cites (1-based, into the posts given). */
+        record Written(StoryText.Parsed text, String modelId, PromptRef prompt, String finishReason) implements Outcome {
+        }
+
+        /** No model serves trends now; {@code reason} says why (e.g. "training: 45%"). */
+        record NoModel(String reason) implements Outcome {
+        }
+
+        record Failed(String reason, String modelId, PromptRef prompt) implements Outcome {
+        }
+    }
+
+    private final ModelRegistry registry;
+    private final Prompts prompts;
+    private final Settings settings;
+
+    public StoryWriter(ModelRegistry registry, Prompts prompts, Settings settings) {
+        this.registry = registry;
+        this.prompts = prompts;
+        this.settings = settings;
+    }
+
+    /** Whether a model serves trends now (null) or why not. */
+    public String notReadyReason() {
+        return switch (registry.acquire(Feature.TRENDS)) {
+            case ModelRegistry.Acquired.Ready r -> {
+                r.lease().close();
+                yield null;
+            }
+            case ModelRegistry.Acquired.NotReady n -> n.reason();
+        };
+    }
+
+    public Outcome write(List<String> topics, List<QuotedPost> posts) {
+        ModelLease lease;
+        switch (registry.acquire(Feature.TRENDS)) {
+            case ModelRegistry.Acquired.NotReady n -> {
+                return new Outcome.NoModel(n.reason());
+            }
+            case ModelRegistry.Acquired.Ready r -> lease = r.lease();
+        }
+        try (lease) {
+            PromptTemplate template;
+            try {
+                template = prompts.get(PROMPT);
+            } catch (PromptException e) {
+                return new Outcome.Failed(e.getMessage(), lease.modelId(), null);
+            }
+            int context = lease.entry().contextTokens();
+            int maxTokens = Math.max(16, Math.min(settings.maxTokens(), context / 4));
+            String topicLine = String.join(", ", topics);
+            int chars = settings.quotedPostChars();
+            List<ChatMessage> messages;
+            while (true) {
+                int c = chars;
+                List<QuotedPost> cut = posts.stream().map(p -> p.truncated(c)).toList();
+                messages = template.render(PromptBindings.of().line("topics", topicLine).posts("posts", cut));
+                if (lease.promptTokens(messages) + maxTokens <= context) {
+                    break;
+                }
+                if (chars <= 40) {
+                    return new Outcome.Failed("the story prompt does not fit model " + lease.modelId() + "'s context of " + context
+                            + " tokens even with its posts cut to 40 characters", lease.modelId(), template.ref());
+                }
+                chars = Math.max(40, chars / 2);
+            }
+            long deadline = System.nanoTime() + settings.timeoutMillis() * 1_000_000;
+            boolean[] timedOut = {false};
+            DeltaListener deltas = new DeltaListener() {
+                @Override
+                public void onDelta(String text) {
+                }
+
+                @Override
+                public boolean cancelled() {
+                    timedOut[0] |= System.nanoTime() > deadline;
+                    return timedOut[0];
+                }
+            };
+            BackendResult<Completion> result = lease.backend().chat(new ChatRequest(lease.modelId(), messages,
+                    SamplingParams.greedy(maxTokens)), deltas);
+            if (result instanceof BackendResult.Err<Completion> err) {
+                return new Outcome.Failed("the model failed: " + err.error().message(), lease.modelId(), template.ref());
+            }
+            Completion c = ((BackendResult.Ok<Completion>) result).value();
+            StoryText.Parsed parsed = StoryText.parse(c.text(), posts.size());
+            if (parsed.headline().isBlank()) {
+                return new Outcome.Failed("the model wrote no headline" + (timedOut[0] ? " within " + settings.timeoutMillis() + " ms" : ""),
+                        lease.modelId(), template.ref());
+            }
+            return new Outcome.Written(parsed, lease.modelId(), template.ref(), timedOut[0] ? "timeout" : c.finishReason().openAiName());
+        }
+    }
+}

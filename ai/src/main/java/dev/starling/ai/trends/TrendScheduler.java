@@ -1,0 +1,71 @@
+package dev.starling.ai.trends;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the scoring refresh and then the stories update every {@code intervalMillis} on one background thread (never
+ * per request). The counter ({@link TrendCounter#start()}) runs on its own thread.
+ */
+public final class TrendScheduler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrendScheduler.class);
+
+    private final TrendRefresh refresh;
+    private final TrendStories stories;
+    private final long intervalMillis;
+    private ScheduledExecutorService executor;
+
+    /** @param stories may be null (no stories, only the lists) */
+    public TrendScheduler(TrendRefresh refresh, TrendStories stories, long intervalMillis) {
+        if (intervalMillis < 1000) {
+            throw new IllegalArgumentException("intervalMillis must be at least 1000, was " + intervalMillis);
+        }
+        this.refresh = refresh;
+        this.stories = stories;
+        this.intervalMillis = intervalMillis;
+    }
+
+    /** Starts the schedule: a first run at once, then every interval (idempotent). */
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("trend-scheduler").unstarted(r));
+        executor.scheduleWithFixedDelay(this::runSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One refresh and stories update, in the caller's thread. */
+    public void runOnce() {
+        TrendRefresh.Result r = refresh.refresh();
+        LOG.debug("trends refreshed: {}", r);
+        if (stories != null) {
+            TrendStories.UpdateResult u = stories.update();
+            LOG.debug("trend stories updated: {}", u);
+        }
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            LOG.warn("trend refresh failed (next try in {} ms): {}", intervalMillis, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            executor = null;
+        }
+    }
+}
