@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code starling eval search --smart DIR}: retrieval quality of lexical, semantic, hybrid search and PostgreSQL FTS. */
 @Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure quality.",
-        subcommands = {EvalCommand.SearchEval.class, CommandLine.HelpCommand.class})
+        subcommands = {EvalCommand.SearchEval.class, dev.starling.app.lm.LmEvalCommand.class, CommandLine.HelpCommand.class})
 public final class EvalCommand implements StarlingSubcommand, Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
