@@ -1,0 +1,343 @@
+package dev.starling.ai.assistant;
+
+import dev.starling.ai.backend.BackendError;
+import dev.starling.ai.backend.BackendResult;
+import dev.starling.ai.backend.ChatRequest;
+import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.DeltaListener;
+import dev.starling.ai.backend.SamplingParams;
+import dev.starling.ai.budget.AiBudget;
+import dev.starling.ai.budget.BudgetDecision;
+import dev.starling.ai.budget.Reservation;
+import dev.starling.ai.chat.ChatMessage;
+import dev.starling.ai.registry.Feature;
+import dev.starling.ai.registry.ModelLease;
+import dev.starling.ai.registry.ModelRegistry;
+import dev.starling.social.Social;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.common.Outcome;
+import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostVisibility;
+import dev.starling.social.relationships.Relationship;
+import dev.starling.social.relationships.Relationships;
+import dev.starling.social.visibility.Viewer;
+import dev.starling.social.visibility.Visibility;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one mention, start to end: checks (own post, bots, blocks and mutes, a thread hidden from the assistant),
+ * the model lease, retrieval as the reply's audience, the prompt, the budget, generation with a token and time
+ * limit and bounded retries, cleaning and splitting, and the exactly-once post-and-record transaction.
+ * Thread-safe; one call per mention at a time is not required (the ledger decides).
+ */
+final class MentionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MentionHandler.class);
+    static final String BUDGET_FEATURE = Feature.ASSISTANT.apiName();
+
+    private final Social social;
+    private final ModelRegistry models;
+    private final AiBudget budget;
+    private final GroundingRetriever retriever;
+    private final ReplyPrompt prompt;
+    private final MentionLedger ledger;
+    private final AssistantConfig config;
+    private final Account assistant;
+    private final BooleanSupplier stopping;
+
+    MentionHandler(Social social, ModelRegistry models, AiBudget budget, GroundingRetriever retriever, ReplyPrompt prompt,
+            MentionLedger ledger, AssistantConfig config, Account assistant, BooleanSupplier stopping) {
+        this.social = social;
+        this.models = models;
+        this.budget = budget;
+        this.retriever = retriever;
+        this.prompt = prompt;
+        this.ledger = ledger;
+        this.config = config;
+        this.assistant = assistant;
+        this.stopping = stopping;
+    }
+
+    MentionOutcome handle(long mentionId, Long outboxPosition) {
+        Optional<String> recorded = ledger.outcomeOf(mentionId);
+        if (recorded.isPresent()) {
+            return new MentionOutcome.AlreadyHandled(mentionId, recorded.get());
+        }
+        Optional<Post> found = social.posts().get(assistant.id(), mentionId);
+        if (found.isEmpty()) {
+            boolean exists = exists(mentionId);
+            return skip(mentionId, mentionerOf(mentionId), outboxPosition, exists
+                    ? "the mention is not visible to the assistant" : "the mention was deleted before the assistant answered");
+        }
+        Post mention = found.get();
+        long mentionerId = mention.authorId();
+        if (mentionerId == assistant.id()) {
+            return skip(mentionId, mentionerId, outboxPosition, "the assistant never answers its own posts");
+        }
+        if (mention.isReblog()) {
+            return skip(mentionId, mentionerId, outboxPosition, "a repost is not a mention");
+        }
+        Optional<Account> mentioner = social.accounts().byId(mentionerId);
+        if (mentioner.isEmpty()) {
+            return skip(mentionId, mentionerId, outboxPosition, "the mentioning account no longer exists");
+        }
+        if (mentioner.get().bot() && !config.answerBots()) {
+            return skip(mentionId, mentionerId, outboxPosition, "mentions by bot accounts are not answered (no bot loops)");
+        }
+        Checked checked = social.database().withConnection(c -> check(c, mention));
+        if (checked.refusal() != null) {
+            return skip(mentionId, mentionerId, outboxPosition, checked.refusal());
+        }
+        Audience audience = checked.audience();
+        ModelLease lease = switch (models.acquire(Feature.ASSISTANT)) {
+            case ModelRegistry.Acquired.Ready r -> r.lease();
+            case ModelRegistry.Acquired.NotReady n -> null;
+        };
+        if (lease == null) {
+            return new MentionOutcome.Deferred(mentionId, "no model is ready for the assistant: " + models.status());
+        }
+        try (lease) {
+            return answer(mention, mentioner.get(), audience, lease, outboxPosition);
+        }
+    }
+
+    private MentionOutcome answer(Post mention, Account mentioner, Audience audience, ModelLease lease, Long outboxPosition) {
+        long mentionId = mention.id();
+        String prefix = "@" + mentioner.username() + " ";
+        int maxWeighted = social.posts().rules().maxWeightedLength();
+        GroundingRetriever.Grounding grounding = retriever.retrieve(mention, audience);
+        // fit the prompt and the answer in the model's context
+        int context = lease.entry().contextTokens();
+        int maxTokens = Math.min(config.maxTokens(), Math.max(1, context / 4));
+        int replyChars = maxWeighted - prefix.length(); // one post; longer text becomes a short thread
+        ReplyPrompt.Rendered rendered = prompt.render(assistant.username(), mention, grounding, replyChars, config.maxPromptChars());
+        int promptTokens = lease.promptTokens(rendered.messages());
+        int charBudget = config.maxPromptChars();
+        while (promptTokens + maxTokens > context && charBudget > 200) {
+            charBudget = charBudget * 3 / 4;
+            rendered = prompt.render(assistant.username(), mention, grounding, replyChars, charBudget);
+            promptTokens = lease.promptTokens(rendered.messages());
+        }
+        MentionLedger.ReplyMeta meta = new MentionLedger.ReplyMeta(mentionId, mentioner.id(), audience.replyVisibility(),
+                mention.language(), rendered.quotedPostIds(), lease.modelId(), rendered.prompt().toString(), 0, promptTokens, 0, 0,
+                outboxPosition);
+        if (promptTokens + maxTokens > context) {
+            return fail(meta, 0, "the prompt is " + promptTokens + " tokens and does not fit the model's context of " + context
+                    + " with " + maxTokens + " tokens to answer");
+        }
+        Reservation reservation;
+        switch (budget.reserve(mentioner.id(), BUDGET_FEATURE, Math.min(AiBudget.MAX_RESERVE_TOKENS, promptTokens + maxTokens))) {
+            case BudgetDecision.Granted g -> reservation = g.reservation();
+            case BudgetDecision.Exceeded x -> {
+                return skipMeta(meta, x.message());
+            }
+        }
+        Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
+                new HashSet<>(rendered.quotedPostIds())));
+        budget.settle(reservation, gen.tokensUsed());
+        MentionLedger.ReplyMeta done = new MentionLedger.ReplyMeta(mentionId, mentioner.id(), audience.replyVisibility(),
+                mention.language(), rendered.quotedPostIds(), lease.modelId(), rendered.prompt().toString(), gen.attempts(),
+                gen.promptTokens(), gen.completionTokens(), gen.millis(), outboxPosition);
+        if (gen.text() == null) {
+            if (gen.interrupted()) {
+                return new MentionOutcome.Deferred(mentionId, gen.failure());
+            }
+            return fail(done, gen.attempts(), gen.failure());
+        }
+        List<String> parts = ReplyText.split(gen.text(), prefix, maxWeighted, config.maxReplyPosts(), locale(mention.language()));
+        Outcome<MentionOutcome> posted = ledger.postReply(done, parts);
+        if (posted instanceof Outcome.Rejected<MentionOutcome> r) {
+            return skipMeta(done, "the reply could not be posted: " + r.rejection().message());
+        }
+        return posted.orThrow();
+    }
+
+    /** The model's cleaned text, or why there is none, and what it cost. */
+    private record Generated(String text, String failure, boolean interrupted, int attempts, int promptTokens, int completionTokens,
+            long millis) {
+        int tokensUsed() {
+            return promptTokens + completionTokens;
+        }
+    }
+
+    private Generated generate(List<ChatMessage> messages, ModelLease lease, int maxTokens, long mentionId, ReplyText.LinkPolicy links) {
+        int promptTokens = 0;
+        int completionTokens = 0;
+        long t0 = System.nanoTime();
+        String lastFailure = "no attempt was made";
+        long backoff = config.retryBackoffMillis();
+        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+            if (stopping.getAsBoolean()) {
+                return new Generated(null, "the assistant is stopping", true, attempt - 1, promptTokens, completionTokens, millis(t0));
+            }
+            long deadline = System.nanoTime() + config.generationTimeoutMillis() * 1_000_000L;
+            SamplingParams sampling = SamplingParams.defaults(maxTokens).withTemperature(config.temperature())
+                    .withSeed(mentionId * 31 + attempt);
+            BackendResult<Completion> r;
+            try {
+                r = lease.backend().chat(new ChatRequest(lease.modelId(), messages, sampling), new DeltaListener() {
+                    @Override
+                    public void onDelta(String text) {
+                    }
+
+                    @Override
+                    public boolean cancelled() {
+                        return System.nanoTime() > deadline || stopping.getAsBoolean();
+                    }
+                });
+            } catch (RuntimeException e) {
+                r = BackendResult.err(new BackendError(BackendError.Kind.INTERNAL, "the backend threw " + e, null));
+            }
+            switch (r) {
+                case BackendResult.Ok<Completion> ok -> {
+                    promptTokens += ok.value().usage().promptTokens();
+                    completionTokens += ok.value().usage().completionTokens();
+                    if (stopping.getAsBoolean()) {
+                        return new Generated(null, "the assistant stopped during generation", true, attempt, promptTokens,
+                                completionTokens, millis(t0));
+                    }
+                    String text = ReplyText.clean(ok.value().text(), links);
+                    if (!text.isEmpty()) {
+                        return new Generated(text, null, false, attempt, promptTokens, completionTokens, millis(t0));
+                    }
+                    lastFailure = "the model's reply was empty once links, mentions and control text were removed";
+                }
+                case BackendResult.Err<Completion> err -> {
+                    BackendError e = err.error();
+                    lastFailure = e.kind() + ": " + e.message();
+                    if (!retryable(e.kind())) {
+                        return new Generated(null, lastFailure, false, attempt, promptTokens, completionTokens, millis(t0));
+                    }
+                }
+            }
+            LOG.debug("assistant: attempt {} for mention {} failed: {}", attempt, mentionId, lastFailure);
+            if (attempt < config.maxAttempts() && backoff > 0) {
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Generated(null, "interrupted", true, attempt, promptTokens, completionTokens, millis(t0));
+                }
+                backoff = Math.min(backoff * 2, 60_000);
+            }
+        }
+        return new Generated(null, config.maxAttempts() + " attempt(s) failed; last: " + lastFailure, false, config.maxAttempts(),
+                promptTokens, completionTokens, millis(t0));
+    }
+
+    private static boolean retryable(BackendError.Kind kind) {
+        return switch (kind) {
+            case OVERLOADED, UPSTREAM, UNAVAILABLE, INTERNAL -> true;
+            case INVALID_REQUEST, CONTEXT_LENGTH_EXCEEDED, MODEL_NOT_FOUND, UNSUPPORTED -> false;
+        };
+    }
+
+    /** Either why the assistant must not answer, or the reply's audience. */
+    private record Checked(String refusal, Audience audience) {
+    }
+
+    private Checked check(Connection c, Post mention) throws SQLException {
+        long a = assistant.id();
+        long m = mention.authorId();
+        Relationship rel = Relationships.relationship(c, a, m);
+        if (rel.blockedBy()) {
+            return new Checked("the mentioning account blocks the assistant", null);
+        }
+        if (rel.blocking()) {
+            return new Checked("the assistant blocks the mentioning account", null);
+        }
+        if (rel.muting()) {
+            return new Checked("the assistant mutes the mentioning account", null);
+        }
+        for (Long id : new Long[] {mention.inReplyToId(), mention.threadRootId()}) {
+            if (id != null && existsIn(c, id) && dev.starling.social.posts.PostWriter.visible(c, a, id).isEmpty()) {
+                return new Checked("the thread is hidden from the assistant (post " + id + ")", null);
+            }
+        }
+        Viewer mentioner = Visibility.viewer(c, m);
+        Set<Long> mentionerMutes = ids(c, "SELECT target_id FROM mutes WHERE account_id = ?", m);
+        Set<Long> avoid = ids(c, "SELECT target_id FROM blocks WHERE account_id = ?1 UNION SELECT account_id FROM blocks WHERE target_id = ?1"
+                + " UNION SELECT target_id FROM mutes WHERE account_id = ?1", a);
+        PostVisibility reply = Audience.replyVisibility(mention.visibility());
+        return new Checked(null, new Audience(reply, mentioner, mentionerMutes, avoid));
+    }
+
+    private static Set<Long> ids(Connection c, String sql, long id) throws SQLException {
+        Set<Long> out = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.replace("?1", Long.toString(id)))) {
+            if (!sql.contains("?1")) {
+                ps.setLong(1, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean exists(long postId) {
+        return social.database().withConnection(c -> existsIn(c, postId));
+    }
+
+    private static boolean existsIn(Connection c, long postId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM posts WHERE id = ?")) {
+            ps.setLong(1, postId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private long mentionerOf(long postId) {
+        return social.database().withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT author_id FROM posts WHERE id = ?")) {
+                ps.setLong(1, postId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    private MentionOutcome skip(long mentionId, long mentionerId, Long outboxPosition, String reason) {
+        return skipMeta(new MentionLedger.ReplyMeta(mentionId, mentionerId, null, null, List.of(), null, null, 0, 0, 0, 0, outboxPosition),
+                reason);
+    }
+
+    private MentionOutcome skipMeta(MentionLedger.ReplyMeta meta, String reason) {
+        if (!ledger.recordWithoutReply(meta, "skipped", reason)) {
+            return new MentionOutcome.AlreadyHandled(meta.mentionPostId(), ledger.outcomeOf(meta.mentionPostId()).orElse("unknown"));
+        }
+        LOG.debug("assistant: mention {} skipped: {}", meta.mentionPostId(), reason);
+        return new MentionOutcome.Skipped(meta.mentionPostId(), reason);
+    }
+
+    private MentionOutcome fail(MentionLedger.ReplyMeta meta, int attempts, String reason) {
+        if (!ledger.recordWithoutReply(meta, "failed", reason)) {
+            return new MentionOutcome.AlreadyHandled(meta.mentionPostId(), ledger.outcomeOf(meta.mentionPostId()).orElse("unknown"));
+        }
+        LOG.warn("assistant: mention {} failed after {} attempt(s): {}", meta.mentionPostId(), attempts, reason);
+        return new MentionOutcome.Failed(meta.mentionPostId(), attempts, reason);
+    }
+
+    private static Locale locale(String language) {
+        return language == null ? Locale.ROOT : Locale.forLanguageTag(language);
+    }
+
+    private static long millis(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

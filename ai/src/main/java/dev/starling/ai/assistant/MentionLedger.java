@@ -1,0 +1,162 @@
+package dev.starling.ai.assistant;
+
+import dev.starling.social.common.Outcome;
+import dev.starling.social.common.Rejection;
+import dev.starling.social.db.Database;
+import dev.starling.social.posts.NewPost;
+import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostText;
+import dev.starling.social.posts.PostVisibility;
+import dev.starling.social.posts.PostWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The table {@code assistant_mentions}: one row per mention handled. {@link #postReply} writes the 'replied' row
+ * and the reply posts in ONE transaction, the row first under the table's primary key: of two workers (or a replay
+ * after a crash) only one inserts it; the other finds it and posts nothing.
+ */
+final class MentionLedger {
+
+    /** What a reply carried besides its text. */
+    record ReplyMeta(long mentionPostId, long mentionerId, PostVisibility visibility, String language, List<Long> retrievedPostIds,
+            String model, String prompt, int attempts, int promptTokens, int completionTokens, long generationMillis,
+            Long outboxPosition) {
+    }
+
+    private final Database db;
+    private final PostText rules;
+    private final Clock clock;
+    private final long assistantId;
+
+    MentionLedger(Database db, PostText rules, Clock clock, long assistantId) {
+        this.db = db;
+        this.rules = rules;
+        this.clock = clock;
+        this.assistantId = assistantId;
+    }
+
+    /** The recorded outcome ('replied', 'failed', 'skipped') of a mention, if any. */
+    Optional<String> outcomeOf(long mentionPostId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM assistant_mentions WHERE mention_post_id = ?")) {
+                ps.setLong(1, mentionPostId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /**
+     * Posts the reply (each part replying to the one before, the first to the mention) and records it, atomically.
+     * Returns {@link MentionOutcome.AlreadyHandled} when the mention was recorded meanwhile; a rejection when social
+     * refuses a post (the mention was deleted, a part is invalid), in which case nothing was written.
+     */
+    Outcome<MentionOutcome> postReply(ReplyMeta meta, List<String> parts) {
+        for (String part : parts) {
+            Optional<Rejection> bad = rules.validate(part);
+            if (bad.isPresent()) {
+                return Outcome.rejected(bad.get());
+            }
+        }
+        return db.inTransaction(c -> {
+            if (!insert(c, meta, "replied", "")) {
+                return Outcome.ok(new MentionOutcome.AlreadyHandled(meta.mentionPostId(), outcomeIn(c, meta.mentionPostId())));
+            }
+            List<Long> ids = new ArrayList<>();
+            long parent = meta.mentionPostId();
+            for (String part : parts) {
+                NewPost np = new NewPost(part, meta.visibility(), parent, null, meta.language(), false, null);
+                Outcome<Post> posted = PostWriter.insert(c, assistantId, np, clock.instant());
+                if (posted instanceof Outcome.Rejected<Post> r) {
+                    return Outcome.rejected(r.rejection()); // rolls back the ledger row and earlier parts
+                }
+                parent = posted.orThrow().id();
+                ids.add(parent);
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE assistant_mentions SET reply_post_ids = ? WHERE mention_post_id = ?")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                ps.setLong(2, meta.mentionPostId());
+                ps.executeUpdate();
+            }
+            return Outcome.ok(new MentionOutcome.Replied(meta.mentionPostId(), ids, meta.model(), meta.prompt()));
+        });
+    }
+
+    /** Records a mention that got no reply; false when it was already recorded. */
+    boolean recordWithoutReply(ReplyMeta meta, String outcome, String reason) {
+        return db.inTransaction(c -> insert(c, meta, outcome, reason));
+    }
+
+    private boolean insert(Connection c, ReplyMeta m, String outcome, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO assistant_mentions (mention_post_id, assistant_id, mentioner_id, outcome, reason, reply_visibility,
+                    retrieved_post_ids, attempts, model, prompt, prompt_tokens, completion_tokens, generation_millis, outbox_position)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mention_post_id) DO NOTHING""")) {
+            ps.setLong(1, m.mentionPostId());
+            ps.setLong(2, assistantId);
+            ps.setLong(3, m.mentionerId());
+            ps.setString(4, outcome);
+            ps.setString(5, cut(reason, 1000));
+            if (m.visibility() == null) {
+                ps.setNull(6, java.sql.Types.SMALLINT);
+            } else {
+                ps.setShort(6, (short) m.visibility().code());
+            }
+            ps.setArray(7, c.createArrayOf("bigint", m.retrievedPostIds() == null ? new Object[0] : m.retrievedPostIds().toArray()));
+            ps.setInt(8, m.attempts());
+            ps.setString(9, m.model() == null ? null : cut(m.model(), 200));
+            ps.setString(10, m.prompt() == null ? null : cut(m.prompt(), 200));
+            ps.setInt(11, m.promptTokens());
+            ps.setInt(12, m.completionTokens());
+            ps.setLong(13, m.generationMillis());
+            if (m.outboxPosition() == null) {
+                ps.setNull(14, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(14, m.outboxPosition());
+            }
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static String outcomeIn(Connection c, long mentionPostId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT outcome FROM assistant_mentions WHERE mention_post_id = ?")) {
+            ps.setLong(1, mentionPostId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "unknown";
+            }
+        }
+    }
+
+    /** Rows per outcome (for stats). */
+    Map<String, Long> counts() {
+        return db.withConnection(c -> {
+            Map<String, Long> out = new LinkedHashMap<>();
+            out.put("replied", 0L);
+            out.put("failed", 0L);
+            out.put("skipped", 0L);
+            try (PreparedStatement ps = c.prepareStatement("SELECT outcome, count(*) FROM assistant_mentions WHERE assistant_id = ? GROUP BY outcome")) {
+                ps.setLong(1, assistantId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "\u2026";
+    }
+}

@@ -1,0 +1,250 @@
+package dev.starling.ai.assistant;
+
+import com.twitter.twittertext.Extractor;
+import dev.starling.social.posts.PostText;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what the model wrote into the text of the assistant's reply posts: plain text, no @mentions (the reply
+ * addresses only the person who mentioned the assistant, added as a prefix), no links except to this instance's
+ * posts that the prompt quoted, then split into at most a few posts within the post length limit
+ * (twitter-text weighted length), on sentence boundaries, else word boundaries.
+ */
+final class ReplyText {
+
+    /** Marks a cut when a reply had to be shortened to fit. */
+    static final String ELLIPSIS = "\u2026";
+    /** Any scheme://... or www.... run: candidate links, judged one by one. */
+    private static final Pattern SCHEME_LINK = Pattern.compile("(?i)(?:\\b[a-z][a-z0-9+.-]{0,20}://|\\bwww\\.)[^\\s<>\"]+");
+    /** @name, @name@domain, also with the full-width at sign twitter-text accepts. */
+    private static final Pattern MENTION = Pattern.compile("(?<![\\p{L}\\p{N}_])[@\uFF20]([A-Za-z0-9_]+(?:[@\uFF20][A-Za-z0-9.-]+)?)");
+    /** Chat-template control text a model may echo. */
+    private static final Pattern CONTROL_TOKENS = Pattern.compile("<\\|[^|<>]{0,40}\\|>|</?s>|\\[/?INST]");
+    private static final Pattern CONTROL_CHARS = Pattern.compile("[\\p{Cc}\\p{Cf}&&[^\\n]]");
+    /** host.tld[:port][/path]: labels of letters, digits and '-', a TLD starting with a letter. */
+    private static final Pattern BARE_HOST = Pattern.compile(
+            "(?i)(?<![\\p{L}\\p{N}_@\uE000-\uE001])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{1,62}(?::\\d{1,5})?(?:/[^\\s]*)?(?![\\p{L}\\p{N}_])");
+    private static final char KEEP_OPEN = '\uE000';
+    private static final char KEEP_CLOSE = '\uE001';
+    private static final Pattern SPACES = Pattern.compile("[ \\t\\u00A0]+");
+    private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n+");
+
+    /** Which links a reply may keep: this instance's post URLs whose id the prompt quoted. */
+    record LinkPolicy(String instanceBaseUrl, Set<Long> quotedPostIds) {
+
+        static final LinkPolicy NONE = new LinkPolicy(null, Set.of());
+
+        boolean allows(String url) {
+            if (instanceBaseUrl == null) {
+                return false;
+            }
+            String base = instanceBaseUrl.toLowerCase(Locale.ROOT);
+            if (!url.toLowerCase(Locale.ROOT).startsWith(base + "/")) {
+                return false;
+            }
+            Matcher m = POST_PATH.matcher(url.substring(base.length()));
+            return m.matches() && quotedPostIds.contains(parseId(m.group(1)));
+        }
+
+        private static final Pattern POST_PATH = Pattern.compile("/(?:@[A-Za-z0-9_]{1,30}|users/[A-Za-z0-9_]{1,30}/statuses|statuses)/(\\d{1,19})");
+
+        private static long parseId(String s) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+
+    private ReplyText() {
+    }
+
+    /** The model's text made safe to post: no control text, no mentions, only allowed links, tidy white space. */
+    static String clean(String raw, LinkPolicy links) {
+        String s = CONTROL_TOKENS.matcher(raw).replaceAll(" ");
+        s = CONTROL_CHARS.matcher(s).replaceAll("");
+        s = s.replace("\r\n", "\n").replace('\r', '\n');
+        s = s.replace(KEEP_OPEN, ' ').replace(KEEP_CLOSE, ' ');
+        List<String> kept = new ArrayList<>();
+        s = stripLinks(s, links, kept);
+        // "@bob" -> "bob": the reply must not notify or add anyone to its audience.
+        s = MENTION.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1).replace('@', ' ').replace('\uFF20', ' ')));
+        for (int i = 0; i < kept.size(); i++) {
+            s = s.replace(KEEP_OPEN + Integer.toString(i) + KEEP_CLOSE, kept.get(i));
+        }
+        s = SPACES.matcher(s).replaceAll(" ");
+        s = BLANK_LINES.matcher(s).replaceAll("\n\n");
+        StringBuilder out = new StringBuilder();
+        for (String line : s.split("\n", -1)) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append(line.strip());
+        }
+        return out.toString().strip();
+    }
+
+    /** Removes links the policy does not allow; allowed ones are parked in {@code kept} behind placeholders. */
+    private static String stripLinks(String s, LinkPolicy links, List<String> kept) {
+        StringBuilder sb = new StringBuilder();
+        Matcher m = SCHEME_LINK.matcher(s);
+        while (m.find()) {
+            String url = trimTrailingPunctuation(m.group());
+            String keep = "";
+            if (links.allows(url)) {
+                keep = KEEP_OPEN + Integer.toString(kept.size()) + KEEP_CLOSE;
+                kept.add(url);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(keep + m.group().substring(url.length())));
+        }
+        m.appendTail(sb);
+        // bare host names with a path or not ("evil.example/x", "t.co/abc"), whatever the TLD
+        String t = BARE_HOST.matcher(sb.toString()).replaceAll("");
+        // and anything else twitter-text would turn into a link
+        List<Extractor.Entity> urls = new Extractor().extractURLsWithIndices(t);
+        StringBuilder out = new StringBuilder(t);
+        for (int i = urls.size() - 1; i >= 0; i--) {
+            Extractor.Entity e = urls.get(i);
+            out.replace(e.getStart(), e.getEnd(), "");
+        }
+        return out.toString();
+    }
+
+    private static String trimTrailingPunctuation(String url) {
+        int end = url.length();
+        while (end > 0 && ".,;:!?)]}'".indexOf(url.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return url.substring(0, end);
+    }
+
+    /**
+     * Splits {@code body} into at most {@code maxPosts} posts, each {@code prefix + chunk} within
+     * {@code maxWeightedLength}. When the text needs more posts, the last one ends with an ellipsis.
+     */
+    static List<String> split(String body, String prefix, int maxWeightedLength, int maxPosts, Locale locale) {
+        if (PostText.weightedLength(prefix + "x" + ELLIPSIS) > maxWeightedLength) {
+            throw new IllegalArgumentException("the post length limit " + maxWeightedLength + " leaves no room after '" + prefix + "'");
+        }
+        List<String> pieces = new ArrayList<>();
+        for (String sentence : sentences(body, locale)) {
+            if (fits(prefix, sentence, maxWeightedLength)) {
+                pieces.add(sentence);
+            } else {
+                pieces.addAll(words(sentence, prefix, maxWeightedLength));
+            }
+        }
+        List<String> posts = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String piece : pieces) {
+            String joined = current.isEmpty() ? piece.strip() : current + (piece.startsWith("\n") ? "" : " ") + piece.strip();
+            if (fits(prefix, joined, maxWeightedLength)) {
+                current.setLength(0);
+                current.append(joined);
+            } else {
+                posts.add(current.toString());
+                current.setLength(0);
+                current.append(piece.strip());
+            }
+        }
+        if (!current.isEmpty()) {
+            posts.add(current.toString());
+        }
+        posts.removeIf(String::isBlank);
+        if (posts.size() > maxPosts) {
+            List<String> kept = new ArrayList<>(posts.subList(0, maxPosts));
+            String last = kept.get(maxPosts - 1);
+            while (!last.isEmpty() && !fits(prefix, last + ELLIPSIS, maxWeightedLength)) {
+                last = dropLastWord(last);
+            }
+            kept.set(maxPosts - 1, last + ELLIPSIS);
+            posts = kept;
+        }
+        List<String> out = new ArrayList<>(posts.size());
+        for (String p : posts) {
+            out.add(prefix + p);
+        }
+        return out;
+    }
+
+    private static boolean fits(String prefix, String text, int max) {
+        return PostText.weightedLength(prefix + text) <= max;
+    }
+
+    private static List<String> sentences(String body, Locale locale) {
+        List<String> out = new ArrayList<>();
+        BreakIterator it = BreakIterator.getSentenceInstance(locale);
+        it.setText(body);
+        int start = it.first();
+        for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+            String s = body.substring(start, end).strip();
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** A sentence too long for one post, as chunks that each fit (words; a giant word is cut by code points). */
+    private static List<String> words(String sentence, String prefix, int max) {
+        List<String> out = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String w : sentence.split("\\s+")) {
+            String word = w;
+            while (!fits(prefix, word, max)) { // one word longer than a post
+                int cut = longestFittingPrefix(prefix, word, max);
+                if (!current.isEmpty()) {
+                    out.add(current.toString());
+                    current.setLength(0);
+                }
+                out.add(word.substring(0, cut));
+                word = word.substring(cut);
+            }
+            String joined = current.isEmpty() ? word : current + " " + word;
+            if (fits(prefix, joined, max)) {
+                current.setLength(0);
+                current.append(joined);
+            } else {
+                out.add(current.toString());
+                current.setLength(0);
+                current.append(word);
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(current.toString());
+        }
+        return out;
+    }
+
+    /** The longest prefix of {@code word} (in chars, on a code point boundary, at least one code point) that fits. */
+    private static int longestFittingPrefix(String prefix, String word, int max) {
+        int lo = 1; // code points; always at least one, so that progress is made
+        int hi = word.codePointCount(0, word.length());
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (fits(prefix, word.substring(0, word.offsetByCodePoints(0, mid)), max)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return word.offsetByCodePoints(0, lo);
+    }
+
+    private static String dropLastWord(String s) {
+        String t = s.stripTrailing();
+        int space = t.lastIndexOf(' ');
+        if (space > 0) {
+            return t.substring(0, space);
+        }
+        // one long word: drop a code point
+        return t.isEmpty() ? t : t.substring(0, t.offsetByCodePoints(t.length(), -1));
+    }
+}
