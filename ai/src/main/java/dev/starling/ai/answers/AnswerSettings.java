@@ -1,0 +1,72 @@
+package dev.starling.ai.answers;
+
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Limits and knobs of the AI features. Every generation has a token limit and a time limit.
+ *
+ * @param maxQuestionChars   longest question Ask takes
+ * @param maxDraftChars      longest draft Compose takes
+ * @param maxPostChars       the network's post length limit (Compose keeps its suggestion within it)
+ * @param evidencePosts      most posts Ask quotes
+ * @param relatedPosts       most related posts Explain adds beside the thread
+ * @param threadPosts        most posts of a thread Explain and Summarize quote
+ * @param quotedPostChars    longest text quoted per post (longer posts are cut, marked with an ellipsis)
+ * @param askMaxTokens       token limit of an Ask answer
+ * @param explainMaxTokens   token limit of an explanation
+ * @param summarizeMaxTokens token limit of a summary
+ * @param composeMaxTokens   token limit of a compose suggestion
+ * @param timeoutMillis      time limit of one generation (text so far is kept, finish reason {@code timeout})
+ * @param temperature        sampling temperature (0: greedy)
+ * @param seed               fixed sampling seed (tests, benchmarks); empty for random
+ * @param instanceHosts      hosts links may point to (this instance), lower case; all others are removed
+ */
+public record AnswerSettings(int maxQuestionChars, int maxDraftChars, int maxPostChars, int evidencePosts,
+        int relatedPosts, int threadPosts, int quotedPostChars, int askMaxTokens, int explainMaxTokens,
+        int summarizeMaxTokens, int composeMaxTokens, long timeoutMillis, double temperature, OptionalLong seed,
+        Set<String> instanceHosts) {
+
+    public AnswerSettings {
+        instanceHosts = Set.copyOf(instanceHosts);
+        if (evidencePosts < 1 || threadPosts < 1 || quotedPostChars < 40 || timeoutMillis < 1) {
+            throw new IllegalArgumentException("evidencePosts and threadPosts must be positive, quotedPostChars at least"
+                    + " 40, timeoutMillis positive");
+        }
+    }
+
+    public static AnswerSettings defaults() {
+        return new AnswerSettings(500, 2000, 280, 8, 3, 12, 400, 256, 160, 160, 96, 60_000, 0.7, OptionalLong.empty(),
+                Set.of());
+    }
+
+    public AnswerSettings withInstanceHosts(Set<String> hosts) {
+        return new AnswerSettings(maxQuestionChars, maxDraftChars, maxPostChars, evidencePosts, relatedPosts, threadPosts,
+                quotedPostChars, askMaxTokens, explainMaxTokens, summarizeMaxTokens, composeMaxTokens, timeoutMillis,
+                temperature, seed, hosts);
+    }
+
+    public AnswerSettings withMaxPostChars(int n) {
+        return new AnswerSettings(maxQuestionChars, maxDraftChars, n, evidencePosts, relatedPosts, threadPosts,
+                quotedPostChars, askMaxTokens, explainMaxTokens, summarizeMaxTokens, composeMaxTokens, timeoutMillis,
+                temperature, seed, instanceHosts);
+    }
+
+    /** The same token limit for every feature. */
+    public AnswerSettings withMaxTokens(int n) {
+        return new AnswerSettings(maxQuestionChars, maxDraftChars, maxPostChars, evidencePosts, relatedPosts, threadPosts,
+                quotedPostChars, n, n, n, n, timeoutMillis, temperature, seed, instanceHosts);
+    }
+
+    public AnswerSettings withTimeoutMillis(long t) {
+        return new AnswerSettings(maxQuestionChars, maxDraftChars, maxPostChars, evidencePosts, relatedPosts, threadPosts,
+                quotedPostChars, askMaxTokens, explainMaxTokens, summarizeMaxTokens, composeMaxTokens, t, temperature,
+                seed, instanceHosts);
+    }
+
+    public AnswerSettings withSampling(double t, OptionalLong s) {
+        return new AnswerSettings(maxQuestionChars, maxDraftChars, maxPostChars, evidencePosts, relatedPosts, threadPosts,
+                quotedPostChars, askMaxTokens, explainMaxTokens, summarizeMaxTokens, composeMaxTokens, timeoutMillis, t,
+                s, instanceHosts);
+    }
+}

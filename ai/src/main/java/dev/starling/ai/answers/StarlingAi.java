@@ -1,0 +1,75 @@
+package dev.starling.ai.answers;
+
+import dev.starling.ai.prompts.Prompts;
+import dev.starling.ai.registry.ModelRegistry;
+import dev.starling.search.PostSearch;
+import dev.starling.social.Social;
+
+/**
+ * The AI features over one network: {@link #ask()}, {@link #explain()}, {@link #summarize()}, {@link #compose()}, with
+ * the {@link ModelRegistry} that serves them and the {@link Prompts} they render. Every output
+ * ({@link Answer}) names its model, its prompt (name, version, hash) and the posts it cites.
+ *
+ * <pre>{@code
+ * StarlingAi ai = StarlingAi.create(social, postSearch, registry, Prompts.classpath(), AnswerSettings.defaults());
+ * switch (ai.ask().ask(viewerId, "what do people say about the new bridge?", text -> stream(text))) {
+ *     case AnswerOutcome.Answered a -> done(a.answer().citations(), a.answer().modelId(), a.answer().prompt());
+ *     case AnswerOutcome.NotReady n -> status503(n.reason());
+ *     default -> ...
+ * }
+ * }</pre>
+ */
+public final class StarlingAi {
+
+    private final ModelRegistry registry;
+    private final Prompts prompts;
+    private final AnswerSettings settings;
+    private final Ask ask;
+    private final Explain explain;
+    private final Summarize summarize;
+    private final Compose compose;
+
+    private StarlingAi(ModelRegistry registry, Prompts prompts, AnswerSettings settings, Evidence evidence) {
+        this.registry = registry;
+        this.prompts = prompts;
+        this.settings = settings;
+        Generation g = new Generation(registry, prompts, settings);
+        this.ask = new Ask(g, evidence);
+        this.explain = new Explain(g, evidence);
+        this.summarize = new Summarize(g, evidence);
+        this.compose = new Compose(g);
+    }
+
+    public static StarlingAi create(Social social, PostSearch search, ModelRegistry registry, Prompts prompts,
+            AnswerSettings settings) {
+        return new StarlingAi(registry, prompts, settings, new Evidence(social, search));
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public Prompts prompts() {
+        return prompts;
+    }
+
+    public AnswerSettings settings() {
+        return settings;
+    }
+
+    public Ask ask() {
+        return ask;
+    }
+
+    public Explain explain() {
+        return explain;
+    }
+
+    public Summarize summarize() {
+        return summarize;
+    }
+
+    public Compose compose() {
+        return compose;
+    }
+}

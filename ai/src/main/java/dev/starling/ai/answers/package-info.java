@@ -1,0 +1,12 @@
+/**
+ * The AI features that answer people: {@link dev.starling.ai.answers.Ask} (questions answered from visible posts with
+ * numbered citations), {@link dev.starling.ai.answers.Explain} (a post in context),
+ * {@link dev.starling.ai.answers.Summarize} (a thread), {@link dev.starling.ai.answers.Compose} (draft completion or
+ * rewrite, on request); {@link dev.starling.ai.answers.StarlingAi} bundles them.
+ *
+ * <p>Safety: retrieval runs as the viewer and every post is re-checked by social's visibility rule before the model
+ * reads it ({@link dev.starling.ai.answers.Evidence}); posts enter prompts only as escaped, delimited quotes; model text
+ * passes {@link dev.starling.ai.answers.OutputFilter} (valid citations only, no foreign links, no HTML) before anyone
+ * sees it; every generation has a token and a time limit.
+ */
+package dev.starling.ai.answers;

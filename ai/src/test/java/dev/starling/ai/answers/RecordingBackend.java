@@ -1,0 +1,66 @@
+package dev.starling.ai.answers;
+
+import dev.starling.ai.backend.BackendResult;
+import dev.starling.ai.backend.ChatRequest;
+import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.CompletionRequest;
+import dev.starling.ai.backend.DeltaListener;
+import dev.starling.ai.backend.EmbeddingRequest;
+import dev.starling.ai.backend.Embeddings;
+import dev.starling.ai.backend.ModelBackend;
+import dev.starling.ai.backend.ModelInfo;
+import dev.starling.ai.chat.ChatMessage;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/** A real backend with a recorder around it: every prompt it was given and every text it produced. */
+final class RecordingBackend implements ModelBackend {
+
+    final ModelBackend inner;
+    final List<String> prompts = new CopyOnWriteArrayList<>();
+    final List<String> outputs = new CopyOnWriteArrayList<>();
+
+    RecordingBackend(ModelBackend inner) {
+        this.inner = inner;
+    }
+
+    static String flatten(List<ChatMessage> messages) {
+        return messages.stream().map(m -> "[" + m.role() + "]\n" + m.content()).collect(Collectors.joining("\n"));
+    }
+
+    @Override
+    public BackendResult<List<ModelInfo>> models() {
+        return inner.models();
+    }
+
+    @Override
+    public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
+        prompts.add(flatten(request.messages()));
+        BackendResult<Completion> r = inner.chat(request, listener);
+        if (r instanceof BackendResult.Ok<Completion> ok) {
+            outputs.add(ok.value().text());
+        }
+        return r;
+    }
+
+    @Override
+    public BackendResult<Completion> complete(CompletionRequest request, DeltaListener listener) {
+        prompts.add(request.prompt());
+        BackendResult<Completion> r = inner.complete(request, listener);
+        if (r instanceof BackendResult.Ok<Completion> ok) {
+            outputs.add(ok.value().text());
+        }
+        return r;
+    }
+
+    @Override
+    public BackendResult<Embeddings> embed(EmbeddingRequest request) {
+        return inner.embed(request);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
