@@ -192,7 +192,7 @@ public final class TrendStories {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT s.id, s.items::text, s.score, s.post_ids, s.text_state, s.text_reason, s.headline, s.summary, s.cited_post_ids,
                            s.model_id, s.prompt_name, s.prompt_version, s.generated_at, s.updated_at, s.hidden_at IS NOT NULL
-                    FROM trend_stories s """ + where)) {
+                    FROM trend_stories s """ + " " + where)) {
                 if (id != null) {
                     ps.setLong(1, id);
                 }

@@ -1,0 +1,64 @@
+package dev.starling.ai.trends;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The pure parts of stories: reading the model's text, and the clustering rule. */
+class StoryPartsTest {
+
+    @Test
+    void storyTextReadsLabelsStripsLinksAndBadCitations() {
+        StoryText.Parsed p = StoryText.parse("""
+                Headline: Aurora lights up the north <b>tonight</b>
+                Summary: Many saw the lights [1][2], some photographed them [3] and [9] see https://evil.example/x for more.
+                """, 4);
+        assertEquals("Aurora lights up the north tonight", p.headline());
+        assertEquals("Many saw the lights [1][2], some photographed them [3] and see for more.", p.summary());
+        assertEquals(List.of(1, 2, 3), p.cited());
+    }
+
+    @Test
+    void storyTextWithoutLabelsTakesTheFirstLineAsHeadlineAndCuts() {
+        StoryText.Parsed p = StoryText.parse("A long day\n" + "word ".repeat(400), 3);
+        assertEquals("A long day", p.headline());
+        assertEquals(StoryText.MAX_SUMMARY_CHARS, p.summary().length());
+        assertEquals(List.of(), p.cited());
+        assertEquals("", StoryText.parse("   \n ", 3).headline());
+        assertFalse(StoryText.parse("Headline: see www.spam.example now [2]", 3).headline().contains("spam"));
+    }
+
+    private static StoryClustering.Candidate cand(String term, double score, List<Long> posts, float... v) {
+        return new StoryClustering.Candidate(TrendKind.TAG, term, score, posts, v);
+    }
+
+    @Test
+    void similarItemsOrItemsSharingPostsGroupTogether() {
+        var aurora = cand("aurora", 100, List.of(1L, 2L, 3L), 1, 0, 0);
+        var lights = cand("northern lights", 50, List.of(4L, 5L, 6L), 0.8f, 0.6f, 0); // cosine 0.8 with aurora
+        var marathon = cand("marathon", 80, List.of(7L, 8L, 9L), 0, 0, 1);
+        var route = cand("route closed", 20, List.of(8L, 9L, 10L), 0, 1, 0); // orthogonal, but shares 2 posts with marathon
+        var lonely = cand("cats", 10, List.of(11L, 12L, 13L), 0, -1, 0);
+        List<StoryClustering.Cluster> cs = StoryClustering.cluster(List.of(lights, route, lonely, marathon, aurora), 0.6, 2);
+        assertEquals(3, cs.size());
+        assertEquals(List.of("aurora", "northern lights"), cs.get(0).items().stream().map(StoryClustering.Candidate::term).toList());
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), cs.get(0).postIds());
+        assertEquals(100, cs.get(0).score());
+        assertEquals(List.of("marathon", "route closed"), cs.get(1).items().stream().map(StoryClustering.Candidate::term).toList());
+        assertEquals(List.of(7L, 8L, 9L, 10L), cs.get(1).postIds(), "posts once each");
+        assertEquals(List.of("cats"), cs.get(2).items().stream().map(StoryClustering.Candidate::term).toList());
+        // a higher threshold separates aurora and the lights
+        assertEquals(4, StoryClustering.cluster(List.of(lights, route, lonely, marathon, aurora), 0.9, 2).size());
+    }
+
+    @Test
+    void cosineAndMean() {
+        assertEquals(0.8, StoryClustering.cosine(new float[] {1, 0}, new float[] {0.8f, 0.6f}), 1e-6);
+        assertEquals(0, StoryClustering.cosine(new float[] {0, 0}, new float[] {1, 0}));
+        float[] m = StoryClustering.mean(List.of(new float[] {1, 0}, new float[] {0, 1}), 2);
+        assertEquals(Math.sqrt(0.5), m[0], 1e-6);
+        assertEquals(Math.sqrt(0.5), m[1], 1e-6);
+    }
+}
