@@ -127,6 +127,14 @@ public final class TrainedBpe {
         }
     }
 
+    /**
+     * Writes the vocabulary as a Hugging Face {@code tokenizer.json} (BPE model, Split + ByteLevel pre-tokenizer, the
+     * specials as added tokens), for Hugging Face tokenizers and the tools that read them.
+     */
+    public void writeTokenizerJson(Path out) throws IOException {
+        TokenizerJsonWriter.write(this, out);
+    }
+
     /** Writes a vocabulary-only GGUF (no tensors), like llama.cpp's ggml-vocab-*.gguf files; returns its size. */
     public long writeGguf(Path out, String name) throws IOException {
         GgufWriter w = GgufWriter.create(out);

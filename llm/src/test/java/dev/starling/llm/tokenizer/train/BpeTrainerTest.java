@@ -194,6 +194,25 @@ class BpeTrainerTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(PreTokenization.class)
+    void theTokenizerJsonLoadsBackIdentically(PreTokenization pre, @TempDir Path dir) throws Exception {
+        long seed = TrainerRandom.seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        TrainedBpe bpe = BpeTrainer.train(TrainerRandom.corpus(rnd, 300, 20),
+                BpeTrainer.Options.of(256 + 250 + SPECIALS.size(), SPECIALS).withPreTokenization(pre));
+        Path json = dir.resolve("tokenizer.json");
+        bpe.writeTokenizerJson(json);
+        Tokenizer loaded = Tokenizers.fromHuggingFaceJson(json);
+        Tokenizer direct = bpe.tokenizer();
+        assertEquals(direct.vocabSize(), loaded.vocabSize());
+        for (int i = 0; i < 300; i++) {
+            String s = TrainerRandom.text(rnd, 30) + (i % 3 == 0 ? "<|im_end|>" + TrainerRandom.text(rnd, 5) : "");
+            assertArrayEquals(direct.encode(s, false, true), loaded.encode(s, false, true),
+                    () -> pre + ": tokenizer.json encodes '" + s + "' differently; " + TrainerRandom.replay(seed));
+        }
+    }
+
     @Test
     void theByteLimitStopsReading() {
         List<String> corpus = List.of("aaaa", "bbbb", "cccc", "dddd");
