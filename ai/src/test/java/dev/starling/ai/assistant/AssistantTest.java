@@ -1,0 +1,344 @@
+package dev.starling.ai.assistant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starling.ai.backend.BackendError;
+import dev.starling.ai.backend.BackendResult;
+import dev.starling.ai.backend.ChatRequest;
+import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.CompletionRequest;
+import dev.starling.ai.backend.DeltaListener;
+import dev.starling.ai.backend.Embeddings;
+import dev.starling.ai.backend.EmbeddingRequest;
+import dev.starling.ai.backend.LocalBackend;
+import dev.starling.ai.backend.ModelBackend;
+import dev.starling.ai.backend.ModelInfo;
+import dev.starling.ai.budget.AiBudget;
+import dev.starling.ai.budget.BudgetLimits;
+import dev.starling.ai.prompts.Prompts;
+import dev.starling.ai.registry.Feature;
+import dev.starling.ai.registry.ModelEntry;
+import dev.starling.ai.registry.ModelFiles;
+import dev.starling.ai.registry.ModelRegistry;
+import dev.starling.ai.registry.OpenedModel;
+import dev.starling.social.Social;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.db.Database;
+import dev.starling.social.posts.NewPost;
+import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostVisibility;
+import dev.starling.social.testing.TestDatabase;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The assistant over a real database and a real (tiny) model of our engine. */
+class AssistantTest {
+
+    @TempDir
+    static Path dir;
+    static Database db;
+    static Social social;
+    static Path gguf;
+    static ModelRegistry registry;
+    static AiBudget budget;
+    static AssistantService assistant;
+    static AtomicInteger names = new AtomicInteger();
+
+    static final AssistantConfig CONFIG = AssistantConfig.defaults().withHandle("starling")
+            .withGeneration(24, 20_000, 3, 10).withWorkers(2, 8).withPolling(100, 50);
+
+    @BeforeAll
+    static void up() {
+        db = TestDatabase.fresh("assistant", 16);
+        social = TestDatabase.social(db);
+        gguf = TinyModel.write(dir);
+        registry = TinyModel.registry(gguf);
+        budget = new AiBudget(db, AiBudget.Config.defaults(), Clock.systemUTC());
+        assistant = AssistantService.create(social, registry, null, budget, Prompts.classpath(), CONFIG);
+    }
+
+    @AfterAll
+    static void down() {
+        assistant.close();
+        registry.close();
+        db.close();
+    }
+
+    static Account account() {
+        String n = "u" + names.incrementAndGet();
+        return social.accounts().createWithoutPassword(n, n + "@example.org", n, false).orThrow();
+    }
+
+    static Post post(Account a, String text, PostVisibility v) {
+        return social.posts().create(a.id(), NewPost.of(text, v)).orThrow();
+    }
+
+    /** The assistant's posts replying to {@code postId}. */
+    static List<Post> repliesTo(long postId) {
+        List<Long> ids = db.withConnection(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM posts WHERE in_reply_to_id = ? AND author_id = ? ORDER BY id")) {
+                ps.setLong(1, postId);
+                ps.setLong(2, assistant.account().id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+        List<Post> posts = new ArrayList<>();
+        for (long id : ids) {
+            posts.add(social.posts().get(assistant.account().id(), id).orElseThrow());
+        }
+        return posts;
+    }
+
+    @Test
+    void theAccountExistsAsABot() {
+        Account a = social.accounts().byUsername("starling").orElseThrow();
+        assertTrue(a.bot());
+        assertFalse(a.aiTrainingConsent());
+        // creating the service again finds the same account
+        assertEquals(a.id(), AssistantService.create(social, registry, null, budget, Prompts.classpath(), CONFIG).account().id());
+    }
+
+    @Test
+    void replyIsNeverMoreVisibleThanTheMention() {
+        Account alice = account();
+        Account follower = account();
+        Account stranger = account();
+        social.relationships().follow(follower.id(), alice.id()).orThrow();
+        record Case(PostVisibility mention, PostVisibility reply) {
+        }
+        for (Case k : List.of(new Case(PostVisibility.PUBLIC, PostVisibility.PUBLIC), new Case(PostVisibility.UNLISTED, PostVisibility.UNLISTED),
+                new Case(PostVisibility.PRIVATE, PostVisibility.DIRECT), new Case(PostVisibility.DIRECT, PostVisibility.DIRECT))) {
+            Post m = post(alice, "@starling what is new about coffee? (" + k.mention() + ")", k.mention());
+            MentionOutcome o = assistant.handle(m.id());
+            MentionOutcome.Replied r = assertInstanceOf(MentionOutcome.Replied.class, o, o.toString());
+            assertEquals(TinyModel.ID, r.model());
+            assertTrue(r.prompt().startsWith("assistant v1"), r.prompt());
+            List<Post> replies = repliesTo(m.id());
+            assertEquals(1, replies.size());
+            Post first = replies.getFirst();
+            assertEquals(r.replyPostIds().getFirst(), first.id());
+            assertEquals(k.reply(), first.visibility(), "reply to a " + k.mention() + " mention");
+            assertTrue(first.text().startsWith("@" + alice.username() + " "), first.text());
+            assertTrue(social.posts().get(alice.id(), first.id()).isPresent(), "the mentioner sees the reply");
+            boolean publicReply = k.reply() == PostVisibility.PUBLIC || k.reply() == PostVisibility.UNLISTED;
+            assertEquals(publicReply, social.posts().get(follower.id(), first.id()).isPresent());
+            assertEquals(publicReply, social.posts().get(stranger.id(), first.id()).isPresent());
+            assertEquals(publicReply, social.posts().get(null, first.id()).isPresent());
+            for (long id : r.replyPostIds()) {
+                Post part = social.posts().get(alice.id(), id).orElseThrow();
+                assertEquals(k.reply(), part.visibility());
+                assertTrue(part.text().length() > 0);
+            }
+        }
+    }
+
+    @Test
+    void eachMentionIsAnsweredOnceEvenWithReplaysAndConcurrentWorkers() throws Exception {
+        Account bob = account();
+        List<Post> mentions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            mentions.add(post(bob, "@starling question number " + i, PostVisibility.PUBLIC));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<MentionOutcome>> fs = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (Post m : mentions) {
+                    fs.add(pool.submit(() -> assistant.handle(m.id())));
+                }
+            }
+            int replied = 0;
+            for (Future<MentionOutcome> f : fs) {
+                MentionOutcome o = f.get();
+                if (o instanceof MentionOutcome.Replied) {
+                    replied++;
+                } else {
+                    assertInstanceOf(MentionOutcome.AlreadyHandled.class, o, o.toString());
+                }
+            }
+            assertEquals(mentions.size(), replied);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Post m : mentions) {
+            assertEquals(1, repliesTo(m.id()).size(), "one reply to mention " + m.id());
+            // a replay later finds it too
+            assertInstanceOf(MentionOutcome.AlreadyHandled.class, assistant.handle(m.id()));
+        }
+    }
+
+    @Test
+    void skipsWithAReason() {
+        Account carol = account();
+        Account blocker = account();
+        social.relationships().block(blocker.id(), assistant.account().id()).orThrow();
+        Post fromBlocker = post(blocker, "@starling hi", PostVisibility.PUBLIC);
+        // blocked accounts' posts mentioning the assistant are not visible to it: skipped, never answered
+        MentionOutcome.Skipped s1 = assertInstanceOf(MentionOutcome.Skipped.class, assistant.handle(fromBlocker.id()));
+        assertTrue(s1.reason().contains("not visible") || s1.reason().contains("blocks"), s1.reason());
+        // a mention in a thread whose root is hidden from the assistant (its author blocks it)
+        Post root = post(blocker, "my thread", PostVisibility.PUBLIC);
+        Post inThread = social.posts().create(carol.id(), NewPost.of("@starling what do you think?").replyTo(root.id())).orThrow();
+        MentionOutcome.Skipped s2 = assertInstanceOf(MentionOutcome.Skipped.class, assistant.handle(inThread.id()));
+        assertTrue(s2.reason().contains("thread is hidden"), s2.reason());
+        // bots are not answered
+        Account bot = account();
+        social.accounts().updateProfile(bot.id(), new dev.starling.social.accounts.ProfileUpdate(null, null, null, null, true, null)).orThrow();
+        MentionOutcome.Skipped s3 = assertInstanceOf(MentionOutcome.Skipped.class, assistant.handle(post(bot, "@starling loop?", PostVisibility.PUBLIC).id()));
+        assertTrue(s3.reason().contains("bot"), s3.reason());
+        // its own posts
+        Post own = social.posts().create(assistant.account().id(), NewPost.of("I am @starling")).orThrow();
+        assertInstanceOf(MentionOutcome.Skipped.class, assistant.handle(own.id()));
+        // the assistant muted someone
+        Account muted = account();
+        social.relationships().mute(assistant.account().id(), muted.id(), true).orThrow();
+        assertInstanceOf(MentionOutcome.Skipped.class, assistant.handle(post(muted, "@starling hey", PostVisibility.PUBLIC).id()));
+        for (Post p : List.of(fromBlocker, inThread, own)) {
+            assertTrue(repliesTo(p.id()).isEmpty());
+        }
+    }
+
+    @Test
+    void aSpentBudgetSkipsWithTheBudgetMessage() {
+        AiBudget small = new AiBudget(db, AiBudget.Config.defaults().withFeature("assistant", new BudgetLimits(2, 1_000_000)), Clock.systemUTC());
+        try (AssistantService limited = AssistantService.create(social, registry, null, small, Prompts.classpath(), CONFIG)) {
+            Account dan = account();
+            assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(dan, "@starling one", PostVisibility.PUBLIC).id()));
+            assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(dan, "@starling two", PostVisibility.PUBLIC).id()));
+            Post third = post(dan, "@starling three", PostVisibility.PUBLIC);
+            MentionOutcome.Skipped s = assertInstanceOf(MentionOutcome.Skipped.class, limited.handle(third.id()));
+            assertEquals("daily AI budget of 2 requests used; resets at 00:00 UTC", s.reason());
+            assertTrue(repliesTo(third.id()).isEmpty());
+            assertTrue(small.usage(dan.id(), "assistant").tokens() > 0, "tokens were settled");
+            // another account still has its own budget
+            assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(account(), "@starling four", PostVisibility.PUBLIC).id()));
+        }
+    }
+
+    /** The real tiny model behind a gate that fails the first {@code failures} calls as the upstream would. */
+    static final class Flaky implements ModelBackend {
+        final ModelBackend real;
+        final AtomicInteger failuresLeft;
+        final AtomicInteger calls = new AtomicInteger();
+
+        Flaky(ModelBackend real, int failures) {
+            this.real = real;
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public BackendResult<List<ModelInfo>> models() {
+            return real.models();
+        }
+
+        @Override
+        public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
+            calls.incrementAndGet();
+            if (failuresLeft.getAndDecrement() > 0) {
+                return BackendResult.err(new BackendError(BackendError.Kind.UNAVAILABLE, "upstream went away", null));
+            }
+            return real.chat(request, listener);
+        }
+
+        @Override
+        public BackendResult<Completion> complete(CompletionRequest request, DeltaListener listener) {
+            return real.complete(request, listener);
+        }
+
+        @Override
+        public BackendResult<Embeddings> embed(EmbeddingRequest request) {
+            return real.embed(request);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    static ModelRegistry registryWith(ModelBackend backend) throws Exception {
+        ModelRegistry r = ModelRegistry.withDefaultOpener();
+        ModelEntry e = ModelFiles.describe(gguf, TinyModel.ID);
+        r.addOpened(e, OpenedModel.of(backend), false);
+        r.assign(Feature.ASSISTANT, TinyModel.ID);
+        return r;
+    }
+
+    @Test
+    void failedGenerationsAreRetriedThenRecordedAsFailed() throws Exception {
+        LocalBackend real = LocalBackend.open(gguf, LocalBackend.Options.defaults().withModelId(TinyModel.ID));
+        Flaky twice = new Flaky(real, 2);
+        try (ModelRegistry r = registryWith(twice);
+                AssistantService s = AssistantService.create(social, r, null, budget, Prompts.classpath(), CONFIG)) {
+            Post m = post(account(), "@starling flaky", PostVisibility.PUBLIC);
+            assertInstanceOf(MentionOutcome.Replied.class, s.handle(m.id()));
+            assertEquals(3, twice.calls.get(), "two failures, then the answer");
+            twice.failuresLeft.set(1000);
+            Post m2 = post(account(), "@starling down", PostVisibility.PUBLIC);
+            MentionOutcome.Failed f = assertInstanceOf(MentionOutcome.Failed.class, s.handle(m2.id()));
+            assertEquals(CONFIG.maxAttempts(), f.attempts());
+            assertTrue(f.reason().contains("UNAVAILABLE: upstream went away"), f.reason());
+            String recorded = db.withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement("SELECT outcome || ': ' || reason FROM assistant_mentions WHERE mention_post_id = ?")) {
+                    ps.setLong(1, m2.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                }
+            });
+            assertTrue(recorded.startsWith("failed: 3 attempt(s) failed; last: UNAVAILABLE"), recorded);
+            assertInstanceOf(MentionOutcome.AlreadyHandled.class, s.handle(m2.id()), "a failure is final too");
+        }
+    }
+
+    @Test
+    void theRunningServiceAnswersMentionsFromTheOutboxAndCheckpoints() throws Exception {
+        try (AssistantService s = AssistantService.create(social, registry, null, budget, Prompts.classpath(), CONFIG)) {
+            Account erin = account();
+            List<Post> mentions = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                mentions.add(post(erin, "@starling tell me about thing " + i, i % 2 == 0 ? PostVisibility.PUBLIC : PostVisibility.PRIVATE));
+            }
+            Post unrelated = post(erin, "no mention here", PostVisibility.PUBLIC);
+            s.start();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() < deadline && !mentions.stream().allMatch(m -> !repliesTo(m.id()).isEmpty())) {
+                Thread.sleep(100);
+            }
+            for (Post m : mentions) {
+                assertEquals(1, repliesTo(m.id()).size(), "mention " + m.id());
+            }
+            assertTrue(repliesTo(unrelated.id()).isEmpty());
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < until && s.stats().backlogMentions() > 0) {
+                Thread.sleep(50);
+            }
+            AssistantService.Stats st = s.stats();
+            assertEquals(0, st.backlogMentions(), st.toString());
+            assertTrue(st.checkpoint() > 0, st.toString());
+            assertEquals("running", st.state());
+        }
+    }
+}
