@@ -111,7 +111,7 @@ public final class Web {
     public void page(Context ctx, int status, PageMeta meta, String bodyTemplate, Map<String, Object> params) {
         Account viewer = viewer(ctx).orElse(null);
         String token = csrfToken(ctx);
-        Map<String, Object> body = withCommon(params, token, viewer);
+        Map<String, Object> body = withCommon(ctx, params, token, viewer);
         Shell shell = new Shell(options.title(), meta, viewer, token, assets);
         String html = templates.render("layout.jte", Map.of("shell", shell, "body", templates.content(bodyTemplate, body)));
         html(ctx, status, html);
@@ -124,7 +124,7 @@ public final class Web {
 
     /** A template rendered alone to a string, with the same extra parameters as {@link #page}. */
     public String renderToString(Context ctx, String template, Map<String, Object> params) {
-        return templates.render(template, withCommon(params, csrfToken(ctx), viewer(ctx).orElse(null)));
+        return templates.render(template, withCommon(ctx, params, csrfToken(ctx), viewer(ctx).orElse(null)));
     }
 
     /** Sends HTML with the security headers (CSP, no-store, no framing). */
@@ -139,11 +139,19 @@ public final class Web {
         ctx.status(303).header("Location", isLocalPath(path) ? path : "/");
     }
 
-    private static Map<String, Object> withCommon(Map<String, Object> params, String token, Account viewer) {
+    private static Map<String, Object> withCommon(Context ctx, Map<String, Object> params, String token, Account viewer) {
         Map<String, Object> all = new HashMap<>(params);
         all.putIfAbsent("csrf", token);
         all.putIfAbsent("viewer", viewer);
+        all.putIfAbsent("here", here(ctx));
         return all;
+    }
+
+    /** This page's local path and query (where a form on it should come back to). */
+    public static String here(Context ctx) {
+        String q = ctx.queryString();
+        String path = ctx.path() + (q == null || q.isEmpty() ? "" : "?" + q);
+        return isLocalPath(path) ? path : "/";
     }
 
     /** True for a path on this server ({@code /x}), never {@code //host} or a scheme: safe to redirect to. */
