@@ -7,6 +7,7 @@ import dev.starling.server.RouteModule;
 import dev.starling.server.web.Web;
 import dev.starling.server.web.WebException;
 import dev.starling.server.web.WebFeature;
+import dev.starling.server.web.posts.PostCards;
 import dev.starling.server.web.shell.PageMeta;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.export.DirectorySearch;
@@ -44,10 +45,10 @@ public final class SearchPages implements WebFeature {
     @Override
     public RouteModule routes(Web web) {
         DirectorySearch directory = new DirectorySearch(web.social().database());
-        return new Routes(web, search, directory);
+        return new Routes(web, search, directory, new PostCards(web.social()));
     }
 
-    private record Routes(Web web, PostSearch search, DirectorySearch directory) implements RouteModule {
+    private record Routes(Web web, PostSearch search, DirectorySearch directory, PostCards cards) implements RouteModule {
         @Override
         public void register(JavalinDefaultRoutingApi routes) {
             routes.get("/search", this::page);
@@ -80,7 +81,7 @@ public final class SearchPages implements WebFeature {
                         boolean more = offset + PAGE_SIZE < hits.total() && offset + PAGE_SIZE <= MAX_OFFSET && hits.postIds().size() == PAGE_SIZE;
                         List<Account> people = offset == 0 && plainWord(q) ? directory.accounts(q, viewer, false, 0, 3) : List.of();
                         List<DirectorySearch.Tag> tags = offset == 0 && plainWord(q) ? directory.hashtags(q, 0, 3) : List.of();
-                        view = new SearchView(q, tab, views, people, tags, null, hits.total(), offset, more ? offset + PAGE_SIZE : -1, true);
+                        view = new SearchView(q, tab, cards.cards(viewer, views), people, tags, null, hits.total(), offset, more ? offset + PAGE_SIZE : -1, true);
                     }
                 }
             } else if (q.strip().length() > DirectorySearch.MAX_TEXT_CHARS) {

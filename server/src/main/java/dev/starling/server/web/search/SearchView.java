@@ -2,7 +2,7 @@ package dev.starling.server.web.search;
 
 import dev.starling.social.accounts.Account;
 import dev.starling.social.export.DirectorySearch;
-import dev.starling.social.posts.PostView;
+import dev.starling.server.web.posts.PostCard;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.List;
  * the box); {@code total} is the number of matching posts (a lower bound past 10,000);
  * {@code nextOffset} is -1 when there is no further page.
  */
-public record SearchView(String q, SearchTab tab, List<PostView> posts, List<Account> people, List<DirectorySearch.Tag> hashtags,
+public record SearchView(String q, SearchTab tab, List<PostCard> posts, List<Account> people, List<DirectorySearch.Tag> hashtags,
                          String error, long total, int offset, int nextOffset, boolean available) {
 
     public List<SearchTab> tabs() {
@@ -26,6 +26,15 @@ public record SearchView(String q, SearchTab tab, List<PostView> posts, List<Acc
     /** The URL of this query on another tab (first page). */
     public String tabUrl(SearchTab t) {
         return "/search?q=" + enc(q) + "&tab=" + t.code();
+    }
+
+    /** Where a post action on this page returns to. */
+    public String here() {
+        return offset > 0 ? nextUrlFor(offset) : tabUrl(tab);
+    }
+
+    private String nextUrlFor(int o) {
+        return "/search?q=" + enc(q) + "&tab=" + tab.code() + "&offset=" + o;
     }
 
     public String nextUrl() {
