@@ -4,6 +4,7 @@ import dev.starling.social.accounts.Accounts;
 import dev.starling.social.auth.Argon2Params;
 import dev.starling.social.auth.Passwords;
 import dev.starling.social.consent.TrainingConsent;
+import dev.starling.social.corpus.TrainingCorpus;
 import dev.starling.social.db.Database;
 import dev.starling.social.imports.ArchiveImporter;
 import dev.starling.social.notifications.Notifications;
@@ -76,6 +77,7 @@ public final class Social {
     private final Outbox outbox;
     private final ArchiveImporter importer;
     private final TrainingConsent trainingConsent;
+    private final TrainingCorpus trainingCorpus;
 
     private Social(Database db, Settings settings) {
         this.db = db;
@@ -83,6 +85,7 @@ public final class Social {
         Passwords passwords = new Passwords(settings.argon2());
         this.accounts = new Accounts(db, passwords, settings.clock(), settings.trainingConsentDefault());
         this.trainingConsent = new TrainingConsent(db, accounts, settings.trainingConsentDefault());
+        this.trainingCorpus = new TrainingCorpus(db);
         this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock());
         this.relationships = new Relationships(db, settings.clock());
         this.timelines = new Timelines(db);
@@ -135,5 +138,10 @@ public final class Social {
     /** Each account's consent to its public posts training Starling's models, and the default for new accounts. */
     public TrainingConsent trainingConsent() {
         return trainingConsent;
+    }
+
+    /** The consented training corpus, streamed from one consistent snapshot of the database, with its manifest. */
+    public TrainingCorpus trainingCorpus() {
+        return trainingCorpus;
     }
 }

@@ -19,7 +19,7 @@ import java.util.Optional;
  * {@link #set(long, boolean)}, the same write path as a profile update (one {@code account.updated}
  * outbox event carrying {@code ai_training_consent}), so the API's update_credentials and this
  * service cannot drift apart. A revocation takes effect in the next corpus built by
- * {@code dev.starling.social.corpus.TrainingCorpus}; a model already trained is not changed by it
+ * {@link dev.starling.social.corpus.TrainingCorpus}; a model already trained is not changed by it
  * ({@link ConsentState#changedAt()} tells an operator whether a corpus snapshot predates it).
  */
 public final class TrainingConsent {
