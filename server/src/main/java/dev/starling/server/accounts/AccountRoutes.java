@@ -11,6 +11,7 @@ import dev.starling.server.oauth.Auth;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.accounts.Accounts;
 import dev.starling.social.accounts.ProfileUpdate;
+import dev.starling.social.accounts.Role;
 import dev.starling.social.common.Outcome;
 import dev.starling.social.common.Page;
 import dev.starling.social.common.Slice;
@@ -134,7 +135,8 @@ public final class AccountRoutes implements RouteModule {
 
     private Map<String, Object> credential(Context ctx, long me) {
         Account a = accounts.byId(me).orElseThrow(() -> ApiException.unauthorized("The access token is invalid"));
-        return MastodonJson.credentialAccount(a, support.baseUrl(ctx), followRequestCount.of(me));
+        Role role = accounts.role(me).orElse(Role.USER);
+        return CredentialFields.add(MastodonJson.credentialAccount(a, support.baseUrl(ctx), followRequestCount.of(me)), a, role);
     }
 
     private void updateCredentials(Context ctx) {
@@ -145,7 +147,7 @@ public final class AccountRoutes implements RouteModule {
         }
         String avatarUrl = p.string("avatar_url", Accounts.MAX_AVATAR_URL);
         ProfileUpdate update = new ProfileUpdate(p.string("display_name", Accounts.MAX_DISPLAY_NAME), p.string("note", Accounts.MAX_NOTE),
-                avatarUrl, p.boolOrNull("locked"), p.boolOrNull("bot"), p.boolOrNull("ai_training_consent"));
+                avatarUrl, p.boolOrNull("locked"), p.boolOrNull("bot"), CredentialFields.trainingConsent(p));
         Outcomes.value(accounts.updateProfile(me, update));
         ctx.json(credential(ctx, me));
     }
