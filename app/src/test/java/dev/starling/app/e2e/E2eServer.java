@@ -1,10 +1,22 @@
 package dev.starling.app.e2e;
 
+import dev.starling.ai.answers.AnswerSettings;
+import dev.starling.ai.answers.StarlingAi;
+import dev.starling.ai.budget.AiBudget;
+import dev.starling.ai.prompts.Prompts;
+import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.app.search.SearchWiring;
+import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.synth.Shape;
+import dev.starling.llm.synth.SyntheticModel;
 import dev.starling.server.RouteModule;
 import dev.starling.server.ServerOptions;
 import dev.starling.server.Starling;
 import dev.starling.server.ratelimit.RateLimits;
+import dev.starling.server.web.WebFeature;
+import dev.starling.server.web.ai.AiPages;
+import dev.starling.server.web.search.SearchPages;
+import dev.starling.server.web.settings.SettingsPages;
 import dev.starling.social.Social;
 import dev.starling.social.db.Database;
 import dev.starling.social.demo.Corpus;
@@ -15,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,7 +39,10 @@ import java.util.stream.Stream;
  * Starling in-process for the browser tests: a fresh {@link TestDatabase}, a small demo network
  * ({@link DemoNetwork}, seeded), the search index under a temporary data directory, and the server on
  * port 0 wired as {@code starling serve} wires it (social services with the post limit, search routes,
- * then {@link Starling#start}). Rate limits are the Mastodon defaults, as in serve.
+ * the web app's search, Ask and settings pages, then {@link Starling#start}). Rate limits are the
+ * Mastodon defaults, as in serve. The AI is served by a real model of our engine, tiny and with random
+ * weights ({@link SyntheticModel}, written to the temporary data directory), so answers are real
+ * generations of nonsense text: the tests check the path a person takes, not the wisdom of the answer.
  *
  * <p>{@code serve}'s wiring lives in {@code ServeCommand.call()}, which blocks until shutdown; until it is
  * extracted into a reusable start method, this class repeats its steps in the same order.
@@ -34,17 +50,21 @@ import java.util.stream.Stream;
 final class E2eServer implements AutoCloseable {
     /** Seed of the demo network; the same seed gives the same accounts and posts. */
     static final long DEMO_SEED = 7;
+    static final String MODEL_ID = "tiny-e2e";
+    static final Shape MODEL_SHAPE = new Shape(MODEL_ID, "llama", 64, 2, 4, 2, 16, 128, 0, 4096, 10000f, 1e-5f, false, false, false, 0f);
 
     private final Database db;
     private final Path dataDir;
     private final SearchWiring search;
+    private final ModelRegistry registry;
     private final Starling starling;
     private final DemoSummary demo;
 
-    private E2eServer(Database db, Path dataDir, SearchWiring search, Starling starling, DemoSummary demo) {
+    private E2eServer(Database db, Path dataDir, SearchWiring search, ModelRegistry registry, Starling starling, DemoSummary demo) {
         this.db = db;
         this.dataDir = dataDir;
         this.search = search;
+        this.registry = registry;
         this.starling = starling;
         this.demo = demo;
     }
@@ -66,19 +86,29 @@ final class E2eServer implements AutoCloseable {
         Social social = Social.create(db, Social.Settings.defaults().withArgon2(TestDatabase.FAST_ARGON2)
                 .withMaxPostWeightedLength(options.maxPostChars()));
         SearchWiring search = SearchWiring.start(dataDir, social, null);
+        ModelRegistry registry = ModelRegistry.withDefaultOpener();
         Starling starling;
         try {
+            Path gguf = dataDir.resolve(MODEL_ID + ".gguf");
+            SyntheticModel.write(MODEL_SHAPE, GgmlType.F32, null, DEMO_SEED, gguf);
+            registry.addFile(gguf, MODEL_ID);
+            registry.assignAll(MODEL_ID);
+            StarlingAi ai = StarlingAi.create(social, search.service().search(), registry, Prompts.classpath(),
+                    AnswerSettings.defaults().withMaxTokens(40));
+            AiBudget budget = new AiBudget(db, AiBudget.Config.defaults(), Clock.systemUTC());
             List<RouteModule> routes = new ArrayList<>();
             routes.add(search.routes());
-            starling = Starling.start(social, options, routes);
-        } catch (RuntimeException e) {
+            List<WebFeature> pages = List.of(new SearchPages(search.service().search()), new AiPages(ai, budget), new SettingsPages());
+            starling = Starling.start(social, options, routes, pages);
+        } catch (IOException | RuntimeException e) {
+            registry.close();
             search.close();
             db.close();
-            throw e;
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
         System.out.printf("e2e: Starling on port %d (demo: %d accounts, %d posts) ready in %d ms%n", starling.port(), demo.accounts(),
                 demo.posts(), (System.nanoTime() - t0) / 1_000_000);
-        return new E2eServer(db, dataDir, search, starling, demo);
+        return new E2eServer(db, dataDir, search, registry, starling, demo);
     }
 
     String baseUrl() {
@@ -97,6 +127,10 @@ final class E2eServer implements AutoCloseable {
         return search;
     }
 
+    ModelRegistry registry() {
+        return registry;
+    }
+
     DemoSummary demo() {
         return demo;
     }
@@ -107,6 +141,7 @@ final class E2eServer implements AutoCloseable {
             starling.close();
         } finally {
             try {
+                registry.close();
                 search.close();
             } finally {
                 db.close();
