@@ -1,5 +1,6 @@
 package dev.starling.social.demo;
 
+import dev.starling.social.accounts.Role;
 import dev.starling.social.common.Outcome;
 import dev.starling.social.db.Database;
 import dev.starling.social.notifications.NotificationType;
@@ -89,11 +90,11 @@ public final class DemoNetwork {
         long t0 = System.nanoTime();
         return db.inTransaction(c -> {
             if (exists(c)) {
-                return new DemoSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+                return new DemoSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, null);
             }
             DemoSummary s = new Builder(c, new Random(seed), corpus, options).run();
             return new DemoSummary(true, s.accounts(), s.follows(), s.followRequests(), s.posts(), s.replies(), s.reposts(),
-                    s.favourites(), (System.nanoTime() - t0) / 1_000_000, s.usernames());
+                    s.favourites(), (System.nanoTime() - t0) / 1_000_000, s.usernames(), s.consentingAccounts(), s.adminUsername());
         });
     }
 
@@ -123,6 +124,7 @@ public final class DemoNetwork {
         int replies;
         int reposts;
         int favourites;
+        int consenting;
         OutboxWriter.Batch outbox;
 
         Builder(Connection c, Random r, Corpus corpus, Options o) {
@@ -152,7 +154,20 @@ public final class DemoNetwork {
             for (Integer i : order) {
                 usernames.add(names[i]);
             }
-            return new DemoSummary(true, ids.length, follows, requests, posts, replies, reposts, favourites, 0, usernames);
+            int admin = order[0];
+            makeAdmin(ids[admin]);
+            return new DemoSummary(true, ids.length, follows, requests, posts, replies, reposts, favourites, 0, usernames, consenting,
+                    names[admin]);
+        }
+
+        /** The most followed demo account gets the admin role (admin pages, trend moderation). */
+        void makeAdmin(long id) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET role = ? WHERE id = ?")) {
+                ps.setString(1, Role.ADMIN.code());
+                ps.setLong(2, id);
+                ps.executeUpdate();
+            }
+            OutboxWriter.append(c, EventType.ACCOUNT_UPDATED, id, id, Map.of("role", Role.ADMIN.code()));
         }
 
         void accounts() throws SQLException {
@@ -168,8 +183,9 @@ public final class DemoNetwork {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO accounts (id, username, email, display_name, note, locked, ai_training_consent, created_at, updated_at)
-                    VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                    INSERT INTO accounts (id, username, email, display_name, note, locked, ai_training_consent, created_at, updated_at,
+                                          training_consent_changed_at)
+                    VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                 for (int i = 0; i < n; i++) {
                     String first = word(2 + r.nextInt(2));
                     String last = word(2);
@@ -191,9 +207,13 @@ public final class DemoNetwork {
                     ps.setString(4, capitalise(first) + " " + capitalise(last));
                     ps.setString(5, "Demo account. Into " + TAGS[r.nextInt(TAGS.length)] + " and " + TAGS[r.nextInt(TAGS.length)] + ".");
                     ps.setBoolean(6, locked[i]);
-                    ps.setBoolean(7, r.nextInt(10) < 7);
+                    // Most demo accounts consent to training, some do not (the corpus manifest shows them excluded).
+                    boolean consent = r.nextInt(10) < 8;
+                    consenting += consent ? 1 : 0;
+                    ps.setBoolean(7, consent);
                     ps.setTimestamp(8, ts);
                     ps.setTimestamp(9, ts);
+                    ps.setTimestamp(10, ts);
                     try (ResultSet rs = ps.executeQuery()) {
                         rs.next();
                         ids[i] = rs.getLong(1);
