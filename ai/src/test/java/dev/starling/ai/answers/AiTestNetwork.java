@@ -36,6 +36,7 @@ final class AiTestNetwork implements AutoCloseable {
     final PostSearch search;
     final ModelRegistry registry;
     final RecordingBackend model;
+    final LocalBackend local;
     final StarlingAi ai;
 
     private static Path modelFile;
@@ -53,6 +54,10 @@ final class AiTestNetwork implements AutoCloseable {
     }
 
     AiTestNetwork(String label, AnswerSettings settings, boolean assignModel) throws IOException {
+        this(label, settings, assignModel, tinyModel());
+    }
+
+    AiTestNetwork(String label, AnswerSettings settings, boolean assignModel, Path modelPath) throws IOException {
         db = TestDatabase.fresh(label, 4);
         social = TestDatabase.social(db);
         index = PostIndex.open(new ByteBuffersDirectory(), null);
@@ -60,9 +65,9 @@ final class AiTestNetwork implements AutoCloseable {
         indexer = new OutboxIndexer(index, social.outbox(), export);
         search = new PostSearch(index, export, Clock.systemUTC());
         registry = ModelRegistry.withDefaultOpener();
-        LocalBackend local = LocalBackend.open(tinyModel(), LocalBackend.Options.defaults().withModelId("tiny"));
+        local = LocalBackend.open(modelPath, LocalBackend.Options.defaults().withModelId("tiny"));
         model = new RecordingBackend(local);
-        registry.addOpened(ModelFiles.describe(tinyModel(), "tiny"), new OpenedModel(model, PromptSizer.of(local)), false);
+        registry.addOpened(ModelFiles.describe(modelPath, "tiny"), new OpenedModel(model, PromptSizer.of(local)), false);
         if (assignModel) {
             registry.assignAll("tiny");
         }

@@ -20,6 +20,7 @@ final class RecordingBackend implements ModelBackend {
     final ModelBackend inner;
     final List<String> prompts = new CopyOnWriteArrayList<>();
     final List<String> outputs = new CopyOnWriteArrayList<>();
+    final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
 
     RecordingBackend(ModelBackend inner) {
         this.inner = inner;
@@ -37,6 +38,7 @@ final class RecordingBackend implements ModelBackend {
     @Override
     public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
         prompts.add(flatten(request.messages()));
+        conversations.add(request.messages());
         BackendResult<Completion> r = inner.chat(request, listener);
         if (r instanceof BackendResult.Ok<Completion> ok) {
             outputs.add(ok.value().text());
