@@ -3,13 +3,17 @@ package dev.starling.ai.assistant;
 import dev.starling.ai.registry.Feature;
 import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.synth.ModelVocabulary;
 import dev.starling.llm.synth.Shape;
 import dev.starling.llm.synth.SyntheticModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
-/** A real model of our engine, tiny (random weights, synthetic vocabulary) with a 4096-token context, as a GGUF file. */
+/**
+ * A real model of our engine, tiny (random weights, a synthetic 1,024-token vocabulary: prompts are mostly byte tokens,
+ * and a small vocabulary keeps the per-token logits cheap) with a 4096-token context, as a GGUF file.
+ */
 final class TinyModel {
 
     static final String ID = "tiny-assistant";
@@ -22,7 +26,7 @@ final class TinyModel {
     static Path write(Path dir) {
         Path file = dir.resolve(ID + ".gguf");
         try {
-            SyntheticModel.write(SHAPE, GgmlType.F32, null, 7, file);
+            SyntheticModel.write(SHAPE, GgmlType.F32, ModelVocabulary.synthetic(1024), 7, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
