@@ -69,6 +69,20 @@ class TrendTermsTest {
     }
 
     @Test
+    void aLongerPhraseSeenThroughAWindowKeepsOnlyItsStart() {
+        var m = new java.util.HashMap<String, Integer>();
+        m.put("power cut mid", 60);
+        m.put("cut mid game", 60);
+        m.put("mid game lights", 55); // continues "cut mid game" (itself a continuation): the chain keeps only its start
+        m.put("game lights out", 10); // a different audience: stays
+        m.put("red blue", 9);
+        m.put("blue red", 9); // two phrases continuing each other: the alphabetically first stays
+        List<String> dropped = new java.util.ArrayList<>(PhraseDedup.subsumed(m));
+        java.util.Collections.sort(dropped);
+        assertEquals(List.of("cut mid game", "mid game lights", "red blue"), dropped);
+    }
+
+    @Test
     void moderationNormalizesLikeTheCounters() {
         assertEquals("eclipse", TrendModeration.normalize(TrendKind.TAG, "#Eclipse"));
         assertEquals("https://example.com/e", TrendModeration.normalize(TrendKind.LINK, "http://www.example.com/e/"));
