@@ -137,7 +137,7 @@ public final class TrendCounter implements AutoCloseable {
                 long after = Long.MIN_VALUE;
                 while (true) {
                     List<PostRow> chunk = new ArrayList<>();
-                    try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, hashtags, urls, created_at FROM posts "
+                    try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, hashtags, urls, created_at, sensitive OR spoiler_text <> '' FROM posts "
                             + "WHERE id > ? AND visibility = 0 AND reblog_of_id IS NULL AND created_at >= ? ORDER BY id LIMIT ?")) {
                         ps.setLong(1, after);
                         ps.setTimestamp(2, Timestamp.from(since));
@@ -226,7 +226,7 @@ public final class TrendCounter implements AutoCloseable {
             ps.executeUpdate();
         }
         List<PostRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, hashtags, urls, created_at FROM posts "
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, hashtags, urls, created_at, sensitive OR spoiler_text <> '' FROM posts "
                 + "WHERE id = ANY(?) AND visibility = 0 AND reblog_of_id IS NULL")) {
             ps.setArray(1, ids);
             try (ResultSet rs = ps.executeQuery()) {
@@ -244,7 +244,7 @@ public final class TrendCounter implements AutoCloseable {
                 "INSERT INTO trend_uses (kind, term, post_id, account_id, hour) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             for (PostRow p : posts) {
                 Timestamp hour = Timestamp.from(p.createdAt().truncatedTo(ChronoUnit.HOURS));
-                for (TrendTerms.Term t : TrendTerms.of(p.text(), p.hashtags(), p.urls())) {
+                for (TrendTerms.Term t : TrendTerms.of(p.text(), p.hashtags(), p.urls(), p.sensitive())) {
                     ps.setInt(1, t.kind().code());
                     ps.setString(2, t.term());
                     ps.setLong(3, p.id());
@@ -259,10 +259,10 @@ public final class TrendCounter implements AutoCloseable {
         return n;
     }
 
-    private record PostRow(long id, long authorId, String text, List<String> hashtags, List<String> urls, Instant createdAt) {
+    private record PostRow(long id, long authorId, String text, List<String> hashtags, List<String> urls, Instant createdAt, boolean sensitive) {
         static PostRow read(ResultSet rs) throws SQLException {
             return new PostRow(rs.getLong(1), rs.getLong(2), rs.getString(3), strings(rs.getArray(4)), strings(rs.getArray(5)),
-                    rs.getTimestamp(6).toInstant());
+                    rs.getTimestamp(6).toInstant(), rs.getBoolean(7));
         }
 
         private static List<String> strings(Array a) throws SQLException {

@@ -253,7 +253,7 @@ public final class TrendStories {
         return db.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT p.id, a.username, p.text, p.created_at FROM posts p JOIN accounts a ON a.id = p.author_id
-                    WHERE p.id = ANY(?) AND p.visibility = 0 AND p.reblog_of_id IS NULL""")) {
+                    WHERE p.id = ANY(?) AND p.visibility = 0 AND p.reblog_of_id IS NULL AND NOT p.sensitive AND p.spoiler_text = ''""")) {
                 ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

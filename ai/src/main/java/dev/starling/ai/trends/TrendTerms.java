@@ -8,7 +8,9 @@ import java.util.Set;
 
 /**
  * What one post contributes to the counters: its hashtags (lower-cased, as social stores them in
- * {@code post_tags}), its links ({@link Links#normalize}) and its phrases ({@link Phrases#of}), each once.
+ * {@code post_tags}), its links ({@link Links#normalize}) and its phrases ({@link Phrases#of}), each once. A post
+ * marked sensitive or behind a content warning gives only its hashtags (as Mastodon, whose link trends skip such
+ * posts): its words and links must not surface on a public trends page.
  */
 public final class TrendTerms {
 
@@ -25,6 +27,10 @@ public final class TrendTerms {
     }
 
     public static List<Term> of(String text, List<String> hashtags, List<String> urls) {
+        return of(text, hashtags, urls, false);
+    }
+
+    public static List<Term> of(String text, List<String> hashtags, List<String> urls, boolean sensitive) {
         Set<Term> out = new LinkedHashSet<>();
         int tags = 0;
         for (String h : hashtags) {
@@ -32,6 +38,9 @@ public final class TrendTerms {
             if (!t.isEmpty() && t.length() <= MAX_TAG_CHARS && tags < MAX_TAGS_PER_POST && out.add(new Term(TrendKind.TAG, t))) {
                 tags++;
             }
+        }
+        if (sensitive) {
+            return new ArrayList<>(out);
         }
         int links = 0;
         for (String u : urls) {

@@ -103,6 +103,17 @@ class TrendCounterTest {
     }
 
     @Test
+    void aPostBehindAContentWarningGivesOnlyItsTags() {
+        long cw = social.posts().create(alice, NewPost.of("Season finale twist ending #Finale https://spoilers.example.com/x", PostVisibility.PUBLIC)
+                .withSpoiler("spoilers")).orThrow().id();
+        long sensitive = social.posts().create(bob, new NewPost("Grim photos downtown #Finale", PostVisibility.PUBLIC, null, null, null, true,
+                null)).orThrow().id();
+        counter().catchUp();
+        assertEquals(Set.of("0:finale:" + cw, "0:finale:" + sensitive), rows().stream().map(r -> r.substring(0, r.indexOf(':', r.indexOf(':', 2) + 1)))
+                .collect(java.util.stream.Collectors.toSet()), rows().toString());
+    }
+
+    @Test
     void aRestartContinuesFromTheCheckpointAndReplaysAreHarmless() {
         long p1 = post(alice, "#Rain again today", PostVisibility.PUBLIC);
         TrendCounter first = counter();
