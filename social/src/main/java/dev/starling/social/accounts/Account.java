@@ -5,8 +5,10 @@ import java.time.Instant;
 /**
  * A local account as Mastodon's Account entity needs it. {@code email} is private: show it only
  * to the account itself. Counts are live ({@code statusesCount} includes reposts, as Mastodon).
- * {@code aiTrainingConsent} (default false) says whether the author's posts may be used to train
- * the in-house model.
+ * {@code aiTrainingConsent} says whether the author's public posts may train the in-house model
+ * (new accounts start with the operator's default, false out of the box; see
+ * {@link dev.starling.social.consent.TrainingConsent}). The account's role is not part of this
+ * record: read it with {@link Accounts#role(long)}.
  */
 public record Account(
         long id,

@@ -20,9 +20,13 @@ import java.util.Objects;
  * @param postsExcluded   posts in the database but not in the corpus, by first applicable reason
  * @param accountsIncluded accounts with at least one post in the corpus
  * @param accountsExcluded accounts with none, by first applicable reason
+ * @param postsDeleted    original posts (not reposts) of any visibility deleted before the snapshot,
+ *                        as recorded by the outbox's {@code post.deleted} events: a delete removes
+ *                        the row, so these are not among the posts counted above and can never be
+ *                        in a corpus (a lower bound if the outbox is ever pruned)
  */
 public record CorpusManifest(int rulesVersion, Instant snapshotAt, long postsIncluded, Map<PostExclusion, Long> postsExcluded,
-                             long accountsIncluded, Map<AccountExclusion, Long> accountsExcluded) {
+                             long accountsIncluded, Map<AccountExclusion, Long> accountsExcluded, long postsDeleted) {
 
     public CorpusManifest {
         Objects.requireNonNull(snapshotAt, "snapshotAt");
@@ -68,6 +72,7 @@ public record CorpusManifest(int rulesVersion, Instant snapshotAt, long postsInc
         Map<String, Long> ae = new LinkedHashMap<>();
         accountsExcluded.forEach((k, v) -> ae.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
         m.put("accounts_excluded", ae);
+        m.put("posts_deleted", postsDeleted);
         return m;
     }
 

@@ -96,7 +96,12 @@ public final class CorpusSnapshot implements AutoCloseable {
                 }
             }
         }
-        return new CorpusManifest(TrainingCorpus.RULES_VERSION, snapshotAt, included, posts, accountsIncluded, accounts);
+        long deleted;
+        try (PreparedStatement ps = c.prepareStatement(CorpusSql.DELETED_ORIGINALS); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            deleted = rs.getLong(1);
+        }
+        return new CorpusManifest(TrainingCorpus.RULES_VERSION, snapshotAt, included, posts, accountsIncluded, accounts, deleted);
     }
 
     private static <E extends Enum<E>> E parse(Class<E> type, String reason) {

@@ -1,5 +1,6 @@
 package dev.starling.social.corpus;
 
+import dev.starling.social.outbox.EventType;
 import dev.starling.social.posts.PostVisibility;
 
 /**
@@ -39,6 +40,10 @@ final class CorpusSql {
             + " WHEN NOT EXISTS (SELECT 1 FROM posts p WHERE p.author_id = a.id AND " + POST_INCLUDED + ") THEN '"
             + AccountExclusion.NO_ELIGIBLE_POSTS + "'"
             + " END AS reason, count(*) FROM accounts a GROUP BY 1";
+
+    /** Deletions of original posts recorded in the outbox (a repost's deletion carries its reblog_of_id). */
+    static final String DELETED_ORIGINALS = "SELECT count(*) FROM outbox WHERE type = '" + EventType.POST_DELETED.wireName() + "'"
+            + " AND (payload->>'reblog_of_id') IS NULL";
 
     static final String POSTS = "SELECT p.id, p.author_id, p.created_at, p.language, p.text"
             + " FROM posts p JOIN accounts a ON a.id = p.author_id WHERE " + POST_INCLUDED + " ORDER BY p.id";

@@ -5,8 +5,8 @@ package dev.starling.social.corpus;
  * that applies, in declaration order, so the counts of a {@link CorpusManifest} add up to the
  * number of posts in the snapshot.
  *
- * <p>Deleted posts are not counted here: a delete removes the row (hard delete), so nothing of a
- * deleted post is left to count or to train on.
+ * <p>Deleted posts are not among these: a delete removes the row (hard delete), so nothing of a
+ * deleted post is left to train on; {@link CorpusManifest#postsDeleted()} counts the deletions.
  */
 public enum PostExclusion {
     /** A repost: its text is someone else's (the original is judged on its own). */

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *       the narrower reading. Followers-only and direct posts are never included;</li>
  *   <li>it has text besides blanks.</li>
  * </ul>
- * Deleted posts are hard-deleted (the row is gone), so they cannot appear in any later corpus.
+ * Deleted posts are hard-deleted (the row is gone), so they cannot appear in any later corpus; the
+ * manifest counts the deletions separately ({@link CorpusManifest#postsDeleted()}).
  * A quote contributes only the quoting author's own text (the text column never contains the
  * quoted post, which is not joined in). A public reply is included on its own terms, whatever
  * the visibility of the post it answers. Content warnings ({@code spoiler_text}) and sensitive

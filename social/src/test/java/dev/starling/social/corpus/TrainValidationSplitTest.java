@@ -71,13 +71,13 @@ class TrainValidationSplitTest {
     @Test
     void manifestListsEveryReasonAndSerialises() {
         CorpusManifest m = new CorpusManifest(1, Instant.parse("2026-05-01T12:00:00Z"), 10,
-                Map.of(PostExclusion.REPOST, 3L, PostExclusion.DIRECT, 2L), 4, Map.of(AccountExclusion.NOT_CONSENTING, 5L));
+                Map.of(PostExclusion.REPOST, 3L, PostExclusion.DIRECT, 2L), 4, Map.of(AccountExclusion.NOT_CONSENTING, 5L), 6);
         assertEquals(15, m.postsInSnapshot());
         assertEquals(9, m.accountsInSnapshot());
         assertEquals(0, m.postsExcluded(PostExclusion.UNLISTED));
         assertEquals(PostExclusion.values().length, m.postsExcluded().size());
         assertEquals("{\"rules_version\":1,\"snapshot_at\":\"2026-05-01T12:00:00Z\",\"posts_included\":10,"
                 + "\"posts_excluded\":{\"repost\":3,\"author_not_consenting\":0,\"author_bot\":0,\"unlisted\":0,\"followers_only\":0,\"direct\":2,\"empty_text\":0},"
-                + "\"accounts_included\":4,\"accounts_excluded\":{\"not_consenting\":5,\"bot\":0,\"no_eligible_posts\":0}}", m.toJson());
+                + "\"accounts_included\":4,\"accounts_excluded\":{\"not_consenting\":5,\"bot\":0,\"no_eligible_posts\":0},\"posts_deleted\":6}", m.toJson());
     }
 }

@@ -74,6 +74,8 @@ class TrainingCorpusPropertyTest {
     final java.util.Set<PostExclusion> postReasonsSeen = java.util.EnumSet.noneOf(PostExclusion.class);
     final java.util.Set<AccountExclusion> accountReasonsSeen = java.util.EnumSet.noneOf(AccountExclusion.class);
     long largestCorpus;
+    /** Original posts deleted so far (the database's count when the test starts, plus the model's deletes). */
+    long deletedOriginals;
 
     PostExclusion reason(MPost p) {
         MAccount a = accounts.get(p.authorId());
@@ -143,7 +145,7 @@ class TrainingCorpusPropertyTest {
                 ae.merge(r, 1L, Long::sum);
             }
         }
-        return new CorpusManifest(TrainingCorpus.RULES_VERSION, at, included, pe, accountsIncluded, ae);
+        return new CorpusManifest(TrainingCorpus.RULES_VERSION, at, included, pe, accountsIncluded, ae, deletedOriginals);
     }
 
     // --- the test ---
@@ -249,6 +251,11 @@ class TrainingCorpusPropertyTest {
                     accounts.put(a.id, a);
                 }
             }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM outbox WHERE type = 'post.deleted' AND (payload->>'reblog_of_id') IS NULL"); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                deletedOriginals = rs.getLong(1);
+            }
             try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, reblog_of_id, visibility FROM posts"); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long reblog = rs.getLong(4);
@@ -348,6 +355,9 @@ class TrainingCorpusPropertyTest {
         }
         posts.remove(p.id());
         visibility.remove(p.id());
+        if (p.repostOf() == null) {
+            deletedOriginals++;
+        }
         // Its reposts go with it (ON DELETE CASCADE); replies and quotes stay.
         posts.values().removeIf(q -> q.repostOf() != null && q.repostOf() == p.id());
         return p.id();
