@@ -44,6 +44,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-rate-limits", description = "Disable rate limits (benchmarks on loopback only)")
     boolean noRateLimits;
 
+    @Option(names = "--demo-model-size", defaultValue = "small", paramLabel = "PRESET",
+            description = "With --demo and no --model: the size of the model trained in the background (tiny, small, base). Default: ${DEFAULT-VALUE}")
+    String demoModelPreset;
+
     @Override
     public Integer call() throws Exception {
         System.err.println("starling: opening " + db.describe());
@@ -53,6 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .withMaxPostChars(maxPostChars).withRateLimits(noRateLimits ? RateLimits.unlimited() : RateLimits.mastodonDefaults());
         Starling starling;
         dev.starling.app.search.SearchWiring search;
+        dev.starling.app.ai.AiWiring ai;
         dev.starling.app.model.ModelServingOptions.Serving serving;
         try {
             serving = model.open();
@@ -65,9 +70,22 @@ public final class ServeCommand implements Callable<Integer> {
                     dev.starling.social.Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars()));
             search = dev.starling.app.search.SearchWiring.start(db.dataDir, social, publicUrl);
             try {
-                List<dev.starling.server.RouteModule> routes = new java.util.ArrayList<>(serving.routes());
-                routes.add(search.routes());
-                starling = Starling.start(social, options, routes);
+                ai = dev.starling.app.ai.AiWiring.start(social, search.service(), serving, model,
+                        new dev.starling.app.ai.AiWiring.Config(db.dataDir, demo, publicUrl, options.maxPostChars(),
+                                dev.starling.ai.training.TrainingConfig.preset(demoModelPreset)));
+                try {
+                    List<dev.starling.server.RouteModule> routes = new java.util.ArrayList<>(serving.routes());
+                    routes.add(search.routes());
+                    routes.addAll(ai.routes());
+                    List<dev.starling.server.web.WebFeature> web = new java.util.ArrayList<>(List.of(
+                            new dev.starling.server.web.search.SearchPages(search.service().search()),
+                            new dev.starling.server.web.settings.SettingsPages()));
+                    web.addAll(ai.webFeatures());
+                    starling = Starling.start(social, options, routes, web);
+                } catch (RuntimeException e) {
+                    ai.close();
+                    throw e;
+                }
             } catch (RuntimeException e) {
                 search.close();
                 throw e;
@@ -83,6 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 starling.close();
             } finally {
+                ai.close();
                 search.close();
                 serving.close();
                 opened.close();

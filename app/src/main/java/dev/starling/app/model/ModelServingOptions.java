@@ -1,8 +1,13 @@
 package dev.starling.app.model;
 
+import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.LocalBackend;
 import dev.starling.ai.backend.ModelBackend;
+import dev.starling.ai.backend.ModelInfo;
 import dev.starling.ai.backend.OpenAiHttpBackend;
+import dev.starling.ai.registry.ModelEntry;
+import dev.starling.ai.registry.ModelFiles;
+import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.server.RouteModule;
 import dev.starling.server.openai.OpenAiLimits;
 import dev.starling.server.openai.OpenAiRoutes;
@@ -37,8 +42,33 @@ public final class ModelServingOptions {
     @Option(names = "--max-completion-tokens", defaultValue = "4096", description = "Largest max_tokens a /v1 request may ask for. Default: ${DEFAULT-VALUE}")
     int maxTokensCap;
 
-    /** A backend and its routes, or none when no model was asked for. Close it after the server stops. */
-    public record Serving(ModelBackend backend, List<RouteModule> routes) implements AutoCloseable {
+    @Option(names = "--model-context", defaultValue = "8192", paramLabel = "TOKENS",
+            description = "Context length of the --model-upstream model (prompts are cut to fit). Default: ${DEFAULT-VALUE}")
+    int upstreamContextTokens;
+
+    @Option(names = "--prompts-dir", paramLabel = "DIR",
+            description = "Read prompt files (NAME.txt) from this directory before the shipped ones; edits apply without a restart")
+    Path promptsDir;
+
+    @Option(names = "--ai-budget", paramLabel = "SPEC",
+            description = "Daily AI budget per account: feature=requests/tokens,... (e.g. default=100/100000,assistant=20/20000)")
+    String aiBudget;
+
+    /** The operator's prompt directory, or null for the shipped prompts only. */
+    public Path promptsDir() {
+        return promptsDir;
+    }
+
+    /** The {@code --ai-budget} setting, or null for the defaults. */
+    public String aiBudget() {
+        return aiBudget;
+    }
+
+    /**
+     * A backend, what the model registry knows of it, and its {@code /v1} routes; or none when no model was asked
+     * for. Close it after the server stops.
+     */
+    public record Serving(ModelBackend backend, ModelEntry entry, List<RouteModule> routes) implements AutoCloseable {
         @Override
         public void close() {
             if (backend != null) {
@@ -62,14 +92,30 @@ public final class ModelServingOptions {
         }
         OpenAiLimits limits = new OpenAiLimits(d.maxBodyBytes(), maxTokensCap, Math.min(d.defaultMaxTokens(),
                 maxTokensCap), d.maxPromptChars(), d.maxMessages(), d.maxEmbeddingInputs());
+        if (upstreamContextTokens < 64) {
+            throw new IllegalArgumentException("--model-context must be at least 64 tokens");
+        }
         ModelBackend backend;
+        ModelEntry entry;
         if (model != null) {
-            backend = LocalBackend.open(model, LocalBackend.Options.defaults().withModelId(modelId));
+            entry = ModelFiles.describe(model, modelId);
+            backend = LocalBackend.open(model, LocalBackend.Options.defaults().withModelId(entry.id()));
         } else if (upstream != null) {
             backend = new OpenAiHttpBackend(upstream, upstreamKey, 5_000, 600_000);
+            String id = modelId;
+            if (id == null) {
+                BackendResult<List<ModelInfo>> models = backend.models();
+                if (!(models instanceof BackendResult.Ok<List<ModelInfo>> ok) || ok.value().isEmpty()) {
+                    backend.close();
+                    throw new IllegalArgumentException("could not list the models of " + upstream
+                            + "; give the model's name with --model-id");
+                }
+                id = ok.value().getFirst().id();
+            }
+            entry = ModelRegistry.remoteEntry(id, upstream, upstreamContextTokens);
         } else {
-            return new Serving(null, List.of());
+            return new Serving(null, null, List.of());
         }
-        return new Serving(backend, List.of(new OpenAiRoutes(backend, limits, apiKey, java.time.Clock.systemUTC())));
+        return new Serving(backend, entry, List.of(new OpenAiRoutes(backend, limits, apiKey, java.time.Clock.systemUTC())));
     }
 }
