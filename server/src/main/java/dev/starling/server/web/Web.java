@@ -15,9 +15,12 @@ import dev.starling.social.accounts.Account;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import dev.starling.server.web.posts.PostLink;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The web app's toolkit, shared by every page module (see the package documentation): who is
@@ -35,6 +38,7 @@ public final class Web {
     private final Csrf csrf;
     private final Templates templates;
     private final Assets assets;
+    private final List<PostLink> postLinks = new CopyOnWriteArrayList<>();
 
     public Web(Social social, ServerOptions options, WebSessions sessions, Templates templates, Assets assets) {
         this.social = social;
@@ -127,9 +131,14 @@ public final class Web {
         return templates.render(template, withCommon(ctx, params, csrfToken(ctx), viewer(ctx).orElse(null)));
     }
 
-    /** Sends HTML with the security headers (CSP, no-store, no framing). */
+    /** Request attribute: System.nanoTime() when the web request started (set by {@link WebModule}). */
+    static final String STARTED_NANOS = "web.startedNanos";
+
+    /** Sends HTML with the security headers (CSP, no-store, no framing) and {@code Server-Timing: app;dur=<ms>}. */
     public void html(Context ctx, int status, String html) {
         SecurityHeaders.apply(ctx);
+        Long t0 = ctx.attribute(STARTED_NANOS);
+        if (t0 != null) ctx.header("Server-Timing", String.format(java.util.Locale.ROOT, "app;dur=%.2f", (System.nanoTime() - t0) / 1e6));
         ctx.status(status).contentType("text/html; charset=utf-8").result(html);
     }
 
@@ -158,6 +167,19 @@ public final class Web {
     public static boolean isLocalPath(String path) {
         return path != null && path.startsWith("/") && !path.startsWith("//") && !path.startsWith("/\\")
                 && path.length() <= 2000 && path.chars().noneMatch(c -> c < 0x20 || c == '\\');
+    }
+
+    /**
+     * Adds a link to every post card rendered by {@link dev.starling.server.web.posts.PostCards#PostCards(Web)}
+     * (call it while building a {@link WebFeature}'s routes, before requests are served).
+     */
+    public void addPostLink(PostLink link) {
+        postLinks.add(link);
+    }
+
+    /** The extra post links registered so far, in order. */
+    public List<PostLink> postLinks() {
+        return List.copyOf(postLinks);
     }
 
     public String baseUrl(Context ctx) {

@@ -36,6 +36,12 @@ public final class WebModule implements RouteModule {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
+        routes.before(ctx -> {
+            String path = ctx.path();
+            if (!path.startsWith("/api/") && !path.startsWith("/oauth/") && !path.startsWith("/static/")) {
+                ctx.attribute(Web.STARTED_NANOS, System.nanoTime());
+            }
+        });
         routes.get("/static/{version}/<path>", ctx -> {
             var asset = web.assets().get(ctx.pathParam("version"), ctx.pathParam("path"));
             if (asset.isEmpty()) {

@@ -37,7 +37,7 @@ public final class NotificationPages implements RouteModule {
 
     public NotificationPages(Web web) {
         this.web = web;
-        this.cards = new PostCards(web.social());
+        this.cards = new PostCards(web);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param contentHtml escaped, autolinked HTML of the text ({@link dev.starling.server.web.text.PostHtml})
  * @param visibility  Mastodon's name: public, unlisted, private, direct
+ * @param links       extra links shown on the card ({@link PostLink}, e.g. "Explain this post")
  */
 public record PostCard(
         long rowId,
@@ -33,7 +34,12 @@ public record PostCard(
         boolean bookmarked,
         boolean mine,
         boolean signedIn,
-        boolean highlighted) {
+        boolean highlighted,
+        java.util.List<PostLink> links) {
+
+    public PostCard {
+        links = links == null ? java.util.List.of() : java.util.List.copyOf(links);
+    }
 
     /** Reposts and quotes are offered for public and unlisted posts only, as Mastodon does. */
     public boolean shareable() {
@@ -54,6 +60,6 @@ public record PostCard(
     public PostCard highlight() {
         return new PostCard(rowId, id, authorUsername, authorName, avatarUrl, contentHtml, spoilerText, visibility, createdAt,
                 createdAtText, inReplyToId, inReplyToUsername, repostedBy, quote, replies, reposts, likes, liked, reposted,
-                bookmarked, mine, signedIn, true);
+                bookmarked, mine, signedIn, true, links);
     }
 }

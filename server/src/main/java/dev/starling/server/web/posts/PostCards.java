@@ -27,9 +27,18 @@ public final class PostCards {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final Social social;
+    private final java.util.function.Supplier<List<PostLink>> links;
 
+    /** Cards without extra links. */
     public PostCards(Social social) {
         this.social = social;
+        this.links = List::of;
+    }
+
+    /** Cards with the extra links registered on {@code web} ({@link dev.starling.server.web.Web#addPostLink}). */
+    public PostCards(dev.starling.server.web.Web web) {
+        this.social = web.social();
+        this.links = web::postLinks;
     }
 
     /** Cards for views hydrated for {@code viewerId} (null when signed out), in the same order. */
@@ -41,7 +50,8 @@ public final class PostCards {
             for (Account a : social.accounts().byIds(repliedTo)) usernames.put(a.id(), a.username());
         }
         List<PostCard> out = new ArrayList<>(views.size());
-        for (PostView v : views) out.add(card(viewerId, v, usernames));
+        List<PostLink> extra = links.get();
+        for (PostView v : views) out.add(card(viewerId, v, usernames, extra));
         return out;
     }
 
@@ -55,14 +65,15 @@ public final class PostCards {
         if (shown.quote() != null && shown.quote().post().inReplyToAccountId() != null) ids.add(shown.quote().post().inReplyToAccountId());
     }
 
-    private static PostCard card(Long viewerId, PostView row, Map<Long, String> usernames) {
+    private static PostCard card(Long viewerId, PostView row, Map<Long, String> usernames, List<PostLink> extra) {
         PostView shown = row.reblog() != null ? row.reblog() : row;
         String repostedBy = row.reblog() != null ? row.author().username() : null;
-        PostCard quote = shown.quote() == null ? null : build(viewerId, shown.quote().post().id(), shown.quote(), null, null, usernames);
-        return build(viewerId, row.post().id(), shown, repostedBy, quote, usernames);
+        PostCard quote = shown.quote() == null ? null : build(viewerId, shown.quote().post().id(), shown.quote(), null, null, usernames, List.of());
+        return build(viewerId, row.post().id(), shown, repostedBy, quote, usernames, extra);
     }
 
-    private static PostCard build(Long viewerId, long rowId, PostView v, String repostedBy, PostCard quote, Map<Long, String> usernames) {
+    private static PostCard build(Long viewerId, long rowId, PostView v, String repostedBy, PostCard quote, Map<Long, String> usernames,
+                                  List<PostLink> extra) {
         Post p = v.post();
         Account a = v.author();
         String name = a.displayName() == null || a.displayName().isBlank() ? a.username() : a.displayName();
@@ -72,7 +83,7 @@ public final class PostCards {
                 p.createdAt(), WHEN.format(p.createdAt()), p.inReplyToId(),
                 p.inReplyToAccountId() == null ? null : usernames.get(p.inReplyToAccountId()), repostedBy, quote,
                 v.repliesCount(), v.reblogsCount(), v.favouritesCount(), v.favourited(), v.reblogged(), v.bookmarked(),
-                viewerId != null && viewerId == a.id(), viewerId != null, false);
+                viewerId != null && viewerId == a.id(), viewerId != null, false, extra);
     }
 
     private static Set<String> localMentions(Entities entities) {

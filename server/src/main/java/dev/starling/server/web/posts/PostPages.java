@@ -42,7 +42,7 @@ public final class PostPages implements RouteModule {
 
     public PostPages(Web web) {
         this.web = web;
-        this.cards = new PostCards(web.social());
+        this.cards = new PostCards(web);
     }
 
     @Override

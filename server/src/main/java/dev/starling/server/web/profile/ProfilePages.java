@@ -39,7 +39,7 @@ public final class ProfilePages implements RouteModule {
 
     public ProfilePages(Web web) {
         this.web = web;
-        this.cards = new PostCards(web.social());
+        this.cards = new PostCards(web);
     }
 
     @Override

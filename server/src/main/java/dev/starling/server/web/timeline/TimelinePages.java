@@ -38,7 +38,7 @@ public final class TimelinePages implements RouteModule {
 
     public TimelinePages(Web web) {
         this.web = web;
-        this.cards = new PostCards(web.social());
+        this.cards = new PostCards(web);
     }
 
     @Override
