@@ -200,11 +200,24 @@ public final class TrendRoutes implements RouteModule {
         return s.generated() ? s.citedPostIds() : s.postIds();
     }
 
-    /** Posts the viewer may see, in the given order (social decides visibility, blocks and all). */
+    /**
+     * Posts the viewer may see, in the given order (social decides visibility, blocks and all), without the posts of
+     * accounts the viewer mutes (as Mastodon's trends leave them out).
+     */
     private List<Map<String, Object>> statuses(Long viewer, List<Long> ids, String base) {
         List<Post> shown = new ArrayList<>();
         for (long id : ids) {
             social.posts().get(viewer, id).ifPresent(shown::add);
+        }
+        if (viewer != null && !shown.isEmpty()) {
+            List<Long> authors = shown.stream().map(Post::authorId).distinct().limit(100).toList();
+            java.util.Set<Long> muted = new java.util.HashSet<>();
+            social.relationships().relationships(viewer, authors).forEach(r -> {
+                if (r.muting()) {
+                    muted.add(r.targetId());
+                }
+            });
+            shown.removeIf(p -> muted.contains(p.authorId()));
         }
         return MastodonJson.statuses(social.posts().views(viewer, shown), base);
     }

@@ -41,6 +41,7 @@ class TrendRoutesTest {
     static User admin;
     static User ann;
     static User eve;
+    static User fay;
     static String trendingPost;
     static String privatePost;
     static TrendStories stories;
@@ -64,6 +65,7 @@ class TrendRoutesTest {
         }
         ann = people.getFirst();
         eve = people.get(4);
+        fay = people.get(5);
         for (User u : people) {
             status(u, "Northern lights over the bay tonight #Aurora https://news.example.com/aurora?utm_medium=x", "public");
         }
@@ -73,6 +75,7 @@ class TrendRoutesTest {
             check(api.postForm("/api/v1/statuses/" + trendingPost + "/favourite", u.token(), map()), 200);
         }
         check(api.postForm("/api/v1/accounts/" + ann.id() + "/block", eve.token(), map()), 200);
+        check(api.postForm("/api/v1/accounts/" + ann.id() + "/mute", fay.token(), map()), 200);
         new TrendCounter(db, social.outbox(), clock, TrendCounter.Options.defaults()).catchUp();
         new TrendRefresh(db, clock, TrendRefresh.Settings.defaults()).refresh();
         stories.update();
@@ -128,6 +131,8 @@ class TrendRoutesTest {
         assertEquals(trendingPost, anon.get(0).get("id").asText());
         assertEquals(6, anon.get(0).get("favourites_count").asInt());
         assertEquals(0, check(api.get("/api/v1/trends/statuses", eve.token()), 200).json().size(), "eve blocked the author");
+        assertEquals(0, check(api.get("/api/v1/trends/statuses", fay.token()), 200).json().size(), "fay muted the author");
+        assertEquals(1, check(api.get("/api/v1/trends/statuses", admin.token()), 200).json().size());
     }
 
     @Test
