@@ -15,6 +15,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -97,10 +98,13 @@ final class Browser implements AutoCloseable {
         return driver.findElements(by);
     }
 
-    /** Waits up to {@link #WAIT} for {@code condition}; on timeout fails naming {@code what} and the page. */
+    /**
+     * Waits up to {@link #WAIT} for {@code condition} (an element replaced by a script while it is read counts as
+     * not yet); on timeout fails naming {@code what} and the page.
+     */
     <T> T waitFor(Function<? super WebDriver, T> condition, String what) {
         try {
-            return new WebDriverWait(driver, WAIT).until(condition);
+            return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition);
         } catch (TimeoutException e) {
             fail("waited " + WAIT.toSeconds() + " s for " + what + " on " + currentPath() + "; page text:\n" + pageTextExcerpt());
             throw e;

@@ -5,6 +5,12 @@ import dev.starling.ai.answers.StarlingAi;
 import dev.starling.ai.budget.AiBudget;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.ModelRegistry;
+import dev.starling.ai.trends.StoryWriter;
+import dev.starling.ai.trends.TrendCounter;
+import dev.starling.ai.trends.TrendLists;
+import dev.starling.ai.trends.TrendModeration;
+import dev.starling.ai.trends.TrendRefresh;
+import dev.starling.ai.trends.TrendStories;
 import dev.starling.app.search.SearchWiring;
 import dev.starling.llm.gguf.GgmlType;
 import dev.starling.llm.synth.Shape;
@@ -14,7 +20,10 @@ import dev.starling.server.ServerOptions;
 import dev.starling.server.Starling;
 import dev.starling.server.ratelimit.RateLimits;
 import dev.starling.server.web.WebFeature;
+import dev.starling.server.web.admin.AdminPages;
+import dev.starling.server.web.admin.TrainingRuns;
 import dev.starling.server.web.ai.AiPages;
+import dev.starling.server.web.ai.ExplorePages;
 import dev.starling.server.web.search.SearchPages;
 import dev.starling.server.web.settings.SettingsPages;
 import dev.starling.social.Social;
@@ -22,6 +31,7 @@ import dev.starling.social.db.Database;
 import dev.starling.social.demo.Corpus;
 import dev.starling.social.demo.DemoNetwork;
 import dev.starling.social.demo.DemoSummary;
+import dev.starling.social.posts.NewPost;
 import dev.starling.social.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,6 +61,9 @@ final class E2eServer implements AutoCloseable {
     /** Seed of the demo network; the same seed gives the same accounts and posts. */
     static final long DEMO_SEED = 7;
     static final String MODEL_ID = "tiny-e2e";
+    /** The hashtag of the burst planted at start, so that Explore has a trend and a story. */
+    static final String BURST_TAG = "harbourfireworks";
+    static final int BURST_ACCOUNTS = 7;
     static final Shape MODEL_SHAPE = new Shape(MODEL_ID, "llama", 64, 2, 4, 2, 16, 128, 0, 4096, 10000f, 1e-5f, false, false, false, 0f);
 
     private final Database db;
@@ -96,9 +109,18 @@ final class E2eServer implements AutoCloseable {
             StarlingAi ai = StarlingAi.create(social, search.service().search(), registry, Prompts.classpath(),
                     AnswerSettings.defaults().withMaxTokens(40));
             AiBudget budget = new AiBudget(db, AiBudget.Config.defaults(), Clock.systemUTC());
+            Clock clock = Clock.systemUTC();
+            plantBurst(social, demo);
+            countAll(new TrendCounter(db, social.outbox(), clock, TrendCounter.Options.defaults()));
+            new TrendRefresh(db, clock, TrendRefresh.Settings.defaults()).refresh();
+            TrendLists lists = new TrendLists(db, clock);
+            TrendStories stories = new TrendStories(db, lists, null, new StoryWriter(registry, Prompts.classpath(),
+                    new StoryWriter.Settings(24, 60_000, 200)), clock, TrendStories.Settings.defaults());
+            stories.update();
             List<RouteModule> routes = new ArrayList<>();
             routes.add(search.routes());
-            List<WebFeature> pages = List.of(new SearchPages(search.service().search()), new AiPages(ai, budget), new SettingsPages());
+            List<WebFeature> pages = List.of(new SearchPages(search.service().search()), new AiPages(ai, budget), new SettingsPages(),
+                    new ExplorePages(lists, stories), new AdminPages(registry, TrainingRuns.none(), lists, stories, new TrendModeration(db)));
             starling = Starling.start(social, options, routes, pages);
         } catch (IOException | RuntimeException e) {
             registry.close();
@@ -109,6 +131,37 @@ final class E2eServer implements AutoCloseable {
         System.out.printf("e2e: Starling on port %d (demo: %d accounts, %d posts) ready in %d ms%n", starling.port(), demo.accounts(),
                 demo.posts(), (System.nanoTime() - t0) / 1_000_000);
         return new E2eServer(db, dataDir, search, registry, starling, demo);
+    }
+
+    /**
+     * Counts every event written so far. The outbox hands out an event only once every transaction that
+     * was running when it was written has finished, so a fresh post may take a moment to arrive.
+     */
+    private static void countAll(TrendCounter counter) {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        counter.catchUp();
+        while (counter.lag() > 0) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the trend counter is still " + counter.lag() + " events behind after 20 s");
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            counter.catchUp();
+        }
+    }
+
+    /** {@link #BURST_ACCOUNTS} of the demo's most followed accounts post about {@link #BURST_TAG} now. */
+    private static void plantBurst(Social social, DemoSummary demo) {
+        String[] lines = {"The fireworks over the harbour tonight were unreal", "Best harbour fireworks in years, the whole bay lit up",
+            "Watching the fireworks from the pier with half the town", "Those harbour fireworks made the boats look like lanterns",
+            "The finale of the harbour fireworks shook the windows", "Ferry stopped mid-bay so everyone could watch the fireworks",
+            "Smoke from the harbour fireworks is still drifting over the old town"};
+        for (int i = 0; i < BURST_ACCOUNTS; i++) {
+            long author = social.accounts().byUsername(demo.usernames().get(i)).orElseThrow().id();
+            social.posts().create(author, NewPost.of(lines[i] + " #" + BURST_TAG)).orThrow();
+        }
     }
 
     String baseUrl() {

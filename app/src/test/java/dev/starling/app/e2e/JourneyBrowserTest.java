@@ -179,6 +179,30 @@ class JourneyBrowserTest {
 
     @Test
     @Order(8)
+    void exploreTrendsAndAStory(Browser b) {
+        b.clickAndLoad(b.find(By.id("nav-explore")));
+        WebElement tags = b.find(By.id("trending-tags"));
+        assertFalse(tags.findElements(By.cssSelector("a[href='/tags/" + E2eServer.BURST_TAG + "']")).isEmpty(),
+                "the planted burst trends: " + tags.getText());
+        WebElement story = b.find(By.cssSelector("#stories article.story"));
+        List<WebElement> label = story.findElements(By.className("ai-label"));
+        if (!label.isEmpty()) {
+            assertTrue(label.getFirst().getText().contains("AI-generated"), label.getFirst().getText());
+            WebElement cited = story.findElement(By.cssSelector("details.story-posts"));
+            cited.findElement(By.tagName("summary")).click();
+            assertFalse(cited.findElements(By.cssSelector("article[data-post-id]")).isEmpty(), "the cited posts are shown");
+        } else {
+            assertTrue(story.getText().contains("No summary yet"), "a story without text says why: " + story.getText());
+        }
+        b.checkPage();
+        b.screenshots("explore");
+        WebElement tag = tags.findElement(By.cssSelector("a[href='/tags/" + E2eServer.BURST_TAG + "']"));
+        b.clickAndLoad(tag);
+        postWithText(b, "#" + E2eServer.BURST_TAG);
+    }
+
+    @Test
+    @Order(9)
     void changeTheTrainingConsent(Browser b, E2eServer server) {
         long finch = server.social().accounts().byUsername(FINCH).orElseThrow().id();
         assertFalse(server.social().trainingConsent().consents(finch), "opt-in: a new account does not consent");
@@ -197,7 +221,7 @@ class JourneyBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theFirstPersonSeesTheReplyAndTheLikeInNotifications(Browser b) {
         signOut(b);
         signIn(b, WREN);
