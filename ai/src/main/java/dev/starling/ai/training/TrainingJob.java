@@ -104,6 +104,7 @@ public final class TrainingJob {
     private final Options options;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private volatile TrainingProgress progress = TrainingProgress.starting();
+    private final List<TrainingListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long startNanos;
 
     public TrainingJob(CorpusSource corpus, TrainingConfig config, Path out, Options options) {
@@ -116,6 +117,11 @@ public final class TrainingJob {
     /** The latest progress (safe from any thread). */
     public TrainingProgress progress() {
         return progress;
+    }
+
+    /** Adds a listener besides the one of the options (e.g. a log); add before {@link #run()}. */
+    public void addListener(TrainingListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Asks the job to stop; it saves a checkpoint at the next step boundary and returns {@link TrainingResult.Cancelled}. */
@@ -208,7 +214,11 @@ public final class TrainingJob {
         params.initialize(config.seed(), 0.02);
         int total = config.steps() > 0 ? config.steps() : sizeToBudget(params, tokens, pool);
         int warmup = Math.min(config.warmupSteps(), total / 10);
-        RunState state = new RunState(config, total, warmup, options.vocabularyTrainer().type(),
+        // a run sized to its budget validates at least ten times, whatever its length turned out to be
+        TrainingConfig sized = config.steps() > 0 ? config
+                : config.withValidation(Math.max(1, Math.min(config.valEvery(), total / 10)), config.valBatches(),
+                        config.validationFraction());
+        RunState state = new RunState(sized, total, warmup, options.vocabularyTrainer().type(),
                 trained.tokens(), trained.trainingTextBytes(), manifest, train.size(), validation.size(), 0,
                 Double.NaN, Double.NaN);
         Files.deleteIfExists(files.checkpoint());
@@ -437,5 +447,8 @@ public final class TrainingJob {
                 elapsedMillis(), message);
         progress = p;
         options.listener().onProgress(p);
+        for (TrainingListener l : listeners) {
+            l.onProgress(p);
+        }
     }
 }

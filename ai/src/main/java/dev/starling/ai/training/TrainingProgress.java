@@ -35,8 +35,10 @@ public record TrainingProgress(Phase phase, int step, int totalSteps, double los
     public String describe() {
         StringBuilder sb = new StringBuilder(phase.name().toLowerCase(java.util.Locale.ROOT)).append(": ");
         if (totalSteps > 0) {
-            sb.append("step ").append(step).append('/').append(totalSteps)
-                    .append(String.format(" (%d%%)", Math.round(100 * fraction())));
+            sb.append("step ").append(step).append('/').append(totalSteps);
+            if (phase == Phase.TRAINING) {
+                sb.append(String.format(" (%d%%)", Math.round(100 * fraction())));
+            }
         }
         if (!Double.isNaN(loss)) {
             sb.append(String.format(", loss %.3f", loss));

@@ -126,6 +126,8 @@ class TrainingJobTest {
         ModelCard card = assertInstanceOf(TrainingResult.Completed.class, r, r::toString).card();
         assertTrue(card.totalSteps() > 10, "sized to " + card.totalSteps() + " steps");
         assertTrue(card.steps() > 0 && card.steps() <= card.totalSteps());
+        int valEvery = card.hyperparameters().valEvery();
+        assertTrue(valEvery <= Math.max(1, card.totalSteps() / 10), "validates every " + valEvery + " of " + card.totalSteps());
         assertTrue(tookMillis < budgetMillis + 1500, "took " + tookMillis + " ms for a " + budgetMillis + " ms budget");
         assertTrue(card.stoppedBecause().equals("steps") || card.stoppedBecause().equals("time budget"));
     }

@@ -137,7 +137,8 @@ public final class TrainCommand implements Callable<Integer>, StarlingSubcommand
             TrainingConfig c = config;
             err.printf("starling train: %s model (dim %d, %d layers, %d/%d heads, ffn %d, vocab %d, seq %d), batch %d×%d, %s%n",
                     size, c.dim(), c.layers(), c.heads(), c.kvHeads(), c.ffn(), c.vocabSize(), c.seq(), c.batch(),
-                    c.accumulation(), c.steps() > 0 ? c.steps() + " steps" + (c.timeBudgetMillis() > 0 ? " at most" : "") : "");
+                    c.accumulation(), c.steps() > 0 ? c.steps() + " steps" + (c.timeBudgetMillis() > 0 ? " at most" : "")
+                            : "steps sized to the time budget");
             if (c.timeBudgetMillis() > 0) {
                 err.println("starling train: time budget " + TrainingProgress.duration(c.timeBudgetMillis()));
             }
