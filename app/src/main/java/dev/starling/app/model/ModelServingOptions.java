@@ -54,6 +54,9 @@ public final class ModelServingOptions {
             description = "Daily AI budget per account: feature=requests/tokens,... (e.g. default=100/100000,assistant=20/20000)")
     String aiBudget;
 
+    /** The model name used with an upstream that could not be asked for its models at start (and no --model-id). */
+    public static final String UPSTREAM_DEFAULT_ID = "default";
+
     /** The operator's prompt directory, or null for the shipped prompts only. */
     public Path promptsDir() {
         return promptsDir;
@@ -105,12 +108,14 @@ public final class ModelServingOptions {
             String id = modelId;
             if (id == null) {
                 BackendResult<List<ModelInfo>> models = backend.models();
-                if (!(models instanceof BackendResult.Ok<List<ModelInfo>> ok) || ok.value().isEmpty()) {
-                    backend.close();
-                    throw new IllegalArgumentException("could not list the models of " + upstream
-                            + "; give the model's name with --model-id");
+                if (models instanceof BackendResult.Ok<List<ModelInfo>> ok && !ok.value().isEmpty()) {
+                    id = ok.value().getFirst().id();
+                } else {
+                    // the upstream may come up later; servers like llama.cpp's accept any model name
+                    id = UPSTREAM_DEFAULT_ID;
+                    System.err.println("starling: could not list the models of " + upstream + "; AI features will ask for model '"
+                            + id + "' (give its name with --model-id)");
                 }
-                id = ok.value().getFirst().id();
             }
             entry = ModelRegistry.remoteEntry(id, upstream, upstreamContextTokens);
         } else {
