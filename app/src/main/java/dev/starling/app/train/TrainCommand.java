@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Train a model on the network's consented public posts (the database, as serve opens it) or on"
                 + " --corpus FILE (one post per line), and write it as a GGUF with its tokenizer, chat template and model"
                 + " card (also written beside it as NAME.card.json and NAME.card.md).",
-                "Checkpoints go to NAME.run/; --resume continues a run exactly where it stopped."})
+                "Checkpoints go to NAME.run/; --resume continues a run exactly where it stopped.",
+                "While serve runs on the same --data-dir its embedded PostgreSQL is in use: point --db-url at it instead."})
 public final class TrainCommand implements Callable<Integer>, StarlingSubcommand {
 
     @Mixin

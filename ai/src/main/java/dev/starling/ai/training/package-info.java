@@ -1,0 +1,14 @@
+/**
+ * Training Starling's own model on the network's posts (issue 4): {@link dev.starling.ai.training.TrainingJob}
+ * takes a {@link dev.starling.ai.training.CorpusSource} (the consented corpus of the database,
+ * {@link dev.starling.ai.training.DatabaseCorpus}, or a file of one post per line,
+ * {@link dev.starling.ai.training.FileCorpus}) and a {@link dev.starling.ai.training.TrainingConfig}, trains a
+ * byte-level BPE tokenizer ({@link dev.starling.ai.training.BpeVocabularyTrainer}) and a Llama decoder with
+ * {@code dev.starling.llm.train}, and writes a GGUF with the tokenizer, a ChatML template and the
+ * {@link dev.starling.ai.training.ModelCard} inside, the card beside it, and a resumable run directory
+ * ({@link dev.starling.ai.training.RunFiles}: checkpoint, run.json, packed tokens in the versioned
+ * {@link dev.starling.ai.training.TokenFile} format, vocabulary). Progress is published as
+ * {@link dev.starling.ai.training.TrainingProgress} snapshots; {@link dev.starling.ai.training.BackgroundTraining}
+ * runs a job beside a server. {@code starling train} (app) is the command line over it.
+ */
+package dev.starling.ai.training;
