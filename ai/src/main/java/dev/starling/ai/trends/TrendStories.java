@@ -51,8 +51,13 @@ public final class TrendStories {
             }
         }
 
+        /**
+         * 10 items of each kind, 5 posts each, 6 posts per story; cosine 0.5 between the mean MiniLM vectors of two
+         * items' posts groups them (measured: one event in different words 0.58, two sports topics 0.37, unrelated
+         * 0.15; see StoryEmbeddingClusteringTest); 2 shared posts group them too; text rewritten after 3 h.
+         */
         public static Settings defaults() {
-            return new Settings(10, 5, 6, 3, 0.6, 2, 20, 5, 24, Duration.ofHours(3));
+            return new Settings(10, 5, 6, 3, 0.5, 2, 20, 5, 24, Duration.ofHours(3));
         }
     }
 
