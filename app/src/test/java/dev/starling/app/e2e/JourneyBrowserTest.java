@@ -19,7 +19,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * A person's way through Starling in a real browser, step by step (each step builds on the ones
  * before, in order): sign up, post, a second person follows the first and sees the post on their home
  * timeline, replies, likes, searches with an operator (and the typeahead), asks a question and opens a
- * citation, has a post explained, and changes the AI training consent. Every page reached is checked by
+ * citation, has a post explained and its thread summarized, explores trends, and changes the AI
+ * training consent. Every page reached is checked by
  * axe-core and for console errors ({@link Browser}); the main pages are photographed at phone and
  * desktop sizes.
  */
@@ -162,7 +163,7 @@ class JourneyBrowserTest {
 
     @Test
     @Order(7)
-    void explainThisPost(Browser b) {
+    void explainThisPostAndSummarizeItsThread(Browser b) {
         b.visit("/posts/" + wrenPostId);
         List<WebElement> links = b.findAll(By.cssSelector("article[data-post-id='" + wrenPostId + "'] a[href$='/explain']"));
         if (links.isEmpty()) {
@@ -175,6 +176,18 @@ class JourneyBrowserTest {
         assertTrue(b.find(By.id("source-link-1")).getAttribute("href").endsWith("/posts/" + wrenPostId), "source [1] is the post: " + sources.getText());
         b.checkPage();
         b.screenshots("explain");
+
+        b.visit("/posts/" + wrenPostId);
+        List<WebElement> summarize = b.findAll(By.cssSelector("a[href$='/summarize']"));
+        if (summarize.isEmpty()) {
+            b.visit("/posts/" + wrenPostId + "/summarize");
+        } else {
+            b.clickAndLoad(summarize.getFirst());
+        }
+        b.find(By.id("summarize-submit")).click();
+        WebElement thread = b.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("answer-sources")), "the summary's sources");
+        assertTrue(thread.getText().contains(FINCH), "finch's reply is part of the summarized thread: " + thread.getText());
+        b.checkPage();
     }
 
     @Test
