@@ -141,7 +141,7 @@ public final class TrendStories {
             matched.add(id);
             boolean needsText = prev == null || !prev.signature().equals(signature) || !prev.textState().equals("generated")
                     || prev.generatedAt() == null || prev.generatedAt().isBefore(now.minus(settings.rewriteAfter()))
-                    || !texts.keySet().containsAll(prev.cited());
+                    || !stillPublic(prev.cited());
             if (!needsText) {
                 continue;
             }
@@ -248,6 +248,11 @@ public final class TrendStories {
             }
             return out;
         });
+    }
+
+    /** Whether every post a story's text was written from is still public (new posts arriving do not force a rewrite). */
+    private boolean stillPublic(List<Long> ids) {
+        return db.withConnection(c -> publicIds(c, new HashSet<>(ids)).size() == new HashSet<>(ids).size());
     }
 
     private Map<Long, PostText> publicTexts(Set<Long> ids) {

@@ -154,6 +154,15 @@ class TrendStoriesTest {
             assertTrue(listed.stream().anyMatch(TrendStory::generated), "random weights still write some headline: " + listed);
             // nothing changed: the next update writes nothing
             assertEquals(0, stories.update().written());
+            // a new post joins the burst: the representative posts change, the items do not: no rewrite either
+            long newcomer = social.accounts().createWithoutPassword("s99", "s99@example.test", "", false).orThrow().id();
+            long fresh = db.inTransaction(c -> PostWriter.insert(c, newcomer, NewPost.of("Northern lights from the ferry #Aurora",
+                    PostVisibility.PUBLIC), clock.instant().minusSeconds(60)).orThrow().id());
+            new TrendCounter(db, social.outbox(), clock, TrendCounter.Options.defaults()).catchUp();
+            new TrendRefresh(db, clock, TrendRefresh.Settings.defaults()).refresh(clock.instant());
+            TrendStories.UpdateResult unchanged = stories.update();
+            assertEquals(0, unchanged.written(), unchanged.toString());
+            assertTrue(stories.get(auroraStory).orElseThrow().postIds().contains(fresh), "the newest post is among the story's posts");
 
             // hiding sticks across updates
             TrendModeration mod = new TrendModeration(db);
