@@ -41,6 +41,19 @@
  * built by {@link dev.starling.server.web.posts.PostCards}. {@code ?notice=<code>} on a redirect shows one of the
  * fixed messages of {@link dev.starling.server.web.Notices} (never text from the URL).
  *
+ * Extra links on every post card (e.g. "Explain this post"): {@code web.addPostLink(new PostLink("explain",
+ * "Explain this post", "explain"))} while building a feature's routes; cards built with
+ * {@code new PostCards(web)} show them as {@code a#explain-<rowId>} to {@code /posts/<id>/explain}.
+ * Every page answers {@code Server-Timing: app;dur=<ms>} (server-side time from the request reaching the web
+ * routes to the finished HTML).
+ *
+ * <h2>Measured</h2>
+ * {@code ./mvnw -q -B -ntp -o -pl server -am test -Dtest=WebRenderBench -Dstarling.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
+ * (60 followed authors, 2,400 posts, a 60-reply thread; 1,000 requests after 300 warm-up, one client, on
+ * a 2-core machine shared with other builds at load average ~18): server render p50/p99 home 14.2/67.6 ms,
+ * thread 3.2/46.4 ms. Page weight (uncompressed): home 52 KB HTML (20 posts), thread 157 KB (61 posts),
+ * profile 56 KB, sign-in 2 KB; every page also loads 6.3 KB CSS and 5.9 KB JS, cached as immutable.
+ *
  * <h2>Stable ids and names (for browser tests)</h2>
  * <ul>
  *   <li>Layout: {@code #main} (main landmark, skip link target), nav links {@code #nav-home #nav-explore #nav-search

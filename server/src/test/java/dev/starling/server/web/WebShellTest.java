@@ -139,6 +139,21 @@ class WebShellTest {
     }
 
     @Test
+    void anAccountHoldsABoundedNumberOfLiveSessions() {
+        var social = server.starling().social();
+        long id = social.accounts().createWithoutPassword("shellmany", "many@example.org", null, false).orThrow().id();
+        var sessions = server.starling().web().sessions();
+        String first = sessions.create(id, "ua");
+        String second = sessions.create(id, "ua");
+        java.util.List<String> more = new java.util.ArrayList<>();
+        for (int i = 0; i < WebSessions.MAX_LIVE_SESSIONS_PER_ACCOUNT - 1; i++) more.add(sessions.create(id, "ua"));
+        assertTrue(sessions.find(first).isEmpty(), "the oldest ended when the cap was passed");
+        assertTrue(sessions.find(second).isPresent());
+        for (String s : more) assertTrue(sessions.find(s).isPresent());
+        assertEquals(WebSessions.MAX_LIVE_SESSIONS_PER_ACCOUNT, sessions.revokeAll(id));
+    }
+
+    @Test
     void wrongPasswordSaysSoWithoutRevealingTheAccount() {
         Browser b = new Browser(server.baseUrl());
         b.signUp("shellwrong");

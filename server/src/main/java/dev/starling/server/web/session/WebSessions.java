@@ -23,6 +23,10 @@ public final class WebSessions {
     public static final Duration LIFETIME = Duration.ofDays(30);
     /** Longest user agent kept (for a future "your sessions" list). */
     public static final int MAX_USER_AGENT_CHARS = 300;
+    /** Live sessions one account may hold; signing in beyond it ends the oldest. */
+    public static final int MAX_LIVE_SESSIONS_PER_ACCOUNT = 50;
+    /** Ended (expired or revoked) sessions are deleted this long after they ended, when the account next signs in. */
+    public static final Duration KEEP_ENDED = Duration.ofDays(7);
 
     private static final String STAMP = "sha256(convert_to(coalesce(a.password_hash, ''), 'UTF8'))";
 
@@ -37,12 +41,32 @@ public final class WebSessions {
         this.clock = clock;
     }
 
-    /** Starts a session for an account that just proved its password; returns the cookie secret. */
+    /**
+     * Starts a session for an account that just proved its password; returns the cookie secret.
+     * Also deletes the account's sessions that ended more than {@link #KEEP_ENDED} ago and ends the
+     * oldest live ones beyond {@link #MAX_LIVE_SESSIONS_PER_ACCOUNT}, so the table stays bounded.
+     */
     public String create(long accountId, String userAgent) {
         String secret = Secrets.newSecret();
         Instant now = clock.instant();
         String agent = userAgent == null ? null : userAgent.substring(0, Math.min(userAgent.length(), MAX_USER_AGENT_CHARS));
         int rows = db.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM web_sessions WHERE account_id = ? AND (revoked_at < ? OR expires_at < ?)")) {
+                ps.setLong(1, accountId);
+                ps.setTimestamp(2, Timestamp.from(now.minus(KEEP_ENDED)));
+                ps.setTimestamp(3, Timestamp.from(now.minus(KEEP_ENDED)));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE web_sessions SET revoked_at = ? WHERE id IN (SELECT id FROM web_sessions WHERE account_id = ? "
+                            + "AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC OFFSET ?)")) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setLong(2, accountId);
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.setInt(4, MAX_LIVE_SESSIONS_PER_ACCOUNT - 1);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO web_sessions (token_hash, account_id, password_stamp, user_agent, created_at, expires_at) "
                             + "SELECT ?, a.id, " + STAMP + ", ?, ?, ? FROM accounts a WHERE a.id = ?")) {
