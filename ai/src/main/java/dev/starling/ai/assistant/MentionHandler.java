@@ -28,7 +28,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -155,7 +154,7 @@ final class MentionHandler {
             }
             return fail(done, gen.attempts(), gen.failure());
         }
-        List<String> parts = ReplyText.split(gen.text(), prefix, maxWeighted, config.maxReplyPosts(), locale(mention.language()));
+        List<String> parts = ReplyText.split(gen.text(), prefix, maxWeighted, config.maxReplyPosts());
         Outcome<MentionOutcome> posted = ledger.postReply(done, parts);
         if (posted instanceof Outcome.Rejected<MentionOutcome> r) {
             return skipMeta(done, "the reply could not be posted: " + r.rejection().message());
@@ -207,7 +206,10 @@ final class MentionHandler {
                         return new Generated(null, "the assistant stopped during generation", true, attempt, promptTokens,
                                 completionTokens, millis(t0));
                     }
-                    String text = ReplyText.clean(ok.value().text(), links);
+                    String raw = ok.value().text();
+                    // more than the reply posts can hold is cut before cleaning (cleaning and splitting cost grows with it)
+                    int cap = 4 * social.posts().rules().maxWeightedLength() * config.maxReplyPosts();
+                    String text = ReplyText.clean(raw.length() > cap ? raw.substring(0, cap) : raw, links);
                     if (!text.isEmpty()) {
                         return new Generated(text, null, false, attempt, promptTokens, completionTokens, millis(t0));
                     }
@@ -260,15 +262,19 @@ final class MentionHandler {
         if (rel.muting()) {
             return new Checked("the assistant mutes the mentioning account", null);
         }
+        Set<Long> avoid = ids(c, "SELECT target_id FROM blocks WHERE account_id = ?1 UNION SELECT account_id FROM blocks WHERE target_id = ?1"
+                + " UNION SELECT target_id FROM mutes WHERE account_id = ?1", a);
+        // a thread started or continued by someone who blocks the assistant (or whom it blocks or mutes) is hidden from it;
+        // a followers-only parent it merely cannot see is not: the reply then goes to the mentioner alone
         for (Long id : new Long[] {mention.inReplyToId(), mention.threadRootId()}) {
-            if (id != null && existsIn(c, id) && dev.starling.social.posts.PostWriter.visible(c, a, id).isEmpty()) {
-                return new Checked("the thread is hidden from the assistant (post " + id + ")", null);
+            Long author = id == null ? null : authorIn(c, id);
+            if (author != null && avoid.contains(author)) {
+                return new Checked("the thread is hidden from the assistant (post " + id + " by an account that blocks it or that it"
+                        + " blocks or mutes)", null);
             }
         }
         Viewer mentioner = Visibility.viewer(c, m);
         Set<Long> mentionerMutes = ids(c, "SELECT target_id FROM mutes WHERE account_id = ?", m);
-        Set<Long> avoid = ids(c, "SELECT target_id FROM blocks WHERE account_id = ?1 UNION SELECT account_id FROM blocks WHERE target_id = ?1"
-                + " UNION SELECT target_id FROM mutes WHERE account_id = ?1", a);
         PostVisibility reply = Audience.replyVisibility(mention.visibility());
         return new Checked(null, new Audience(reply, mentioner, mentionerMutes, avoid));
     }
@@ -286,6 +292,15 @@ final class MentionHandler {
             }
         }
         return out;
+    }
+
+    private static Long authorIn(Connection c, long postId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT author_id FROM posts WHERE id = ?")) {
+            ps.setLong(1, postId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
     }
 
     private boolean exists(long postId) {
@@ -331,10 +346,6 @@ final class MentionHandler {
         }
         LOG.warn("assistant: mention {} failed after {} attempt(s): {}", meta.mentionPostId(), attempts, reason);
         return new MentionOutcome.Failed(meta.mentionPostId(), attempts, reason);
-    }
-
-    private static Locale locale(String language) {
-        return language == null ? Locale.ROOT : Locale.forLanguageTag(language);
     }
 
     private static long millis(long t0) {

@@ -2,7 +2,6 @@ package dev.starling.ai.assistant;
 
 import com.twitter.twittertext.Extractor;
 import dev.starling.social.posts.PostText;
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,44 +126,47 @@ final class ReplyText {
 
     /**
      * Splits {@code body} into at most {@code maxPosts} posts, each {@code prefix + chunk} within
-     * {@code maxWeightedLength}. When the text needs more posts, the last one ends with an ellipsis.
+     * {@code maxWeightedLength}: each post takes as many words as fit (found by binary search, so the cost is a few
+     * length computations per post, not one per word), ending at the last sentence end among them when that keeps at
+     * least half; a word longer than a post is cut between code points. When the text needs more posts, the last
+     * one ends with an ellipsis.
      */
-    static List<String> split(String body, String prefix, int maxWeightedLength, int maxPosts, Locale locale) {
+    static List<String> split(String body, String prefix, int maxWeightedLength, int maxPosts) {
         if (PostText.weightedLength(prefix + "x" + ELLIPSIS) > maxWeightedLength) {
             throw new IllegalArgumentException("the post length limit " + maxWeightedLength + " leaves no room after '" + prefix + "'");
         }
-        List<String> pieces = new ArrayList<>();
-        for (String sentence : sentences(body, locale)) {
-            if (fits(prefix, sentence, maxWeightedLength)) {
-                pieces.add(sentence);
-            } else {
-                pieces.addAll(words(sentence, prefix, maxWeightedLength));
-            }
-        }
+        List<String> words = new ArrayList<>(List.of(body.strip().split("\\s+")));
+        words.removeIf(String::isEmpty);
         List<String> posts = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String piece : pieces) {
-            String joined = current.isEmpty() ? piece.strip() : current + (piece.startsWith("\n") ? "" : " ") + piece.strip();
-            if (fits(prefix, joined, maxWeightedLength)) {
-                current.setLength(0);
-                current.append(joined);
-            } else {
-                posts.add(current.toString());
-                current.setLength(0);
-                current.append(piece.strip());
+        int at = 0;
+        while (at < words.size() && posts.size() <= maxPosts) {
+            int k = fittingWords(words, at, prefix, maxWeightedLength);
+            if (k == 0) { // one word longer than a post: cut it
+                String w = words.get(at);
+                int cut = longestFittingPrefix(prefix, w, maxWeightedLength);
+                posts.add(w.substring(0, cut));
+                words.set(at, w.substring(cut));
+                continue;
             }
+            int end = at + k;
+            if (end < words.size()) {
+                for (int j = end; j > at + (k + 1) / 2; j--) {
+                    if (endsSentence(words.get(j - 1))) {
+                        end = j;
+                        break;
+                    }
+                }
+            }
+            posts.add(String.join(" ", words.subList(at, end)));
+            at = end;
         }
-        if (!current.isEmpty()) {
-            posts.add(current.toString());
-        }
-        posts.removeIf(String::isBlank);
-        if (posts.size() > maxPosts) {
-            List<String> kept = new ArrayList<>(posts.subList(0, maxPosts));
-            String last = kept.get(maxPosts - 1);
+        if (posts.size() > maxPosts || at < words.size()) {
+            List<String> kept = new ArrayList<>(posts.subList(0, Math.min(maxPosts, posts.size())));
+            String last = kept.getLast();
             while (!last.isEmpty() && !fits(prefix, last + ELLIPSIS, maxWeightedLength)) {
                 last = dropLastWord(last);
             }
-            kept.set(maxPosts - 1, last + ELLIPSIS);
+            kept.set(kept.size() - 1, last + ELLIPSIS);
             posts = kept;
         }
         List<String> out = new ArrayList<>(posts.size());
@@ -174,53 +176,31 @@ final class ReplyText {
         return out;
     }
 
+    /** How many words from {@code from} fit in one post (0 when not even the first does). */
+    private static int fittingWords(List<String> words, int from, String prefix, int max) {
+        int lo = 0;
+        int hi = words.size() - from;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (fits(prefix, String.join(" ", words.subList(from, from + mid)), max)) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private static boolean endsSentence(String word) {
+        int i = word.length() - 1;
+        while (i > 0 && "\"')]}\u201D\u2019".indexOf(word.charAt(i)) >= 0) {
+            i--;
+        }
+        return i >= 0 && ".!?\u2026\u3002\uFF01\uFF1F".indexOf(word.charAt(i)) >= 0;
+    }
+
     private static boolean fits(String prefix, String text, int max) {
         return PostText.weightedLength(prefix + text) <= max;
-    }
-
-    private static List<String> sentences(String body, Locale locale) {
-        List<String> out = new ArrayList<>();
-        BreakIterator it = BreakIterator.getSentenceInstance(locale);
-        it.setText(body);
-        int start = it.first();
-        for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-            String s = body.substring(start, end).strip();
-            if (!s.isEmpty()) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    /** A sentence too long for one post, as chunks that each fit (words; a giant word is cut by code points). */
-    private static List<String> words(String sentence, String prefix, int max) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String w : sentence.split("\\s+")) {
-            String word = w;
-            while (!fits(prefix, word, max)) { // one word longer than a post
-                int cut = longestFittingPrefix(prefix, word, max);
-                if (!current.isEmpty()) {
-                    out.add(current.toString());
-                    current.setLength(0);
-                }
-                out.add(word.substring(0, cut));
-                word = word.substring(cut);
-            }
-            String joined = current.isEmpty() ? word : current + " " + word;
-            if (fits(prefix, joined, max)) {
-                current.setLength(0);
-                current.append(joined);
-            } else {
-                out.add(current.toString());
-                current.setLength(0);
-                current.append(word);
-            }
-        }
-        if (!current.isEmpty()) {
-            out.add(current.toString());
-        }
-        return out;
     }
 
     /** The longest prefix of {@code word} (in chars, on a code point boundary, at least one code point) that fits. */
