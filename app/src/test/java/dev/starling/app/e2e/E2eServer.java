@@ -1,16 +1,9 @@
 package dev.starling.app.e2e;
 
-import dev.starling.ai.answers.AnswerSettings;
-import dev.starling.ai.answers.StarlingAi;
-import dev.starling.ai.budget.AiBudget;
-import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.ModelRegistry;
-import dev.starling.ai.trends.StoryWriter;
 import dev.starling.ai.trends.TrendCounter;
-import dev.starling.ai.trends.TrendLists;
-import dev.starling.ai.trends.TrendModeration;
-import dev.starling.ai.trends.TrendRefresh;
-import dev.starling.ai.trends.TrendStories;
+import dev.starling.app.ai.AiWiring;
+import dev.starling.app.model.ModelServingOptions;
 import dev.starling.app.search.SearchWiring;
 import dev.starling.llm.gguf.GgmlType;
 import dev.starling.llm.synth.Shape;
@@ -20,10 +13,6 @@ import dev.starling.server.ServerOptions;
 import dev.starling.server.Starling;
 import dev.starling.server.ratelimit.RateLimits;
 import dev.starling.server.web.WebFeature;
-import dev.starling.server.web.admin.AdminPages;
-import dev.starling.server.web.admin.TrainingRuns;
-import dev.starling.server.web.ai.AiPages;
-import dev.starling.server.web.ai.ExplorePages;
 import dev.starling.server.web.search.SearchPages;
 import dev.starling.server.web.settings.SettingsPages;
 import dev.starling.social.Social;
@@ -37,47 +26,54 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 
 /**
- * Starling in-process for the browser tests: a fresh {@link TestDatabase}, a small demo network
- * ({@link DemoNetwork}, seeded), the search index under a temporary data directory, and the server on
- * port 0 wired as {@code starling serve} wires it (social services with the post limit, search routes,
- * the web app's search, Ask and settings pages, then {@link Starling#start}). Rate limits are the
- * Mastodon defaults, as in serve. The AI is served by a real model of our engine, tiny and with random
- * weights ({@link SyntheticModel}, written to the temporary data directory), so answers are real
- * generations of nonsense text: the tests check the path a person takes, not the wisdom of the answer.
+ * Starling in-process for the browser tests, wired as {@code starling serve --model FILE} wires it:
+ * a fresh {@link TestDatabase} with a small seeded demo network ({@link DemoNetwork}), the model flags
+ * parsed by serve's own {@link ModelServingOptions}, {@link SearchWiring} (index in a temporary data
+ * directory), {@link AiWiring} (model registry, Ask/Explain/Summarize, budgets, trends and stories, the
+ * assistant, their API routes and web pages), the search and settings pages, then
+ * {@link Starling#start} on port 0 with the Mastodon default rate limits. The steps repeat
+ * {@code ServeCommand.call()} in the same order (that method blocks until shutdown, so it cannot be
+ * called here).
  *
- * <p>{@code serve}'s wiring lives in {@code ServeCommand.call()}, which blocks until shutdown; until it is
- * extracted into a reusable start method, this class repeats its steps in the same order.
+ * <p>The model is a real model of our engine, tiny and with random weights ({@link SyntheticModel}, written
+ * to the data directory): answers are real generations of nonsense text; the tests check the path a
+ * person takes, not the wisdom of the answer. A burst of posts about {@link #BURST_TAG} is planted so that
+ * Explore has a trend and a story; trends are counted and scored once at start instead of waiting for
+ * the 5-minute schedule.
  */
 final class E2eServer implements AutoCloseable {
     /** Seed of the demo network; the same seed gives the same accounts and posts. */
     static final long DEMO_SEED = 7;
     static final String MODEL_ID = "tiny-e2e";
+    static final Shape MODEL_SHAPE = new Shape(MODEL_ID, "llama", 64, 2, 4, 2, 16, 128, 0, 4096, 10000f, 1e-5f, false, false, false, 0f);
     /** The hashtag of the burst planted at start, so that Explore has a trend and a story. */
     static final String BURST_TAG = "harbourfireworks";
     static final int BURST_ACCOUNTS = 7;
-    static final Shape MODEL_SHAPE = new Shape(MODEL_ID, "llama", 64, 2, 4, 2, 16, 128, 0, 4096, 10000f, 1e-5f, false, false, false, 0f);
 
     private final Database db;
     private final Path dataDir;
+    private final ModelServingOptions.Serving serving;
     private final SearchWiring search;
-    private final ModelRegistry registry;
+    private final AiWiring ai;
     private final Starling starling;
     private final DemoSummary demo;
 
-    private E2eServer(Database db, Path dataDir, SearchWiring search, ModelRegistry registry, Starling starling, DemoSummary demo) {
+    private E2eServer(Database db, Path dataDir, ModelServingOptions.Serving serving, SearchWiring search, AiWiring ai, Starling starling,
+                      DemoSummary demo) {
         this.db = db;
         this.dataDir = dataDir;
+        this.serving = serving;
         this.search = search;
-        this.registry = registry;
+        this.ai = ai;
         this.starling = starling;
         this.demo = demo;
     }
@@ -85,52 +81,50 @@ final class E2eServer implements AutoCloseable {
     static E2eServer start(String label) {
         long t0 = System.nanoTime();
         Database db = TestDatabase.fresh("e2e_" + label);
-        Path dataDir;
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(db);
         try {
-            dataDir = Files.createTempDirectory("starling-e2e-");
-        } catch (IOException e) {
-            db.close();
-            throw new UncheckedIOException(e);
-        }
-        DemoSummary demo = DemoNetwork.build(db, DEMO_SEED, Corpus.defaultCorpus(),
-                new DemoNetwork.Options(40, 4, 3, Instant.now().truncatedTo(ChronoUnit.HOURS)));
-        ServerOptions options = ServerOptions.defaults().withHost("127.0.0.1").withPort(0)
-                .withRateLimits(RateLimits.mastodonDefaults());
-        Social social = Social.create(db, Social.Settings.defaults().withArgon2(TestDatabase.FAST_ARGON2)
-                .withMaxPostWeightedLength(options.maxPostChars()));
-        SearchWiring search = SearchWiring.start(dataDir, social, null);
-        ModelRegistry registry = ModelRegistry.withDefaultOpener();
-        Starling starling;
-        try {
+            Path dataDir = Files.createTempDirectory("starling-e2e-");
+            DemoSummary demo = DemoNetwork.build(db, DEMO_SEED, Corpus.defaultCorpus(),
+                    new DemoNetwork.Options(40, 4, 3, Instant.now().truncatedTo(ChronoUnit.HOURS)));
             Path gguf = dataDir.resolve(MODEL_ID + ".gguf");
             SyntheticModel.write(MODEL_SHAPE, GgmlType.F32, null, DEMO_SEED, gguf);
-            registry.addFile(gguf, MODEL_ID);
-            registry.assignAll(MODEL_ID);
-            StarlingAi ai = StarlingAi.create(social, search.service().search(), registry, Prompts.classpath(),
-                    AnswerSettings.defaults().withMaxTokens(40));
-            AiBudget budget = new AiBudget(db, AiBudget.Config.defaults(), Clock.systemUTC());
-            Clock clock = Clock.systemUTC();
+            ModelServingOptions model = CommandLine.populateCommand(new ModelServingOptions(),
+                    "--model", gguf.toString(), "--model-id", MODEL_ID, "--model-context", "4096");
+
+            ServerOptions options = ServerOptions.defaults().withHost("127.0.0.1").withPort(0)
+                    .withRateLimits(RateLimits.mastodonDefaults());
+            ModelServingOptions.Serving serving = model.open();
+            opened.addFirst(serving);
+            Social social = Social.create(db, Social.Settings.defaults().withArgon2(TestDatabase.FAST_ARGON2)
+                    .withMaxPostWeightedLength(options.maxPostChars()));
+            SearchWiring search = SearchWiring.start(dataDir, social, null);
+            opened.addFirst(search);
             plantBurst(social, demo);
-            countAll(new TrendCounter(db, social.outbox(), clock, TrendCounter.Options.defaults()));
-            new TrendRefresh(db, clock, TrendRefresh.Settings.defaults()).refresh();
-            TrendLists lists = new TrendLists(db, clock);
-            TrendStories stories = new TrendStories(db, lists, null, new StoryWriter(registry, Prompts.classpath(),
-                    new StoryWriter.Settings(24, 60_000, 200)), clock, TrendStories.Settings.defaults());
-            stories.update();
-            List<RouteModule> routes = new ArrayList<>();
+            AiWiring ai = AiWiring.start(social, search.service(), serving, model,
+                    new AiWiring.Config(dataDir, false, null, options.maxPostChars(), null));
+            opened.addFirst(ai);
+            List<RouteModule> routes = new ArrayList<>(serving.routes());
             routes.add(search.routes());
-            List<WebFeature> pages = List.of(new SearchPages(search.service().search()), new AiPages(ai, budget), new SettingsPages(),
-                    new ExplorePages(lists, stories), new AdminPages(registry, TrainingRuns.none(), lists, stories, new TrendModeration(db)));
-            starling = Starling.start(social, options, routes, pages);
+            routes.addAll(ai.routes());
+            List<WebFeature> web = new ArrayList<>(List.of(new SearchPages(search.service().search()), new SettingsPages()));
+            web.addAll(ai.webFeatures());
+            Starling starling = Starling.start(social, options, routes, web);
+            countAll(ai.trends().counter());
+            ai.trends().runNow();
+            System.out.printf("e2e: Starling on port %d (demo: %d accounts, %d posts) ready in %d ms%n", starling.port(), demo.accounts(),
+                    demo.posts(), (System.nanoTime() - t0) / 1_000_000);
+            return new E2eServer(db, dataDir, serving, search, ai, starling, demo);
         } catch (IOException | RuntimeException e) {
-            registry.close();
-            search.close();
-            db.close();
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
-        System.out.printf("e2e: Starling on port %d (demo: %d accounts, %d posts) ready in %d ms%n", starling.port(), demo.accounts(),
-                demo.posts(), (System.nanoTime() - t0) / 1_000_000);
-        return new E2eServer(db, dataDir, search, registry, starling, demo);
     }
 
     /**
@@ -176,12 +170,8 @@ final class E2eServer implements AutoCloseable {
         return starling.social();
     }
 
-    SearchWiring search() {
-        return search;
-    }
-
     ModelRegistry registry() {
-        return registry;
+        return ai.registry();
     }
 
     DemoSummary demo() {
@@ -194,8 +184,9 @@ final class E2eServer implements AutoCloseable {
             starling.close();
         } finally {
             try {
-                registry.close();
+                ai.close();
                 search.close();
+                serving.close();
             } finally {
                 db.close();
                 deleteTree(dataDir);
