@@ -30,6 +30,11 @@ record RunState(TrainingConfig config, int totalSteps, int warmupSteps, String t
                 trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss);
     }
 
+    RunState withTotalSteps(int totalSteps) {
+        return new RunState(config, totalSteps, warmupSteps, tokenizerType, tokenizerTokens, tokenizerTextBytes, manifest,
+                trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss);
+    }
+
     void write(Path out) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", "starling-training-run").put("version", VERSION);

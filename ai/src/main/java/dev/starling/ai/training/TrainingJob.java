@@ -198,7 +198,18 @@ public final class TrainingJob {
         publish(Phase.TOKENIZER, 0, 0, "training the tokenizer on " + train.size() + " posts");
         VocabularyTrainer.Trained trained = options.vocabularyTrainer().train(train, config.vocabSize(),
                 SpecialTokens.ALL, config.seed(), config.maxTokenizerTextBytes());
-        ModelVocabulary vocabulary = SpecialTokens.complete(trained.vocabulary(), config.vocabSize());
+        TrainingConfig run = config;
+        int fitted = Math.max(256 + SpecialTokens.ALL.size(), (trained.tokens() + 63) / 64 * 64);
+        if (fitted < config.vocabSize()) {
+            // a small corpus has fewer distinct merges than the vocabulary allows: retrain to the size it fills
+            // (the same merges, as the trainer is deterministic), so no embedding rows are spent on padding
+            publish(Phase.TOKENIZER, 0, 0, "the corpus fills " + trained.tokens() + " of " + config.vocabSize()
+                    + " tokens; using a vocabulary of " + fitted);
+            trained = options.vocabularyTrainer().train(train, fitted, SpecialTokens.ALL, config.seed(),
+                    config.maxTokenizerTextBytes());
+            run = config.withData(fitted, config.seq(), config.batch(), config.accumulation());
+        }
+        ModelVocabulary vocabulary = SpecialTokens.complete(trained.vocabulary(), run.vocabSize());
         writeVocabulary(vocabulary, files.vocabulary());
         Tokenizer tokenizer = Tokenizers.fromGguf(files.vocabulary());
         checkCancelled();
@@ -209,15 +220,15 @@ public final class TrainingJob {
                     + train.size() + " posts), fewer than one sequence of seq + 1 = " + (config.seq() + 1)
                     + " tokens; add posts or lower --seq");
         }
-        TokenFile.write(files.tokens(), tokens, config.vocabSize());
-        LlamaParameters params = new LlamaParameters(config.modelConfig(), true);
+        TokenFile.write(files.tokens(), tokens, run.vocabSize());
+        LlamaParameters params = new LlamaParameters(run.modelConfig(), true);
         params.initialize(config.seed(), 0.02);
         int total = config.steps() > 0 ? config.steps() : sizeToBudget(params, tokens, pool);
         int warmup = Math.min(config.warmupSteps(), total / 10);
         // a run sized to its budget validates at least ten times, whatever its length turned out to be
-        TrainingConfig sized = config.steps() > 0 ? config
-                : config.withValidation(Math.max(1, Math.min(config.valEvery(), total / 10)), config.valBatches(),
-                        config.validationFraction());
+        TrainingConfig sized = run.steps() > 0 ? run
+                : run.withValidation(Math.max(1, Math.min(run.valEvery(), total / 10)), run.valBatches(),
+                        run.validationFraction());
         RunState state = new RunState(sized, total, warmup, options.vocabularyTrainer().type(),
                 trained.tokens(), trained.trainingTextBytes(), manifest, train.size(), validation.size(), 0,
                 Double.NaN, Double.NaN);
@@ -285,6 +296,8 @@ public final class TrainingJob {
         long deadline = config.timeBudgetMillis() > 0 ? startNanos + config.timeBudgetMillis() * 1_000_000L : Long.MAX_VALUE;
         long exportReserveNanos = (long) ((1000 + p.params().count() * 4 / 50_000.0) * 1e6);
         long sessionStart = System.nanoTime();
+        // only a run sized to a time budget adapts its length; a run of given steps stays exact (and resumable bit for bit)
+        boolean replan = c.steps() == 0 && deadline != Long.MAX_VALUE;
         int sessionSteps = 0;
         boolean validatedAtEnd = false;
         String stopped = "steps";
@@ -318,6 +331,20 @@ public final class TrainingJob {
             validatedAtEnd = false;
             if (done % c.valEvery() == 0 || done == total) {
                 valLoss = validate(evaluator, p.tokens().validation(), c);
+                if (replan && done < total && sessionSteps >= 3) {
+                    // the machine's speed changed since the schedule was sized: fit the rest of the cosine to what
+                    // is left of the budget, so the learning rate still ends low when the budget does
+                    double nanosPerStep = (System.nanoTime() - sessionStart) / (double) sessionSteps;
+                    long fit = done + (long) ((deadline - System.nanoTime() - exportReserveNanos) / nanosPerStep);
+                    int replanned = (int) Math.max(done + 1, Math.min(fit, 100_000_000L));
+                    if (Math.abs(replanned - total) > Math.max(2, total / 20)) {
+                        total = replanned;
+                        state = state.withTotalSteps(total);
+                        schedule = new LrSchedule(c.maxLr(), c.minLr(), state.warmupSteps(),
+                                Math.max(total, state.warmupSteps() + 1));
+                        trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), done, pool);
+                    }
+                }
                 saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
                 validatedAtEnd = true;
             }

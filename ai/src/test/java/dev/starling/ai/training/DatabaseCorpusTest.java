@@ -93,7 +93,7 @@ class DatabaseCorpusTest {
 
         // nothing excluded reached the tokens the model trained on
         Tokenizer t = Tokenizers.fromGguf(job.files().vocabulary());
-        PackedTokens tokens = TokenFile.read(job.files().tokens(), 320);
+        PackedTokens tokens = TokenFile.read(job.files().tokens(), card.hyperparameters().vocabSize());
         String all = t.decode(tokens.train()) + t.decode(tokens.validation());
         assertFalse(all.contains("CANARY"), "an excluded post reached the training tokens");
         assertTrue(all.contains("one more post to repost 3"));
