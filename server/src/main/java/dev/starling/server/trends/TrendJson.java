@@ -105,11 +105,15 @@ final class TrendJson {
         }
         m.put("items", items);
         List<Map<String, Object>> citations = new ArrayList<>();
+        java.util.Set<String> visible = new java.util.HashSet<>();
+        statuses.forEach(st -> visible.add(String.valueOf(st.get("id"))));
         for (int n = 0; n < s.citedPostIds().size(); n++) {
+            // [n] keeps its number; a post this viewer may not see (an author they block) is not named
+            String id = Long.toString(s.citedPostIds().get(n));
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("n", n + 1);
-            c.put("status_id", Long.toString(s.citedPostIds().get(n)));
-            c.put("url", base + "/statuses/" + s.citedPostIds().get(n));
+            c.put("status_id", visible.contains(id) ? id : null);
+            c.put("url", visible.contains(id) ? base + "/statuses/" + id : null);
             citations.add(c);
         }
         m.put("citations", citations);
