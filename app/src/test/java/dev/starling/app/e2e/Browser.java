@@ -158,10 +158,39 @@ final class Browser implements AutoCloseable {
      * screenshot directory, emulating each viewport exactly (DevTools device metrics), then restores it.
      */
     List<Path> screenshots(String name) {
+        recordWeight(name);
         List<Path> saved = new ArrayList<>();
         saved.add(screenshot(name, 390, 844, true));
         saved.add(screenshot(name, 1280, 800, false));
         return saved;
+    }
+
+    /**
+     * Appends the current page's weight (bytes of the HTML document, of the stylesheets and of the scripts
+     * it loaded, as the browser decoded them: Resource Timing's {@code decodedBodySize}) to
+     * {@code page-weights.txt} beside the screenshots, one line per page.
+     */
+    void recordWeight(String name) {
+        Object r = ((JavascriptExecutor) driver).executeScript("""
+                const nav = performance.getEntriesByType('navigation')[0];
+                let css = 0, js = 0;
+                for (const e of performance.getEntriesByType('resource')) {
+                  const path = new URL(e.name).pathname;
+                  if (path.endsWith('.css')) css += e.decodedBodySize;
+                  else if (path.endsWith('.js')) js += e.decodedBodySize;
+                }
+                return [nav ? nav.decodedBodySize : -1, css, js];
+                """);
+        List<?> w = (List<?>) r;
+        String line = String.format("%-22s html %7s B  css %6s B  js %6s B  (%s)%n", name, w.get(0), w.get(1), w.get(2), currentPath());
+        try {
+            Files.createDirectories(screenshotDir);
+            Files.writeString(screenshotDir.resolve("page-weights.txt"), line, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the page weight of " + name, e);
+        }
+        System.out.print("e2e weight: " + line);
     }
 
     private Path screenshot(String name, int width, int height, boolean mobile) {
