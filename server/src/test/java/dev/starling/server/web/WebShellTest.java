@@ -114,6 +114,17 @@ class WebShellTest {
         assertTrue(server.starling().social().accounts().byUsername("shellcsrf").isEmpty());
         assertEquals(303, b.post("/sign_up", fields).status(), "right token");
         assertNotNull(b.cookie("starling_session"));
+        // a state-changing fetch needs the token in X-CSRF-Token: missing or wrong is refused before anything happens
+        b.get("/");
+        b.post("/posts", Map.of("text", "csrf target", "visibility", "public"));
+        Matcher post = Pattern.compile("data-post-id=\"(\\d+)\"").matcher(b.get("/").body());
+        assertTrue(post.find());
+        String like = "/posts/" + post.group(1) + "/like";
+        assertEquals(403, b.postRaw(like, Map.of(), Map.of("X-Starling-Fragment", "post")).status(), "fetch without token");
+        assertEquals(403, b.postRaw(like, Map.of(), Map.of("X-CSRF-Token", "B".repeat(43), "X-Starling-Fragment", "post")).status(), "fetch with a wrong token");
+        assertEquals(403, b.postRaw(like, Map.of(), Map.of("X-CSRF-Token", b.csrf, "Sec-Fetch-Site", "cross-site")).status(), "cross-site");
+        assertTrue(b.get("/").body().contains("aria-pressed=\"false\""), "nothing was liked");
+        assertEquals(200, b.postRaw(like, Map.of(), Map.of("X-CSRF-Token", b.csrf, "X-Starling-Fragment", "post")).status(), "the right token");
         // a signed-in session needs its own token: the anonymous one no longer works
         Browser.Page out = b.postRaw("/sign_out", Map.of("csrf_token", "A".repeat(43)), Map.of());
         assertEquals(403, out.status());
