@@ -93,8 +93,9 @@ public final class TrendCounter implements AutoCloseable {
             }
             if (!posts.isEmpty()) {
                 long[] ids = posts.stream().mapToLong(Long::longValue).toArray();
+                Instant since = clock.instant().minus(options.retention());
                 db.inTransaction(c -> {
-                    sync(c, ids);
+                    sync(c, ids, since);
                     return null;
                 });
             }
@@ -218,8 +219,11 @@ public final class TrendCounter implements AutoCloseable {
         }
     }
 
-    /** Re-derives the rows of these posts from their current state. */
-    static void sync(Connection c, long[] postIds) throws SQLException {
+    /**
+     * Re-derives the rows of these posts from their current state; posts written before {@code since} (imported
+     * history) are older than any window the scores look at and are not counted, as {@link #rebuild()} does.
+     */
+    static void sync(Connection c, long[] postIds, Instant since) throws SQLException {
         Array ids = c.createArrayOf("bigint", Arrays.stream(postIds).boxed().toArray());
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM trend_uses WHERE post_id = ANY(?)")) {
             ps.setArray(1, ids);
@@ -227,8 +231,9 @@ public final class TrendCounter implements AutoCloseable {
         }
         List<PostRow> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, author_id, text, hashtags, urls, created_at, sensitive OR spoiler_text <> '' FROM posts "
-                + "WHERE id = ANY(?) AND visibility = 0 AND reblog_of_id IS NULL")) {
+                + "WHERE id = ANY(?) AND visibility = 0 AND reblog_of_id IS NULL AND created_at >= ?")) {
             ps.setArray(1, ids);
+            ps.setTimestamp(2, Timestamp.from(since));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(PostRow.read(rs));

@@ -11,6 +11,7 @@ import dev.starling.social.testing.TestDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -100,6 +101,40 @@ class TrendCounterTest {
         assertEquals(Set.of(p5), postsWithTag("eclipse"), "public again: counted again");
         assertEquals(social.outbox().head(), social.outbox().position(TrendCounter.CONSUMER));
         assertEquals(0, counter.lag());
+        // the per-hour view: distinct authors and uses
+        int[] hourly = db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sum(accounts), sum(uses) FROM trend_hourly WHERE kind = 0 AND term = 'eclipse'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
+            }
+        });
+        assertEquals(1, hourly[0]);
+        assertEquals(1, hourly[1]);
+    }
+
+    @Test
+    void theHourlyViewCountsDistinctAuthorsAndUses() {
+        java.time.Instant hour = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(java.time.Duration.ofHours(2));
+        db.inTransaction(c -> {
+            dev.starling.social.posts.PostWriter.insert(c, alice, NewPost.of("#Tea first cup", PostVisibility.PUBLIC), hour.plusSeconds(300));
+            dev.starling.social.posts.PostWriter.insert(c, alice, NewPost.of("#Tea second cup", PostVisibility.PUBLIC), hour.plusSeconds(600));
+            dev.starling.social.posts.PostWriter.insert(c, bob, NewPost.of("#Tea here too", PostVisibility.PUBLIC), hour.plusSeconds(900));
+            dev.starling.social.posts.PostWriter.insert(c, bob, NewPost.of("#Tea an hour on", PostVisibility.PUBLIC), hour.plusSeconds(3900));
+            return null;
+        });
+        counter().catchUp();
+        List<String> hourly = db.withConnection(c -> {
+            List<String> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT hour, accounts, uses FROM trend_hourly WHERE kind = 0 AND term = 'tea' ORDER BY hour");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getTimestamp(1).toInstant() + " " + rs.getInt(2) + " " + rs.getInt(3));
+                }
+            }
+            return out;
+        });
+        assertEquals(List.of(hour + " 2 3", hour.plusSeconds(3600) + " 1 1"), hourly, "2 authors and 3 uses, then 1 and 1");
     }
 
     @Test
@@ -139,6 +174,9 @@ class TrendCounterTest {
     @Test
     void rebuildRecomputesTheSameRowsFromThePosts() {
         TrendCounter counter = counter();
+        // imported history older than the retention is counted neither incrementally nor by the rebuild
+        db.inTransaction(c -> dev.starling.social.posts.PostWriter.insert(c, alice, NewPost.of("#Vote in the old days", PostVisibility.PUBLIC),
+                java.time.Instant.now().minus(java.time.Duration.ofDays(30)), false).orThrow());
         long keep = post(alice, "Breaking news: city council votes #Vote https://news.example/council?utm_source=x", PostVisibility.PUBLIC);
         long gone = post(bob, "#Vote early, vote often", PostVisibility.PUBLIC);
         post(bob, "#Vote private thoughts", PostVisibility.PRIVATE);
