@@ -23,7 +23,7 @@ import java.net.URI;
  * @param maxPromptChars          characters of the whole prompt, 500..200,000 (related, then old thread posts
  *                                are dropped to fit)
  * @param answerBots              whether mentions by accounts marked as bots are answered (off: no bot loops)
- * @param instanceBaseUrl         this instance's public URL ({@code https://starling.example}); the only links a
+ * @param instanceBaseUrl         this instance's public URL ({@code https://starling.example}, a path allowed); the only links a
  *                                reply may keep are to this instance's posts that the prompt quoted; null: no links
  * @param temperature             sampling temperature, 0..2
  */
@@ -61,9 +61,10 @@ public record AssistantConfig(String handle, int workers, int queueCapacity, int
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("instanceBaseUrl is not a URL: " + instanceBaseUrl);
             }
-            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null
-                    || (u.getPath() != null && !u.getPath().isEmpty() && !u.getPath().equals("/")) || u.getQuery() != null) {
-                throw new IllegalArgumentException("instanceBaseUrl must be http(s)://host[:port] with no path, was " + instanceBaseUrl);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || u.getQuery() != null
+                    || u.getFragment() != null) {
+                throw new IllegalArgumentException("instanceBaseUrl must be http(s)://host[:port][/path] without query or fragment, was "
+                        + instanceBaseUrl);
             }
             instanceBaseUrl = instanceBaseUrl.endsWith("/") ? instanceBaseUrl.substring(0, instanceBaseUrl.length() - 1) : instanceBaseUrl;
         }

@@ -190,6 +190,11 @@ public final class AssistantService implements AutoCloseable {
                 skipped.get(), failed.get(), duplicates.get());
     }
 
+    /** Mentions recorded in the ledger by outcome ({@code replied}, {@code failed}, {@code skipped}), all time. */
+    public java.util.Map<String, Long> recordedOutcomes() {
+        return ledger.counts();
+    }
+
     /**
      * Stops reading, cuts off generations in progress and waits for the workers (at most ~10 s). Mentions not yet
      * recorded stay after the checkpoint and are answered after the next start.
@@ -362,6 +367,15 @@ public final class AssistantService implements AutoCloseable {
             } catch (RuntimeException e) {
                 errors++;
                 LOG.warn("assistant: mention {} hit an error (try {}): {}", job.mentionPostId(), errors, e.toString());
+                if (errors >= config.maxAttempts()) {
+                    try {
+                        o = handler.recordError(job.mentionPostId(), job.position(), errors, "internal error: " + e);
+                        count(o);
+                        return true;
+                    } catch (RuntimeException again) {
+                        LOG.warn("assistant: could not record mention {} as failed: {}", job.mentionPostId(), again.toString());
+                    }
+                }
                 if (!sleep(Math.min(30_000, 500L << Math.min(errors, 6)))) {
                     return false;
                 }

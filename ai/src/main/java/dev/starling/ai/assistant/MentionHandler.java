@@ -75,9 +75,13 @@ final class MentionHandler {
         }
         Optional<Post> found = social.posts().get(assistant.id(), mentionId);
         if (found.isEmpty()) {
-            boolean exists = exists(mentionId);
-            return skip(mentionId, mentionerOf(mentionId), outboxPosition, exists
-                    ? "the mention is not visible to the assistant" : "the mention was deleted before the assistant answered");
+            long author = mentionerOf(mentionId);
+            if (!exists(mentionId)) {
+                return skip(mentionId, author, outboxPosition, "the mention was deleted before the assistant answered");
+            }
+            Relationship rel = social.database().withConnection(c -> Relationships.relationship(c, assistant.id(), author));
+            return skip(mentionId, author, outboxPosition, rel.blockedBy() ? "the mentioning account blocks the assistant"
+                    : rel.blocking() ? "the assistant blocks the mentioning account" : "the mention is not visible to the assistant");
         }
         Post mention = found.get();
         long mentionerId = mention.authorId();
@@ -144,7 +148,11 @@ final class MentionHandler {
         }
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
                 new HashSet<>(rendered.quotedPostIds())));
-        budget.settle(reservation, gen.tokensUsed());
+        if (gen.interrupted()) {
+            budget.cancel(reservation); // answered again after the next start, charged then
+        } else {
+            budget.settle(reservation, gen.tokensUsed());
+        }
         MentionLedger.ReplyMeta done = new MentionLedger.ReplyMeta(mentionId, mentioner.id(), audience.replyVisibility(),
                 mention.language(), rendered.quotedPostIds(), lease.modelId(), rendered.prompt().toString(), gen.attempts(),
                 gen.promptTokens(), gen.completionTokens(), gen.millis(), outboxPosition);
@@ -325,6 +333,15 @@ final class MentionHandler {
                 }
             }
         });
+    }
+
+    /**
+     * Records a mention whose handling kept throwing (a bug, an operator's prompt file that no longer renders) as
+     * failed, so that it stops holding a worker and the outbox checkpoint.
+     */
+    MentionOutcome recordError(long mentionId, Long outboxPosition, int attempts, String reason) {
+        return fail(new MentionLedger.ReplyMeta(mentionId, mentionerOf(mentionId), null, null, List.of(), null, null, attempts, 0, 0, 0,
+                outboxPosition), attempts, reason);
     }
 
     private MentionOutcome skip(long mentionId, long mentionerId, Long outboxPosition, String reason) {

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AssistantKillTest {
 
-    static final int MENTIONS = 48;
+    static final int MENTIONS = 36;
 
     @TempDir
     static Path dir;

@@ -143,7 +143,7 @@ class AssistantPrivacyTest {
         search.indexer().catchUp();
         // mentions: every visibility, some replying into threads the mentioner can see
         List<Post> mentions = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 30; i++) {
             Account a = people.get(rnd.nextInt(n));
             PostVisibility v = PostVisibility.values()[rnd.nextInt(4)];
             NewPost np = NewPost.of("@starling what about " + TOPICS[rnd.nextInt(TOPICS.length)] + " and " + TOPICS[rnd.nextInt(TOPICS.length)]

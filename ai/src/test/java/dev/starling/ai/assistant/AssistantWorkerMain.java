@@ -22,7 +22,7 @@ public final class AssistantWorkerMain {
         ModelRegistry registry = TinyModel.registry(Path.of(args[2]));
         AiBudget budget = new AiBudget(db, AiBudget.Config.parse("assistant=1000000/1000000000"), Clock.systemUTC());
         AssistantConfig config = AssistantConfig.defaults().withWorkers(Integer.parseInt(args[3]), 4).withPolling(50, 20)
-                .withGeneration(16, 20_000, 2, 10);
+                .withGeneration(8, 20_000, 2, 10);
         AssistantService assistant = AssistantService.create(social, registry, null, budget,
                 args.length > 4 ? Prompts.withDirectory(Path.of(args[4])) : Prompts.classpath(), config);
         assistant.start();
