@@ -63,6 +63,15 @@ class JourneyBrowserTest {
                 .filter(a -> a.getText().contains(text)).findFirst().orElse(null), "a post containing \"" + text + "\"");
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     @Order(1)
     void signUpAndPost(Browser b) {
@@ -119,6 +128,13 @@ class JourneyBrowserTest {
     @Test
     @Order(5)
     void searchWithAnOperatorAndTheTypeahead(Browser b) {
+        // The index follows the database in near real time; under load a fresh post can take a moment.
+        String query = "/search?q=swallows+from%3A" + WREN + "&tab=latest";
+        b.visit(query);
+        for (int i = 0; i < 30 && b.findAll(By.cssSelector("article[data-post-id='" + wrenPostId + "']")).isEmpty(); i++) {
+            sleep(500);
+            b.visit(query);
+        }
         b.visit("/search");
         WebElement box = b.find(By.id("search-q"));
         box.sendKeys("wren_e");
@@ -231,6 +247,11 @@ class JourneyBrowserTest {
         b.find(By.id("training-consent-no")).click();
         b.submitAndLoad(b.find(By.id("save-consent")));
         assertFalse(server.social().trainingConsent().consents(finch));
+
+        b.type(By.id("display_name"), "Finch the Tester");
+        b.submitAndLoad(b.find(By.id("save-profile")));
+        assertTrue(b.find(By.id("notice")).getText().contains("profile was saved"), b.pageTextExcerpt());
+        assertEquals("Finch the Tester", server.social().accounts().byId(finch).orElseThrow().displayName());
     }
 
     @Test
