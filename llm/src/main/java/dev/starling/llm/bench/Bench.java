@@ -62,6 +62,7 @@ public final class Bench {
             double bestMulti = 0;
             double bestPrefillCpu = 0;
             double bestDecodeCpu = 0;
+            double bestMultiCpu = 0;
             int[] prompt = new int[prefillTokens];
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = 300 + (i * 7919) % Math.max(1, c.vocabSize() - 300);
@@ -76,13 +77,17 @@ public final class Bench {
                 long cpu1 = processCpuNanos();
                 double decode = decode(t, 1, decodeTokens);
                 double decodeCpu = decodeTokens / ((processCpuNanos() - cpu1) / 1e9 / threads);
+                long cpu2 = processCpuNanos();
                 double multi = streams > 1 ? decode(t, streams, decodeTokens) : decode;
+                double multiCpu = (double) streams * decodeTokens / ((processCpuNanos() - cpu2) / 1e9 / threads);
                 System.out.printf(Locale.ROOT, "%s prefill %.1f tok/s | decode %.2f tok/s | %d streams %.2f tok/s aggregate"
-                        + " | per %d CPU-seconds: prefill %.1f, decode %.2f tok/s%n",
-                        r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi, threads, prefillCpu, decodeCpu);
+                        + " | per %d CPU-seconds: prefill %.1f, decode %.2f, %d streams %.2f tok/s (%.2fx one) | load %s%n",
+                        r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi, threads, prefillCpu, decodeCpu,
+                        streams, multiCpu, multiCpu / decodeCpu, loadAverage());
                 if (r > 0) {
                     bestPrefillCpu = Math.max(bestPrefillCpu, prefillCpu);
                     bestDecodeCpu = Math.max(bestDecodeCpu, decodeCpu);
+                    bestMultiCpu = Math.max(bestMultiCpu, multiCpu);
                     bestPrefill = Math.max(bestPrefill, prefill);
                     bestDecode = Math.max(bestDecode, decode);
                     bestMulti = Math.max(bestMulti, multi);
@@ -93,9 +98,15 @@ public final class Bench {
                     bestPrefill, bestDecode, w.matrixBytes() / 1e9, effective, bandwidth, streams, bestMulti, bestMulti / bestDecode);
             System.out.printf(Locale.ROOT, "{\"prefillTokensPerSecond\":%.2f,\"decodeTokensPerSecond\":%.3f,\"streams\":%d,\"streamsTokensPerSecond\":%.3f,"
                     + "\"weightBytesPerToken\":%d,\"decodeGBps\":%.2f,\"bandwidthGBps\":%.2f,\"threads\":%d,"
-                    + "\"prefillTokensPerCpuSecond\":%.2f,\"decodeTokensPerCpuSecond\":%.3f}%n",
-                    bestPrefill, bestDecode, streams, bestMulti, w.matrixBytes(), effective, bandwidth, threads, bestPrefillCpu, bestDecodeCpu);
+                    + "\"prefillTokensPerCpuSecond\":%.2f,\"decodeTokensPerCpuSecond\":%.3f,\"streamsTokensPerCpuSecond\":%.3f,\"loadAverage\":\"%s\"}%n",
+                    bestPrefill, bestDecode, streams, bestMulti, w.matrixBytes(), effective, bandwidth, threads, bestPrefillCpu, bestDecodeCpu,
+                    bestMultiCpu, loadAverage());
         }
+    }
+
+    /** The 1-minute load average (the machine is shared: figures are only comparable at similar load). */
+    static String loadAverage() {
+        return String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /** CPU time of the whole process (all threads, including spinning pool workers). */

@@ -44,7 +44,7 @@ public final class KernelBench {
                 long warmUntil = System.nanoTime() + 2_000_000_000L; // past C2 compilation of the kernels
                 for (int i = 0; System.nanoTime() < warmUntil; i++) {
                     MatMul.matvec(pool, ws[i % copies], x, 0, out, 0);
-                    if (i % 50 == 0) {
+                    if (i % 5 == 0) {
                         MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                     }
                 }
@@ -62,13 +62,17 @@ public final class KernelBench {
                     MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
                 }
                 int mIters = 10;
-                long c1 = mx.getCurrentThreadCpuTime();
-                long t1 = System.nanoTime();
-                for (int i = 0; i < mIters; i++) {
-                    MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
+                double msec = Double.MAX_VALUE;
+                double mcpu = Double.MAX_VALUE;
+                for (int round = 0; round < 5; round++) { // best of 5: the machine is shared
+                    long c1 = mx.getCurrentThreadCpuTime();
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < mIters; i++) {
+                        MatMul.matmul(pool, ws[i % copies], x, n, out, 0, rows);
+                    }
+                    msec = Math.min(msec, (System.nanoTime() - t1) / 1e9);
+                    mcpu = Math.min(mcpu, (mx.getCurrentThreadCpuTime() - c1) / 1e9);
                 }
-                double msec = (System.nanoTime() - t1) / 1e9;
-                double mcpu = (mx.getCurrentThreadCpuTime() - c1) / 1e9;
                 double gflops = 2.0 * rows * cols * n * mIters / msec / 1e9;
                 System.out.printf("%-5s %dx%d threads=%d  matvec %.2f ms  %.1f GB/s  |  matmul n=%d %.1f GFLOP/s"
                         + "  (threads=1: per CPU-second of this thread: matvec %.1f GB/s, matmul %.1f GFLOP/s)%n",

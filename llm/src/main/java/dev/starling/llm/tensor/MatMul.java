@@ -13,6 +13,11 @@ public final class MatMul {
     static final int PANEL_FLOATS = Integer.getInteger("starling.llm.panelFloats", 64 * 1024);
     /** Tokens whose activations stay in L1/L2 while a panel of rows passes over them. */
     static final int TOKEN_BLOCK = Integer.getInteger("starling.llm.tokenBlock", 16);
+    /**
+     * Largest batch multiplied by {@link BatchKernels} straight from the encoded weights (decoding each block into
+     * registers for 4 tokens at a time); larger batches decode a panel of rows once into floats and reuse it.
+     */
+    static final int DIRECT_MAX_TOKENS = Integer.getInteger("starling.llm.directMaxTokens", 16);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatMul() {
@@ -50,7 +55,24 @@ public final class MatMul {
         pool.parallelFor(tiles, 1, (start, end) -> matmulTiles(w, x, n, out, outOff, outStride, start, end));
     }
 
+    /** Whether a batch of n tokens against w goes through the register-blocked {@link BatchKernels}. */
+    static boolean direct(QuantizedMatrix w, int n) {
+        return n <= DIRECT_MAX_TOKENS && Kernels.VECTOR && BatchKernels.supports(w.type());
+    }
+
+    /** Row tiles [tileStart, tileEnd) of a small batch, each weight block decoded in registers once per 8 (or 4) tokens. */
+    private static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd) {
+        for (int tile = tileStart; tile < tileEnd; tile++) {
+            int r0 = tile * TILE_ROWS;
+            BatchKernels.rows(w, r0, Math.min(TILE_ROWS, w.rows() - r0), x, n, out, outOff, outStride);
+        }
+    }
+
     private static void matmulTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd) {
+        if (direct(w, n)) {
+            directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd);
+            return;
+        }
         int cols = w.cols();
         int panelTiles = Math.max(1, Math.min(tileEnd - tileStart, PANEL_FLOATS / (TILE_ROWS * cols)));
         float[] buf = TILE.get();

@@ -1,0 +1,88 @@
+package dev.starling.llm.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The register-blocked small-batch kernels (8 and 4 tokens per weight block, 2 rows per kernel) equal the
+ * scalar reference on random shapes: batches 1..17 (every token tail, both sides of the direct/panel
+ * threshold), odd row counts (a last unpaired row, tiles of 1..3 rows), one to many blocks per row.
+ */
+class BatchKernelsTest {
+
+    @Test
+    void smallBatchesMatchTheScalarReferenceWithRaggedTails() {
+        Assumptions.assumeTrue(Kernels.VECTOR, "the batch kernels need the Vector API (this JVM uses the scalar kernels)");
+        long seed = TestSeeds.seed("BatchKernelsTest.smallBatches");
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            for (QuantType type : new QuantType[] {QuantType.Q8_0, QuantType.Q4_0}) {
+                assertTrue(BatchKernels.supports(type));
+                for (int n = 1; n <= 17; n++) {
+                    int rows = 1 + 2 * r.nextInt(12); // odd: the last tile is ragged and has an unpaired row
+                    int cols = 32 * (1 + r.nextInt(9));
+                    MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
+                    QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
+                    float[] x = RandomRows.vector(n * cols, r);
+                    int outOff = r.nextInt(3);
+                    int stride = rows + outOff + r.nextInt(3);
+                    float[] direct = new float[n * stride + outOff];
+                    for (int r0 = 0; r0 < rows; r0 += BatchKernels.ROWS) {
+                        BatchKernels.rows(w, r0, Math.min(BatchKernels.ROWS, rows - r0), x, n, direct, outOff, stride);
+                    }
+                    float[] viaMatMul = new float[n * stride + outOff];
+                    MatMul.matmul(pool, w, x, n, viaMatMul, outOff, stride);
+                    for (int t = 0; t < n; t++) {
+                        for (int row = 0; row < rows; row++) {
+                            float want = ScalarKernels.dot(type, s, w.rowOffset(row), x, t * cols, cols);
+                            float tol = 1e-4f * (1 + Math.abs(want));
+                            int tt = t, rr = row, nn = n;
+                            String where = type + " n=" + nn + " rows=" + rows + " cols=" + cols + " token " + tt + " row " + rr + ", seed " + seed;
+                            assertEquals(want, direct[t * stride + outOff + row], tol, () -> "batch kernel, " + where);
+                            assertEquals(want, viaMatMul[t * stride + outOff + row], tol, () -> "matmul, " + where);
+                        }
+                    }
+                    // nothing outside the output rows was written
+                    for (int t = 0; t < n; t++) {
+                        for (int c = rows; c < stride && t * stride + outOff + c < direct.length; c++) {
+                            assertEquals(0f, direct[t * stride + outOff + c], "padding at token " + t + " column " + c + ", seed " + seed);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBatchedProductEqualsEachTokenAloneToRounding() {
+        Assumptions.assumeTrue(Kernels.VECTOR, "the batch kernels need the Vector API");
+        long seed = TestSeeds.seed("BatchKernelsTest.batchedEqualsAlone");
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            for (QuantType type : new QuantType[] {QuantType.Q8_0, QuantType.Q4_0}) {
+                int rows = 37;
+                int cols = 256;
+                int n = 9;
+                MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
+                QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
+                float[] x = RandomRows.vector(n * cols, r);
+                float[] batched = new float[n * rows];
+                MatMul.matmul(pool, w, x, n, batched, 0, rows);
+                for (int t = 0; t < n; t++) {
+                    float[] alone = new float[rows];
+                    MatMul.matvec(pool, w, x, t * cols, alone, 0);
+                    for (int row = 0; row < rows; row++) {
+                        float want = alone[row];
+                        assertEquals(want, batched[t * rows + row], 1e-4f * (1 + Math.abs(want)), type + " token " + t + " row " + row + ", seed " + seed);
+                    }
+                }
+            }
+        }
+    }
+}
