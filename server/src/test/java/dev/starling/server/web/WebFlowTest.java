@@ -114,6 +114,38 @@ class WebFlowTest {
     }
 
     @Test
+    void quoteAndRepostShowUpForFollowers() {
+        Browser gus = new Browser(server.baseUrl());
+        Browser hal = new Browser(server.baseUrl());
+        Browser ivy = new Browser(server.baseUrl());
+        gus.signUp("flowgus");
+        hal.signUp("flowhal");
+        ivy.signUp("flowivy");
+        ivy.get("/@flowhal");
+        ivy.post("/@flowhal/follow", Map.of());
+        gus.get("/");
+        gus.post("/posts", Map.of("text", "original words by gus", "visibility", "public"));
+        long original = newestPostId(gus.get("/@flowgus").body());
+        Browser.Page compose = hal.get("/compose?quote=" + original);
+        assertTrue(compose.body().contains("name=\"quote_of_id\" value=\"" + original + "\""), compose.body());
+        assertTrue(compose.body().contains("original words by gus"), "the quoted post is shown");
+        assertEquals(303, hal.post("/posts", Map.of("text", "hal comments on it", "quote_of_id", Long.toString(original), "visibility", "public")).status());
+        hal.get("/@flowgus");
+        hal.get("/posts/" + original);
+        assertEquals(303, hal.post("/posts/" + original + "/repost", Map.of("return_to", "/posts/" + original)).status());
+        String home = ivy.get("/").body();
+        assertTrue(home.contains("hal comments on it"), "the quote");
+        assertTrue(home.matches("(?s).*hal comments on it.*class=\"quote\".*original words by gus.*"), "the quoted post inside it");
+        assertTrue(home.contains("Reposted by <a href=\"/@flowhal\">@flowhal</a>"), "the repost");
+        // a followers-only post offers no repost or quote
+        gus.get("/");
+        gus.post("/posts", Map.of("text", "gus only for followers", "visibility", "private"));
+        long secret = newestPostId(gus.get("/@flowgus").body());
+        assertFalse(gus.get("/posts/" + secret).body().contains("id=\"repost-" + secret + "\""));
+        assertFalse(gus.get("/posts/" + secret).body().contains("id=\"quote-" + secret + "\""));
+    }
+
+    @Test
     void composeRejectionKeepsTheTextAndSaysWhy() {
         Browser cy = new Browser(server.baseUrl());
         cy.signUp("flowcy");
