@@ -190,6 +190,14 @@ public final class AssistantService implements AutoCloseable {
                 skipped.get(), failed.get(), duplicates.get());
     }
 
+    /**
+     * Which mention, model and prompt produced {@code postId}, when it is one of the assistant's replies (empty for any
+     * other post). The caller decides who may see the post itself; the quoted ids are visible to that reply's readers.
+     */
+    public java.util.Optional<ReplyProvenance> provenance(long postId) {
+        return ledger.provenance(postId);
+    }
+
     /** Mentions recorded in the ledger by outcome ({@code replied}, {@code failed}, {@code skipped}), all time. */
     public java.util.Map<String, Long> recordedOutcomes() {
         return ledger.counts();

@@ -137,6 +137,33 @@ final class MentionLedger {
         }
     }
 
+    /** The ledger row whose reply includes {@code postId}, if that post is one of the assistant's replies. */
+    Optional<ReplyProvenance> provenance(long postId) {
+        return db.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT mention_post_id, reply_post_ids, retrieved_post_ids, model, prompt, attempts, prompt_tokens, completion_tokens,
+                           generation_millis, created_at
+                    FROM assistant_mentions WHERE reply_post_ids @> ARRAY[?]::bigint[] AND outcome = 'replied'""")) {
+                ps.setLong(1, postId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<ReplyProvenance>empty();
+                    }
+                    return Optional.of(new ReplyProvenance(rs.getLong(1), longs(rs.getArray(2)), longs(rs.getArray(3)), rs.getString(4),
+                            rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getTimestamp(10).toInstant()));
+                }
+            }
+        });
+    }
+
+    private static List<Long> longs(java.sql.Array a) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        for (Object o : (Object[]) a.getArray()) {
+            out.add(((Number) o).longValue());
+        }
+        return out;
+    }
+
     /** Rows per outcome (for stats). */
     Map<String, Long> counts() {
         return db.withConnection(c -> {

@@ -377,4 +377,23 @@ class AssistantTest {
             }
         }
     }
+
+    @Test
+    void repliesInTheMentionsLanguageAndSaysWhichModelAndPromptWroteIt() {
+        Account fay = account();
+        Post m = social.posts().create(fay.id(), NewPost.of("@starling qu'est-ce qui se passe ?").withLanguage("fr")).orThrow();
+        MentionOutcome.Replied r = assertInstanceOf(MentionOutcome.Replied.class, assistant.handle(m.id()));
+        for (long id : r.replyPostIds()) {
+            assertEquals("fr", social.posts().get(fay.id(), id).orElseThrow().language());
+            ReplyProvenance p = assistant.provenance(id).orElseThrow();
+            assertEquals(m.id(), p.mentionPostId());
+            assertEquals(TinyModel.ID, p.model());
+            assertTrue(p.prompt().startsWith("assistant v1 (sha256:"), p.prompt());
+            assertTrue(p.quotedPostIds().contains(m.id()));
+            assertTrue(p.completionTokens() > 0 && p.promptTokens() > 0, p.toString());
+        }
+        assertTrue(assistant.provenance(m.id()).isEmpty(), "the mention itself is no assistant reply");
+        assertEquals("French (fr)", ReplyPrompt.languageName("fr"));
+        assertEquals("the language of the post you answer", ReplyPrompt.languageName(null));
+    }
 }
