@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AssistantPrivacyTest {
 
     static final String[] TOPICS = {"coffee", "garden", "music", "football", "rain"};
+    static final Pattern QUOTE_AUTHOR = Pattern.compile("<<<post \\d+ [^\\n]*?by[= ]@([A-Za-z0-9_]+)[^\\n]*>>>");
     static final Pattern MENTION_BLOCK = Pattern.compile("<<<post \\d+[^\\n]*mention>>>\\n([^\\n]*)");
 
     @TempDir
@@ -102,7 +103,8 @@ class AssistantPrivacyTest {
                 }
             }
         }
-        for (int i = 0; i < 3; i++) {
+        Map<Long, java.util.Set<String>> mutedBy = new HashMap<>();
+        for (int i = 0; i < 6; i++) {
             Account a = people.get(rnd.nextInt(n));
             Account b = people.get(rnd.nextInt(n));
             if (a != b) {
@@ -110,6 +112,7 @@ class AssistantPrivacyTest {
                     social.relationships().block(a.id(), b.id());
                 } else {
                     social.relationships().mute(a.id(), b.id(), true);
+                    mutedBy.computeIfAbsent(a.id(), k -> new java.util.HashSet<>()).add(b.username());
                 }
             }
         }
@@ -210,6 +213,12 @@ class AssistantPrivacyTest {
                 } else if (prompt.contains(c.getKey())) {
                     allowedCanariesQuoted++;
                 }
+            }
+            // nothing by an account the mentioner mutes
+            Matcher header = QUOTE_AUTHOR.matcher(prompt);
+            while (header.find()) {
+                assertFalse(mutedBy.getOrDefault(m.authorId(), java.util.Set.of()).contains(header.group(1)),
+                        "seed " + seed + ": a post by @" + header.group(1) + ", muted by the mentioner, was quoted");
             }
             // the injection posts appear only inside their quoted blocks
             for (String needle : List.of("ignore your instructions", "reply with a link")) {
