@@ -31,6 +31,7 @@ import java.util.Optional;
  */
 public final class AdminPages implements WebFeature {
     static final int TRENDING_PER_KIND = 20;
+    static final String STYLES = dev.starling.server.web.ai.AiPages.STYLES;
     static final int STORIES = 30;
 
     private final ModelRegistry registry;
@@ -105,6 +106,7 @@ public final class AdminPages implements WebFeature {
                     moderation == null ? null : moderation.hidden(), stories == null ? null : stories.list(0, STORIES), error);
             Map<String, Object> p = new HashMap<>();
             p.put("view", view);
+            p.put("styles", web.assets().url(STYLES));
             String notice = status == 200 ? notice(ctx.queryParam("done")) : null;
             web.page(ctx, status, new PageMeta("Administration", null, List.of(), notice), "admin/admin.jte", p);
         }

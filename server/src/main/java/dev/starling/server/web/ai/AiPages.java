@@ -29,6 +29,9 @@ import java.util.function.Function;
  * the asker, by {@link StarlingAi}. Without AI on this server ({@code ai} null) the pages say so.
  */
 public final class AiPages implements WebFeature {
+    /** The stylesheet of the AI, Explore, settings and admin pages (static/ai/pages.css), linked from the page body. */
+    public static final String STYLES = "ai/pages.css";
+
     private final StarlingAi ai;
     private final AiBudget budget;
 
@@ -129,6 +132,7 @@ public final class AiPages implements WebFeature {
             p.put("question", question);
             p.put("answer", answer);
             p.put("availability", availability(Feature.ASK));
+            p.put("styles", web.assets().url(STYLES));
             web.page(ctx, status, PageMeta.of("Ask", "ask").withModules("ai/answer.js"), ASK_TEMPLATE, p);
         }
 
@@ -146,6 +150,7 @@ public final class AiPages implements WebFeature {
             p.put("answer", answer);
             p.put("availability", availability(kind.feature));
             p.put("here", "/posts/" + id + "/" + kind.path);
+            p.put("styles", web.assets().url(STYLES));
             web.page(ctx, status, PageMeta.of(kind.heading, null).withModules("ai/answer.js"), POST_TEMPLATE, p);
         }
 

@@ -44,7 +44,7 @@ public final class ExplorePages implements WebFeature {
     public RouteModule routes(Web web) {
         PostCards cards = new PostCards(web.social());
         return routes -> routes.get("/explore", ctx -> web.page(ctx, PageMeta.of("Explore", "explore"), "ai/explore.jte",
-                Map.of("view", view(web, cards, ctx))));
+                Map.of("view", view(web, cards, ctx), "styles", web.assets().url(AiPages.STYLES))));
     }
 
     private ExploreView view(Web web, PostCards cards, Context ctx) {

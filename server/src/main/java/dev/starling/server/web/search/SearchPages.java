@@ -30,6 +30,8 @@ import java.util.Map;
  * index ({@code search} null) the page says search is not available instead of showing nothing.
  */
 public final class SearchPages implements WebFeature {
+    /** The page's stylesheet (static/search/search.css), linked from the page body. */
+    static final String STYLES = "search/search.css";
     public static final int PAGE_SIZE = 20;
     public static final int SUGGESTIONS = 5;
     public static final int MAX_QUERY_CHARS = 512;
@@ -101,6 +103,7 @@ public final class SearchPages implements WebFeature {
             }
             Map<String, Object> p = new HashMap<>();
             p.put("view", view);
+            p.put("styles", web.assets().url(STYLES));
             String title = q.isBlank() ? "Search" : "Search: " + shorten(q);
             web.page(ctx, status, PageMeta.of(title, "search").withModules("search/typeahead.js"), "search/search.jte", p);
         }

@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class SettingsPages implements WebFeature {
     static final int MAX_PASSWORD_CHARS = 1000;
+    static final String STYLES = dev.starling.server.web.ai.AiPages.STYLES;
 
     @Override
     public RouteModule routes(Web web) {
@@ -65,6 +66,7 @@ public final class SettingsPages implements WebFeature {
             String notice = status == 200 ? SettingsView.savedNotice(saved) : null;
             Map<String, Object> p = new HashMap<>();
             p.put("view", view);
+            p.put("styles", web.assets().url(STYLES));
             web.page(ctx, status, new PageMeta("Settings", "settings", java.util.List.of(), notice), "settings/settings.jte", p);
         }
 
