@@ -5,6 +5,8 @@ import dev.starling.llm.eval.HeldOutText;
 import dev.starling.llm.eval.LmEvaluation;
 import dev.starling.llm.generate.LlamaModel;
 import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tokenizer.Tokenizer;
+import dev.starling.llm.tokenizer.Tokenizers;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +30,13 @@ import picocli.CommandLine.Option;
 public final class LmEvalCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL.gguf",
-            description = "The model to evaluate (optional: without it only the n-gram over bytes is reported)")
+            description = "The model to evaluate (optional: without it only the n-grams are reported)")
     Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "Without --model: the tokenizer of the token n-gram (a GGUF, e.g. vocabulary-only, or a"
+                    + " Hugging Face tokenizer.json)")
+    Path tokenizerFile;
 
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training text for the n-gram")
     Path train;
@@ -66,13 +73,16 @@ public final class LmEvalCommand implements Callable<Integer> {
         if (!ngram.equals("bytes") && !ngram.equals("tokens") && !ngram.equals("both")) {
             throw new IllegalArgumentException("--ngram " + ngram + " is not bytes, tokens or both");
         }
-        if (ngram.equals("tokens") && model == null) {
-            throw new IllegalArgumentException("--ngram tokens needs --model (its tokenizer)");
+        if (ngram.equals("tokens") && model == null && tokenizerFile == null) {
+            throw new IllegalArgumentException("--ngram tokens needs --model or --tokenizer");
+        }
+        if (model != null && tokenizerFile != null) {
+            throw new IllegalArgumentException("--tokenizer is for evaluating without --model; the model brings its own");
         }
         if (order < 1 || order > 8) {
             throw new IllegalArgumentException("--order " + order + " is outside 1..8");
         }
-        for (Path p : new Path[] {train, heldout, model}) {
+        for (Path p : new Path[] {train, heldout, model, tokenizerFile}) {
             if (p != null && !Files.isRegularFile(p)) {
                 throw new IllegalArgumentException(p + " is not a file");
             }
@@ -118,6 +128,12 @@ public final class LmEvalCommand implements Callable<Integer> {
                     out.println(LmEvaluation.ngramOverTokens(m.tokenizer(), trainText, heldText, order).format());
                 }
             }
+        }
+        if (tokenizerFile != null && !ngram.equals("bytes")) {
+            Tokenizer tok = tokenizerFile.getFileName().toString().endsWith(".json")
+                    ? Tokenizers.fromHuggingFaceJson(tokenizerFile) : Tokenizers.fromGguf(tokenizerFile);
+            out.println(LmEvaluation.ngramOverTokens("tokens of " + tokenizerFile.getFileName(), tok, trainText,
+                    heldText, order).format());
         }
         if (!ngram.equals("tokens")) {
             out.println(LmEvaluation.ngramOverBytes(trainText, heldText, order).format());

@@ -88,6 +88,18 @@ class LmEvalCommandTest {
         assertTrue(model0 > bytes5, r.out());
         assertTrue(r.err().contains("300 posts"), r.err());
 
+        Path vocab = dir.resolve("vocab.gguf");
+        bpe.writeGguf(vocab, "vocab");
+        Path json = bpe.writeHuggingFace(dir.resolve("hf"));
+        for (Path tokenizer : List.of(vocab, json)) {
+            Run tok = run("eval", "lm", "--tokenizer", tokenizer.toString(), "--train", trainFile.toString(),
+                    "--heldout", heldFile.toString(), "--ngram", "tokens");
+            assertEquals(0, tok.exit(), () -> tokenizer + ": " + tok.err() + tok.out());
+            assertEquals(lines[1].replace("the model's tokens", "tokens of " + tokenizer.getFileName())
+                    .replaceAll("\\d+\\.\\d s", "T s").replaceAll("\\s+", " "),
+                    tok.out().strip().replaceAll("\\d+\\.\\d s", "T s").replaceAll("\\s+", " "));
+        }
+
         Run only = run("eval", "lm", "--train", trainFile.toString(), "--heldout", heldFile.toString(), "--order", "3");
         assertEquals(0, only.exit(), only.err());
         assertTrue(only.out().strip().startsWith("3-gram Kneser-Ney over bytes") && !only.out().contains("model"),
@@ -112,7 +124,7 @@ class LmEvalCommandTest {
         assertTrue(missing.err().contains("nope.txt is not a file"), missing.err());
         Run tokens = run("eval", "lm", "--train", f.toString(), "--heldout", f.toString(), "--ngram", "tokens");
         assertEquals(1, tokens.exit());
-        assertTrue(tokens.err().contains("--ngram tokens needs --model"), tokens.err());
+        assertTrue(tokens.err().contains("--ngram tokens needs --model or --tokenizer"), tokens.err());
         Run order = run("eval", "lm", "--train", f.toString(), "--heldout", f.toString(), "--order", "0");
         assertTrue(order.err().contains("--order 0 is outside 1..8"), order.err());
     }

@@ -26,11 +26,17 @@ public final class LmEvaluation {
 
     /** A Kneser-Ney n-gram over a tokenizer's ids (V = its vocabulary) trained on train's token stream. */
     public static BitsPerByte ngramOverTokens(Tokenizer tokenizer, HeldOutText train, HeldOutText heldOut, int order) {
+        return ngramOverTokens("the model's tokens", tokenizer, train, heldOut, order);
+    }
+
+    /** As {@link #ngramOverTokens(Tokenizer, HeldOutText, HeldOutText, int)}, naming the tokenizer in the line. */
+    public static BitsPerByte ngramOverTokens(String tokenizerName, Tokenizer tokenizer, HeldOutText train,
+                                              HeldOutText heldOut, int order) {
         long t0 = System.nanoTime();
         KneserNey kn = KneserNey.train(train.tokenStream(tokenizer), order, tokenizer.vocabSize());
         int[] eval = heldOut.tokenStream(tokenizer);
         double bits = kn.bits(eval, 1, eval.length);
-        return new BitsPerByte(order + "-gram Kneser-Ney over the model's tokens", bits, heldOut.bytes(),
+        return new BitsPerByte(order + "-gram Kneser-Ney over " + tokenizerName, bits, heldOut.bytes(),
                 eval.length - 1L, "tokens", (System.nanoTime() - t0) / 1_000_000, kn.nodes() + " n-grams");
     }
 

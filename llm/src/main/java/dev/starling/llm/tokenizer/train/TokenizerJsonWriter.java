@@ -56,6 +56,17 @@ final class TokenizerJsonWriter {
         }
     }
 
+    /** tokenizer_config.json: the tokenizer class, bos/eos tokens (or null), add_bos_token. */
+    static void writeConfig(TrainedBpe bpe, Path out) throws IOException {
+        BpeTrainer.Options o = bpe.options();
+        String config = "{\n  \"tokenizer_class\": \"PreTrainedTokenizerFast\",\n"
+                + "  \"bos_token\": " + (o.bosToken() == null ? "null" : quote(o.bosToken())) + ",\n"
+                + "  \"eos_token\": " + (o.eosToken() == null ? "null" : quote(o.eosToken())) + ",\n"
+                + "  \"add_bos_token\": " + o.addBos() + ",\n"
+                + "  \"clean_up_tokenization_spaces\": false\n}\n";
+        Files.writeString(out, config, StandardCharsets.UTF_8);
+    }
+
     /** A JSON string literal. */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');

@@ -128,11 +128,16 @@ public final class TrainedBpe {
     }
 
     /**
-     * Writes the vocabulary as a Hugging Face {@code tokenizer.json} (BPE model, Split + ByteLevel pre-tokenizer, the
-     * specials as added tokens), for Hugging Face tokenizers and the tools that read them.
+     * Writes the vocabulary for Hugging Face tokenizers into a directory: {@code tokenizer.json} (BPE model,
+     * Split + ByteLevel pre-tokenizer, the specials as added tokens) and {@code tokenizer_config.json} (bos/eos
+     * tokens, add_bos_token); returns the path of tokenizer.json.
      */
-    public void writeTokenizerJson(Path out) throws IOException {
-        TokenizerJsonWriter.write(this, out);
+    public Path writeHuggingFace(Path dir) throws IOException {
+        java.nio.file.Files.createDirectories(dir);
+        Path json = dir.resolve("tokenizer.json");
+        TokenizerJsonWriter.write(this, json);
+        TokenizerJsonWriter.writeConfig(this, dir.resolve("tokenizer_config.json"));
+        return json;
     }
 
     /** Writes a vocabulary-only GGUF (no tensors), like llama.cpp's ggml-vocab-*.gguf files; returns its size. */

@@ -200,12 +200,15 @@ class BpeTrainerTest {
         long seed = TrainerRandom.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         TrainedBpe bpe = BpeTrainer.train(TrainerRandom.corpus(rnd, 300, 20),
-                BpeTrainer.Options.of(256 + 250 + SPECIALS.size(), SPECIALS).withPreTokenization(pre));
-        Path json = dir.resolve("tokenizer.json");
-        bpe.writeTokenizerJson(json);
+                BpeTrainer.Options.of(256 + 250 + SPECIALS.size(), SPECIALS).withPreTokenization(pre)
+                        .withSpecialRoles("<|post|>", "<|endoftext|>", null, true));
+        Path json = bpe.writeHuggingFace(dir);
         Tokenizer loaded = Tokenizers.fromHuggingFaceJson(json);
         Tokenizer direct = bpe.tokenizer();
         assertEquals(direct.vocabSize(), loaded.vocabSize());
+        assertEquals(direct.eosId(), loaded.eosId());
+        assertEquals(direct.bosId(), loaded.bosId());
+        assertTrue(loaded.addsBosByDefault());
         for (int i = 0; i < 300; i++) {
             String s = TrainerRandom.text(rnd, 30) + (i % 3 == 0 ? "<|im_end|>" + TrainerRandom.text(rnd, 5) : "");
             assertArrayEquals(direct.encode(s, false, true), loaded.encode(s, false, true),
