@@ -59,11 +59,8 @@ public final class Web {
         Optional<Account> viewer = Optional.empty();
         String secret = ctx.cookie(Cookies.SESSION);
         if (secret != null) {
-            var session = sessions.find(secret);
-            if (session.isPresent()) {
-                viewer = social.accounts().byId(session.get().accountId());
-                if (viewer.isPresent()) ctx.attribute(SECRET, secret);
-            }
+            viewer = sessions.findAccount(secret);
+            if (viewer.isPresent()) ctx.attribute(SECRET, secret);
         }
         ctx.attribute(VIEWER, viewer);
         return viewer;

@@ -1,7 +1,10 @@
 package dev.starling.server.web.session;
 
 import dev.starling.server.oauth.Secrets;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.accounts.Accounts;
 import dev.starling.social.db.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
@@ -85,19 +88,28 @@ public final class WebSessions {
     /** The live session this cookie secret names, if any. */
     public Optional<Session> find(String secret) {
         if (secret == null || secret.isEmpty() || secret.length() > 100) return Optional.empty();
+        return db.withConnection(c -> find(c, secret));
+    }
+
+    /** The account of the live session this cookie secret names, read on one connection (every page asks this). */
+    public Optional<Account> findAccount(String secret) {
+        if (secret == null || secret.isEmpty() || secret.length() > 100) return Optional.empty();
         return db.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT s.id, s.account_id, s.expires_at FROM web_sessions s JOIN accounts a ON a.id = s.account_id "
-                            + "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.password_stamp = " + STAMP)) {
-                ps.setBytes(1, Secrets.sha256(secret));
-                ps.setTimestamp(2, Timestamp.from(clock.instant()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new Session(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant()))
-                            : Optional.<Session>empty();
-                }
-            }
+            Optional<Session> s = find(c, secret);
+            return s.isEmpty() ? Optional.<Account>empty() : Accounts.load(c, s.get().accountId());
         });
+    }
+
+    private Optional<Session> find(Connection c, String secret) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT s.id, s.account_id, s.expires_at FROM web_sessions s JOIN accounts a ON a.id = s.account_id "
+                        + "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.password_stamp = " + STAMP)) {
+            ps.setBytes(1, Secrets.sha256(secret));
+            ps.setTimestamp(2, Timestamp.from(clock.instant()));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Session(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant())) : Optional.empty();
+            }
+        }
     }
 
     /** Ends the session this secret names (sign-out); false when it was not live. */
