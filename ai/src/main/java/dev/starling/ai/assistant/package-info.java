@@ -23,7 +23,7 @@
  * <p>Measured (2026-11-29, this 2-core machine shared with other builds, load average ~20), opt-in benchmark
  * {@code AssistantBurstBenchTest}: a burst of 1,000 mentions, 2 workers, queue 32, max_tokens 32, the tiny
  * synthetic model of our engine (dim 64, 2 layers, ~680 prompt tokens with the shipped prompt): first reply after
- * 7.6 s, last after 328 s, 3.0 replies/s; the backlog fell steadily from 1,000 while at most 32 mentions were ever
- * held in memory (queue) and 3 in flight beyond it.
+ * 7.6 s, last after 328 s, 3.0 replies/s; the backlog fell steadily from 1,000 while the process held at most 35
+ * mentions (32 queued, 2 being answered, 1 waiting to enter the queue); the rest waited in the outbox.
  */
 package dev.starling.ai.assistant;
