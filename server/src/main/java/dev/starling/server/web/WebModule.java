@@ -59,6 +59,14 @@ public final class WebModule implements RouteModule {
             web.page(ctx, e.status(), PageMeta.of(e.status() == 404 ? "Not found" : "Error " + e.status(), null), "error.jte",
                     Map.of("status", e.status(), "message", e.getMessage()));
         });
+        // A browser (Accept: text/html) that asks for a page that does not exist gets a page, not the API's JSON.
+        routes.error(404, "html", ctx -> {
+            String path = ctx.path();
+            String type = ctx.res().getContentType();
+            if (path.startsWith("/api/") || path.startsWith("/oauth/") || path.startsWith("/static/") || (type != null && type.startsWith("text/html"))) return;
+            web.page(ctx, 404, PageMeta.of("Not found", null), "error.jte",
+                    Map.of("status", 404, "message", "There is no page at this address."));
+        });
         for (RouteModule m : pages) m.register(routes);
     }
 }

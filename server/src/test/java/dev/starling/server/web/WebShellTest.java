@@ -49,6 +49,25 @@ class WebShellTest {
     }
 
     @Test
+    void browsersGetAPageForUnknownAddressesAndApiClientsJson() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var html = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/no/such/page"))
+                .header("Accept", "text/html,application/xhtml+xml").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, html.statusCode());
+        assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), html.body());
+        assertTrue(html.body().contains("There is no page at this address."), html.body());
+        assertEquals(SecurityHeaders.CSP, html.headers().firstValue("Content-Security-Policy").orElse(null));
+        var json = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/no/such/page")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, json.statusCode());
+        assertTrue(json.body().contains("\"error\""), json.body());
+        var api = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/api/v1/statuses/999999"))
+                .header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, api.statusCode());
+        assertTrue(api.body().contains("\"error\""), "the API keeps its JSON: " + api.body());
+    }
+
+    @Test
     void assetsAreVersionedAndImmutable() {
         Browser b = new Browser(server.baseUrl());
         String body = b.get("/").body();
