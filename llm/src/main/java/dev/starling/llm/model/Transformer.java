@@ -266,7 +266,8 @@ public final class Transformer {
     private float[] rounded(QuantizedMatrix m, float[] in, int n) {
         float[] r = java.util.Arrays.copyOf(in, n * m.cols());
         int cols = m.cols();
-        pool.parallelFor(n, 1, (s, e) -> {
+        // a few rows (batched decode) are rounded on this thread: a hand-off to the pool would cost more than the work
+        pool.parallelFor(n, Math.max(1, 65536 / cols), (s, e) -> {
             for (int row = s; row < e; row++) {
                 ActivationRounding.round(m.type(), r, row * cols, 1, cols);
             }

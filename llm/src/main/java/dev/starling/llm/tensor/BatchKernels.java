@@ -25,6 +25,8 @@ final class BatchKernels {
     private static final VectorSpecies<Byte> BL = VectorKernels.BL;
     private static final int L = VectorKernels.L;
     private static final ThreadLocal<byte[]> STAGED = ThreadLocal.withInitial(() -> new byte[0]);
+    /** Accumulators of one kernel call (2 rows x 8 tokens vectors), summed by {@link #reduce}. */
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[16 * L]);
 
     private BatchKernels() {
     }
@@ -46,14 +48,15 @@ final class BatchKernels {
         int t = 0;
         if (pairs > 0 && n >= 4) {
             byte[] s = stage(w, r0, 2 * pairs);
+            float[] acc = ACC.get();
             for (; t + 8 <= n; t += 8) {
                 for (int p = 0; p < pairs; p++) {
-                    x8(w.type(), s, 2 * p * rowBytes, rowBytes, cols, x, t, out, t * outStride + outOff + r0 + 2 * p, outStride);
+                    x8(w.type(), s, 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, t * outStride + outOff + r0 + 2 * p, outStride);
                 }
             }
             for (; t + 4 <= n; t += 4) {
                 for (int p = 0; p < pairs; p++) {
-                    x4(w.type(), s, 2 * p * rowBytes, rowBytes, cols, x, t, out, t * outStride + outOff + r0 + 2 * p, outStride);
+                    x4(w.type(), s, 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, t * outStride + outOff + r0 + 2 * p, outStride);
                 }
             }
         }
@@ -81,24 +84,29 @@ final class BatchKernels {
         return b;
     }
 
-    private static void x8(QuantType type, byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    private static void x8(QuantType type, byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         if (type == QuantType.Q8_0) {
-            q8_0x8(s, off, rowBytes, cols, x, t0, out, outOff, outStride);
+            q8_0x8(s, off, rowBytes, cols, x, t0, acc, out, outOff, outStride);
         } else {
-            q4_0x8(s, off, rowBytes, cols, x, t0, out, outOff, outStride);
+            q4_0x8(s, off, rowBytes, cols, x, t0, acc, out, outOff, outStride);
         }
     }
 
-    private static void x4(QuantType type, byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    private static void x4(QuantType type, byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         if (type == QuantType.Q8_0) {
-            q8_0x4(s, off, rowBytes, cols, x, t0, out, outOff, outStride);
+            q8_0x4(s, off, rowBytes, cols, x, t0, acc, out, outOff, outStride);
         } else {
-            q4_0x4(s, off, rowBytes, cols, x, t0, out, outOff, outStride);
+            q4_0x4(s, off, rowBytes, cols, x, t0, acc, out, outOff, outStride);
         }
     }
 
-    private static float f16(byte[] b, int off) {
-        return Float.float16ToFloat((short) ((b[off] & 0xFF) | (b[off + 1] << 8)));
+    /** out[outOff + t * outStride + r] = lanes of acc vector 2t + r summed, for rows r in 0..1 and tokens t in [0, tokens). */
+    private static void reduce(float[] acc, int tokens, float[] out, int outOff, int outStride) {
+        for (int t = 0; t < tokens; t++) {
+            int o = outOff + t * outStride;
+            out[o] = VectorKernels.sum(FloatVector.fromArray(F, acc, 2 * t * L));
+            out[o + 1] = VectorKernels.sum(FloatVector.fromArray(F, acc, (2 * t + 1) * L));
+        }
     }
 
     private static FloatVector q8(byte[] s, int off, FloatVector d) {
@@ -114,7 +122,7 @@ final class BatchKernels {
     }
 
     /** Rows at rows[off] and rows[off + rowBytes] (Q8_0) times tokens t0..t0+7. */
-    static void q8_0x8(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    static void q8_0x8(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F), a04 = FloatVector.zero(F), a05 = FloatVector.zero(F), a06 = FloatVector.zero(F), a07 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F), a14 = FloatVector.zero(F), a15 = FloatVector.zero(F), a16 = FloatVector.zero(F), a17 = FloatVector.zero(F);
         int x0 = t0 * cols;
@@ -129,8 +137,8 @@ final class BatchKernels {
         for (int b = 0; b < blocks; b++) {
             int o0 = off + 34 * b;
             int o1 = o0 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, f16(s, o0));
-            FloatVector d1 = FloatVector.broadcast(F, f16(s, o1));
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o0] & 0xFF) | (s[o0 + 1] << 8))));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o1] & 0xFF) | (s[o1 + 1] << 8))));
             int xb = 32 * b;
             for (int j = 0; j < 16; j += L) {
                 FloatVector w0 = q8(s, o0 + 2 + j, d0);
@@ -172,27 +180,28 @@ final class BatchKernels {
                 a17 = v1.fma(xc7, w1.fma(xa7, a17));
             }
         }
-        // sums written out here: vectors passed to a helper that C2 did not inline would be boxed
-        out[outOff + 0 * outStride] = VectorKernels.sum(a00);
-        out[outOff + 0 * outStride + 1] = VectorKernels.sum(a10);
-        out[outOff + 1 * outStride] = VectorKernels.sum(a01);
-        out[outOff + 1 * outStride + 1] = VectorKernels.sum(a11);
-        out[outOff + 2 * outStride] = VectorKernels.sum(a02);
-        out[outOff + 2 * outStride + 1] = VectorKernels.sum(a12);
-        out[outOff + 3 * outStride] = VectorKernels.sum(a03);
-        out[outOff + 3 * outStride + 1] = VectorKernels.sum(a13);
-        out[outOff + 4 * outStride] = VectorKernels.sum(a04);
-        out[outOff + 4 * outStride + 1] = VectorKernels.sum(a14);
-        out[outOff + 5 * outStride] = VectorKernels.sum(a05);
-        out[outOff + 5 * outStride + 1] = VectorKernels.sum(a15);
-        out[outOff + 6 * outStride] = VectorKernels.sum(a06);
-        out[outOff + 6 * outStride + 1] = VectorKernels.sum(a16);
-        out[outOff + 7 * outStride] = VectorKernels.sum(a07);
-        out[outOff + 7 * outStride + 1] = VectorKernels.sum(a17);
+        // stored and summed by reduce(): summing here would push the kernel past C2's inlining budget (boxed vectors)
+        a00.intoArray(acc, 0 * L);
+        a10.intoArray(acc, 1 * L);
+        a01.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a02.intoArray(acc, 4 * L);
+        a12.intoArray(acc, 5 * L);
+        a03.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        a04.intoArray(acc, 8 * L);
+        a14.intoArray(acc, 9 * L);
+        a05.intoArray(acc, 10 * L);
+        a15.intoArray(acc, 11 * L);
+        a06.intoArray(acc, 12 * L);
+        a16.intoArray(acc, 13 * L);
+        a07.intoArray(acc, 14 * L);
+        a17.intoArray(acc, 15 * L);
+        reduce(acc, 8, out, outOff, outStride);
     }
 
     /** Rows at rows[off] and rows[off + rowBytes] (Q8_0) times tokens t0..t0+3. */
-    static void q8_0x4(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    static void q8_0x4(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         int x0 = t0 * cols;
@@ -203,8 +212,8 @@ final class BatchKernels {
         for (int b = 0; b < blocks; b++) {
             int o0 = off + 34 * b;
             int o1 = o0 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, f16(s, o0));
-            FloatVector d1 = FloatVector.broadcast(F, f16(s, o1));
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o0] & 0xFF) | (s[o0 + 1] << 8))));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o1] & 0xFF) | (s[o1 + 1] << 8))));
             int xb = 32 * b;
             for (int j = 0; j < 16; j += L) {
                 FloatVector w0 = q8(s, o0 + 2 + j, d0);
@@ -230,19 +239,20 @@ final class BatchKernels {
                 a13 = v1.fma(xc3, w1.fma(xa3, a13));
             }
         }
-        // sums written out here: vectors passed to a helper that C2 did not inline would be boxed
-        out[outOff + 0 * outStride] = VectorKernels.sum(a00);
-        out[outOff + 0 * outStride + 1] = VectorKernels.sum(a10);
-        out[outOff + 1 * outStride] = VectorKernels.sum(a01);
-        out[outOff + 1 * outStride + 1] = VectorKernels.sum(a11);
-        out[outOff + 2 * outStride] = VectorKernels.sum(a02);
-        out[outOff + 2 * outStride + 1] = VectorKernels.sum(a12);
-        out[outOff + 3 * outStride] = VectorKernels.sum(a03);
-        out[outOff + 3 * outStride + 1] = VectorKernels.sum(a13);
+        // stored and summed by reduce(): summing here would push the kernel past C2's inlining budget (boxed vectors)
+        a00.intoArray(acc, 0 * L);
+        a10.intoArray(acc, 1 * L);
+        a01.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a02.intoArray(acc, 4 * L);
+        a12.intoArray(acc, 5 * L);
+        a03.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        reduce(acc, 4, out, outOff, outStride);
     }
 
     /** Rows at rows[off] and rows[off + rowBytes] (Q4_0) times tokens t0..t0+7. */
-    static void q4_0x8(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    static void q4_0x8(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F), a04 = FloatVector.zero(F), a05 = FloatVector.zero(F), a06 = FloatVector.zero(F), a07 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F), a14 = FloatVector.zero(F), a15 = FloatVector.zero(F), a16 = FloatVector.zero(F), a17 = FloatVector.zero(F);
         int x0 = t0 * cols;
@@ -257,8 +267,8 @@ final class BatchKernels {
         for (int b = 0; b < blocks; b++) {
             int o0 = off + 18 * b;
             int o1 = o0 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, f16(s, o0));
-            FloatVector d1 = FloatVector.broadcast(F, f16(s, o1));
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o0] & 0xFF) | (s[o0 + 1] << 8))));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o1] & 0xFF) | (s[o1 + 1] << 8))));
             int xb = 32 * b;
             for (int j = 0; j < 16; j += L) {
                 ByteVector q0 = ByteVector.fromArray(BL, s, o0 + 2 + j);
@@ -302,27 +312,28 @@ final class BatchKernels {
                 a17 = v1.fma(xc7, w1.fma(xa7, a17));
             }
         }
-        // sums written out here: vectors passed to a helper that C2 did not inline would be boxed
-        out[outOff + 0 * outStride] = VectorKernels.sum(a00);
-        out[outOff + 0 * outStride + 1] = VectorKernels.sum(a10);
-        out[outOff + 1 * outStride] = VectorKernels.sum(a01);
-        out[outOff + 1 * outStride + 1] = VectorKernels.sum(a11);
-        out[outOff + 2 * outStride] = VectorKernels.sum(a02);
-        out[outOff + 2 * outStride + 1] = VectorKernels.sum(a12);
-        out[outOff + 3 * outStride] = VectorKernels.sum(a03);
-        out[outOff + 3 * outStride + 1] = VectorKernels.sum(a13);
-        out[outOff + 4 * outStride] = VectorKernels.sum(a04);
-        out[outOff + 4 * outStride + 1] = VectorKernels.sum(a14);
-        out[outOff + 5 * outStride] = VectorKernels.sum(a05);
-        out[outOff + 5 * outStride + 1] = VectorKernels.sum(a15);
-        out[outOff + 6 * outStride] = VectorKernels.sum(a06);
-        out[outOff + 6 * outStride + 1] = VectorKernels.sum(a16);
-        out[outOff + 7 * outStride] = VectorKernels.sum(a07);
-        out[outOff + 7 * outStride + 1] = VectorKernels.sum(a17);
+        // stored and summed by reduce(): summing here would push the kernel past C2's inlining budget (boxed vectors)
+        a00.intoArray(acc, 0 * L);
+        a10.intoArray(acc, 1 * L);
+        a01.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a02.intoArray(acc, 4 * L);
+        a12.intoArray(acc, 5 * L);
+        a03.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        a04.intoArray(acc, 8 * L);
+        a14.intoArray(acc, 9 * L);
+        a05.intoArray(acc, 10 * L);
+        a15.intoArray(acc, 11 * L);
+        a06.intoArray(acc, 12 * L);
+        a16.intoArray(acc, 13 * L);
+        a07.intoArray(acc, 14 * L);
+        a17.intoArray(acc, 15 * L);
+        reduce(acc, 8, out, outOff, outStride);
     }
 
     /** Rows at rows[off] and rows[off + rowBytes] (Q4_0) times tokens t0..t0+3. */
-    static void q4_0x4(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] out, int outOff, int outStride) {
+    static void q4_0x4(byte[] s, int off, int rowBytes, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
         int x0 = t0 * cols;
@@ -333,8 +344,8 @@ final class BatchKernels {
         for (int b = 0; b < blocks; b++) {
             int o0 = off + 18 * b;
             int o1 = o0 + rowBytes;
-            FloatVector d0 = FloatVector.broadcast(F, f16(s, o0));
-            FloatVector d1 = FloatVector.broadcast(F, f16(s, o1));
+            FloatVector d0 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o0] & 0xFF) | (s[o0 + 1] << 8))));
+            FloatVector d1 = FloatVector.broadcast(F, Float.float16ToFloat((short) ((s[o1] & 0xFF) | (s[o1 + 1] << 8))));
             int xb = 32 * b;
             for (int j = 0; j < 16; j += L) {
                 ByteVector q0 = ByteVector.fromArray(BL, s, o0 + 2 + j);
@@ -362,14 +373,15 @@ final class BatchKernels {
                 a13 = v1.fma(xc3, w1.fma(xa3, a13));
             }
         }
-        // sums written out here: vectors passed to a helper that C2 did not inline would be boxed
-        out[outOff + 0 * outStride] = VectorKernels.sum(a00);
-        out[outOff + 0 * outStride + 1] = VectorKernels.sum(a10);
-        out[outOff + 1 * outStride] = VectorKernels.sum(a01);
-        out[outOff + 1 * outStride + 1] = VectorKernels.sum(a11);
-        out[outOff + 2 * outStride] = VectorKernels.sum(a02);
-        out[outOff + 2 * outStride + 1] = VectorKernels.sum(a12);
-        out[outOff + 3 * outStride] = VectorKernels.sum(a03);
-        out[outOff + 3 * outStride + 1] = VectorKernels.sum(a13);
+        // stored and summed by reduce(): summing here would push the kernel past C2's inlining budget (boxed vectors)
+        a00.intoArray(acc, 0 * L);
+        a10.intoArray(acc, 1 * L);
+        a01.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a02.intoArray(acc, 4 * L);
+        a12.intoArray(acc, 5 * L);
+        a03.intoArray(acc, 6 * L);
+        a13.intoArray(acc, 7 * L);
+        reduce(acc, 4, out, outOff, outStride);
     }
 }
