@@ -47,7 +47,7 @@ public final class Ask {
         if (found.isEmpty()) {
             return new AnswerOutcome.Answered(generation.noEvidence(Feature.ASK, NO_EVIDENCE_TEXT, start, listener));
         }
-        List<QuotedPost> quoted = evidence.quote(found, Collections.nCopies(found.size(), "search result"), s.quotedPostChars());
+        List<QuotedPost> quoted = evidence.quote(found, Collections.nCopies(found.size(), ""), s.quotedPostChars());
         return generation.run(new Generation.Job(Feature.ASK, PROMPT, quoted, 1,
                 posts -> PromptBindings.of().text("question", question).posts("posts", posts), s.askMaxTokens(),
                 UnaryOperator.identity()), listener, start);

@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
  * Makes a model's streamed text safe to show, piece by piece, as plain text:
  * <ul>
  * <li>citations {@code [n]} (also {@code [1, 3]}) keep only the numbers of the posts the model was given
- *     ({@code 1..evidenceCount}); a citation with no valid number is removed, never shown;</li>
+ *     ({@code 1..evidenceCount}); a citation with no valid number is removed, never shown; other square brackets
+ *     become parentheses, so every {@code [n]} in the output is a valid citation;</li>
  * <li>links to other sites become {@code (link removed)}; links to this instance ({@code allowedHosts}) stay;</li>
- * <li>HTML tags and control characters are removed; leading white space is dropped.</li>
+ * <li>HTML tags and control characters are removed (a {@code <} that would still open a tag becomes
+ *     {@code \u2039}); leading white space is dropped.</li>
  * </ul>
  * Text is held back while it may still be part of a citation, tag or link (until the next white space outside
  * brackets), so what {@link #push} returns is final; the concatenation of all returned pieces equals what filtering
@@ -25,11 +27,11 @@ public final class OutputFilter {
     public static final String LINK_REMOVED = "(link removed)";
     /** Longest text held back without a white space before it is filtered as it is. */
     static final int MAX_HOLD_CHARS = 1024;
-    private static final int MAX_BRACKET_CHARS = 32;
     private static final int MAX_TAG_CHARS = 256;
 
     private static final Pattern TAG = Pattern.compile("</?[A-Za-z!?][^<>]{0," + MAX_TAG_CHARS + "}>");
-    private static final Pattern CITATION = Pattern.compile("\\[\\s*(\\d{1,4}(?:\\s*[,;]\\s*\\d{1,4})*)\\s*]");
+    private static final Pattern CITATION_OR_BRACKET = Pattern.compile("\\[\\s*(\\d{1,4}(?:\\s*[,;]\\s*\\d{1,4})*)\\s*]|[\\[\\]]");
+    private static final Pattern TAG_START = Pattern.compile("<(?=/?[A-Za-z!?])");
     private static final Pattern LINK = Pattern.compile("(?i)(?:\\b[a-z][a-z0-9+.-]{0,15}://[^\\s<>\"'()\\[\\]]+"
             + "|\\bwww\\.[^\\s<>\"'()\\[\\]]+"
             + "|\\b(?:[a-z0-9-]{1,63}\\.)+(?:com|net|org|io|co|ly|me|info|biz|xyz|app|dev|ru|cn|tk|link|click|top|site"
@@ -54,7 +56,7 @@ public final class OutputFilter {
 
     /** Takes the next piece of model text; returns the text that is now final (may be empty). */
     public String push(String delta) {
-        pending.append(delta);
+        pending.append(CONTROL.matcher(delta).replaceAll(""));
         int cut = safeCut();
         if (cut <= 0) {
             return "";
@@ -81,43 +83,50 @@ public final class OutputFilter {
         return new ArrayList<>(cited);
     }
 
-    /** Where the pending text may be cut: after the last white space that is outside any open bracket or tag. */
+    /**
+     * Where the pending text may be cut: after the last white space that no citation or tag can span, i.e. one with
+     * no unclosed {@code [} before it (a citation may be in progress) and no {@code <} within a tag's length before it
+     * that no {@code >} follows (a tag may be in progress). These cover more than the patterns can match, so cutting
+     * there never changes what the patterns find; a lone {@code [} holds text back until {@link #MAX_HOLD_CHARS}.
+     */
     private int safeCut() {
-        int cut = 0;
-        int openAt = -1;
-        char closer = 0;
-        for (int i = 0; i < pending.length(); i++) {
+        for (int w = pending.length() - 1; w >= 0; w--) {
+            if (Character.isWhitespace(pending.charAt(w)) && safeAt(w)) {
+                return w + 1;
+            }
+        }
+        return pending.length() > MAX_HOLD_CHARS ? pending.length() : 0;
+    }
+
+    private boolean safeAt(int w) {
+        for (int i = w - 1; i >= 0; i--) {
             char c = pending.charAt(i);
-            if (openAt >= 0) {
-                if (c == closer) {
-                    openAt = -1;
-                    continue;
-                }
-                if (closer == ']' && i - openAt <= MAX_BRACKET_CHARS || closer == '>' && i - openAt <= MAX_TAG_CHARS + 8) {
-                    continue;
-                }
-                openAt = -1; // too long to be a citation or tag: this character counts as ordinary text
+            if (c == ']') {
+                break;
             }
-            if (c == '[' || c == '<') {
-                openAt = i;
-                closer = c == '[' ? ']' : '>';
-            } else if (Character.isWhitespace(c)) {
-                cut = i + 1;
+            if (c == '[') {
+                return false;
             }
         }
-        if (cut == 0 && openAt < 0 && pending.length() > MAX_HOLD_CHARS) {
-            return pending.length();
+        for (int i = w - 1; i >= 0 && w - i <= MAX_TAG_CHARS + 8; i--) {
+            char c = pending.charAt(i);
+            if (c == '>') {
+                break;
+            }
+            if (c == '<') {
+                return false;
+            }
         }
-        return cut;
+        return true;
     }
 
     private String emit(String raw) {
         if (raw.isEmpty()) {
             return "";
         }
-        String s = CONTROL.matcher(raw).replaceAll("");
+        String s = citations(raw);
         s = TAG.matcher(s).replaceAll("");
-        s = citations(s);
+        s = TAG_START.matcher(s).replaceAll("\u2039"); // a tag put together by a removal ("<<b>b>") stays text
         s = links(s);
         if (!started) {
             s = s.stripLeading();
@@ -130,10 +139,18 @@ public final class OutputFilter {
         return s;
     }
 
+    /**
+     * Valid citations become {@code [n]}, invalid ones vanish, and every other square bracket becomes a parenthesis,
+     * so that no {@code [n]} can appear except a valid citation (not even one left over by a removal: {@code [[12]3]}).
+     */
     private String citations(String s) {
-        Matcher m = CITATION.matcher(s);
+        Matcher m = CITATION_OR_BRACKET.matcher(s);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
+            if (m.group(1) == null) {
+                m.appendReplacement(out, m.group().equals("[") ? "(" : ")");
+                continue;
+            }
             StringBuilder keep = new StringBuilder();
             for (String part : m.group(1).split("\\s*[,;]\\s*")) {
                 int n = Integer.parseInt(part.strip());

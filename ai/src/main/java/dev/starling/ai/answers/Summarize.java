@@ -55,7 +55,7 @@ public final class Summarize {
         }
         thread.add(post);
         thread.addAll(after.subList(0, nAfter));
-        List<QuotedPost> quoted = evidence.quote(thread, Collections.nCopies(thread.size(), "thread"), s.quotedPostChars());
+        List<QuotedPost> quoted = evidence.quote(thread, Collections.nCopies(thread.size(), ""), s.quotedPostChars());
         int minPosts = Math.min(thread.size(), thread.indexOf(post) + 1);
         return generation.run(new Generation.Job(Feature.SUMMARIZE, PROMPT, quoted, minPosts,
                 q -> PromptBindings.of().posts("posts", q), s.summarizeMaxTokens(), UnaryOperator.identity()), listener, start);

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  */
 public final class PromptText {
 
-    /** Opens a post block: {@code <<<post 3 id=... by=@alice at=2026-11-29T10:00Z role=related>>>}. */
+    /**
+     * Opens a post block: {@code <<<post 3 by @alice on 2026-11-29, related>>>} (short: small models have small
+     * contexts; the number maps to the post id outside the prompt).
+     */
     public static final String OPEN = "<<<post ";
     /** Closes a post block: {@code <<<end post 3>>>}. */
     public static final String CLOSE = "<<<end post ";
@@ -32,7 +35,7 @@ public final class PromptText {
     private static final Pattern PIPE_GT = Pattern.compile("\\|(?=>)");
     private static final Pattern INST = Pattern.compile("\\[(?=/?(?:INST|SYS|AVAILABLE_TOOLS|TOOL_CALLS)\\b)", Pattern.CASE_INSENSITIVE);
     private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\p{Cf}&&[^\\n\\t]]");
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     private PromptText() {
     }
@@ -56,8 +59,8 @@ public final class PromptText {
 
     /** One post as a delimited, quoted block. */
     public static String quote(QuotedPost p) {
-        return OPEN + p.number() + " id=" + p.postId() + " by=@" + escapeLine(p.authorHandle()) + " at="
-                + MINUTE.format(p.createdAt()) + " role=" + escapeLine(p.role()) + ">>>\n"
+        return OPEN + p.number() + " by @" + escapeLine(p.authorHandle()) + " on " + DAY.format(p.createdAt())
+                + (p.role().isEmpty() ? "" : ", " + escapeLine(p.role())) + ">>>\n"
                 + escape(p.text()).strip() + "\n" + CLOSE + p.number() + ">>>";
     }
 
