@@ -26,7 +26,9 @@ import java.util.Map;
  * fragment of up to {@value #SUGGESTIONS} people and hashtags for the typeahead module
  * ({@code static/search/typeahead.js}). Posts come from the index searched as the viewer (the
  * visibility filter is inside the index query, {@link PostSearch}); each hit is loaded again through
- * social's visibility rule before it is shown, in case the index lags a change. Without a search
+ * social's visibility rule before it is shown, in case the index lags a change. Top ranks as the
+ * API's default does (hybrid: BM25 with recency and engagement, fused with embedding similarity when
+ * the index has embeddings, else BM25 alone); Latest is newest first. Without a search
  * index ({@code search} null) the page says search is not available instead of showing nothing.
  */
 public final class SearchPages implements WebFeature {
@@ -71,7 +73,7 @@ public final class SearchPages implements WebFeature {
                 if (search == null) {
                     view = new SearchView(q, tab, List.of(), List.of(), List.of(), null, 0, offset, -1, false);
                 } else {
-                    SearchResult r = search.search(viewer, q, tab == SearchTab.LATEST ? SearchMode.LATEST : SearchMode.TOP, offset, PAGE_SIZE);
+                    SearchResult r = search.search(viewer, q, tab == SearchTab.LATEST ? SearchMode.LATEST : SearchMode.HYBRID, offset, PAGE_SIZE);
                     if (r instanceof SearchResult.Invalid inv) {
                         status = 422;
                         view = new SearchView(q, tab, List.of(), List.of(), List.of(), "This search cannot be run: " + inv.message() + ".", 0, offset, -1, true);

@@ -2,7 +2,7 @@ package dev.starling.server.web.search;
 
 import java.util.Locale;
 
-/** The tabs of the search page: posts by relevance ({@code top}) or newest first ({@code latest}), people, hashtags. */
+/** The tabs of the search page: posts by relevance ({@code top}, hybrid ranking) or newest first ({@code latest}), people, hashtags. */
 public enum SearchTab {
     TOP("top", "Top"),
     LATEST("latest", "Latest"),
