@@ -16,7 +16,6 @@ import dev.starling.social.posts.PostVisibility;
 import dev.starling.social.posts.Posts;
 import dev.starling.social.timelines.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,9 +193,5 @@ public final class PostPages implements RouteModule {
             throw new WebException(r.rejection().kind().httpStatus(), Character.toUpperCase(why.charAt(0)) + why.substring(1) + ".");
         }
         return outcome.orThrow();
-    }
-
-    static List<PostCard> none() {
-        return new ArrayList<>();
     }
 }
