@@ -96,6 +96,7 @@ class AssistantKillTest {
             while (recorded() < MENTIONS && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            assertEquals(MENTIONS, recorded(), "the second child did not finish; its log:\n" + log("second"));
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -130,7 +131,25 @@ class AssistantKillTest {
         return recorded();
     }
 
+    /** Starts a child and waits until it says READY (its assistant is running); prints how long that took. */
     private Process startChild(String label) throws IOException {
+        long t0 = System.nanoTime();
+        Process p = spawn(label);
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && p.isAlive() && !log(label).contains("READY")) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertTrue(log(label).contains("READY"), "the " + label + " child did not start; its log:\n" + log(label));
+        System.out.printf("AssistantKillTest: %s child ready in %d ms%n", label, (System.nanoTime() - t0) / 1_000_000);
+        return p;
+    }
+
+    private Process spawn(String label) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String url = db.hikari().getJdbcUrl();
         return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
