@@ -49,10 +49,12 @@
  *
  * <h2>Measured</h2>
  * {@code ./mvnw -q -B -ntp -o -pl server -am test -Dtest=WebRenderBench -Dstarling.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
- * (60 followed authors, 2,400 posts, a 60-reply thread; 1,000 requests after 300 warm-up, one client, on
- * a 2-core machine shared with other builds at load average ~18): server render p50/p99 home 14.2/67.6 ms,
- * thread 3.2/46.4 ms. Page weight (uncompressed): home 52 KB HTML (20 posts), thread 157 KB (61 posts),
- * profile 56 KB, sign-in 2 KB; every page also loads 6.3 KB CSS and 5.9 KB JS, cached as immutable.
+ * (60 followed authors, 2,400 posts, a 60-reply thread; 1,000 requests after 300 warm-up, one client) on a
+ * 2-core machine shared with other builds, so the tails are the machine's: at load average ~21, server render
+ * p50/p99 home 7.9/126 ms, thread 3.5/89 ms (an earlier run at load ~18, before the viewer lookup used one
+ * connection: home 14.2/67.6 ms, thread 3.2/46.4 ms). Page weight (uncompressed): home 52 KB HTML (20 posts),
+ * thread 157 KB (61 posts), profile 56 KB, sign-in 2 KB; every page also loads 6.4 KB CSS and 5.9 KB JS,
+ * cached as immutable.
  *
  * <h2>Stable ids and names (for browser tests)</h2>
  * <ul>
