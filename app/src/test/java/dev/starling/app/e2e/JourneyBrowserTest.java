@@ -181,12 +181,7 @@ class JourneyBrowserTest {
     @Order(7)
     void explainThisPostAndSummarizeItsThread(Browser b) {
         b.visit("/posts/" + wrenPostId);
-        List<WebElement> links = b.findAll(By.cssSelector("article[data-post-id='" + wrenPostId + "'] a[href$='/explain']"));
-        if (links.isEmpty()) {
-            b.visit("/posts/" + wrenPostId + "/explain");
-        } else {
-            b.clickAndLoad(links.getFirst());
-        }
+        b.clickAndLoad(b.find(By.cssSelector("article[data-post-id='" + wrenPostId + "'] a[href='/posts/" + wrenPostId + "/explain']")));
         b.find(By.id("explain-submit")).click();
         WebElement sources = b.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("answer-sources")), "the explanation's sources");
         assertTrue(b.find(By.id("source-link-1")).getAttribute("href").endsWith("/posts/" + wrenPostId), "source [1] is the post: " + sources.getText());
@@ -194,12 +189,7 @@ class JourneyBrowserTest {
         b.screenshots("explain");
 
         b.visit("/posts/" + wrenPostId);
-        List<WebElement> summarize = b.findAll(By.cssSelector("a[href$='/summarize']"));
-        if (summarize.isEmpty()) {
-            b.visit("/posts/" + wrenPostId + "/summarize");
-        } else {
-            b.clickAndLoad(summarize.getFirst());
-        }
+        b.clickAndLoad(b.find(By.cssSelector("article[data-post-id='" + wrenPostId + "'] a[href='/posts/" + wrenPostId + "/summarize']")));
         b.find(By.id("summarize-submit")).click();
         WebElement thread = b.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("answer-sources")), "the summary's sources");
         assertTrue(thread.getText().contains(FINCH), "finch's reply is part of the summarized thread: " + thread.getText());

@@ -11,6 +11,7 @@ import dev.starling.server.web.WebException;
 import dev.starling.server.web.WebFeature;
 import dev.starling.server.web.posts.PostCard;
 import dev.starling.server.web.posts.PostCards;
+import dev.starling.server.web.posts.PostLink;
 import dev.starling.server.web.shell.PageMeta;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.posts.PostView;
@@ -26,7 +27,8 @@ import java.util.function.Function;
  * {@code static/ai/answer.js} instead posts to the {@code /stream} twin and shows the answer as it is
  * written, then swaps in the server's rendering of the finished answer. Answers are for signed-in
  * people (their daily AI budget applies when the server has one); what the model reads is found as
- * the asker, by {@link StarlingAi}. Without AI on this server ({@code ai} null) the pages say so.
+ * the asker, by {@link StarlingAi}. Every post card links to both ("Explain this post", "Summarize
+ * thread": {@link Web#addPostLink}). Without AI on this server ({@code ai} null) the pages say so.
  */
 public final class AiPages implements WebFeature {
     /** The stylesheet of the AI, Explore, settings and admin pages (static/ai/pages.css), linked from the page body. */
@@ -46,7 +48,9 @@ public final class AiPages implements WebFeature {
 
     @Override
     public RouteModule routes(Web web) {
-        return new Routes(web, ai, new AnswerRunner(web.social(), budget), new PostCards(web.social()));
+        web.addPostLink(new PostLink(Kind.EXPLAIN.path, Kind.EXPLAIN.heading, Kind.EXPLAIN.path));
+        web.addPostLink(new PostLink(Kind.SUMMARIZE.path, Kind.SUMMARIZE.heading, Kind.SUMMARIZE.path));
+        return new Routes(web, ai, new AnswerRunner(web.social(), budget), new PostCards(web));
     }
 
     private record Routes(Web web, StarlingAi ai, AnswerRunner runner, PostCards cards) implements RouteModule {

@@ -42,7 +42,7 @@ public final class ExplorePages implements WebFeature {
 
     @Override
     public RouteModule routes(Web web) {
-        PostCards cards = new PostCards(web.social());
+        PostCards cards = new PostCards(web);
         return routes -> routes.get("/explore", ctx -> web.page(ctx, PageMeta.of("Explore", "explore"), "ai/explore.jte",
                 Map.of("view", view(web, cards, ctx), "styles", web.assets().url(AiPages.STYLES))));
     }

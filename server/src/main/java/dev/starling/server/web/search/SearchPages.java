@@ -49,7 +49,7 @@ public final class SearchPages implements WebFeature {
     @Override
     public RouteModule routes(Web web) {
         DirectorySearch directory = new DirectorySearch(web.social().database());
-        return new Routes(web, search, directory, new PostCards(web.social()));
+        return new Routes(web, search, directory, new PostCards(web));
     }
 
     private record Routes(Web web, PostSearch search, DirectorySearch directory, PostCards cards) implements RouteModule {

@@ -192,6 +192,16 @@ class AiPagesTest {
     }
 
     @Test
+    void everyPostCardOffersExplainAndSummarize() {
+        Browser.Page thread = new Browser(base).get("/posts/" + alicePost);
+        assertEquals(200, thread.status());
+        assertTrue(thread.body().contains("id=\"explain-" + alicePost + "\" href=\"/posts/" + alicePost + "/explain\">Explain this post</a>"),
+                thread.body());
+        assertTrue(thread.body().contains("id=\"summarize-" + alicePost + "\" href=\"/posts/" + alicePost + "/summarize\">Summarize thread</a>"));
+        assertTrue(thread.body().contains("href=\"/posts/" + aliceReply + "/explain\""), "the reply's card too");
+    }
+
+    @Test
     void postsTheViewerMayNotSeeAreNotFound() {
         Browser carol = signedIn("carol_ai");
         assertEquals(404, carol.get("/posts/" + privatePost + "/explain").status());
