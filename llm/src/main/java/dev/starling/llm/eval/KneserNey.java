@@ -111,7 +111,8 @@ public final class KneserNey {
             throw new IllegalArgumentException("n-gram training stream of " + symbols.length + " symbols exceeds "
                     + MAX_SYMBOLS);
         }
-        NgramTrie trie = new NgramTrie(vocabSize, (int) Math.min(1 << 26, (long) symbols.length * order / 2 + 16));
+        // sized for about one node per symbol (bytes need fewer, tokens more); the trie grows by doubling
+        NgramTrie trie = new NgramTrie(vocabSize, (int) Math.min(1 << 24, symbols.length + 16L));
         int[] suffixes = new int[order]; // suffixes[k]: node of the length-k n-gram ending at the previous symbol
         int[] next = new int[order];
         int have = 0; // how many of suffixes[1..] are valid
