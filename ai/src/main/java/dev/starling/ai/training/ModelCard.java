@@ -18,8 +18,9 @@ import java.util.Optional;
  *
  * @param tokenizerTokens           tokens the tokenizer learned (specials included), before padding to the model
  * @param finalTrainLoss            mean training loss of the last (up to 10) steps
- * @param finalValLoss              validation loss after the last step
- * @param stoppedBecause            "steps" (the run's steps done) or "time budget"
+ * @param finalValLoss              validation loss of the exported weights
+ * @param stoppedBecause            "steps" (the run's steps done), "time budget" or "validation loss stopped
+ *                                  improving", and whether the best validation weights were exported instead of the last
  */
 public record ModelCard(String name, String starlingVersion, Instant created, CorpusManifest corpus,
         long trainPosts, long validationPosts, long trainTokens, long validationTokens,

@@ -97,6 +97,8 @@ public final class TrainingJob {
     }
 
     private static final int LOSS_WINDOW = 10;
+    /** A budget-sized run stops after this many validations without a new best, and exports the best weights. */
+    static final int PATIENCE = 3;
 
     private final CorpusSource corpus;
     private final TrainingConfig config;
@@ -301,6 +303,10 @@ public final class TrainingJob {
         int sessionSteps = 0;
         boolean validatedAtEnd = false;
         String stopped = "steps";
+        double bestVal = Double.POSITIVE_INFINITY;
+        int bestStep = -1;
+        float[][] best = null;
+        int sinceBest = 0;
         publish(Phase.TRAINING, trainer.step(), total, trainLoss, valLoss, 0, -1,
                 (p.step() > 0 ? "resumed at step " + p.step() : "training") + ", " + p.params().count() + " parameters");
         while (trainer.step() < total) {
@@ -331,6 +337,19 @@ public final class TrainingJob {
             validatedAtEnd = false;
             if (done % c.valEvery() == 0 || done == total) {
                 valLoss = validate(evaluator, p.tokens().validation(), c);
+                boolean overfitting = false;
+                if (replan && !Double.isNaN(valLoss)) {
+                    // a small corpus is learned by heart long before the budget ends: keep the best weights and
+                    // stop once validation has not improved for a while
+                    if (valLoss < bestVal) {
+                        bestVal = valLoss;
+                        bestStep = done;
+                        best = snapshot(p.params());
+                        sinceBest = 0;
+                    } else {
+                        overfitting = ++sinceBest >= PATIENCE;
+                    }
+                }
                 if (replan && done < total && sessionSteps >= 3) {
                     // the machine's speed changed since the schedule was sized: fit the rest of the cosine to what
                     // is left of the budget, so the learning rate still ends low when the budget does
@@ -347,6 +366,10 @@ public final class TrainingJob {
                 }
                 saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
                 validatedAtEnd = true;
+                if (overfitting) {
+                    stopped = "validation loss stopped improving";
+                    break;
+                }
             }
             long elapsed = System.nanoTime() - sessionStart;
             double tokensPerSecond = sessionSteps * (double) c.tokensPerStep() / (elapsed / 1e9);
@@ -359,6 +382,11 @@ public final class TrainingJob {
         if (!validatedAtEnd && sessionSteps > 0) {
             valLoss = validate(evaluator, p.tokens().validation(), c);
             saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
+        }
+        if (best != null && bestVal < valLoss) {
+            restore(p.params(), best);
+            stopped += "; exported the best validation loss, step " + bestStep;
+            valLoss = bestVal;
         }
         long elapsed = System.nanoTime() - sessionStart;
         double tokensPerSecond = sessionSteps == 0 ? 0 : sessionSteps * (double) c.tokensPerStep() / (elapsed / 1e9);
@@ -424,6 +452,20 @@ public final class TrainingJob {
     private static int validationRowsFor(int validationTokens, TrainingConfig c) {
         int seq = Math.min(c.seq(), Math.max(1, validationTokens - 1));
         return (int) Math.min((long) c.valBatches() * c.batch(), Math.max(1, (validationTokens - 1) / seq));
+    }
+
+    private static float[][] snapshot(LlamaParameters params) {
+        float[][] copy = new float[params.all().size()][];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = params.all().get(i).value().clone();
+        }
+        return copy;
+    }
+
+    private static void restore(LlamaParameters params, float[][] values) {
+        for (int i = 0; i < values.length; i++) {
+            System.arraycopy(values[i], 0, params.all().get(i).value(), 0, values[i].length);
+        }
     }
 
     private static double mean(double[] v, int n) {

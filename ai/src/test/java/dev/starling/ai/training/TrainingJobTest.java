@@ -134,6 +134,30 @@ class TrainingJobTest {
     }
 
     @Test
+    void aBudgetRunStopsWhenValidationStopsImprovingAndExportsTheBest() throws Exception {
+        Path corpus = TestCorpora.file(dir, 9, 40, 0);
+        List<Double> valLosses = new ArrayList<>();
+        TrainingConfig config = TestCorpora.tiny(0).withStop(0, 60_000).withOptimizer(3e-2, 3e-3, 2, 0.0, 1.0)
+                .withValidation(5, 2, 0.2);
+        TrainingResult r = new TrainingJob(new FileCorpus(corpus), config, dir.resolve("o.gguf"),
+                TrainingJob.Options.defaults().withListener(p -> {
+                    if (p.phase() == TrainingProgress.Phase.TRAINING && !Double.isNaN(p.valLoss())
+                            && (valLosses.isEmpty() || valLosses.getLast() != p.valLoss())) {
+                        valLosses.add(p.valLoss());
+                    }
+                })).run();
+        ModelCard card = assertInstanceOf(TrainingResult.Completed.class, r, r::toString).card();
+        assertTrue(card.stoppedBecause().startsWith("validation loss stopped improving; exported the best"),
+                card.stoppedBecause() + " after " + card.steps() + " of " + card.totalSteps() + " steps, val " + valLosses);
+        double best = valLosses.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        assertEquals(best, card.finalValLoss(), 0.0);
+        assertTrue(valLosses.getLast() > best, valLosses.toString());
+        try (LlamaModel model = LlamaModel.load(dir.resolve("o.gguf"))) {
+            assertTrue(model.config().vocabSize() > 0);
+        }
+    }
+
+    @Test
     void aSmallCorpusGetsAVocabularyItFills() throws Exception {
         Path corpus = TestCorpora.file(dir, 5, 60, 0);
         TrainingConfig config = TestCorpora.tiny(2);
