@@ -1,5 +1,7 @@
 package dev.starling.llm.train.data;
 
+import dev.starling.llm.tokenizer.Tokenizer;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +11,7 @@ import java.util.Locale;
 /**
  * A token stream cut into shards of at most {@code tokensPerShard} tokens, named as llm.c's data scripts name them:
  * {@code <prefix>_<split>_000000.bin}, {@code _000001.bin}, ... (for example {@code starling_train_000000.bin}).
- * A stream of documents is written with the end-of-text id before each (llm.c's convention), by the caller.
+ * {@link #writeDocuments} writes posts with the end-of-text id before each (llm.c's convention).
  */
 public final class ShardedTokenWriter implements AutoCloseable {
 
@@ -53,6 +55,23 @@ public final class ShardedTokenWriter implements AutoCloseable {
         for (int t : tokens) {
             write(t);
         }
+    }
+
+    /**
+     * Writes documents as llm.c's data scripts do: the separator (end-of-text) id, then the document's tokens, for
+     * each text; special-token text inside a document is ordinary text. Returns the tokens written.
+     */
+    public long writeDocuments(Iterable<String> texts, Tokenizer tokenizer, int separatorId) throws IOException {
+        if (separatorId < 0 || separatorId >= tokenizer.vocabSize()) {
+            throw new IllegalArgumentException("separator id " + separatorId + " is outside the vocabulary of "
+                    + tokenizer.vocabSize());
+        }
+        long before = totalTokens;
+        for (String text : texts) {
+            write(separatorId);
+            write(tokenizer.encode(text, false, false));
+        }
+        return totalTokens - before;
     }
 
     private void rotate() throws IOException {

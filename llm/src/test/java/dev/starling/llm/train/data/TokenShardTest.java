@@ -165,6 +165,39 @@ class TokenShardTest {
         assertArrayEquals(tokens, back);
     }
 
+    @Test
+    void documentsGoInWithTheSeparatorBeforeEach() throws IOException {
+        var bpe = dev.starling.llm.tokenizer.train.BpeTrainer.train(List.of("hello world", "hello there"),
+                dev.starling.llm.tokenizer.train.BpeTrainer.Options.of(300, List.of("<|endoftext|>")));
+        var tok = bpe.tokenizer();
+        int eot = bpe.specialId("<|endoftext|>");
+        Path p;
+        try (ShardedTokenWriter w = new ShardedTokenWriter(dir, "posts", "val", TokenShardFormat.LLMC_UINT16,
+                tok.vocabSize(), 1 << 20)) {
+            long n = w.writeDocuments(List.of("hello world", "<|endoftext|> typed"), tok, eot);
+            w.close();
+            p = w.shards().getFirst();
+            assertEquals(w.totalTokens(), n);
+        }
+        try (TokenShard s = TokenShard.openLlmc(p)) {
+            int[] ids = s.toArray(0, s.size());
+            int[] a = tok.encode("hello world");
+            int[] b = tok.encode("<|endoftext|> typed");
+            int[] expected = new int[2 + a.length + b.length];
+            expected[0] = eot;
+            System.arraycopy(a, 0, expected, 1, a.length);
+            expected[1 + a.length] = eot;
+            System.arraycopy(b, 0, expected, 2 + a.length, b.length);
+            assertArrayEquals(expected, ids);
+            // the separator decodes as its text; the typed marker stayed text (two separators, not three)
+            assertEquals("hello world<|endoftext|><|endoftext|> typed",
+                    tok.decode(Arrays.copyOfRange(ids, 1, ids.length)));
+            assertEquals(2, Arrays.stream(ids).filter(id -> id == eot).count());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ShardedTokenWriter(dir, "bad/name", "val",
+                TokenShardFormat.LLMC_UINT16, 300, 10));
+    }
+
     /** numpy reads our files the way llm.c's and nanoGPT's Python code does (skips without numpy). */
     @Test
     void numpyReadsThemAsLlmcAndNanoGptDo() throws Exception {
