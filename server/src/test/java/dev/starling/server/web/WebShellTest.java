@@ -107,7 +107,9 @@ class WebShellTest {
         replay.cookies.getCookieStore().add(java.net.URI.create(server.baseUrl()), new java.net.HttpCookie("starling_session", secret));
         assertFalse(replay.get("/").body().contains("@shellann"));
         replay.csrf = tokenWhileSignedIn;
-        assertEquals(403, replay.post("/sign_out", Map.of()).status());
+        Browser.Page again = replay.post("/sign_out", Map.of());
+        assertEquals(303, again.status(), "signing out of a dead session just forgets the cookie");
+        assertTrue(again.headers("Set-Cookie").stream().anyMatch(c -> c.startsWith("starling_session=;") && c.contains("Max-Age=0")), again.headers("Set-Cookie").toString());
     }
 
     @Test

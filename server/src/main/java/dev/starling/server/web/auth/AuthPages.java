@@ -97,7 +97,8 @@ public final class AuthPages implements RouteModule {
     }
 
     private void signOut(Context ctx) {
-        web.requireCsrf(ctx);
+        // Without a live session there is nothing to protect: just forget the cookie (a page left open past expiry).
+        if (web.viewer(ctx).isPresent()) web.requireCsrf(ctx);
         String secret = ctx.cookie(Cookies.SESSION);
         if (secret != null) web.sessions().revoke(secret);
         web.cookies().delete(ctx, Cookies.SESSION);
