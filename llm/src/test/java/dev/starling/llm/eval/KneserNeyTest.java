@@ -88,6 +88,32 @@ class KneserNeyTest {
         assertEquals(expected, kn.bits(s, 1, 3), 1e-12);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5})
+    void agreesWithTheTextbookFormulasWrittenOut(int order) {
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int vocab = 2 + rnd.nextInt(12);
+        int[] train = markovStream(rnd, 50 + rnd.nextInt(1500), vocab);
+        KneserNey kn = KneserNey.train(train, order, vocab);
+        NaiveKneserNey naive = new NaiveKneserNey(train, order, vocab);
+        for (int trial = 0; trial < 300; trial++) {
+            int[] context = new int[rnd.nextInt(order + 2)];
+            if (trial % 2 == 0 && train.length > context.length) {
+                int at = context.length + rnd.nextInt(train.length - context.length);
+                System.arraycopy(train, at - context.length, context, 0, context.length);
+            } else {
+                for (int i = 0; i < context.length; i++) {
+                    context[i] = rnd.nextInt(vocab);
+                }
+            }
+            int w = rnd.nextInt(vocab);
+            List<Integer> history = java.util.Arrays.stream(context).boxed().toList();
+            assertEquals(naive.probability(history, w), kn.probability(context, 0, context.length, w), 1e-12,
+                    "order " + order + ", context " + history + ", w " + w + ", seed " + Long.toHexString(seed));
+        }
+    }
+
     @Test
     void discountsFollowChenAndGoodman() {
         double[] d = KneserNey.discounts(new long[] {0, 10, 4, 2, 1});
