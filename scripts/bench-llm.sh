@@ -52,8 +52,10 @@ print(f"{t}: decode {od:.2f} vs llama.cpp {ld:.2f} tok/s = {od/ld:.2f}x | prefil
       f"decode x bytes {ours['decodeGBps']:.1f} GB/s of {ours['bandwidthGBps']:.1f} GB/s measured")
 oc, lc = ours["decodeTokensPerCpuSecond"], theirs["decodeTokensPerCpuSecond"]
 opc, lpc = ours["prefillTokensPerCpuSecond"], theirs["prefillTokensPerCpuSecond"]
+osc = ours["streamsTokensPerCpuSecond"]
 print(f"{t} per {ours['threads']} CPU-seconds (robust when the machine is shared): decode {oc:.2f} vs {lc:.2f} = {oc/lc:.2f}x | "
-      f"prefill {opc:.1f} vs {lpc:.1f} = {opc/lpc:.2f}x")
+      f"prefill {opc:.1f} vs {lpc:.1f} = {opc/lpc:.2f}x | {ours['streams']} streams {osc:.2f} = {osc/oc:.2f}x one | "
+      f"load average at the end of our run {ours['loadAverage']}")
 PY
 )
   summary+=("$line")
