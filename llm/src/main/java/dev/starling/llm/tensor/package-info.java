@@ -10,7 +10,8 @@
  * tokens), larger ones (prefill) by decoding a panel of rows into floats once and reusing it for every token.
  * Int8 dot products on quantized activations are not used: the Vector API offers no int8/int16 multiply-add
  * into int32 lanes (vpmaddwd, vpdpbusd), and the widening multiplies and per-block conversions it does offer
- * cost more operations per weight than the float FMA path.
+ * cost more vector operations per weight than the float FMA path (counted from the instruction sequences, not
+ * measured).
  * {@link dev.starling.llm.tensor.ActivationRounding} rounds activations as llama.cpp does.
  */
 package dev.starling.llm.tensor;
