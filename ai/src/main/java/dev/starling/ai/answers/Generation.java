@@ -28,6 +28,9 @@ import java.util.function.UnaryOperator;
  */
 final class Generation {
 
+    /** The short variant of a prompt, tried when the prompt does not fit a model's context: {@code ask-compact}. */
+    static final String COMPACT_SUFFIX = "-compact";
+
     /** The feature's request, ready to generate. */
     record Job(Feature feature, String promptName, List<QuotedPost> posts, int minPosts,
             Function<List<QuotedPost>, PromptBindings> bindings, int maxTokens, UnaryOperator<String> finalText) {
@@ -84,34 +87,62 @@ final class Generation {
             }
             int context = lease.entry().contextTokens();
             int maxTokens = Math.max(1, Math.min(job.maxTokens(), context / 4));
-            List<QuotedPost> posts = new ArrayList<>(job.posts());
-            int chars = settings.quotedPostChars();
-            List<ChatMessage> messages;
-            while (true) {
-                int n = posts.size();
-                int c = chars;
-                List<QuotedPost> cut = posts.stream().map(p -> p.truncated(charsFor(p, n, c))).toList();
-                try {
-                    messages = template.render(job.bindings().apply(cut));
-                } catch (IllegalArgumentException e) {
-                    return new AnswerOutcome.Failed(new BackendError(BackendError.Kind.INTERNAL, e.getMessage(), null));
+            Fitted fitted;
+            try {
+                fitted = fit(template, job, lease, maxTokens);
+                if (fitted == null) {
+                    // a small model (the demo model has 256 tokens): the short variant of the prompt, when there is one
+                    PromptTemplate compact = compact(job.promptName());
+                    fitted = compact == null ? null : fit(compact, job, lease, maxTokens);
                 }
-                if (lease.promptTokens(messages) + maxTokens <= context) {
-                    posts.clear();
-                    posts.addAll(cut);
-                    break;
-                }
-                if (posts.size() > job.minPosts()) {
-                    posts.removeLast();
-                } else if (chars > 40) {
-                    chars = Math.max(40, chars / 2);
-                } else {
-                    return new AnswerOutcome.Failed(new BackendError(BackendError.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt "
-                            + job.promptName() + " does not fit model " + lease.modelId() + "'s context of " + context
-                            + " tokens even with its posts cut short", null));
-                }
+            } catch (IllegalArgumentException e) {
+                return new AnswerOutcome.Failed(new BackendError(BackendError.Kind.INTERNAL, e.getMessage(), null));
             }
-            return generate(job, lease, template, messages, posts, maxTokens, listener, startNanos);
+            if (fitted == null) {
+                return new AnswerOutcome.Failed(new BackendError(BackendError.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt "
+                        + job.promptName() + " does not fit model " + lease.modelId() + "'s context of " + context
+                        + " tokens even with its posts cut short", null));
+            }
+            return generate(job, lease, fitted.template(), fitted.messages(), fitted.posts(), maxTokens, listener, startNanos);
+        }
+    }
+
+    /** A prompt rendered to fit, with the posts it quotes. */
+    private record Fitted(PromptTemplate template, List<ChatMessage> messages, List<QuotedPost> posts) {
+    }
+
+    /** The prompt {@code <name>-compact}, or null when there is none. */
+    private PromptTemplate compact(String name) {
+        try {
+            return prompts.get(name + COMPACT_SUFFIX);
+        } catch (PromptException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Renders the prompt, dropping posts from the end (down to the job's minimum) and then cutting their texts (down to
+     * 40 characters) until prompt and answer fit the model's context; null when they never do.
+     */
+    private Fitted fit(PromptTemplate template, Job job, ModelLease lease, int maxTokens) {
+        int context = lease.entry().contextTokens();
+        List<QuotedPost> posts = new ArrayList<>(job.posts());
+        int chars = settings.quotedPostChars();
+        while (true) {
+            int n = posts.size();
+            int c = chars;
+            List<QuotedPost> cut = posts.stream().map(p -> p.truncated(charsFor(p, n, c))).toList();
+            List<ChatMessage> messages = template.render(job.bindings().apply(cut));
+            if (lease.promptTokens(messages) + maxTokens <= context) {
+                return new Fitted(template, messages, cut);
+            }
+            if (posts.size() > job.minPosts()) {
+                posts.removeLast();
+            } else if (chars > 40) {
+                chars = Math.max(40, chars / 2);
+            } else {
+                return null;
+            }
         }
     }
 

@@ -89,13 +89,18 @@ class AnswersLatencyBench {
             for (int i = 0; i < runs; i++) {
                 String[] words = tweets.get(r.nextInt(tweets.size())).split("\\s+");
                 String q = String.join(" ", Arrays.copyOf(words, Math.min(4, words.length)));
-                if (ai.ask().ask(accounts.get(r.nextInt(accounts.size())).id(), q, AnswerListener.NONE) instanceof AnswerOutcome.Answered a
-                        && a.answer().modelId() != null) {
+                AnswerOutcome ask = ai.ask().ask(accounts.get(r.nextInt(accounts.size())).id(), q, AnswerListener.NONE);
+                if (ask instanceof AnswerOutcome.Answered a && a.answer().modelId() != null) {
                     asks.add(a.answer());
+                } else if (!(ask instanceof AnswerOutcome.Answered)) {
+                    System.out.println("ask '" + q + "': " + ask);
                 }
                 Post p = posts.get(r.nextInt(posts.size()));
-                if (ai.explain().explain(accounts.get(r.nextInt(accounts.size())).id(), p.id(), AnswerListener.NONE) instanceof AnswerOutcome.Answered a) {
+                AnswerOutcome explain = ai.explain().explain(accounts.get(r.nextInt(accounts.size())).id(), p.id(), AnswerListener.NONE);
+                if (explain instanceof AnswerOutcome.Answered a) {
                     explains.add(a.answer());
+                } else {
+                    System.out.println("explain " + p.id() + ": " + explain);
                 }
             }
             report("ask", asks);

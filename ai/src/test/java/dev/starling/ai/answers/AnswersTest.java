@@ -188,6 +188,32 @@ class AnswersTest {
     }
 
     @Test
+    void aSmallContextGetsTheCompactPromptOrAPlainError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.starling.llm.synth.Shape t = dev.starling.llm.synth.Shape.TINY_LLAMA;
+        for (int context : new int[]{300, 120}) {
+            java.nio.file.Path model = dir.resolve("ctx" + context + ".gguf");
+            dev.starling.llm.synth.SyntheticModel.write(new dev.starling.llm.synth.Shape("ctx" + context, "llama", t.dim(), t.layers(),
+                    t.heads(), t.kvHeads(), t.headDim(), t.ffnDim(), 0, context, t.ropeTheta(), t.rmsEps(), false, false, false, 0f),
+                    dev.starling.llm.gguf.GgmlType.F32, null, 3, model);
+            try (AiTestNetwork small = new AiTestNetwork("ai_small_ctx", AiTestNetwork.testSettings(), true, model)) {
+                Account a = small.social.accounts().createWithoutPassword("fay", "f@example.org", "", false).orThrow();
+                small.social.posts().create(a.id(), NewPost.of("the night ferry leaves at ten from the old pier")).orThrow();
+                small.index();
+                AnswerOutcome o = small.ai.ask().ask(a.id(), "night ferry", AnswerListener.NONE);
+                if (context == 300) {
+                    Answer ans = answered(o);
+                    assertEquals("ask-compact", ans.prompt().name(), "ask.txt (367 tokens here) does not fit 300, ask-compact (235) does");
+                    assertTrue(ans.usage().promptTokens() + 24 <= 300, ans.usage().toString());
+                } else {
+                    var failed = assertInstanceOf(AnswerOutcome.Failed.class, o);
+                    assertEquals(dev.starling.ai.backend.BackendError.Kind.CONTEXT_LENGTH_EXCEEDED, failed.error().kind());
+                    assertTrue(failed.error().message().contains("context of 120 tokens"), failed.error().message());
+                }
+            }
+        }
+    }
+
+    @Test
     void citationsInAnswersAlwaysResolveToEvidence() {
         for (String q : List.of("coffee", "bridge repairs", "buses trams", "harbour")) {
             Answer a = answered(net.ai.ask().ask(carol.id(), q, AnswerListener.NONE));

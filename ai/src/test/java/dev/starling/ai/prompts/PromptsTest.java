@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PromptsTest {
 
-    static final List<String> SHIPPED = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite");
+    static final List<String> SHIPPED = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite",
+            "ask-compact", "explain-compact", "summarize-compact", "compose-complete-compact", "compose-rewrite-compact");
 
     @Test
     void shippedPromptsParseWithVersionAndHash() {

@@ -52,7 +52,8 @@ public final class AiWiring implements AutoCloseable {
     public static final String DEMO_MODEL = "models/starling-demo.gguf";
     public static final String DEMO_MODEL_ID = "starling-demo";
     /** The prompts the features need; checked at start so a broken override fails fast. */
-    public static final List<String> PROMPTS = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite");
+    public static final List<String> PROMPTS = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite",
+            "ask-compact", "explain-compact", "summarize-compact", "compose-complete-compact", "compose-rewrite-compact");
 
     /**
      * @param dataDir      serve's data directory
