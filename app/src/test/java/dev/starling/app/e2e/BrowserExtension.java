@@ -91,6 +91,11 @@ public final class BrowserExtension implements BeforeAllCallback, ParameterResol
                         .usingAnyFreePort().build();
                 ChromeDriver driver = new ChromeDriver(service, options);
                 System.out.printf("e2e: %s ready in %d ms%n", driver.getCapabilities().getBrowserVersion(), (System.nanoTime() - t0) / 1_000_000);
+                try {
+                    Files.deleteIfExists(screenshots.resolve("page-weights.txt")); // one run's figures, not an accumulation
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
                 return new Shared(server, new Browser(driver, server.baseUrl(), Axe.load(axeScript), screenshots));
             } catch (RuntimeException e) {
                 server.close();
