@@ -35,7 +35,8 @@ import java.util.Set;
  * Builds a demo network offline and deterministically from a seed: accounts with generated names,
  * a heavy-tailed follow graph grown by preferential attachment (some locked accounts with pending
  * requests), posts drawn from a {@link Corpus} with hashtags and mentions, replies, reposts and
- * likes, spread over several days before {@link Options#end}. Everything goes through the same
+ * likes, spread over several days before {@link Options#end}; and, in the last hours before the end, a few planted
+ * events ({@link DemoEvents}: many accounts posting about one thing with its hashtag, link and phrase) that trend. Everything goes through the same
  * writers as live traffic (entities, notifications, outbox rows), in one transaction.
  *
  * <p>Same seed, corpus and options give the same network (names, texts, graph, timestamps).
@@ -46,6 +47,8 @@ import java.util.Set;
 public final class DemoNetwork {
 
     public static final String EMAIL_DOMAIN = "@demo.starling.invalid";
+    /** The planted events draw from their own stream (seed xor this), so the rest of the network stays as it was. */
+    private static final long EVENTS_SEED_MIX = 0x7E4D_5EED_0F_E7E5L;
     private static final String[] SYLLABLES = {"ka", "lo", "mi", "ra", "ten", "vo", "sa", "ne", "ri", "po", "lu", "ma", "zen", "ta",
         "bel", "ko", "fi", "na", "do", "shi", "ar", "el", "is", "or", "um", "jo", "va", "ki", "ren", "mo"};
     private static final String[] TAGS = {"starling", "sunday", "photography", "birds", "coffee", "cycling", "gardening", "music",
@@ -90,11 +93,12 @@ public final class DemoNetwork {
         long t0 = System.nanoTime();
         return db.inTransaction(c -> {
             if (exists(c)) {
-                return new DemoSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, null);
+                return new DemoSummary(false, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), 0, null, List.of());
             }
-            DemoSummary s = new Builder(c, new Random(seed), corpus, options).run();
+            DemoSummary s = new Builder(c, new Random(seed), new Random(seed ^ EVENTS_SEED_MIX), corpus, options).run();
             return new DemoSummary(true, s.accounts(), s.follows(), s.followRequests(), s.posts(), s.replies(), s.reposts(),
-                    s.favourites(), (System.nanoTime() - t0) / 1_000_000, s.usernames(), s.consentingAccounts(), s.adminUsername());
+                    s.favourites(), (System.nanoTime() - t0) / 1_000_000, s.usernames(), s.consentingAccounts(), s.adminUsername(),
+                    s.events());
         });
     }
 
@@ -110,12 +114,14 @@ public final class DemoNetwork {
     private static final class Builder {
         final Connection c;
         final Random r;
+        final Random eventsRandom;
         final Corpus corpus;
         final Options o;
         final Instant start;
         long[] ids;
         String[] names;
         boolean[] locked;
+        boolean[] consents;
         final List<Set<Integer>> following = new ArrayList<>();
         final List<List<Integer>> followers = new ArrayList<>();
         int follows;
@@ -127,9 +133,10 @@ public final class DemoNetwork {
         int consenting;
         OutboxWriter.Batch outbox;
 
-        Builder(Connection c, Random r, Corpus corpus, Options o) {
+        Builder(Connection c, Random r, Random eventsRandom, Corpus corpus, Options o) {
             this.c = c;
             this.r = r;
+            this.eventsRandom = eventsRandom;
             this.corpus = corpus;
             this.o = o;
             this.start = o.end().minus(Duration.ofDays(o.days()));
@@ -145,6 +152,12 @@ public final class DemoNetwork {
                 made = postsRepliesReposts();
                 likes(made);
             }
+            // After everything else, from its own random stream: the rest of the network does not change.
+            DemoEvents.Planted planted = DemoEvents.plant(c, eventsRandom, new DemoEvents.Network(ids, consents, followers), start, o.end());
+            posts += planted.posts();
+            replies += planted.replies();
+            reposts += planted.reposts();
+            favourites += planted.favourites();
             Integer[] order = new Integer[ids.length];
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
@@ -157,7 +170,7 @@ public final class DemoNetwork {
             int admin = order[0];
             makeAdmin(ids[admin]);
             return new DemoSummary(true, ids.length, follows, requests, posts, replies, reposts, favourites, 0, usernames, consenting,
-                    names[admin]);
+                    names[admin], planted.events());
         }
 
         /** The most followed demo account gets the admin role (admin pages, trend moderation). */
@@ -175,6 +188,7 @@ public final class DemoNetwork {
             ids = new long[n];
             names = new String[n];
             locked = new boolean[n];
+            consents = new boolean[n];
             Set<String> used = new HashSet<>();
             try (PreparedStatement taken = c.prepareStatement("SELECT lower(username) FROM accounts");
                  ResultSet rs = taken.executeQuery()) {
@@ -210,6 +224,7 @@ public final class DemoNetwork {
                     // Most demo accounts consent to training, some do not (the corpus manifest shows them excluded).
                     boolean consent = r.nextInt(10) < 8;
                     consenting += consent ? 1 : 0;
+                    consents[i] = consent;
                     ps.setBoolean(7, consent);
                     ps.setTimestamp(8, ts);
                     ps.setTimestamp(9, ts);
@@ -308,6 +323,7 @@ public final class DemoNetwork {
             Arrays.sort(times);
             List<Post> made = new ArrayList<>();
             List<Post> recentPublic = new ArrayList<>();
+            Set<String> reposted = new HashSet<>();
             PostText rules = new PostText(PostText.DEFAULT_MAX_WEIGHTED_LENGTH);
             for (int k = 0; k < total; k++) {
                 double x = r.nextDouble() * sum;
@@ -320,8 +336,11 @@ public final class DemoNetwork {
                     if (target != null && target.authorId() != ids[a]) {
                         Outcome<Post> rb = PostWriter.reblog(c, ids[a], target.id(), at);
                         if (rb.isOk()) {
-                            reposts++;
-                            posts++;
+                            // reposting again returns the existing repost: count only new ones
+                            if (reposted.add(ids[a] + ">" + target.id())) {
+                                reposts++;
+                                posts++;
+                            }
                             continue;
                         }
                     }
