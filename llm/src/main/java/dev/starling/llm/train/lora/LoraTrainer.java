@@ -1,0 +1,49 @@
+package dev.starling.llm.train.lora;
+
+import dev.starling.llm.train.AdamW;
+import dev.starling.llm.train.GradClip;
+
+/**
+ * Fine-tunes a {@link LoraAdapter} over a {@link FrozenBase}: each step zeroes the adapter's gradients, runs
+ * forward and backward on one batch, clips the global gradient norm and takes an AdamW step on A and B only.
+ */
+public final class LoraTrainer {
+    private final LoraReference model;
+    private final LoraAdapter adapter;
+    private final AdamW optimizer;
+    private final double learningRate;
+    private final double maxGradNorm;
+
+    /** What one step did: the batch's loss before the update and the gradient norm before clipping. */
+    public record Step(double loss, double gradNorm) {
+    }
+
+    public LoraTrainer(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate, double maxGradNorm) {
+        if (!(learningRate > 0) || !(maxGradNorm > 0)) {
+            throw new IllegalArgumentException("learning rate and max gradient norm must be > 0, got "
+                    + learningRate + ", " + maxGradNorm);
+        }
+        this.model = new LoraReference(base, adapter);
+        this.adapter = adapter;
+        this.optimizer = optimizer;
+        this.learningRate = learningRate;
+        this.maxGradNorm = maxGradNorm;
+    }
+
+    public Step step(int[] tokens, int[] targets, int batch, int seq) {
+        adapter.zeroGrad();
+        double loss = model.forwardBackward(tokens, targets, batch, seq, 1.0).loss();
+        double norm = GradClip.clip(adapter.parameters(), maxGradNorm);
+        optimizer.step(adapter.parameters(), learningRate);
+        return new Step(loss, norm);
+    }
+
+    /** Loss of a batch without touching the adapter. */
+    public double loss(int[] tokens, int[] targets, int batch, int seq) {
+        return model.forward(tokens, targets, batch, seq, false).loss();
+    }
+
+    public LoraReference model() {
+        return model;
+    }
+}
