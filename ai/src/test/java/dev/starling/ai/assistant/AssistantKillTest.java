@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AssistantKillTest {
 
-    static final int MENTIONS = 30;
+    static final int MENTIONS = 24;
 
     @TempDir
     static Path dir;
@@ -92,7 +92,8 @@ class AssistantKillTest {
         // a second run to the end
         Process child = startChild("second");
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // generous for a machine shared with other builds; about 10 s when it is not
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             while (recorded() < MENTIONS && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
@@ -153,7 +154,7 @@ class AssistantKillTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String url = db.hikari().getJdbcUrl();
         return new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                AssistantWorkerMain.class.getName(), url, EmbeddedDatabase.USER, gguf.toString(), "3",
+                AssistantWorkerMain.class.getName(), url, EmbeddedDatabase.USER, gguf.toString(), "2",
                 dir.resolve("prompts").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("child-" + label + ".log").toFile()).start();
     }
