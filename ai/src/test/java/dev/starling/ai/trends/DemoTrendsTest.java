@@ -29,13 +29,18 @@ import org.junit.jupiter.api.Test;
  */
 class DemoTrendsTest {
 
+    /** 150 accounts keep it fast; {@code -Dstarling.demo.accounts=300} checks the size {@code serve --demo} builds. */
+    static final int ACCOUNTS = Integer.getInteger("starling.demo.accounts", 150);
+
     @Test
     void theDemosPlantedEventsTrendAndFormStories() {
+        long seed = Long.getLong("tests.seed", System.nanoTime());
+        System.out.println("DemoTrendsTest: seed " + seed + ", " + ACCOUNTS + " accounts (replay with -Dtests.seed=" + seed + ")");
         Instant end = DemoNetwork.noonUtc(LocalDate.of(2026, 3, 1));
         Instant now = end.plus(Duration.ofMinutes(20)); // serve builds the demo up to the start of the current hour
         try (Database db = TestDatabase.fresh("demo_trends")) {
             long t0 = System.nanoTime();
-            DemoSummary demo = DemoNetwork.build(db, 42, Corpus.defaultCorpus(), new DemoNetwork.Options(150, 6, 7, end));
+            DemoSummary demo = DemoNetwork.build(db, seed, Corpus.defaultCorpus(), new DemoNetwork.Options(ACCOUNTS, 6, 7, end));
             long built = System.nanoTime();
             Social social = TestDatabase.social(db);
             TrendsService trends = TrendsService.create(db, social.outbox(), null, null, null, Clock.fixed(now, ZoneOffset.UTC),
@@ -57,13 +62,21 @@ class DemoTrendsTest {
             assertEquals(big.tag(), first(tags), "the big event's tag tops the tags: " + tags);
             assertEquals(bigLink, first(links), "its link tops the links: " + links);
             assertEquals(big.phrase(), first(phrases), "its phrase tops the phrases: " + phrases);
-            assertEquals(big.accounts(), find(phrases, big.phrase()).accounts(), "every author of the event said the phrase");
+            assertTrue(find(phrases, big.phrase()).accounts() >= big.accounts(), "every author of the event said the phrase");
             assertTrue(terms(tags).contains(small.tag()), "the smaller event's tag trends too: " + tags);
             assertTrue(terms(links).contains(smallLink), "and its link: " + links);
             assertTrue(terms(phrases).contains(small.phrase()), "and its phrase: " + phrases);
-            assertEquals(Set.of(big.tag(), small.tag()), Set.copyOf(terms(tags)), "no other tag trends: the rest is spread evenly");
-            assertEquals(Set.of(bigLink, smallLink), Set.copyOf(terms(links)), "no other link trends");
             assertTrue(find(tags, big.tag()).score() > find(tags, small.tag()).score());
+            // the evenly spread rest of the network seldom trends (a tag can have a busier day than any of the week before);
+            // the planted events stand out far above it
+            for (List<TrendItem> list : List.of(tags, links, phrases)) {
+                for (TrendItem i : list) {
+                    if (!Set.of(big.tag(), small.tag(), bigLink, smallLink, big.phrase(), small.phrase()).contains(i.term())) {
+                        assertTrue(i.score() < find(list, list == tags ? small.tag() : list == links ? smallLink : small.phrase()).score(),
+                                "the smaller event ranks above the background: " + list);
+                    }
+                }
+            }
 
             List<TrendStory> stories = trends.stories().list(0, 20);
             System.out.println("stories: " + stories.stream().map(s -> s.items().stream().map(TrendStory.Item::term).toList() + " "
