@@ -33,6 +33,7 @@ class DemoNetworkTest {
             System.out.println("demo network: " + s);
             assertTrue(s.created());
             assertEquals(300, s.accounts());
+            DemoEventsTest.checkDefaultNetwork(db, s);
             assertTrue(s.posts() > 2000 && s.replies() > 300 && s.reposts() > 100 && s.favourites() > 1000 && s.follows() > 1500, s.toString());
             first = fingerprint(db);
             List<Long> degrees = longs(db, "SELECT count(f.follower_id) FROM accounts a LEFT JOIN follows f ON f.followee_id = a.id GROUP BY a.id ORDER BY 1");
