@@ -1,7 +1,9 @@
 package dev.starling.search;
 
 import dev.starling.search.embed.Embedder;
+import dev.starling.search.index.IndexMismatchException;
 import dev.starling.search.index.OutboxIndexer;
+import dev.starling.search.index.Rebuild;
 import dev.starling.search.index.PostIndex;
 import dev.starling.social.Social;
 import dev.starling.social.export.PostExport;
@@ -38,9 +40,29 @@ public final class SearchService implements AutoCloseable {
      * up with the outbox (in batches, searchable as it goes) and then follows it.
      */
     public static SearchService start(Path dataDir, Social social, Embedder embedder) {
-        PostIndex index = PostIndex.open(dataDir.resolve("index"), embedder);
+        Path dir = dataDir.resolve("index");
+        PostIndex index;
+        boolean rebuild = false;
+        try {
+            index = PostIndex.open(dir, embedder);
+        } catch (IndexMismatchException e) {
+            // The index is derived data: one written by another version or embedder is recreated from the
+            // database rather than refusing to start.
+            System.err.println("starling: " + e.getMessage().replace(": run `starling index rebuild`", "") + "; rebuilding it from the database");
+            PostIndex.deleteFiles(dir);
+            index = PostIndex.open(dir, embedder);
+            rebuild = true;
+        }
         try {
             PostExport export = new PostExport(social.database());
+            if (rebuild) {
+                long n = Rebuild.run(index, export, social.outbox(), done -> {
+                    if (done % 10_000 == 0) {
+                        System.err.println("starling: re-indexed " + done + " posts");
+                    }
+                });
+                System.err.println("starling: search index rebuilt (" + n + " posts)");
+            }
             OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), export);
             indexer.start();
             return new SearchService(index, indexer, new PostSearch(index, export, Clock.systemUTC()), export);

@@ -7,11 +7,6 @@ import dev.starling.search.index.PostIndex;
 import dev.starling.search.index.Rebuild;
 import dev.starling.social.Social;
 import dev.starling.social.export.PostExport;
-import java.nio.file.Files;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.store.Lock;
-import org.apache.lucene.store.LockObtainFailedException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,7 +46,7 @@ public final class IndexCommand implements StarlingSubcommand, Runnable {
             System.err.println("starling: opening " + db.describe());
             try (DatabaseOptions.Opened opened = db.open()) {
                 Path dir = indexDir != null ? indexDir : dataDir().resolve("index");
-                deleteIndexFiles(dir);
+                PostIndex.deleteFiles(dir); // a rebuild starts from nothing: an index of another format or embedder would not even open
                 Social social = Social.create(opened.database(), Social.Settings.defaults());
                 long t0 = System.nanoTime();
                 try (PostIndex index = PostIndex.open(dir, noEmbeddings ? null : new MiniLmEmbedder())) {
@@ -72,25 +67,5 @@ public final class IndexCommand implements StarlingSubcommand, Runnable {
             return v == null ? Path.of("./data") : (Path) v;
         }
 
-        /**
-         * A rebuild starts from nothing (an index of another format or embedder would not even open);
-         * it refuses while another process (a running server) holds the index's write lock.
-         */
-        static void deleteIndexFiles(Path dir) {
-            if (!Files.isDirectory(dir)) {
-                return;
-            }
-            try (FSDirectory d = FSDirectory.open(dir); Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
-                for (String f : d.listAll()) {
-                    if (!f.equals(IndexWriter.WRITE_LOCK_NAME)) {
-                        d.deleteFile(f);
-                    }
-                }
-            } catch (LockObtainFailedException e) {
-                throw new IllegalArgumentException("the index in " + dir + " is in use (is `starling serve` running? stop it first)");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot clear the index directory " + dir + ": " + e.getMessage(), e);
-            }
-        }
     }
 }

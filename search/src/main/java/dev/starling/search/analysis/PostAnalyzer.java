@@ -22,18 +22,34 @@ import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
 public final class PostAnalyzer extends Analyzer {
 
     private final CharArraySet stopWords;
+    private final boolean stackHashtagWords;
 
+    /** The query-time chain (a hashtag is the single token {@code #tag}). */
     public PostAnalyzer() {
-        this(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+        this(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, false);
     }
 
     public PostAnalyzer(CharArraySet stopWords) {
+        this(stopWords, false);
+    }
+
+    private PostAnalyzer(CharArraySet stopWords, boolean stackHashtagWords) {
         this.stopWords = stopWords;
+        this.stackHashtagWords = stackHashtagWords;
+    }
+
+    /**
+     * The index-time chain: as the query-time one, but each hashtag also yields its bare word (stemmed like
+     * any word) at the same position, so {@code birding} finds posts tagged {@code #birding} as X's search
+     * does, while the query {@code #birding} still means the tag.
+     */
+    public static PostAnalyzer forIndexing() {
+        return new PostAnalyzer(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
     }
 
     @Override
     protected TokenStreamComponents createComponents(String fieldName) {
-        PostTokenizer source = new PostTokenizer();
+        PostTokenizer source = new PostTokenizer(stackHashtagWords);
         TokenStream ts = new CJKWidthFilter(source);
         ts = new CJKBigramFilter(ts);
         ts = new LowerCaseFilter(ts);

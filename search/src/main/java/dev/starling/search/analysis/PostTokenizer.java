@@ -30,7 +30,10 @@ public final class PostTokenizer extends Tokenizer {
     public static final String TYPE_CASHTAG = "<CASHTAG>";
     public static final String TYPE_URL = "<URL>";
 
-    private record Tok(String term, int start, int end, String type, boolean keyword) {
+    private record Tok(String term, int start, int end, String type, boolean keyword, int positionIncrement) {
+        Tok(String term, int start, int end, String type, boolean keyword) {
+            this(term, start, end, type, keyword, 1);
+        }
     }
 
     private final CharTermAttribute termAtt = addAttribute(CharTermAttribute.class);
@@ -44,7 +47,20 @@ public final class PostTokenizer extends Tokenizer {
     private int next;
     private int finalOffset;
 
+    private final boolean stackHashtagWords;
+
+    /** The query-time tokenizer: a hashtag is one token, {@code #tag}. */
     public PostTokenizer() {
+        this(false);
+    }
+
+    /**
+     * @param stackHashtagWords when true (index time), a hashtag also yields its bare word at the same
+     *     position ({@code #birding} and {@code birding}), so a plain-word query finds tagged posts while
+     *     a {@code #birding} query still matches the tag only
+     */
+    public PostTokenizer(boolean stackHashtagWords) {
+        this.stackHashtagWords = stackHashtagWords;
         extractor.setExtractURLWithoutProtocol(true);
     }
 
@@ -75,6 +91,9 @@ public final class PostTokenizer extends Tokenizer {
                 case URL -> TYPE_URL;
             };
             pending.add(new Tok(term, e.getStart(), e.getEnd(), type, true));
+            if (stackHashtagWords && e.getType() == Extractor.Entity.Type.HASHTAG) {
+                pending.add(new Tok(e.getValue(), e.getStart(), e.getEnd(), "<ALPHANUM>", false, 0));
+            }
             at = e.getEnd();
         }
         words(text, at, text.length());
@@ -117,7 +136,7 @@ public final class PostTokenizer extends Tokenizer {
         offsetAtt.setOffset(correctOffset(t.start()), correctOffset(t.end()));
         typeAtt.setType(t.type());
         keywordAtt.setKeyword(t.keyword());
-        posAtt.setPositionIncrement(1);
+        posAtt.setPositionIncrement(t.positionIncrement());
         return true;
     }
 

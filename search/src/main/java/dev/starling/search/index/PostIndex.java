@@ -39,13 +39,15 @@ import org.apache.lucene.util.BytesRef;
 public final class PostIndex implements AutoCloseable {
 
     public static final String FORMAT_KEY = "starling.index.format";
-    public static final String FORMAT = "1";
+    /** 2: hashtags are also indexed as their bare word (PostAnalyzer.forIndexing). */
+    public static final String FORMAT = "2";
     public static final String POSITION_KEY = "starling.outbox.position";
     public static final String EMBEDDER_KEY = "starling.embedder";
 
     private final Directory dir;
     private final String where;
     private final PostAnalyzer analyzer = new PostAnalyzer();
+    private final PostAnalyzer indexAnalyzer = PostAnalyzer.forIndexing();
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final Embedder embedder;
@@ -61,16 +63,16 @@ public final class PostIndex implements AutoCloseable {
             Map<String, String> user = SegmentInfos.readLatestCommit(dir).getUserData();
             String format = user.get(FORMAT_KEY);
             if (!FORMAT.equals(format)) {
-                throw new IllegalStateException("search index in " + where + " has format " + format + ", this version reads " + FORMAT
+                throw new IndexMismatchException("search index in " + where + " has format " + format + ", this version reads " + FORMAT
                         + ": run `starling index rebuild`");
             }
             if (!embedderName.equals(user.get(EMBEDDER_KEY))) {
-                throw new IllegalStateException("search index in " + where + " was built with embedder " + user.get(EMBEDDER_KEY)
+                throw new IndexMismatchException("search index in " + where + " was built with embedder " + user.get(EMBEDDER_KEY)
                         + ", not " + embedderName + ": run `starling index rebuild`");
             }
             position = Long.parseLong(user.getOrDefault(POSITION_KEY, "0"));
         }
-        IndexWriterConfig cfg = new IndexWriterConfig(analyzer);
+        IndexWriterConfig cfg = new IndexWriterConfig(indexAnalyzer);
         cfg.setCommitOnClose(false);
         cfg.setRAMBufferSizeMB(64);
         this.writer = new IndexWriter(dir, cfg);
@@ -91,6 +93,28 @@ public final class PostIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes every file of the index in {@code path} (the index is derived data; {@link Rebuild} recreates
+     * it). Refuses, with a message saying why, while another process holds the index's write lock.
+     */
+    public static void deleteFiles(Path path) {
+        if (!java.nio.file.Files.isDirectory(path)) {
+            return;
+        }
+        try (FSDirectory d = FSDirectory.open(path);
+             org.apache.lucene.store.Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+            for (String f : d.listAll()) {
+                if (!f.equals(IndexWriter.WRITE_LOCK_NAME)) {
+                    d.deleteFile(f);
+                }
+            }
+        } catch (org.apache.lucene.store.LockObtainFailedException e) {
+            throw new IllegalArgumentException("the index in " + path + " is in use (is `starling serve` running? stop it first)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear the index directory " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Opens an index in the given directory (tests use a {@code ByteBuffersDirectory}). */
     public static PostIndex open(Directory dir, Embedder embedder) {
         try {
@@ -100,6 +124,7 @@ public final class PostIndex implements AutoCloseable {
         }
     }
 
+    /** The query-time analyzer (the index writer uses {@link PostAnalyzer#forIndexing()}). */
     public PostAnalyzer analyzer() {
         return analyzer;
     }
