@@ -55,6 +55,20 @@ final class AiJson {
         return out;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper CARDS = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A model card written as JSON (Starling's training writes it so) as a JSON object; any other text as a string. */
+    static Object card(String card) {
+        if (card == null || !card.strip().startsWith("{")) {
+            return card;
+        }
+        try {
+            return CARDS.readTree(card);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return card;
+        }
+    }
+
     static Map<String, Object> registry(ModelRegistry.Snapshot s) {
         List<Map<String, Object>> models = new ArrayList<>();
         for (ModelRegistry.ModelStatus st : s.models()) {
@@ -67,7 +81,7 @@ final class AiJson {
             m.put("size_bytes", e.sizeBytes());
             m.put("parameters", e.parameterCount());
             m.put("context_tokens", e.contextTokens());
-            m.put("model_card", e.modelCard());
+            m.put("model_card", card(e.modelCard()));
             m.put("loaded", st.loaded());
             m.put("requests_in_flight", st.leasesInFlight());
             m.put("serves", st.serves().stream().map(Feature::apiName).toList());

@@ -249,6 +249,14 @@ class AiApiTest {
     }
 
     @Test
+    void modelCardsWrittenAsJsonAreShownAsObjects() {
+        assertTrue(AiJson.card("{\"name\": \"demo\", \"steps\": 3}") instanceof JsonNode n && n.get("steps").asInt() == 3);
+        assertEquals("a card in plain text", AiJson.card("a card in plain text"));
+        assertEquals("{broken", AiJson.card("{broken"));
+        assertEquals(null, AiJson.card(null));
+    }
+
+    @Test
     void withoutAModelEveryFeatureSays503AndTheNetworkKeepsWorking() throws Exception {
         try (AiServer none = new AiServer(null, false)) {
             Users.User u = none.users.signUp("dora");
