@@ -4,6 +4,7 @@ import dev.starling.llm.gguf.GgmlType;
 import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufTensorInfo;
 import dev.starling.llm.gguf.quant.Dequantize;
+import dev.starling.llm.tensor.ComputePool;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Set;
@@ -98,9 +99,25 @@ public final class FrozenMatrix {
 
     /** y[n][rows] = x[n][cols] · W^T, dequantizing each row of W once. */
     public void matmul(double[] x, double[] y, int n) {
+        matmulRows(x, y, n, 0, rows);
+    }
+
+    /**
+     * As {@link #matmul(double[], double[], int)}, split over the pool by rows of W; every output is summed by one
+     * thread in the same order, so the result does not depend on the thread count. A null pool runs serially.
+     */
+    public void matmul(double[] x, double[] y, int n, ComputePool pool) {
+        if (pool == null || pool.threads() == 1) {
+            matmulRows(x, y, n, 0, rows);
+        } else {
+            pool.parallelFor(rows, 8, (from, to) -> matmulRows(x, y, n, from, to));
+        }
+    }
+
+    private void matmulRows(double[] x, double[] y, int n, int from, int to) {
         float[] w = new float[cols];
         byte[] scratch = new byte[rowBytes];
-        for (int o = 0; o < rows; o++) {
+        for (int o = from; o < to; o++) {
             row(o, w, scratch);
             for (int r = 0; r < n; r++) {
                 int xo = r * cols;
@@ -115,11 +132,27 @@ public final class FrozenMatrix {
 
     /** dx[n][cols] += dy[n][rows] · W: the gradient passed through the frozen weight to its input. */
     public void backwardInput(double[] dy, double[] dx, int n) {
+        backwardRows(dy, dx, 0, n);
+    }
+
+    /**
+     * As {@link #backwardInput(double[], double[], int)}, split over the pool by input rows (each thread
+     * dequantizes W itself); deterministic for any thread count. A null pool runs serially.
+     */
+    public void backwardInput(double[] dy, double[] dx, int n, ComputePool pool) {
+        if (pool == null || pool.threads() == 1 || n < 2) {
+            backwardRows(dy, dx, 0, n);
+        } else {
+            pool.parallelFor(n, Math.max(1, n / pool.threads()), (from, to) -> backwardRows(dy, dx, from, to));
+        }
+    }
+
+    private void backwardRows(double[] dy, double[] dx, int from, int to) {
         float[] w = new float[cols];
         byte[] scratch = new byte[rowBytes];
         for (int o = 0; o < rows; o++) {
             row(o, w, scratch);
-            for (int r = 0; r < n; r++) {
+            for (int r = from; r < to; r++) {
                 double g = dy[r * rows + o];
                 if (g == 0) {
                     continue;

@@ -1,6 +1,7 @@
 package dev.starling.llm.train.lora;
 
 import dev.starling.llm.model.ModelConfig;
+import dev.starling.llm.tensor.ComputePool;
 import dev.starling.llm.train.TrainParameter;
 
 /**
@@ -17,6 +18,7 @@ public final class LoraReference {
     private final LoraAdapter adapter;
     private final ModelConfig c;
     private final double scale;
+    private final ComputePool pool; // null: serial
 
     /** Mean loss over the targets (0 without targets) and, when asked, logits [N][vocab]. */
     public record Result(double loss, double[] logits) {
@@ -29,6 +31,11 @@ public final class LoraReference {
     }
 
     public LoraReference(FrozenBase base, LoraAdapter adapter) {
+        this(base, adapter, null);
+    }
+
+    /** Frozen-weight products split over {@code pool} (null: serial); results do not depend on its size. */
+    public LoraReference(FrozenBase base, LoraAdapter adapter, ComputePool pool) {
         if (!adapter.baseConfig().equals(base.config())) {
             throw new IllegalArgumentException("adapter was made for " + adapter.baseConfig() + ", the base is "
                     + base.config());
@@ -37,6 +44,7 @@ public final class LoraReference {
         this.adapter = adapter;
         this.c = base.config();
         this.scale = adapter.config().scale();
+        this.pool = pool;
     }
 
     public Result forward(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits) {
@@ -91,7 +99,7 @@ public final class LoraReference {
         double[] hf = new double[n * d];
         LoraKernels.rmsNorm(x, base.outputNorm(), hf, invF, n, d, c.rmsEps());
         double[] logits = new double[n * vocab];
-        base.output().matmul(hf, logits, n);
+        base.output().matmul(hf, logits, n, pool);
         double loss = 0;
         double[] dlogits = backward ? new double[n * vocab] : null;
         if (targets != null) {
@@ -118,7 +126,7 @@ public final class LoraReference {
         }
         if (backward) {
             double[] dhf = new double[n * d];
-            base.output().backwardInput(dlogits, dhf, n);
+            base.output().backwardInput(dlogits, dhf, n, pool);
             double[] dx = new double[n * d];
             LoraKernels.rmsNormBackward(x, base.outputNorm(), invF, dhf, dx, n, d);
             for (int l = c.layers() - 1; l >= 0; l--) {
@@ -135,7 +143,7 @@ public final class LoraReference {
         int out = w.rows();
         int in = w.cols();
         double[] y = new double[n * out];
-        w.matmul(x, y, n);
+        w.matmul(x, y, n, pool);
         LoraAdapter.Pair p = adapter.pair(l, t);
         if (p != null) {
             int r = p.a().rows();
@@ -168,7 +176,7 @@ public final class LoraReference {
      */
     private void projectBackward(int l, LoraTarget t, double[] x, double[] dy, double[] dx, int n, double[][] loraMid) {
         FrozenMatrix w = base.layer(l).weight(t);
-        w.backwardInput(dy, dx, n);
+        w.backwardInput(dy, dx, n, pool);
         LoraAdapter.Pair p = adapter.pair(l, t);
         if (p == null) {
             return;

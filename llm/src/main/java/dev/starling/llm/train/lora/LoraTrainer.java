@@ -2,6 +2,7 @@ package dev.starling.llm.train.lora;
 
 import dev.starling.llm.train.AdamW;
 import dev.starling.llm.train.GradClip;
+import dev.starling.llm.tensor.ComputePool;
 
 /**
  * Fine-tunes a {@link LoraAdapter} over a {@link FrozenBase}: each step zeroes the adapter's gradients, runs
@@ -19,11 +20,17 @@ public final class LoraTrainer {
     }
 
     public LoraTrainer(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate, double maxGradNorm) {
+        this(base, adapter, optimizer, learningRate, maxGradNorm, null);
+    }
+
+    /** As above, with the frozen-weight products split over {@code pool} (null: serial). */
+    public LoraTrainer(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate, double maxGradNorm,
+            ComputePool pool) {
         if (!(learningRate > 0) || !(maxGradNorm > 0)) {
             throw new IllegalArgumentException("learning rate and max gradient norm must be > 0, got "
                     + learningRate + ", " + maxGradNorm);
         }
-        this.model = new LoraReference(base, adapter);
+        this.model = new LoraReference(base, adapter, pool);
         this.adapter = adapter;
         this.optimizer = optimizer;
         this.learningRate = learningRate;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.tensor.ComputePool;
 import dev.starling.llm.train.AdamW;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A few AdamW steps of LoRA on a fixed text lower its loss over a frozen F32 and a frozen Q8_0 base; the base file
- * is untouched, and the same seed gives the same losses.
+ * is untouched, and the same seed gives the same losses serially and on 2 threads.
  */
 class LoraTrainingTest {
 
@@ -32,17 +33,21 @@ class LoraTrainingTest {
         long seed = TinyBases.seed();
         Path path = TinyBases.write(TinyBases.LLAMA, type, seed, dir);
         byte[] before = Files.readAllBytes(path);
-        double[] first = run(path, seed, type);
-        double[] again = run(path, seed, type);
-        assertArrayEquals(first, again, "same seed, different losses");
+        double[] first = run(path, seed, type, null);
+        double[] again;
+        try (ComputePool pool = new ComputePool(2)) {
+            again = run(path, seed, type, pool);
+        }
+        assertArrayEquals(first, again, "same seed, serial and 2 threads: different losses");
         assertArrayEquals(before, Files.readAllBytes(path), "the frozen base file changed");
     }
 
-    private static double[] run(Path path, long seed, GgmlType type) throws Exception {
+    private static double[] run(Path path, long seed, GgmlType type, ComputePool pool) throws Exception {
         try (FrozenBase base = FrozenBase.open(path)) {
             LoraAdapter adapter = LoraAdapter.initialize(base.config(),
                     new LoraConfig(4, 8f, LoraTarget.parse("q,k,v,o"), seed));
-            LoraTrainer trainer = new LoraTrainer(base, adapter, new AdamW(0.9, 0.999, 1e-8, 0.0), 1e-2, 1.0);
+            LoraTrainer trainer = new LoraTrainer(base, adapter, new AdamW(0.9, 0.999, 1e-8, 0.0), 1e-2, 1.0,
+                    pool);
             int batch = 2;
             int seq = 16;
             int[] text = TinyBases.text(batch * seq + 1, base.config().vocabSize());
