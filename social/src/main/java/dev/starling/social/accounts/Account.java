@@ -1,5 +1,6 @@
 package dev.starling.social.accounts;
 
+import dev.starling.social.posts.PostVisibility;
 import java.time.Instant;
 
 /**
@@ -8,7 +9,9 @@ import java.time.Instant;
  * {@code aiTrainingConsent} says whether the author's public posts may train the in-house model
  * (new accounts start with the operator's default, false out of the box; see
  * {@link dev.starling.social.consent.TrainingConsent}). The account's role is not part of this
- * record: read it with {@link Accounts#role(long)}.
+ * record: read it with {@link Accounts#role(long)}. {@code defaultVisibility} is the visibility of
+ * the account's new posts that do not name one (Mastodon's {@code source.privacy}): public,
+ * unlisted or private, never direct; public for new accounts.
  */
 public record Account(
         long id,
@@ -24,5 +27,6 @@ public record Account(
         long followersCount,
         long followingCount,
         long statusesCount,
-        Instant lastStatusAt) {
+        Instant lastStatusAt,
+        PostVisibility defaultVisibility) {
 }

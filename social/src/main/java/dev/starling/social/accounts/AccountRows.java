@@ -1,5 +1,6 @@
 package dev.starling.social.accounts;
 
+import dev.starling.social.posts.PostVisibility;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -17,6 +18,7 @@ public final class AccountRows {
      */
     public static final String COLUMNS = """
             a.id, a.username, a.email, a.display_name, a.note, a.avatar_url, a.locked, a.bot, a.ai_training_consent, a.created_at,
+            a.default_visibility,
             coalesce(s.followers_count, 0) AS followers_count,
             coalesce(s.following_count, 0) AS following_count,
             coalesce(s.statuses_count, 0) AS statuses_count,
@@ -42,6 +44,7 @@ public final class AccountRows {
                 rs.getLong("followers_count"),
                 rs.getLong("following_count"),
                 rs.getLong("statuses_count"),
-                last == null ? null : last.toInstant());
+                last == null ? null : last.toInstant(),
+                PostVisibility.fromCode(rs.getShort("default_visibility")));
     }
 }

@@ -207,6 +207,9 @@ public final class Accounts {
         if (u.avatarUrl() != null && !u.avatarUrl().isEmpty() && !validUrl(u.avatarUrl())) {
             return Outcome.rejected(Rejection.Kind.INVALID, "avatar must be an http(s) URL of at most " + MAX_AVATAR_URL + " characters");
         }
+        if (u.defaultVisibility() == dev.starling.social.posts.PostVisibility.DIRECT) {
+            return Outcome.rejected(Rejection.Kind.INVALID, "default visibility must be one of public, unlisted, private (was direct)");
+        }
         return db.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE accounts SET
@@ -218,6 +221,7 @@ public final class Accounts {
                       ai_training_consent = coalesce(?, ai_training_consent),
                       training_consent_changed_at = CASE WHEN ?::boolean IS DISTINCT FROM ai_training_consent AND ?::boolean IS NOT NULL
                                                          THEN ? ELSE training_consent_changed_at END,
+                      default_visibility = coalesce(?, default_visibility),
                       updated_at = ?
                     WHERE id = ?""")) {
                 ps.setString(1, u.displayName());
@@ -232,8 +236,9 @@ public final class Accounts {
                 ps.setObject(10, u.aiTrainingConsent(), java.sql.Types.BOOLEAN);
                 Timestamp now = Timestamp.from(clock.instant());
                 ps.setTimestamp(11, now);
-                ps.setTimestamp(12, now);
-                ps.setLong(13, accountId);
+                ps.setObject(12, u.defaultVisibility() == null ? null : (short) u.defaultVisibility().code(), java.sql.Types.SMALLINT);
+                ps.setTimestamp(13, now);
+                ps.setLong(14, accountId);
                 if (ps.executeUpdate() == 0) {
                     return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account not found");
                 }
@@ -244,6 +249,9 @@ public final class Accounts {
             }
             if (u.locked() != null) {
                 payload.put("locked", u.locked());
+            }
+            if (u.defaultVisibility() != null) {
+                payload.put("default_visibility", u.defaultVisibility().mastodonName());
             }
             OutboxWriter.append(c, EventType.ACCOUNT_UPDATED, accountId, accountId, payload);
             if (Boolean.FALSE.equals(u.locked())) {
