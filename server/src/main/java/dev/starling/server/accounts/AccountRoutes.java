@@ -147,7 +147,7 @@ public final class AccountRoutes implements RouteModule {
         }
         String avatarUrl = p.string("avatar_url", Accounts.MAX_AVATAR_URL);
         ProfileUpdate update = new ProfileUpdate(p.string("display_name", Accounts.MAX_DISPLAY_NAME), p.string("note", Accounts.MAX_NOTE),
-                avatarUrl, p.boolOrNull("locked"), p.boolOrNull("bot"), CredentialFields.trainingConsent(p));
+                avatarUrl, p.boolOrNull("locked"), p.boolOrNull("bot"), CredentialFields.trainingConsent(p), CredentialFields.privacy(p));
         Outcomes.value(accounts.updateProfile(me, update));
         ctx.json(credential(ctx, me));
     }

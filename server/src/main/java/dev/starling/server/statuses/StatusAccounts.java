@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who favourited or reposted a status (favourited_by, reblogged_by), paged by the favourite or
+ * The account side of statuses: the author's default visibility for new statuses, and who favourited or reposted a status (favourited_by, reblogged_by), paged by the favourite or
  * repost row id as Mastodon pages them. The caller checks first that the viewer may see the status.
  */
 public final class StatusAccounts {
@@ -22,6 +22,15 @@ public final class StatusAccounts {
 
     public StatusAccounts(Database db) {
         this.db = db;
+    }
+
+    /**
+     * The visibility of the account's new statuses that do not name one (Mastodon's
+     * {@code source.privacy}); public when the account is gone.
+     */
+    public dev.starling.social.posts.PostVisibility defaultVisibility(long accountId) {
+        return db.withConnection(c -> Accounts.load(c, accountId))
+                .map(Account::defaultVisibility).orElse(dev.starling.social.posts.PostVisibility.PUBLIC);
     }
 
     public Slice<Account> favouritedBy(long postId, Page page) {

@@ -106,10 +106,12 @@ public final class StatusRoutes implements RouteModule {
         if (!p.list("media_ids", 4).isEmpty()) throw Params.badParam("media_ids", "are not supported: Starling has no media attachments");
         if (p.has("poll[options]")) throw Params.badParam("poll", "is not supported by Starling");
         if (text == null || text.isBlank()) throw new ApiException(422, "Validation failed: Text can't be blank");
-        PostVisibility visibility = PostVisibility.PUBLIC;
+        PostVisibility visibility;
         String v = p.string("visibility", 20);
         if (v != null && !v.isEmpty()) {
             visibility = PostVisibility.parse(v).orElseThrow(() -> Params.badParam("visibility", "must be one of public, unlisted, private, direct"));
+        } else {
+            visibility = statusAccounts.defaultVisibility(me); // Mastodon: the account's source.privacy
         }
         Long inReplyTo = p.id("in_reply_to_id");
         Long quote = p.has("quoted_status_id") ? p.id("quoted_status_id") : p.id("quote_id");
