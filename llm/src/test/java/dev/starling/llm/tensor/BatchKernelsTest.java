@@ -41,7 +41,7 @@ class BatchKernelsTest {
                     for (int t = 0; t < n; t++) {
                         for (int row = 0; row < rows; row++) {
                             float want = ScalarKernels.dot(type, s, w.rowOffset(row), x, t * cols, cols);
-                            float tol = 1e-4f * (1 + Math.abs(want));
+                            float tol = RandomRows.dotTolerance(type, s, w.rowOffset(row), x, t * cols, cols);
                             int tt = t, rr = row, nn = n;
                             String where = type + " n=" + nn + " rows=" + rows + " cols=" + cols + " token " + tt + " row " + rr + ", seed " + seed;
                             assertEquals(want, direct[t * stride + outOff + row], tol, () -> "batch kernel, " + where);
@@ -79,7 +79,7 @@ class BatchKernelsTest {
                     MatMul.matvec(pool, w, x, t * cols, alone, 0);
                     for (int row = 0; row < rows; row++) {
                         float want = alone[row];
-                        assertEquals(want, batched[t * rows + row], 1e-4f * (1 + Math.abs(want)), type + " token " + t + " row " + row + ", seed " + seed);
+                        assertEquals(want, batched[t * rows + row], RandomRows.dotTolerance(type, s, w.rowOffset(row), x, t * cols, cols), type + " token " + t + " row " + row + ", seed " + seed);
                     }
                 }
             }

@@ -36,7 +36,7 @@ class MatMulTest {
                         for (int row = 0; row < rows; row++) {
                             float want = ScalarKernels.dot(type, s, w.rowOffset(row), x, t * cols, cols);
                             float got = out[t * stride + outOff + row];
-                            float tol = 1e-4f * (1 + Math.abs(want));
+                            float tol = RandomRows.dotTolerance(type, s, w.rowOffset(row), x, t * cols, cols);
                             int tt = t, rr = row;
                             assertEquals(want, got, tol, () -> type + " matmul token " + tt + " row " + rr + ", seed " + seed);
                             if (t == 0) {

@@ -73,4 +73,19 @@ final class RandomRows {
         }
         return x;
     }
+
+    /**
+     * Tolerance for a float dot product of row (type, off) with x: 1e-5 of the sum of |terms| (float rounding grows
+     * with the terms, not with the result, which cancellation can make small) plus 1e-6. A wrong element or a
+     * misplaced block is off by about one term, far more.
+     */
+    static float dotTolerance(QuantType type, MemorySegment s, long off, float[] x, int xOff, int cols) {
+        float[] row = new float[cols];
+        ScalarKernels.dequantizeRow(type, s, off, row, 0, cols);
+        double terms = 0;
+        for (int i = 0; i < cols; i++) {
+            terms += Math.abs((double) row[i] * x[xOff + i]);
+        }
+        return (float) (1e-5 * terms + 1e-6);
+    }
 }
