@@ -36,6 +36,11 @@ final class Demo {
         DemoSummary s = DemoNetwork.build(db, seed, corpus);
         log.println("starling: demo network: " + s.accounts() + " accounts, " + s.follows() + " follows, " + s.posts() + " posts, "
                 + s.replies() + " replies, " + s.reposts() + " reposts, " + s.favourites() + " likes in " + s.elapsedMillis() + " ms");
+        log.println("starling: " + s.consentingAccounts() + " of " + s.accounts() + " demo accounts consent to training on their public posts"
+                + (s.adminUsername() != null ? "; @" + s.adminUsername() + " is the admin (grant your own account with `starling admin grant USERNAME`)" : ""));
+        for (DemoSummary.Event e : s.events()) {
+            log.println("starling: trending now (see Explore): #" + e.tag() + ", \"" + e.phrase() + "\" (" + e.accounts() + " accounts, " + e.posts() + " posts)");
+        }
         if (!s.usernames().isEmpty()) {
             log.println("starling: most followed: " + String.join(", ", s.usernames().subList(0, Math.min(5, s.usernames().size())))
                     + " (demo accounts have no password; sign up your own account to post)");

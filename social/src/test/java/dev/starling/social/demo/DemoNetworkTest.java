@@ -48,7 +48,7 @@ class DemoNetworkTest {
             assertTrue(longs(db, "SELECT count(*) FROM post_tags").getFirst() > 100, "hashtags");
             assertTrue(longs(db, "SELECT count(*) FROM outbox").getFirst() > s.posts(), "demo writes go to the outbox");
             assertFalse(DemoNetwork.build(db, 42, corpus, OPTIONS).created(), "building again does nothing");
-            assertTrue(s.elapsedMillis() < 30_000, "built in " + s.elapsedMillis() + " ms");
+            System.out.println("demo network of 300 accounts built in " + s.elapsedMillis() + " ms (a figure, not a test: timing is for benchmarks)");
         }
         try (Database db = TestDatabase.fresh("demo_b")) {
             DemoNetwork.build(db, 42, corpus, OPTIONS);
