@@ -66,8 +66,14 @@
  *       button {@code #sign-up-submit}. Sign in {@code /sign_in}: {@code #sign-in-form}, {@code #login #password},
  *       {@code #sign-in-submit}; {@code #form-error} on a rejected form.</li>
  *   <li>Compose (home, thread reply, {@code /compose}): form {@code #compose-form}, textarea {@code #compose-text}
- *       (name {@code text}), select {@code #compose-visibility} (public, unlisted, private, direct),
- *       {@code #compose-spoiler}, counter {@code #compose-counter}, button {@code #compose-submit}.</li>
+ *       (name {@code text}), select {@code #compose-visibility} (public, unlisted, private, direct; preselects the
+ *       account's default visibility, for a reply the stricter of that and the parent's; a form without
+ *       {@code visibility} posts with the default), {@code #compose-spoiler}, counter {@code #compose-counter},
+ *       button {@code #compose-submit}.</li>
+ *   <li>Settings {@code /settings}: forms {@code #settings-profile-form}, {@code #settings-password-form},
+ *       {@code #settings-visibility-form} (radios {@code #default-visibility-public}, {@code -unlisted},
+ *       {@code -private}; POST {@code /settings/visibility} field {@code default_visibility}),
+ *       {@code #settings-consent-form}; errors {@code #<section>-error}.</li>
  *   <li>Posts: {@code article#post-<rowId>} with {@code data-post-id}; buttons {@code #reply-<rowId>} (link),
  *       {@code #quote-<rowId>} (link), {@code #like-<rowId>}, {@code #repost-<rowId>}, {@code #bookmark-<rowId>},
  *       {@code #delete-<rowId>} (own posts), link {@code #open-<rowId>} to the thread; {@code aria-pressed} tells

@@ -8,8 +8,9 @@ package dev.starling.server.web.posts;
  */
 public record ComposeForm(String text, String spoilerText, String visibility, Long inReplyToId, Long quoteOfId, int max, String error) {
 
-    public static ComposeForm empty(int max) {
-        return new ComposeForm("", "", "public", null, null, max, null);
+    /** An empty box for a new post, preselecting the author's default visibility (Mastodon's source.privacy). */
+    public static ComposeForm empty(int max, dev.starling.social.posts.PostVisibility defaultVisibility) {
+        return new ComposeForm("", "", defaultVisibility.mastodonName(), null, null, max, null);
     }
 
     public String label() {

@@ -89,14 +89,14 @@ public final class PostPages implements RouteModule {
         p.put("focus", cards.card(me, focus).highlight());
         p.put("replies", cards.cards(me, web.social().posts().views(me, down)));
         p.put("hiddenReplies", hidden);
-        p.put("compose", me == null ? null : replyForm(focus.post(), "", null));
+        p.put("compose", me == null ? null : replyForm(web.requireSignIn(ctx), focus.post(), "", null));
         String author = focus.author().username();
         web.page(ctx, PageMeta.of("Post by @" + author, null).withNotice(Notices.message(ctx.queryParam("notice"))), "thread.jte", p);
     }
 
-    private ComposeForm replyForm(Post parent, String text, String error) {
-        // a reply is at most as visible as its parent, as Mastodon's clients default it
-        PostVisibility v = parent.visibility().code() > PostVisibility.PUBLIC.code() ? parent.visibility() : PostVisibility.PUBLIC;
+    private ComposeForm replyForm(Account me, Post parent, String text, String error) {
+        // a reply is at most as visible as its parent and the author's default, as Mastodon's clients default it
+        PostVisibility v = parent.visibility().code() > me.defaultVisibility().code() ? parent.visibility() : me.defaultVisibility();
         return new ComposeForm(text, "", v.mastodonName(), parent.id(), null, maxChars(), error);
     }
 
@@ -117,13 +117,13 @@ public final class PostPages implements RouteModule {
         if (replyTo != null) {
             PostView parent = web.social().posts().view(me.id(), replyTo).orElseThrow(() -> WebException.notFound("The post you reply to"));
             target = cards.card(me.id(), parent);
-            if (form == null) form = replyForm(parent.post(), "", null);
+            if (form == null) form = replyForm(me, parent.post(), "", null);
         } else if (quote != null) {
             PostView quoted = web.social().posts().view(me.id(), quote).orElseThrow(() -> WebException.notFound("The post you quote"));
             target = cards.card(me.id(), quoted);
-            if (form == null) form = new ComposeForm("", "", "public", null, quoted.post().id(), maxChars(), null);
+            if (form == null) form = new ComposeForm("", "", me.defaultVisibility().mastodonName(), null, quoted.post().id(), maxChars(), null);
         } else if (form == null) {
-            form = ComposeForm.empty(maxChars());
+            form = ComposeForm.empty(maxChars(), me.defaultVisibility());
         }
         Map<String, Object> p = new HashMap<>();
         p.put("target", target);
@@ -140,7 +140,7 @@ public final class PostPages implements RouteModule {
         String visibilityName = Form.field(ctx, "visibility", 20);
         Long replyTo = Form.id(ctx, "in_reply_to_id");
         Long quote = Form.id(ctx, "quote_of_id");
-        PostVisibility visibility = visibilityName == null || visibilityName.isEmpty() ? PostVisibility.PUBLIC
+        PostVisibility visibility = visibilityName == null || visibilityName.isEmpty() ? me.defaultVisibility()
                 : PostVisibility.parse(visibilityName).orElseThrow(() -> new WebException(422,
                 "Visibility must be public, unlisted, private or direct, not \"" + visibilityName + "\"."));
         NewPost post = new NewPost(text == null ? "" : text, visibility, replyTo, quote, null,

@@ -14,6 +14,7 @@ import dev.starling.social.accounts.ProfileUpdate;
 import dev.starling.social.common.Outcome;
 import dev.starling.social.common.Rejection;
 import dev.starling.social.consent.TrainingConsent;
+import dev.starling.social.posts.PostVisibility;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.sql.SQLException;
@@ -21,14 +22,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The signed-in person's settings at {@code /settings}: profile (display name, bio), password, and
- * the AI training consent, each its own form (CSRF-checked POST, then 303 back to
+ * The signed-in person's settings at {@code /settings}: profile (display name, bio), password, the
+ * default visibility of new posts (Mastodon's {@code source.privacy}: public, unlisted or
+ * followers-only), and the AI training consent, each its own form (CSRF-checked POST, then 303 back to
  * {@code /settings?saved=...} with a status notice, or the page again with status 422 and the
  * reason next to the form). A password change keeps this browser signed in with a fresh session
  * and ends every other session and API token of the account.
  *
- * <p>Default post visibility is shown but cannot be saved yet: the account has no stored default
- * (social stores none; Mastodon's {@code source.privacy}), and the page says so.
  */
 public final class SettingsPages implements WebFeature {
     static final int MAX_PASSWORD_CHARS = 1000;
@@ -54,6 +54,7 @@ public final class SettingsPages implements WebFeature {
             routes.post("/settings/profile", this::saveProfile);
             routes.post("/settings/password", this::savePassword);
             routes.post("/settings/consent", this::saveConsent);
+            routes.post("/settings/visibility", this::saveVisibility);
         }
 
         private void show(Context ctx, int status, String errorSection, String error) {
@@ -114,6 +115,24 @@ public final class SettingsPages implements WebFeature {
                 throw new IllegalStateException("revoking the API tokens of account " + me.id() + " after a password change", e);
             }
             web.seeOther(ctx, "/settings?saved=password#password");
+        }
+
+        private void saveVisibility(Context ctx) {
+            web.requireCsrf(ctx);
+            Account me = web.requireSignIn(ctx);
+            String value = Form.field(ctx, "default_visibility", 20);
+            PostVisibility v = value == null ? null : PostVisibility.parse(value).filter(x -> x != PostVisibility.DIRECT).orElse(null);
+            if (v == null) {
+                show(ctx, 422, "visibility", "Choose public, unlisted or followers only as the default"
+                        + (value == null || value.isEmpty() ? "." : ", not \"" + value + "\"."));
+                return;
+            }
+            Outcome<Account> out = web.social().accounts().updateProfile(me.id(), ProfileUpdate.none().withDefaultVisibility(v));
+            if (out instanceof Outcome.Rejected<Account> r) {
+                show(ctx, 422, "visibility", SettingsView.sentence(r.rejection().message()));
+                return;
+            }
+            web.seeOther(ctx, "/settings?saved=visibility#visibility");
         }
 
         private void saveConsent(Context ctx) {

@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * The model of {@code settings/settings.jte}: the account as stored, its consent state, and at most
- * one form error ({@code errorSection}: profile, password or consent).
+ * one form error ({@code errorSection}: profile, password, visibility or consent).
  */
 public record SettingsView(Account account, ConsentState consent, boolean consentDefault, String errorSection, String error,
                            int maxDisplayNameChars, int maxNoteChars) {
@@ -26,6 +26,11 @@ public record SettingsView(Account account, ConsentState consent, boolean consen
         return section.equals(errorSection) ? error : null;
     }
 
+    /** Mastodon's name of the account's default post visibility (public, unlisted, private). */
+    public String defaultVisibility() {
+        return account.defaultVisibility().mastodonName();
+    }
+
     public String displayName() {
         return account.displayName() == null ? "" : account.displayName();
     }
@@ -40,6 +45,7 @@ public record SettingsView(Account account, ConsentState consent, boolean consen
         return switch (saved) {
             case "profile" -> "Your profile was saved.";
             case "password" -> "Your password was changed. Other browsers and apps signed in to your account were signed out.";
+            case "visibility" -> "Saved: new posts now start with the default visibility you chose.";
             case "consent_on" -> "Saved: your public posts may now be used to train Starling's model.";
             case "consent_off" -> "Saved: your posts will not be used to train Starling's model from the next training run on.";
             default -> null;

@@ -9,9 +9,11 @@ import dev.starling.server.web.posts.ComposeForm;
 import dev.starling.server.web.posts.PostCard;
 import dev.starling.server.web.posts.PostCards;
 import dev.starling.server.web.shell.PageMeta;
+import dev.starling.social.accounts.Account;
 import dev.starling.social.common.Page;
 import dev.starling.social.common.Slice;
 import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostVisibility;
 import dev.starling.social.timelines.Timelines;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -50,7 +52,8 @@ public final class TimelinePages implements RouteModule {
                 timeline(ctx, "Newest public posts", null, "/public/fragment", page -> t.publicTimeline(null, page),
                         "No public posts yet.", "home", true);
             } else {
-                timeline(ctx, "Home", ComposeForm.empty(web.social().posts().rules().maxWeightedLength()), "/home/fragment",
+                PostVisibility preset = web.viewer(ctx).map(Account::defaultVisibility).orElse(PostVisibility.PUBLIC);
+                timeline(ctx, "Home", ComposeForm.empty(web.social().posts().rules().maxWeightedLength(), preset), "/home/fragment",
                         page -> t.home(me, page), "Nothing here yet: follow people, or write your first post.", "home", false);
             }
         });
