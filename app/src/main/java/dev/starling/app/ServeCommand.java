@@ -48,8 +48,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "With --demo and no --model: the size of the model trained in the background (tiny, small, base). Default: ${DEFAULT-VALUE}")
     String demoModelPreset;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--assistant-handle", defaultValue = "starling", paramLabel = "USERNAME",
+            description = "Username of the assistant account people mention to ask it in a thread. Default: ${DEFAULT-VALUE}")
+    String assistantHandle;
+
+    @Option(names = "--training-consent-default", defaultValue = "opt-in", paramLabel = "opt-in|opt-out",
+            description = "Whether new accounts' public posts may train Starling's models until they choose: opt-in (not until they agree) "
+                    + "or opt-out (yes until they refuse). Default: ${DEFAULT-VALUE}")
+    String trainingConsentDefault;
+
     @Override
     public Integer call() throws Exception {
+        boolean consentByDefault = switch (trainingConsentDefault) {
+            case "opt-in" -> false;
+            case "opt-out" -> true;
+            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--training-consent-default must be opt-in or opt-out, was '" + trainingConsentDefault + "'");
+        };
         System.err.println("starling: opening " + db.describe());
         DatabaseOptions.Opened opened = db.open();
         if (demo) Demo.buildIfEmpty(opened.database(), demoSeed, corpus, System.err);
@@ -67,12 +85,13 @@ public final class ServeCommand implements Callable<Integer> {
         }
         try {
             dev.starling.social.Social social = dev.starling.social.Social.create(opened.database(),
-                    dev.starling.social.Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars()));
+                    dev.starling.social.Social.Settings.defaults().withMaxPostWeightedLength(options.maxPostChars())
+                            .withTrainingConsentDefault(consentByDefault));
             search = dev.starling.app.search.SearchWiring.start(db.dataDir, social, publicUrl);
             try {
                 ai = dev.starling.app.ai.AiWiring.start(social, search.service(), serving, model,
                         new dev.starling.app.ai.AiWiring.Config(db.dataDir, demo, publicUrl, options.maxPostChars(),
-                                dev.starling.ai.training.TrainingConfig.preset(demoModelPreset)));
+                                dev.starling.ai.training.TrainingConfig.preset(demoModelPreset), assistantHandle));
                 try {
                     List<dev.starling.server.RouteModule> routes = new java.util.ArrayList<>(serving.routes());
                     routes.add(search.routes());

@@ -53,7 +53,8 @@ public final class AiWiring implements AutoCloseable {
     public static final String DEMO_MODEL_ID = "starling-demo";
     /** The prompts the features need; checked at start so a broken override fails fast. */
     public static final List<String> PROMPTS = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite",
-            "ask-compact", "explain-compact", "summarize-compact", "compose-complete-compact", "compose-rewrite-compact");
+            "ask-compact", "explain-compact", "summarize-compact", "compose-complete-compact", "compose-rewrite-compact",
+            "assistant", "trend-story");
 
     /**
      * @param dataDir      serve's data directory
@@ -61,8 +62,13 @@ public final class AiWiring implements AutoCloseable {
      * @param publicUrl    the URL clients reach the server at (links to this instance), or null
      * @param maxPostChars the post length limit
      * @param demoTraining how the demo model is trained (null: the {@code small} preset)
+     * @param assistantHandle the assistant account's username (null: {@code starling})
      */
-    public record Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining) {
+    public record Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining,
+            String assistantHandle) {
+        public Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining) {
+            this(dataDir, demo, publicUrl, maxPostChars, demoTraining, null);
+        }
     }
 
     private final ModelRegistry registry;
@@ -125,6 +131,9 @@ public final class AiWiring implements AutoCloseable {
             trends = TrendsService.start(social.database(), social.outbox(), registry, prompts, search.index().embedder(),
                     Clock.systemUTC(), TrendsService.Options.defaults());
             AssistantConfig assistantConfig = AssistantConfig.defaults();
+            if (config.assistantHandle() != null) {
+                assistantConfig = assistantConfig.withHandle(config.assistantHandle());
+            }
             if (config.publicUrl() != null) {
                 assistantConfig = assistantConfig.withInstanceBaseUrl(config.publicUrl());
             }
