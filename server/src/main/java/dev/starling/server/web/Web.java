@@ -39,6 +39,7 @@ public final class Web {
     private final Templates templates;
     private final Assets assets;
     private final List<PostLink> postLinks = new CopyOnWriteArrayList<>();
+    private final List<dev.starling.server.web.posts.PostMarker> postMarkers = new CopyOnWriteArrayList<>();
 
     public Web(Social social, ServerOptions options, WebSessions sessions, Templates templates, Assets assets) {
         this.social = social;
@@ -177,6 +178,20 @@ public final class Web {
     /** The extra post links registered so far, in order. */
     public List<PostLink> postLinks() {
         return List.copyOf(postLinks);
+    }
+
+    /**
+     * Adds a marker asked about every post card rendered by {@link dev.starling.server.web.posts.PostCards#PostCards(Web)}
+     * (e.g. the assistant's "AI-generated reply" mark); the first non-null mark is shown. Call it while
+     * building a {@link WebFeature}'s routes, before requests are served.
+     */
+    public void addPostMarker(dev.starling.server.web.posts.PostMarker marker) {
+        postMarkers.add(java.util.Objects.requireNonNull(marker, "marker"));
+    }
+
+    /** The post markers registered so far, in order. */
+    public List<dev.starling.server.web.posts.PostMarker> postMarkers() {
+        return List.copyOf(postMarkers);
     }
 
     public String baseUrl(Context ctx) {

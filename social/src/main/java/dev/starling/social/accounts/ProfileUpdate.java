@@ -35,6 +35,10 @@ public record ProfileUpdate(String displayName, String note, String avatarUrl, B
         return new ProfileUpdate(displayName, note, avatarUrl, v, bot, aiTrainingConsent, defaultVisibility);
     }
 
+    public ProfileUpdate withBot(Boolean v) {
+        return new ProfileUpdate(displayName, note, avatarUrl, locked, v, aiTrainingConsent, defaultVisibility);
+    }
+
     public ProfileUpdate withAiTrainingConsent(Boolean v) {
         return new ProfileUpdate(displayName, note, avatarUrl, locked, bot, v, defaultVisibility);
     }

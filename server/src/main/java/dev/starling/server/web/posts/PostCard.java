@@ -10,6 +10,9 @@ import java.time.Instant;
  * @param contentHtml escaped, autolinked HTML of the text ({@link dev.starling.server.web.text.PostHtml})
  * @param visibility  Mastodon's name: public, unlisted, private, direct
  * @param links       extra links shown on the card ({@link PostLink}, e.g. "Explain this post")
+ * @param authorBot   the author is an automated account (Mastodon's {@code bot}): the card shows a "Bot" badge
+ * @param originMark  what the card must say about where the post came from, e.g. "AI-generated reply by the
+ *                    assistant" ({@link PostMarker}), or null
  */
 public record PostCard(
         long rowId,
@@ -35,7 +38,9 @@ public record PostCard(
         boolean mine,
         boolean signedIn,
         boolean highlighted,
-        java.util.List<PostLink> links) {
+        java.util.List<PostLink> links,
+        boolean authorBot,
+        String originMark) {
 
     public PostCard {
         links = links == null ? java.util.List.of() : java.util.List.copyOf(links);
@@ -60,6 +65,6 @@ public record PostCard(
     public PostCard highlight() {
         return new PostCard(rowId, id, authorUsername, authorName, avatarUrl, contentHtml, spoilerText, visibility, createdAt,
                 createdAtText, inReplyToId, inReplyToUsername, repostedBy, quote, replies, reposts, likes, liked, reposted,
-                bookmarked, mine, signedIn, true, links);
+                bookmarked, mine, signedIn, true, links, authorBot, originMark);
     }
 }

@@ -28,17 +28,23 @@ public final class PostCards {
 
     private final Social social;
     private final java.util.function.Supplier<List<PostLink>> links;
+    private final java.util.function.Supplier<List<PostMarker>> markers;
 
-    /** Cards without extra links. */
+    /** Cards without extra links or marks (bot authors still get their badge). */
     public PostCards(Social social) {
         this.social = social;
         this.links = List::of;
+        this.markers = List::of;
     }
 
-    /** Cards with the extra links registered on {@code web} ({@link dev.starling.server.web.Web#addPostLink}). */
+    /**
+     * Cards with the extra links and origin marks registered on {@code web}
+     * ({@link dev.starling.server.web.Web#addPostLink}, {@link dev.starling.server.web.Web#addPostMarker}).
+     */
     public PostCards(dev.starling.server.web.Web web) {
         this.social = web.social();
         this.links = web::postLinks;
+        this.markers = web::postMarkers;
     }
 
     /** Cards for views hydrated for {@code viewerId} (null when signed out), in the same order. */
@@ -51,7 +57,8 @@ public final class PostCards {
         }
         List<PostCard> out = new ArrayList<>(views.size());
         List<PostLink> extra = links.get();
-        for (PostView v : views) out.add(card(viewerId, v, usernames, extra));
+        List<PostMarker> marks = markers.get();
+        for (PostView v : views) out.add(card(viewerId, v, usernames, extra, marks));
         return out;
     }
 
@@ -65,15 +72,24 @@ public final class PostCards {
         if (shown.quote() != null && shown.quote().post().inReplyToAccountId() != null) ids.add(shown.quote().post().inReplyToAccountId());
     }
 
-    private static PostCard card(Long viewerId, PostView row, Map<Long, String> usernames, List<PostLink> extra) {
+    private static PostCard card(Long viewerId, PostView row, Map<Long, String> usernames, List<PostLink> extra, List<PostMarker> marks) {
         PostView shown = row.reblog() != null ? row.reblog() : row;
         String repostedBy = row.reblog() != null ? row.author().username() : null;
-        PostCard quote = shown.quote() == null ? null : build(viewerId, shown.quote().post().id(), shown.quote(), null, null, usernames, List.of());
-        return build(viewerId, row.post().id(), shown, repostedBy, quote, usernames, extra);
+        PostCard quote = shown.quote() == null ? null
+                : build(viewerId, shown.quote().post().id(), shown.quote(), null, null, usernames, List.of(), marks);
+        return build(viewerId, row.post().id(), shown, repostedBy, quote, usernames, extra, marks);
+    }
+
+    private static String mark(Account author, Post post, List<PostMarker> marks) {
+        for (PostMarker m : marks) {
+            String s = m.mark(author, post);
+            if (s != null && !s.isBlank()) return s;
+        }
+        return null;
     }
 
     private static PostCard build(Long viewerId, long rowId, PostView v, String repostedBy, PostCard quote, Map<Long, String> usernames,
-                                  List<PostLink> extra) {
+                                  List<PostLink> extra, List<PostMarker> marks) {
         Post p = v.post();
         Account a = v.author();
         String name = a.displayName() == null || a.displayName().isBlank() ? a.username() : a.displayName();
@@ -83,7 +99,7 @@ public final class PostCards {
                 p.createdAt(), WHEN.format(p.createdAt()), p.inReplyToId(),
                 p.inReplyToAccountId() == null ? null : usernames.get(p.inReplyToAccountId()), repostedBy, quote,
                 v.repliesCount(), v.reblogsCount(), v.favouritesCount(), v.favourited(), v.reblogged(), v.bookmarked(),
-                viewerId != null && viewerId == a.id(), viewerId != null, false, extra);
+                viewerId != null && viewerId == a.id(), viewerId != null, false, extra, a.bot(), mark(a, p, marks));
     }
 
     private static Set<String> localMentions(Entities entities) {
