@@ -3,9 +3,7 @@ package dev.starling.server.ai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.starling.server.http.EventStream;
 
 /**
  * Server-sent events for an answer: {@code event: token} ({@code {"text": ...}}) as text is written,
@@ -16,22 +14,20 @@ import java.nio.charset.StandardCharsets;
  */
 final class AiEventStream {
 
-    private final Context ctx;
     private final ObjectMapper mapper;
-    private OutputStream out;
-    private volatile boolean broken;
+    private final EventStream stream;
 
     AiEventStream(Context ctx, ObjectMapper mapper) {
-        this.ctx = ctx;
+        this.stream = new EventStream(ctx);
         this.mapper = mapper;
     }
 
     boolean started() {
-        return out != null;
+        return stream.started();
     }
 
     boolean broken() {
-        return broken;
+        return stream.broken();
     }
 
     void send(String event, Object data) {
@@ -45,21 +41,6 @@ final class AiEventStream {
     }
 
     private void write(String event) {
-        if (broken) {
-            return;
-        }
-        try {
-            if (out == null) {
-                ctx.status(200);
-                ctx.contentType("text/event-stream; charset=utf-8");
-                ctx.header("Cache-Control", "no-cache");
-                ctx.header("X-Accel-Buffering", "no");
-                out = ctx.res().getOutputStream();
-            }
-            out.write(event.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            broken = true;
-        }
+        stream.write(event);
     }
 }

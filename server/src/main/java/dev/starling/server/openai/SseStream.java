@@ -3,9 +3,7 @@ package dev.starling.server.openai;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.starling.server.http.EventStream;
 
 /**
  * A server-sent event stream as OpenAI sends it: {@code data: {json}\n\n} per chunk, {@code data: [DONE]\n\n} at
@@ -14,20 +12,18 @@ import java.nio.charset.StandardCharsets;
  */
 final class SseStream {
 
-    private final Context ctx;
-    private OutputStream out;
-    private boolean broken;
+    private final EventStream stream;
 
     SseStream(Context ctx) {
-        this.ctx = ctx;
+        this.stream = new EventStream(ctx);
     }
 
     boolean started() {
-        return out != null;
+        return stream.started();
     }
 
     boolean broken() {
-        return broken;
+        return stream.broken();
     }
 
     void send(JsonNode chunk) {
@@ -43,21 +39,6 @@ final class SseStream {
     }
 
     private void write(String event) {
-        if (broken) {
-            return;
-        }
-        try {
-            if (out == null) {
-                ctx.status(200);
-                ctx.contentType("text/event-stream; charset=utf-8");
-                ctx.header("Cache-Control", "no-cache");
-                ctx.header("X-Accel-Buffering", "no");
-                out = ctx.res().getOutputStream();
-            }
-            out.write(event.getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            broken = true;
-        }
+        stream.write(event);
     }
 }
