@@ -30,31 +30,35 @@ public final class AdminCommand implements StarlingSubcommand, Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    @Command(name = "grant", mixinStandardHelpOptions = true, description = "Make USERNAME an admin.")
-    public static final class Grant implements Callable<Integer> {
+    /** grant and revoke differ only in the role they set. */
+    abstract static class SetRole implements Callable<Integer> {
         @Mixin
         DatabaseOptions db;
 
         @Parameters(paramLabel = "USERNAME", description = "The account's username (without @)")
         String username;
 
+        abstract Role role();
+
         @Override
         public Integer call() {
-            return setRole(db, username, Role.ADMIN, System.out, System.err);
+            return setRole(db, username, role(), System.out, System.err);
+        }
+    }
+
+    @Command(name = "grant", mixinStandardHelpOptions = true, description = "Make USERNAME an admin.")
+    public static final class Grant extends SetRole {
+        @Override
+        Role role() {
+            return Role.ADMIN;
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Make USERNAME an ordinary user again.")
-    public static final class Revoke implements Callable<Integer> {
-        @Mixin
-        DatabaseOptions db;
-
-        @Parameters(paramLabel = "USERNAME", description = "The account's username (without @)")
-        String username;
-
+    public static final class Revoke extends SetRole {
         @Override
-        public Integer call() {
-            return setRole(db, username, Role.USER, System.out, System.err);
+        Role role() {
+            return Role.USER;
         }
     }
 
