@@ -99,7 +99,8 @@ class AdminAndExplorePagesTest {
         moderation = new TrendModeration(db);
         TrainingRuns runs = () -> List.of(new TrainingRuns.Run("demo model", "/data/models/demo.gguf",
                 new TrainingProgress(TrainingProgress.Phase.TRAINING, 45, 100, 4.25, 4.5, 1234, 60_000, 30_000, "validation loss 4.500")));
-        List<WebFeature> pages = List.of(new ExplorePages(lists, stories), new AdminPages(registry, runs, lists, stories, moderation));
+        List<WebFeature> pages = List.of(new ExplorePages(lists, stories), new AdminPages(registry, runs, lists, stories, moderation),
+                new dev.starling.server.web.ai.AiPages(null, null));
         starling = Starling.start(social, ServerOptions.defaults().withPort(0).withRateLimits(TestServer.generousLimits()), List.of(), pages);
         base = "http://127.0.0.1:" + starling.port();
     }
@@ -138,6 +139,10 @@ class AdminAndExplorePagesTest {
             assertTrue(p.body().contains("id=\"story-" + auroraStory + "-label\"><strong>AI-generated</strong> by the model <code>" + MODEL_ID),
                     p.body());
             assertTrue(p.body().contains("Posts it cites (" + s.citedPostIds().size() + ")"), p.body());
+            for (long cited : s.citedPostIds()) {
+                assertTrue(p.body().contains("id=\"explain-" + cited + "\" href=\"/posts/" + cited + "/explain\""), "cited cards link to Explain: " + p.body());
+                assertTrue(p.body().contains("id=\"summarize-" + cited + "\" href=\"/posts/" + cited + "/summarize\""), p.body());
+            }
         } else {
             assertTrue(p.body().contains("id=\"story-" + auroraStory + "-reason\""), "a story without text says why: " + p.body());
         }

@@ -57,7 +57,7 @@ class SearchPagesTest {
         search = SearchService.start(dir, social, null);
         search.indexer().catchUp();
         starling = Starling.start(social, ServerOptions.defaults().withPort(0).withRateLimits(TestServer.generousLimits()), List.of(),
-                List.of(new SearchPages(search.search())));
+                List.of(new SearchPages(search.search()), new dev.starling.server.web.ai.AiPages(null, null)));
         base = "http://127.0.0.1:" + starling.port();
     }
 
@@ -76,6 +76,17 @@ class SearchPagesTest {
         List<Long> ids = new java.util.ArrayList<>();
         while (m.find()) ids.add(Long.parseLong(m.group(1)));
         return ids;
+    }
+
+    @Test
+    void everyResultCardLinksToExplainAndSummarize() {
+        String html = new Browser(base).get("/search?q=kestrel&tab=latest").body();
+        List<Long> ids = postIds(html);
+        assertEquals(List.of(newer, older), ids);
+        for (long id : ids) {
+            assertTrue(html.contains("id=\"explain-" + id + "\" href=\"/posts/" + id + "/explain\""), html);
+            assertTrue(html.contains("id=\"summarize-" + id + "\" href=\"/posts/" + id + "/summarize\""), html);
+        }
     }
 
     @Test
