@@ -44,6 +44,10 @@
  * Extra links on every post card (e.g. "Explain this post"): {@code web.addPostLink(new PostLink("explain",
  * "Explain this post", "explain"))} while building a feature's routes; cards built with
  * {@code new PostCards(web)} show them as {@code a#explain-<rowId>} to {@code /posts/<id>/explain}.
+ * Origin marks the same way: {@code web.addPostMarker((author, post) -> ...)} (a
+ * {@link dev.starling.server.web.posts.PostMarker}; {@link dev.starling.server.web.ai.AssistantMarks} marks the
+ * assistant's replies "AI-generated reply by the assistant (model m, prompt p)" from its ledger) shows as
+ * {@code p.origin-mark#origin-<rowId>}; cards of bot accounts always carry {@code span.bot-badge#bot-<rowId>}.
  * Every page answers {@code Server-Timing: app;dur=<ms>} (server-side time from the request reaching the web
  * routes to the finished HTML).
  *
