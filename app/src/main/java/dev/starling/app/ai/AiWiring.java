@@ -145,7 +145,8 @@ public final class AiWiring implements AutoCloseable {
             TrainingRuns runs = training == null ? TrainingRuns.none()
                     : TrainingRuns.of("demo model", demoModel, training.job());
             List<WebFeature> web = List.of(new AiPages(ai, budget), new ExplorePages(trends.lists(), trends.stories()),
-                    new AdminPages(registry, runs, trends.lists(), trends.stories(), trends.moderation()));
+                    new AdminPages(registry, runs, trends.lists(), trends.stories(), trends.moderation()),
+                    new dev.starling.server.web.ai.AssistantMarks(assistant));
             return new AiWiring(registry, ai, budget, trends, assistant, training, routes, web);
         } catch (RuntimeException | java.io.IOException e) {
             closeAll(assistant, trends, training, registry);
