@@ -167,26 +167,35 @@ public final class PostWriter {
         if (!allowed) {
             return Outcome.rejected(Rejection.Kind.FORBIDDEN, "this post's visibility does not allow reposts");
         }
-        Optional<Long> existing = existingReblog(c, actorId, original.id());
-        if (existing.isPresent()) {
-            return Outcome.ok(PostRows.load(c, existing.get()).orElseThrow());
-        }
-        long id;
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO posts (id, author_id, text, visibility, reblog_of_id, created_at)
-                VALUES (snowflake_id(?), ?, '', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""")) {
-            Timestamp ts = Timestamp.from(at);
-            ps.setTimestamp(1, ts);
-            ps.setLong(2, actorId);
-            ps.setInt(3, original.visibility().code());
-            ps.setLong(4, original.id());
-            ps.setTimestamp(5, ts);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    // A concurrent request created it first.
-                    return Outcome.ok(PostRows.load(c, existingReblog(c, actorId, original.id()).orElseThrow()).orElseThrow());
+        // Under READ COMMITTED a concurrent unreblog can delete the row found here before it is read, and a
+        // concurrent reblog can insert it between our look and our insert: look, insert, and look again, a few times.
+        long id = -1;
+        for (int attempt = 0; id < 0; attempt++) {
+            if (attempt == 3) {
+                return Outcome.rejected(Rejection.Kind.CONFLICT, "this repost is being changed by another request; try again");
+            }
+            Optional<Long> existing = existingReblog(c, actorId, original.id());
+            if (existing.isPresent()) {
+                Optional<Post> row = PostRows.load(c, existing.get());
+                if (row.isPresent()) {
+                    return Outcome.ok(row.get());
                 }
-                id = rs.getLong(1);
+                continue; // deleted meanwhile
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO posts (id, author_id, text, visibility, reblog_of_id, created_at)
+                    VALUES (snowflake_id(?), ?, '', ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""")) {
+                Timestamp ts = Timestamp.from(at);
+                ps.setTimestamp(1, ts);
+                ps.setLong(2, actorId);
+                ps.setInt(3, original.visibility().code());
+                ps.setLong(4, original.id());
+                ps.setTimestamp(5, ts);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        id = rs.getLong(1);
+                    } // else a concurrent request created it first: the next look finds it
+                }
             }
         }
         NotificationWriter.notify(c, original.authorId(), NotificationType.REBLOG, actorId, id, at);

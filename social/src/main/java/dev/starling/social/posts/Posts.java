@@ -117,7 +117,11 @@ public final class Posts {
             }
             Optional<Long> mine = PostWriter.existingReblog(c, actorId, original.get().id());
             if (mine.isPresent()) {
-                deleteRow(c, PostRows.load(c, mine.get()).orElseThrow());
+                // A concurrent unreblog may have removed it since (READ COMMITTED): then there is nothing left to do.
+                Optional<Post> row = PostRows.load(c, mine.get());
+                if (row.isPresent()) {
+                    deleteRow(c, row.get());
+                }
             }
             return Outcome.ok(original.get());
         });
@@ -233,7 +237,9 @@ public final class Posts {
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM posts WHERE id = ?")) {
             ps.setLong(1, p.id());
-            ps.executeUpdate();
+            if (ps.executeUpdate() == 0) {
+                return; // a concurrent request deleted it and wrote the events
+            }
         }
         Map<String, Object> payload = new HashMap<>();
         payload.put("author_id", p.authorId());
