@@ -125,12 +125,15 @@ class TrainingJobTest {
         long tookMillis = (System.nanoTime() - t0) / 1_000_000;
         ModelCard card = assertInstanceOf(TrainingResult.Completed.class, r, r::toString).card();
         assertTrue(card.totalSteps() > 10, "sized to " + card.totalSteps() + " steps");
-        assertTrue(card.steps() > 0 && card.steps() <= card.totalSteps());
+        assertTrue(card.steps() > 0 && card.steps() <= card.totalSteps(), "ran " + card.steps() + " of " + card.totalSteps() + " steps, stopped because " + card.stoppedBecause());
         int valEvery = card.hyperparameters().valEvery();
         // a tenth of the first estimate; the total shrinks or grows when re-planned to the machine's speed
         assertTrue(valEvery <= Math.max(1, card.totalSteps() / 4), "validates every " + valEvery + " of " + card.totalSteps());
-        assertTrue(tookMillis < budgetMillis + 1500, "took " + tookMillis + " ms for a " + budgetMillis + " ms budget");
-        assertTrue(card.stoppedBecause().equals("steps") || card.stoppedBecause().equals("time budget"));
+        // the budget is honoured (slack for export and a busy machine; this checks the stop, not the speed)
+        assertTrue(tookMillis < budgetMillis + 5000, "took " + tookMillis + " ms for a " + budgetMillis + " ms budget");
+        // on a quiet machine the tiny model can also stop early once validation stops improving
+        String why = card.stoppedBecause();
+        assertTrue(why.equals("steps") || why.equals("time budget") || why.startsWith("validation loss stopped improving"), why);
     }
 
     @Test
