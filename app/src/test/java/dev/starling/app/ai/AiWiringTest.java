@@ -63,7 +63,9 @@ class AiWiringTest {
                         ai.ai().ask().ask(a.id(), "ferry on sundays", AnswerListener.NONE));
                 assertEquals("tiny", ans.answer().modelId());
                 assertEquals(2, ai.routes().size());
-                assertEquals(3, ai.webFeatures().size());
+                assertEquals(4, ai.webFeatures().size());
+                assertTrue(ai.webFeatures().stream().anyMatch(w -> w instanceof dev.starling.server.web.ai.AssistantMarks),
+                        "post cards mark the assistant's replies");
                 assertEquals(Set.of("starling.test"), ai.ai().settings().instanceHosts());
             }
             assertTrue(serving.backend().models().isOk(), "the /v1 backend is closed by its owner, not by the AI wiring");
