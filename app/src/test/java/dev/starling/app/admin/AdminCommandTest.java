@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.starling.app.Main;
+import dev.starling.app.CliRun;
 import dev.starling.social.Social;
 import dev.starling.social.db.Database;
 import dev.starling.social.db.EmbeddedDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class AdminCommandTest {
@@ -25,22 +22,22 @@ class AdminCommandTest {
             }
             String[] conn = {"--db-url", pg.jdbcUrl(), "--db-user", EmbeddedDatabase.USER};
 
-            Result none = run(concat(new String[] {"admin", "list"}, conn));
-            assertEquals(0, none.code);
-            assertTrue(none.out.contains("no admin accounts"), none.out);
+            CliRun none = run(concat(new String[] {"admin", "list"}, conn));
+            assertEquals(0, none.code());
+            assertTrue(none.out().contains("no admin accounts"), none.out());
 
-            Result granted = run(concat(new String[] {"admin", "grant", "@operator"}, conn));
-            assertEquals(0, granted.code, granted.err);
-            assertTrue(granted.out.contains("@operator is now an admin"), granted.out);
+            CliRun granted = run(concat(new String[] {"admin", "grant", "@operator"}, conn));
+            assertEquals(0, granted.code(), granted.err());
+            assertTrue(granted.out().contains("@operator is now an admin"), granted.out());
             assertTrue(isAdmin(pg, id));
-            assertTrue(run(concat(new String[] {"admin", "list"}, conn)).out.contains("@operator"));
+            assertTrue(run(concat(new String[] {"admin", "list"}, conn)).out().contains("@operator"));
 
-            Result missing = run(concat(new String[] {"admin", "grant", "nobody"}, conn));
-            assertEquals(2, missing.code);
-            assertTrue(missing.err.contains("no account @nobody"), missing.err);
+            CliRun missing = run(concat(new String[] {"admin", "grant", "nobody"}, conn));
+            assertEquals(2, missing.code());
+            assertTrue(missing.err().contains("no account @nobody"), missing.err());
 
-            Result revoked = run(concat(new String[] {"admin", "revoke", "operator"}, conn));
-            assertEquals(0, revoked.code, revoked.err);
+            CliRun revoked = run(concat(new String[] {"admin", "revoke", "operator"}, conn));
+            assertEquals(0, revoked.code(), revoked.err());
             assertFalse(isAdmin(pg, id));
         }
     }
@@ -57,21 +54,7 @@ class AdminCommandTest {
         return out;
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -3,12 +3,9 @@ package dev.starling.app.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.starling.app.Main;
+import dev.starling.app.CliRun;
 import dev.starling.llm.generate.LlamaModel;
 import dev.starling.llm.tensor.ComputePool;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,29 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 /** `starling finetune` end to end on a tiny Q8_0 model from `gguf synth`: adapter and merged model written, loss down. */
 class FinetuneCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream o = System.out;
-        PrintStream e = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.commandLine().execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void adaptsASynthesizedModelAndWritesAdapterAndMergedModel(@TempDir Path dir) throws Exception {
         Path base = dir.resolve("base.gguf");
-        Run synth = run("gguf", "synth", "--shape", "tiny-llama", "--type", "Q8_0", base.toString());
-        assertEquals(0, synth.code, synth.err);
+        CliRun synth = run("gguf", "synth", "--shape", "tiny-llama", "--type", "Q8_0", base.toString());
+        assertEquals(0, synth.code(), synth.err());
         Path corpus = dir.resolve("posts.txt");
         List<String> posts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -50,14 +33,14 @@ class FinetuneCommandTest {
         Files.write(corpus, posts);
         Path adapter = dir.resolve("adapter.gguf");
         Path merged = dir.resolve("merged.gguf");
-        Run r = run("finetune", "--base", base.toString(), "--corpus", corpus.toString(), "--adapter-out", adapter.toString(),
+        CliRun r = run("finetune", "--base", base.toString(), "--corpus", corpus.toString(), "--adapter-out", adapter.toString(),
                 "--merge-out", merged.toString(), "--rank", "4", "--alpha", "8", "--targets", "all", "--seq", "24", "--batch", "2",
                 "--steps", "10", "--lr", "1e-2");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("fine-tuned 10 steps"), r.out);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss ([0-9.]+) -> ([0-9.]+)").matcher(r.out);
-        assertTrue(m.find(), r.out);
-        assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), "the loss falls: " + r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("fine-tuned 10 steps"), r.out());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss ([0-9.]+) -> ([0-9.]+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), "the loss falls: " + r.out());
         assertTrue(Files.size(adapter) > 0);
         try (ComputePool pool = new ComputePool(1); LlamaModel model = LlamaModel.load(merged, pool, 1)) {
             assertTrue(model.config().vocabSize() > 0);
@@ -66,19 +49,19 @@ class FinetuneCommandTest {
 
     @Test
     void badInputsAreNamed(@TempDir Path dir) {
-        Run missing = run("finetune", "--base", dir.resolve("nope.gguf").toString(), "--corpus", dir.resolve("c.txt").toString(),
+        CliRun missing = run("finetune", "--base", dir.resolve("nope.gguf").toString(), "--corpus", dir.resolve("c.txt").toString(),
                 "--adapter-out", dir.resolve("a.gguf").toString());
-        assertEquals(2, missing.code);
-        assertTrue(missing.err.contains("no such model file"), missing.err);
-        Run badTargets = run("gguf", "synth", "--shape", "tiny-llama", "--type", "F32", dir.resolve("b.gguf").toString());
-        assertEquals(0, badTargets.code, badTargets.err);
-        Run bad = run("finetune", "--base", dir.resolve("b.gguf").toString(), "--corpus", dir.resolve("b.gguf").toString(),
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such model file"), missing.err());
+        CliRun badTargets = run("gguf", "synth", "--shape", "tiny-llama", "--type", "F32", dir.resolve("b.gguf").toString());
+        assertEquals(0, badTargets.code(), badTargets.err());
+        CliRun bad = run("finetune", "--base", dir.resolve("b.gguf").toString(), "--corpus", dir.resolve("b.gguf").toString(),
                 "--adapter-out", dir.resolve("a.gguf").toString(), "--targets", "q,nose");
-        assertEquals(2, bad.code);
-        assertTrue(bad.err.contains("nose"), bad.err);
-        Run badType = run("finetune", "--base", dir.resolve("b.gguf").toString(), "--corpus", dir.resolve("b.gguf").toString(),
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("nose"), bad.err());
+        CliRun badType = run("finetune", "--base", dir.resolve("b.gguf").toString(), "--corpus", dir.resolve("b.gguf").toString(),
                 "--adapter-out", dir.resolve("a.gguf").toString(), "--merge-type", "q4");
-        assertEquals(2, badType.code);
-        assertTrue(badType.err.contains("--merge-type must be base or f32"), badType.err);
+        assertEquals(2, badType.code());
+        assertTrue(badType.err().contains("--merge-type must be base or f32"), badType.err());
     }
 }
