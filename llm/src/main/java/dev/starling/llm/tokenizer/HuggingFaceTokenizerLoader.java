@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a byte-level BPE tokenizer from a Hugging Face {@code tokenizer.json} (model.type BPE; pre-tokenizer ByteLevel,
+ * Builds a tokenizer from a Hugging Face {@code tokenizer.json}: model.type WordPiece goes to
+ * {@link HuggingFaceWordPieceLoader}, BPE with byte_fallback (SentencePiece-style) to
+ * {@link HuggingFaceSentencePieceLoader}; the rest of this class builds byte-level BPE (model.type BPE; pre-tokenizer ByteLevel,
  * or a Sequence of a regex Split and a ByteLevel; normalizer none or NFC; added_tokens as specials, with their lstrip
  * and rstrip; single_word and normalized are not interpreted). BOS and EOS come
  * from a {@code tokenizer_config.json} beside it when present.
@@ -52,17 +54,50 @@ final class HuggingFaceTokenizerLoader {
     private static Tokenizer build(JsonObject root, Optional<JsonObject> config) throws TokenizerFormatException {
         JsonObject model = root.require("model").asObject();
         String type = model.string("type", "BPE");
+        if (type.equals("WordPiece")) {
+            return HuggingFaceWordPieceLoader.build(root, config);
+        }
         if (!type.equals("BPE")) {
-            throw new TokenizerFormatException("model.type '" + type + "' is not supported; supported: BPE");
+            throw new TokenizerFormatException("model.type '" + type + "' is not supported; supported: BPE (byte-level,"
+                    + " or SentencePiece-style with byte_fallback), WordPiece");
         }
         if (model.bool("byte_fallback", false)) {
-            throw new TokenizerFormatException("model.byte_fallback (SentencePiece-style BPE in tokenizer.json) is not"
-                    + " supported; use the GGUF vocabulary of such a model");
+            return HuggingFaceSentencePieceLoader.build(root, config);
         }
         boolean ignoreMerges = model.bool("ignore_merges", false);
         PreTokenizer preTokenizer = preTokenizer(root.get("pre_tokenizer").orElse(JsonValue.JsonNull.INSTANCE));
         boolean nfc = normalizerIsNfc(root.get("normalizer").orElse(JsonValue.JsonNull.INSTANCE));
 
+        Table table = table(root, model, t -> t);
+        String[] tokens = table.tokens();
+        TokenType[] types = table.types();
+        byte[] strip = table.strip();
+
+        Merges.Rules rules = mergeRules(model);
+        int bos = config.map(c -> tokenId(c, "bos_token", tokens)).orElse(-1);
+        int eos = config.map(c -> tokenId(c, "eos_token", tokens)).orElse(-1);
+        int pad = config.map(c -> tokenId(c, "pad_token", tokens)).orElse(-1);
+        int unk = config.map(c -> tokenId(c, "unk_token", tokens)).orElse(-1);
+        if (unk < 0) {
+            unk = model.get("unk_token").filter(v -> !v.isNull()).map(v -> lastIndexOf(tokens, v.asString()))
+                    .orElse(-1);
+        }
+        boolean addBos = bos >= 0 && config.map(c -> c.bool("add_bos_token", postProcessorAddsBos(root, tokens, bos)))
+                .orElse(postProcessorAddsBos(root, tokens, bos));
+        Vocabulary vocab = new Vocabulary(tokens, types, null, new Vocabulary.SpecialIds(bos, eos, unk, -1, pad,
+                addBos), strip);
+        return new ByteLevelBpeTokenizer(vocab, rules, preTokenizer, ignoreMerges, nfc);
+    }
+
+    /**
+     * The token table of a tokenizer.json: model.vocab (each text passed through vocabText) as NORMAL tokens, then
+     * added_tokens over them (special ones CONTROL, others USER_DEFINED, with their lstrip/rstrip); ids no token has
+     * are UNUSED with empty text.
+     */
+    record Table(String[] tokens, TokenType[] types, byte[] strip, boolean[] added) {
+    }
+
+    static Table table(JsonObject root, JsonObject model, java.util.function.UnaryOperator<String> vocabText) {
         Map<String, JsonValue> vocabJson = model.require("vocab").asObject().members();
         JsonArray added = root.get("added_tokens").orElse(new JsonArray(java.util.List.of())).asArray();
         int size = 0;
@@ -78,19 +113,25 @@ final class HuggingFaceTokenizerLoader {
         Arrays.fill(types, TokenType.UNUSED);
         for (var e : vocabJson.entrySet()) {
             int id = e.getValue().asInt();
-            tokens[id] = e.getKey();
+            tokens[id] = vocabText.apply(e.getKey());
             types[id] = TokenType.NORMAL;
         }
         byte[] strip = new byte[size];
+        boolean[] isAdded = new boolean[size];
         for (JsonValue a : added.elements()) {
             JsonObject t = a.asObject();
             int id = t.require("id").asInt();
             tokens[id] = t.string("content");
             types[id] = t.bool("special", false) ? TokenType.CONTROL : TokenType.USER_DEFINED;
+            isAdded[id] = true;
             strip[id] = (byte) ((t.bool("lstrip", false) ? Vocabulary.LSTRIP : 0)
                     | (t.bool("rstrip", false) ? Vocabulary.RSTRIP : 0));
         }
+        return new Table(tokens, types, strip, isAdded);
+    }
 
+    /** model.merges, as strings "left right" or as pairs [left, right]. */
+    static Merges.Rules mergeRules(JsonObject model) throws TokenizerFormatException {
         JsonArray mergesJson = model.require("merges").asArray();
         String[] lefts = new String[mergesJson.size()];
         String[] rights = new String[mergesJson.size()];
@@ -116,23 +157,11 @@ final class HuggingFaceTokenizerLoader {
             }
         }
 
-        int bos = config.map(c -> tokenId(c, "bos_token", tokens)).orElse(-1);
-        int eos = config.map(c -> tokenId(c, "eos_token", tokens)).orElse(-1);
-        int pad = config.map(c -> tokenId(c, "pad_token", tokens)).orElse(-1);
-        int unk = config.map(c -> tokenId(c, "unk_token", tokens)).orElse(-1);
-        if (unk < 0) {
-            unk = model.get("unk_token").filter(v -> !v.isNull()).map(v -> lastIndexOf(tokens, v.asString()))
-                    .orElse(-1);
-        }
-        boolean addBos = bos >= 0 && config.map(c -> c.bool("add_bos_token", postProcessorAddsBos(root, tokens, bos)))
-                .orElse(postProcessorAddsBos(root, tokens, bos));
-        Vocabulary vocab = new Vocabulary(tokens, types, null, new Vocabulary.SpecialIds(bos, eos, unk, -1, pad,
-                addBos), strip);
-        return new ByteLevelBpeTokenizer(vocab, new Merges.Rules(lefts, rights), preTokenizer, ignoreMerges, nfc);
+        return new Merges.Rules(lefts, rights);
     }
 
     /** The id of a token text (the last one, as in the tokenizer's index), or -1; a linear scan for a few lookups. */
-    private static int lastIndexOf(String[] tokens, String text) {
+    static int lastIndexOf(String[] tokens, String text) {
         for (int i = tokens.length - 1; i >= 0; i--) {
             if (tokens[i].equals(text)) {
                 return i;
@@ -149,7 +178,7 @@ final class HuggingFaceTokenizerLoader {
     }
 
     /** A token named in tokenizer_config.json, as a string or an object with "content"; -1 when absent or null. */
-    private static int tokenId(JsonObject config, String key, String[] tokens) {
+    static int tokenId(JsonObject config, String key, String[] tokens) {
         JsonValue v = config.get(key).orElse(JsonValue.JsonNull.INSTANCE);
         String text = switch (v) {
             case JsonValue.JsonString s -> s.value();
@@ -168,7 +197,7 @@ final class HuggingFaceTokenizerLoader {
     }
 
     /** True when the post-processor is a TemplateProcessing whose single template starts with the BOS token. */
-    private static boolean postProcessorAddsBos(JsonObject root, String[] tokens, int bos) {
+    static boolean postProcessorAddsBos(JsonObject root, String[] tokens, int bos) {
         Optional<JsonValue> pp = root.get("post_processor").filter(v -> !v.isNull());
         if (pp.isEmpty()) {
             return false;

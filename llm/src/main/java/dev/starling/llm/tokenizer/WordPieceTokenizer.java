@@ -20,6 +20,29 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
     /** Words longer than this many code points become [UNK] (max_input_chars_per_word of BERT). */
     public static final int MAX_WORD_CODE_POINTS = 100;
 
+    /**
+     * The steps of Hugging Face's BertNormalizer that are on, and the word limit of the WordPiece model.
+     *
+     * @param cleanText            drop NUL, U+FFFD and control characters; unify whitespace to a space
+     * @param handleChineseChars   put spaces around CJK ideographs
+     * @param stripAccents         NFD, then drop nonspacing marks
+     * @param lowercase            lowercase each code point
+     * @param maxInputCharsPerWord words longer than this many code points become [UNK]
+     */
+    record Options(boolean cleanText, boolean handleChineseChars, boolean stripAccents, boolean lowercase,
+                   int maxInputCharsPerWord) {
+        /** Uncased BERT, as llama.cpp's bert vocabularies are tokenized. */
+        static final Options UNCASED = new Options(true, true, true, true, MAX_WORD_CODE_POINTS);
+
+        Options {
+            if (maxInputCharsPerWord < 1 || maxInputCharsPerWord > 1 << 20) {
+                throw new IllegalArgumentException("max_input_chars_per_word " + maxInputCharsPerWord
+                        + " is outside 1.." + (1 << 20));
+            }
+        }
+    }
+
+    private final Options options;
     private final int separatorId;
     private final int maxTokenChars;
     private final TextIndex textIndex;
@@ -28,7 +51,16 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
      * @param vocab       phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP]
      */
     WordPieceTokenizer(Vocabulary vocab) {
+        this(vocab, Options.UNCASED);
+    }
+
+    /**
+     * @param vocab   phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP] (-1: none added)
+     * @param options normalization steps and the word limit
+     */
+    WordPieceTokenizer(Vocabulary vocab, Options options) {
         super(vocab);
+        this.options = options;
         if (vocab.specials().unk() < 0) {
             throw new IllegalArgumentException("a WordPiece vocabulary needs an unknown token id");
         }
@@ -49,7 +81,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
 
     @Override
     protected void encodeText(String text, int start, int end, boolean afterSpecial, IntList out) {
-        for (String word : words(normalize(text.substring(start, end)))) {
+        for (String word : words(normalize(text.substring(start, end), options))) {
             encodeWord(word, out);
         }
     }
@@ -62,7 +94,7 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
     }
 
     private void encodeWord(String word, IntList out) {
-        if (word.codePointCount(0, word.length()) > MAX_WORD_CODE_POINTS) {
+        if (word.codePointCount(0, word.length()) > options.maxInputCharsPerWord()) {
             out.add(vocab.specials().unk());
             return;
         }
@@ -96,33 +128,61 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
         }
     }
 
-    /** BERT normalization (clean text, CJK spacing, strip accents, lowercase). */
+    /** Uncased BERT normalization (clean text, CJK spacing, strip accents, lowercase). */
     static String normalize(String text) {
+        return normalize(text, Options.UNCASED);
+    }
+
+    /** BertNormalizer, in its order: clean text, CJK spacing, strip accents, lowercase (each when on). */
+    static String normalize(String text, Options options) {
         StringBuilder sb = new StringBuilder(text.length() + 8);
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
-            if (cp == 0 || cp == 0xFFFD || isControlChar(cp)) {
+            if (options.cleanText() && (cp == 0 || cp == 0xFFFD || isControlChar(cp))) {
                 continue;
             }
-            if (isWhiteSpace(cp)) {
+            if (options.cleanText() && isWhiteSpace(cp)) {
                 sb.append(' ');
-            } else if (isChineseChar(cp)) {
+            } else if (options.handleChineseChars() && isChineseChar(cp)) {
                 sb.append(' ').appendCodePoint(cp).append(' ');
             } else {
                 sb.appendCodePoint(cp);
             }
         }
-        String nfd = Normalizer.normalize(sb, Normalizer.Form.NFD);
-        StringBuilder stripped = new StringBuilder(nfd.length());
-        for (int i = 0; i < nfd.length(); ) {
-            int cp = nfd.codePointAt(i);
-            i += Character.charCount(cp);
-            if (Character.getType(cp) != Character.NON_SPACING_MARK) {
-                stripped.appendCodePoint(cp);
+        CharSequence result = sb;
+        if (options.stripAccents()) {
+            String nfd = Normalizer.normalize(sb, Normalizer.Form.NFD);
+            StringBuilder stripped = new StringBuilder(nfd.length());
+            for (int i = 0; i < nfd.length(); ) {
+                int cp = nfd.codePointAt(i);
+                i += Character.charCount(cp);
+                if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+                    stripped.appendCodePoint(cp);
+                }
             }
+            result = stripped;
         }
-        return stripped.toString().toLowerCase(Locale.ROOT);
+        return options.lowercase() ? lowercaseEachCodePoint(result) : result.toString();
+    }
+
+    /**
+     * Lowercases code point by code point (full mappings, no context: a final capital sigma becomes σ, not ς), as
+     * Hugging Face's Lowercase and llama.cpp do.
+     */
+    private static String lowercaseEachCodePoint(CharSequence s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = Character.codePointAt(s, i);
+            int cc = Character.charCount(cp);
+            if (cp < 0x80) {
+                sb.append((char) (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp));
+            } else {
+                sb.append(s.subSequence(i, i + cc).toString().toLowerCase(Locale.ROOT));
+            }
+            i += cc;
+        }
+        return sb.toString();
     }
 
     /** Splits normalized text at whitespace (dropped) and punctuation (kept as one-char words). */
