@@ -1,5 +1,6 @@
 package dev.starling.search;
 
+import dev.starling.search.authors.AuthorSignals;
 import dev.starling.search.index.PostFields;
 import dev.starling.search.index.PostIndex;
 import dev.starling.search.query.Fusion;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -56,6 +58,7 @@ public final class PostSearch {
     private final Function<Long, PostExport.Relations> relations;
     private final QueryCompiler compiler;
     private final Clock clock;
+    private final Supplier<AuthorSignals> authors;
 
     /** {@code export} supplies each viewer's follows, blocks and mutes (may be null when only {@link #rank} is used). */
     public PostSearch(PostIndex index, PostExport export, Clock clock) {
@@ -64,12 +67,21 @@ public final class PostSearch {
         } : export::relations, clock);
     }
 
-    /** With another source of viewer relations (benchmarks, caches). */
+    /** With another source of viewer relations (benchmarks, caches); no author signal. */
     public PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock) {
+        this(index, relations, clock, () -> AuthorSignals.NONE);
+    }
+
+    /**
+     * With the author signal of Top from {@code authors} (e.g. an
+     * {@link dev.starling.search.authors.AuthorSignalsSource}), asked once per Top or hybrid query.
+     */
+    public PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock, Supplier<AuthorSignals> authors) {
         this.index = index;
         this.relations = relations;
         this.compiler = new QueryCompiler(index.analyzer());
         this.clock = clock;
+        this.authors = authors;
     }
 
     /** Searches as {@code viewerId} (null: anonymous). */
@@ -143,7 +155,7 @@ public final class PostSearch {
     }
 
     private Query top(Query lexical) {
-        return new FunctionScoreQuery(lexical, new TopSignals(clock.millis(), HALF_LIFE_HOURS));
+        return new FunctionScoreQuery(lexical, new TopSignals(clock.millis(), HALF_LIFE_HOURS, authors.get()));
     }
 
     private List<Long> semantic(IndexSearcher s, String text, Query filter) throws IOException {

@@ -1,5 +1,6 @@
 package dev.starling.search;
 
+import dev.starling.search.authors.AuthorSignalsSource;
 import dev.starling.search.embed.Embedder;
 import dev.starling.search.index.IndexMismatchException;
 import dev.starling.search.index.OutboxIndexer;
@@ -65,7 +66,8 @@ public final class SearchService implements AutoCloseable {
             }
             OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), export);
             indexer.start();
-            return new SearchService(index, indexer, new PostSearch(index, export, Clock.systemUTC()), export);
+            return new SearchService(index, indexer, new PostSearch(index, export::relations, Clock.systemUTC(),
+                    new AuthorSignalsSource(social.database())), export);
         } catch (RuntimeException e) {
             index.close();
             throw e;

@@ -29,6 +29,7 @@ public final class PostFields {
     public static final String KEY = "key";
     /** Post id: point + doc values (sort for Latest; ids are time-ordered) + stored. */
     public static final String ID = "id";
+    /** Author id: point (filters) + doc values (the author signal of Top, read at query time). */
     public static final String AUTHOR = "author";
     public static final String FROM = "from";
     public static final String TO = "to";
@@ -79,6 +80,7 @@ public final class PostFields {
         d.add(new NumericDocValuesField(ID, p.id()));
         d.add(new StoredField(ID, p.id()));
         d.add(new LongPoint(AUTHOR, p.authorId()));
+        d.add(new NumericDocValuesField(AUTHOR, p.authorId()));
         d.add(new StringField(FROM, keyword(e.authorUsername(), '@'), Field.Store.NO));
         if (e.inReplyToUsername() != null) {
             d.add(new StringField(TO, keyword(e.inReplyToUsername(), '@'), Field.Store.NO));

@@ -39,8 +39,11 @@ import org.apache.lucene.util.BytesRef;
 public final class PostIndex implements AutoCloseable {
 
     public static final String FORMAT_KEY = "starling.index.format";
-    /** 2: hashtags are also indexed as their bare word (PostAnalyzer.forIndexing). */
-    public static final String FORMAT = "2";
+    /**
+     * 2: hashtags are also indexed as their bare word (PostAnalyzer.forIndexing); 3: the author id
+     * also has doc values (the author signal of Top).
+     */
+    public static final String FORMAT = "3";
     public static final String POSITION_KEY = "starling.outbox.position";
     public static final String EMBEDDER_KEY = "starling.embedder";
 
