@@ -6,10 +6,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The frozen base of a LoRA fine-tune: a Llama-family GGUF (llama, mistral, qwen2) mapped from disk with its
- * matrices left in their type (F32/F16/BF16/Q8_0, see {@link FrozenMatrix}). Norm gains and Q/K/V biases, which
- * are small vectors, are held as F32. Qwen3's QK-norm and Llama 3 rope-factor tensors are not supported yet and are
- * rejected naming the file. Close it to unmap the file.
+ * The frozen base of a LoRA fine-tune: a Llama-family GGUF (llama, mistral, qwen2, qwen3) mapped from disk with its
+ * matrices left in their type (F32/F16/BF16/Q8_0/Q4_0/Q4_K/Q6_K, see {@link FrozenMatrix}). Norm gains, Q/K/V biases
+ * (qwen2), Q/K norm gains (qwen3) and Llama 3's rope frequency factors ({@code rope_freqs.weight}), which are small
+ * vectors, are held as F32. Partial rotary embeddings (rope dimension count below the head size) are rejected
+ * naming the file. Close it to unmap the file.
  */
 public final class FrozenBase implements AutoCloseable {
     private final GgufFile gguf;
@@ -18,10 +19,11 @@ public final class FrozenBase implements AutoCloseable {
     private final FrozenMatrix output; // the embedding itself when tied
     private final float[] outputNorm;
     private final Layer[] layers;
+    private final float[] ropeFactors; // [ropeDims/2] or null
 
-    /** One block's frozen weights; biases null when the model has none. */
+    /** One block's frozen weights; biases and the per-head Q/K norm gains [headDim] null when the model has none. */
     public record Layer(float[] attnNorm, FrozenMatrix[] proj, float[] qBias, float[] kBias, float[] vBias,
-            float[] ffnNorm) {
+            float[] qNorm, float[] kNorm, float[] ffnNorm) {
         /** The projection adapted by {@code t}. */
         public FrozenMatrix weight(LoraTarget t) {
             return proj[t.ordinal()];
@@ -31,14 +33,13 @@ public final class FrozenBase implements AutoCloseable {
     private FrozenBase(GgufFile gguf) throws IOException {
         this.gguf = gguf;
         ModelConfig c = ModelConfig.from(gguf);
-        if (c.qkNorm()) {
-            throw new IllegalArgumentException(gguf.path() + ": QK-norm models (qwen3) are not supported for LoRA yet");
-        }
-        if (gguf.tensor("rope_freqs.weight") != null || c.ropeFreqScale() != 1f || c.ropeDims() != c.headDim()) {
-            throw new IllegalArgumentException(gguf.path()
-                    + ": scaled or partial rotary embeddings are not supported for LoRA yet");
+        if (c.ropeDims() != c.headDim()) {
+            throw new IllegalArgumentException(gguf.path() + ": architecture " + c.architecture()
+                    + " rotates " + c.ropeDims() + " of " + c.headDim()
+                    + " head dimensions; partial rotary embeddings are not supported for LoRA");
         }
         this.config = c;
+        this.ropeFactors = optional("rope_freqs.weight", c.ropeDims() / 2);
         this.tokenEmbedding = FrozenMatrix.of(gguf, "token_embd.weight");
         this.output = gguf.tensor("output.weight") != null ? FrozenMatrix.of(gguf, "output.weight") : tokenEmbedding;
         this.outputNorm = FrozenMatrix.of(gguf, "output_norm.weight").toFloats();
@@ -56,6 +57,8 @@ public final class FrozenBase implements AutoCloseable {
             }
             layers[l] = new Layer(vector(b + "attn_norm.weight", c.dim()), proj, optional(b + "attn_q.bias", c.qDim()),
                     optional(b + "attn_k.bias", c.kvDim()), optional(b + "attn_v.bias", c.kvDim()),
+                    c.qkNorm() ? vector(b + "attn_q_norm.weight", c.headDim()) : null,
+                    c.qkNorm() ? vector(b + "attn_k_norm.weight", c.headDim()) : null,
                     vector(b + "ffn_norm.weight", c.dim()));
         }
     }
@@ -102,6 +105,11 @@ public final class FrozenBase implements AutoCloseable {
 
     public float[] outputNorm() {
         return outputNorm;
+    }
+
+    /** Llama 3's rope frequency divisors [ropeDims/2], or null when the model has none. */
+    public float[] ropeFactors() {
+        return ropeFactors;
     }
 
     public Layer layer(int l) {

@@ -5,18 +5,22 @@ import dev.starling.llm.gguf.GgufFile;
 import dev.starling.llm.gguf.GgufTensorInfo;
 import dev.starling.llm.gguf.quant.Dequantize;
 import dev.starling.llm.tensor.ComputePool;
+import dev.starling.llm.tensor.QuantType;
+import dev.starling.llm.tensor.QuantizedMatrix;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Set;
 
 /**
  * A frozen weight {@code W[rows][cols]} kept in its GGUF type (mapped, never copied to F32): each use dequantizes
- * one row at a time, so a Q8_0 base costs its Q8_0 bytes plus one F32 row per call. Row-major as in GGUF
+ * one row at a time, so a Q8_0 base costs its Q8_0 bytes plus one F32 row per call. The float64 products here serve
+ * {@link LoraReference}; {@link FrozenProducts} has the fast float32 ones over {@link #quantized()}. Row-major as in GGUF
  * (dims[0] = cols is the fastest). Thread-safe: scratch is per call.
  */
 public final class FrozenMatrix {
     /** The base types LoRA training accepts (others are rejected with the tensor's name). */
-    public static final Set<GgmlType> TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0);
+    public static final Set<GgmlType> TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0,
+            GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K);
 
     private final String name;
     private final GgmlType type;
@@ -24,6 +28,7 @@ public final class FrozenMatrix {
     private final int cols;
     private final MemorySegment data;
     private final int rowBytes;
+    private final QuantizedMatrix quantized;
 
     private FrozenMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this.name = name;
@@ -32,6 +37,7 @@ public final class FrozenMatrix {
         this.cols = cols;
         this.data = data;
         this.rowBytes = Math.toIntExact(type.bytesFor(cols));
+        this.quantized = new QuantizedMatrix(name, QuantType.valueOf(type.name()), data, rows, cols);
     }
 
     /** The named tensor of {@code gguf} as a matrix (a 1-D tensor is one row); fails naming file and tensor. */
@@ -65,6 +71,11 @@ public final class FrozenMatrix {
 
     public int cols() {
         return cols;
+    }
+
+    /** The same bytes as the inference kernels' matrix (for the fast float32 products). */
+    public QuantizedMatrix quantized() {
+        return quantized;
     }
 
     /** Raw bytes of the tensor (for copying it unchanged into another file). */

@@ -44,14 +44,20 @@ final class LoraKernels {
         }
     }
 
-    /** cos/sin [seq][headDim/2] of inference's rotary embedding, rounded to float as inference rounds them. */
+    /**
+     * cos/sin [seq][headDim/2] of inference's rotary embedding (linear scaling and Llama 3's frequency divisors
+     * included), rounded to float as inference rounds them.
+     */
     record Rope(int half, boolean neox, double[] cos, double[] sin) {
-        static Rope of(ModelConfig c, int seq) {
+        static Rope of(ModelConfig c, float[] factors, int seq) {
             int half = c.ropeDims() / 2;
             double[] cos = new double[seq * half];
             double[] sin = new double[seq * half];
             for (int j = 0; j < half; j++) {
                 double f = StrictMath.pow(c.ropeTheta(), -2.0 * j / c.ropeDims()) * c.ropeFreqScale();
+                if (factors != null) {
+                    f /= factors[j];
+                }
                 for (int p = 0; p < seq; p++) {
                     cos[p * half + j] = (float) StrictMath.cos(p * f);
                     sin[p * half + j] = (float) StrictMath.sin(p * f);
@@ -164,5 +170,27 @@ final class LoraKernels {
 
     static double sigmoid(double v) {
         return 1.0 / (1.0 + dev.starling.llm.tensor.StableMath.exp(-v));
+    }
+
+    /** Checks a batch's shape and ids against the model; names what is wrong. */
+    static void checkBatch(ModelConfig c, int[] tokens, int[] targets, int batch, int seq, boolean backward) {
+        if (batch <= 0 || seq <= 0 || (long) batch * seq != tokens.length
+                || (targets != null && targets.length != tokens.length)) {
+            throw new IllegalArgumentException("tokens/targets must hold batch·seq = " + batch + "·" + seq
+                    + " ids, got " + tokens.length + "/" + (targets == null ? "none" : targets.length));
+        }
+        if (seq > c.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + seq + " exceeds the context length "
+                    + c.contextLength());
+        }
+        if (backward && targets == null) {
+            throw new IllegalArgumentException("backward needs targets");
+        }
+        int vocab = c.vocabSize();
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= vocab || (targets != null && (targets[i] < 0 || targets[i] >= vocab))) {
+                throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + vocab);
+            }
+        }
     }
 }

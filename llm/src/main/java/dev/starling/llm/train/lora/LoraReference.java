@@ -11,7 +11,7 @@ import dev.starling.llm.train.TrainParameter;
  * are float64, so the same code serves the finite-difference gradient check.
  * <p>A batch is {@code batch} sequences of {@code seq} tokens flattened to N rows; row r is at position r % seq.
  */
-public final class LoraReference {
+public final class LoraReference implements LoraModel {
     private static final int TARGETS = LoraTarget.values().length;
 
     private final FrozenBase base;
@@ -25,7 +25,8 @@ public final class LoraReference {
     }
 
     /** What one block's backward needs. */
-    private record Acts(double[] xIn, double[] inv1, double[] h1, double[] q, double[] k, double[] v, double[] probs,
+    private record Acts(double[] xIn, double[] inv1, double[] h1, double[] qPre, double[] kPre, double[] qInv,
+            double[] kInv, double[] q, double[] k, double[] v, double[] probs,
             double[] att, double[] xMid, double[] inv2, double[] h2, double[] gate, double[] up, double[] act,
             double[][] loraMid) { // [target][N][r]: A·x of each adapted projection
     }
@@ -47,6 +48,16 @@ public final class LoraReference {
         this.pool = pool;
     }
 
+    @Override
+    public double lossAndGradients(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
+        return forwardBackward(tokens, targets, batch, seq, gradScale).loss();
+    }
+
+    @Override
+    public double loss(int[] tokens, int[] targets, int batch, int seq) {
+        return forward(tokens, targets, batch, seq, false).loss();
+    }
+
     public Result forward(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits) {
         return run(tokens, targets, batch, seq, wantLogits, false, 0);
     }
@@ -59,25 +70,10 @@ public final class LoraReference {
     private Result run(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits, boolean backward,
             double gradScale) {
         int n = batch * seq;
-        if (batch <= 0 || seq <= 0 || tokens.length != n || (targets != null && targets.length != n)) {
-            throw new IllegalArgumentException("tokens/targets must hold batch·seq = " + batch + "·" + seq
-                    + " ids, got " + tokens.length + "/" + (targets == null ? "none" : targets.length));
-        }
-        if (seq > c.contextLength()) {
-            throw new IllegalArgumentException("sequence of " + seq + " exceeds the context length "
-                    + c.contextLength());
-        }
-        if (backward && targets == null) {
-            throw new IllegalArgumentException("backward needs targets");
-        }
+        LoraKernels.checkBatch(c, tokens, targets, batch, seq, backward);
         int vocab = c.vocabSize();
-        for (int i = 0; i < n; i++) {
-            if (tokens[i] < 0 || tokens[i] >= vocab || (targets != null && (targets[i] < 0 || targets[i] >= vocab))) {
-                throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + vocab);
-            }
-        }
         int d = c.dim();
-        LoraKernels.Rope rope = LoraKernels.Rope.of(c, seq);
+        LoraKernels.Rope rope = LoraKernels.Rope.of(c, base.ropeFactors(), seq);
         double[] x = new double[n * d];
         float[] row = new float[d];
         for (int r = 0; r < n; r++) {
@@ -250,6 +246,20 @@ public final class LoraReference {
         addBias(q, w.qBias(), n);
         addBias(k, w.kBias(), n);
         addBias(v, w.vBias(), n);
+        double[] qPre = null;
+        double[] kPre = null;
+        double[] qInv = null;
+        double[] kInv = null;
+        if (w.qNorm() != null) { // qwen3: RMSNorm of each head of q and k before the rotation
+            qPre = q;
+            kPre = k;
+            q = new double[qPre.length];
+            k = new double[kPre.length];
+            qInv = new double[n * c.heads()];
+            kInv = new double[n * c.kvHeads()];
+            LoraKernels.rmsNorm(qPre, w.qNorm(), q, qInv, n * c.heads(), c.headDim(), c.rmsEps());
+            LoraKernels.rmsNorm(kPre, w.kNorm(), k, kInv, n * c.kvHeads(), c.headDim(), c.rmsEps());
+        }
         rope.apply(q, n, seq, c.heads(), c.headDim(), false);
         rope.apply(k, n, seq, c.kvHeads(), c.headDim(), false);
         double[] probs = new double[batch * c.heads() * seq * seq];
@@ -269,7 +279,7 @@ public final class LoraReference {
         for (int i = 0; i < n * ffn; i++) {
             act[i] = gate[i] * LoraKernels.sigmoid(gate[i]) * up[i];
         }
-        return new Acts(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act, mid);
+        return new Acts(xIn.clone(), inv1, h1, qPre, kPre, qInv, kInv, q, k, v, probs, att, xMid, inv2, h2, gate, up, act, mid);
     }
 
     private double[] blockBackward(int l, Acts a, double[] dOut, int batch, int seq, LoraKernels.Rope rope) {
@@ -300,6 +310,14 @@ public final class LoraReference {
         LoraKernels.attentionBackward(c, a.q, a.k, a.v, a.probs, dAtt, dq, dk, dv, batch, seq);
         rope.apply(dq, n, seq, c.heads(), c.headDim(), true);
         rope.apply(dk, n, seq, c.kvHeads(), c.headDim(), true);
+        if (w.qNorm() != null) {
+            double[] dqPre = new double[dq.length];
+            double[] dkPre = new double[dk.length];
+            LoraKernels.rmsNormBackward(a.qPre, w.qNorm(), a.qInv, dq, dqPre, n * c.heads(), c.headDim());
+            LoraKernels.rmsNormBackward(a.kPre, w.kNorm(), a.kInv, dk, dkPre, n * c.kvHeads(), c.headDim());
+            dq = dqPre;
+            dk = dkPre;
+        }
         double[] dh1 = new double[n * d];
         projectBackward(l, LoraTarget.Q, a.h1, dq, dh1, n, a.loraMid);
         projectBackward(l, LoraTarget.K, a.h1, dk, dh1, n, a.loraMid);

@@ -9,7 +9,7 @@ import dev.starling.llm.tensor.ComputePool;
  * forward and backward on one batch, clips the global gradient norm and takes an AdamW step on A and B only.
  */
 public final class LoraTrainer {
-    private final LoraReference model;
+    private final LoraModel model;
     private final LoraAdapter adapter;
     private final AdamW optimizer;
     private final double learningRate;
@@ -19,18 +19,31 @@ public final class LoraTrainer {
     public record Step(double loss, double gradNorm) {
     }
 
+    /** Trains with the float64 {@link LoraReference}, serially. */
     public LoraTrainer(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate, double maxGradNorm) {
         this(base, adapter, optimizer, learningRate, maxGradNorm, null);
     }
 
-    /** As above, with the frozen-weight products split over {@code pool} (null: serial). */
+    /** Trains with the float64 {@link LoraReference}, its frozen-weight products split over {@code pool} (null: serial). */
     public LoraTrainer(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate, double maxGradNorm,
             ComputePool pool) {
+        this(new LoraReference(base, adapter, pool), adapter, optimizer, learningRate, maxGradNorm);
+    }
+
+    /** Trains with the fast float32 {@link LoraFast} on {@code pool}. */
+    public static LoraTrainer fast(FrozenBase base, LoraAdapter adapter, AdamW optimizer, double learningRate,
+            double maxGradNorm, ComputePool pool) {
+        return new LoraTrainer(new LoraFast(base, adapter, pool), adapter, optimizer, learningRate, maxGradNorm);
+    }
+
+    /** Trains {@code adapter} (which {@code model} must compute with). */
+    public LoraTrainer(LoraModel model, LoraAdapter adapter, AdamW optimizer, double learningRate,
+            double maxGradNorm) {
         if (!(learningRate > 0) || !(maxGradNorm > 0)) {
             throw new IllegalArgumentException("learning rate and max gradient norm must be > 0, got "
                     + learningRate + ", " + maxGradNorm);
         }
-        this.model = new LoraReference(base, adapter, pool);
+        this.model = model;
         this.adapter = adapter;
         this.optimizer = optimizer;
         this.learningRate = learningRate;
@@ -39,7 +52,7 @@ public final class LoraTrainer {
 
     public Step step(int[] tokens, int[] targets, int batch, int seq) {
         adapter.zeroGrad();
-        double loss = model.forwardBackward(tokens, targets, batch, seq, 1.0).loss();
+        double loss = model.lossAndGradients(tokens, targets, batch, seq, 1.0);
         double norm = GradClip.clip(adapter.parameters(), maxGradNorm);
         optimizer.step(adapter.parameters(), learningRate);
         return new Step(loss, norm);
@@ -47,10 +60,10 @@ public final class LoraTrainer {
 
     /** Loss of a batch without touching the adapter. */
     public double loss(int[] tokens, int[] targets, int batch, int seq) {
-        return model.forward(tokens, targets, batch, seq, false).loss();
+        return model.loss(tokens, targets, batch, seq);
     }
 
-    public LoraReference model() {
+    public LoraModel model() {
         return model;
     }
 }

@@ -21,6 +21,16 @@ final class TinyBases {
     static final Shape QWEN2 = new Shape("lora-tiny-qwen2", "qwen2", 64, 2, 4, 2, 16, 128, 288, 64, 1000000f,
             1e-6f, true, true, false, 0f);
 
+    /** Tied qwen3: QK-norm, head size 32 (q is wider than the model). */
+    static final Shape QWEN3 = new Shape("lora-tiny-qwen3", "qwen3", 64, 2, 4, 2, 32, 128, 288, 64, 1000000f,
+            1e-6f, true, false, true, 0f);
+    /** Llama 3 style: tied, rope_freqs.weight from a scaling factor of 8, theta 500000. */
+    static final Shape LLAMA3 = new Shape("lora-tiny-llama3", "llama", 64, 2, 4, 2, 16, 128, 288, 64, 500000f,
+            1e-5f, true, false, false, 8f);
+    /** Rows of 256, so every matrix can be Q4_K / Q6_K: one block, dim 256, FFN 512. */
+    static final Shape K256 = new Shape("lora-tiny-k256", "llama", 256, 1, 4, 2, 64, 512, 288, 64, 10000f, 1e-5f,
+            false, false, false, 0f);
+
     private TinyBases() {
     }
 
@@ -67,6 +77,19 @@ final class TinyBases {
             Arrays.fill(want, true);
             return t.forward(caches, tokens, want, false).logits();
         }
+    }
+
+    /** max |a - b| / max |b| (floats). */
+    static double relativeError(float[] a, float[] b) {
+        double max = 0;
+        for (float e : b) {
+            max = Math.max(max, Math.abs(e));
+        }
+        double worst = 0;
+        for (int i = 0; i < b.length; i++) {
+            worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        }
+        return worst / max;
     }
 
     /** max |a - b| / max |b|. */
