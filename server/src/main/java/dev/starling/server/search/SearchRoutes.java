@@ -3,6 +3,7 @@ package dev.starling.server.search;
 import dev.starling.search.PostSearch;
 import dev.starling.search.query.SearchMode;
 import dev.starling.search.query.SearchResult;
+import dev.starling.search.tags.HashtagHistory;
 import dev.starling.server.RouteModule;
 import dev.starling.server.entities.MastodonJson;
 import dev.starling.server.http.ApiException;
@@ -13,6 +14,7 @@ import dev.starling.social.Social;
 import dev.starling.social.export.DirectorySearch;
 import dev.starling.social.posts.Post;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +30,8 @@ import java.util.Optional;
  * is top when no embedder is configured). Statuses come from the index with the viewer's
  * visibility filter inside the query (X-style operators in {@code q}); each is checked once more
  * against social's rule before it is shown, in case the index lags a change by a moment.
- * Accounts and hashtags match by prefix (typeahead). A malformed status query answers 422 with
+ * Accounts and hashtags match by prefix (typeahead); each hashtag carries Mastodon's
+ * {@code history} (uses and accounts per UTC day for the last 7 days, newest first, public posts). A malformed status query answers 422 with
  * what was wrong when {@code type=statuses}, and an empty statuses list otherwise.
  */
 public final class SearchRoutes implements RouteModule {
@@ -40,12 +43,14 @@ public final class SearchRoutes implements RouteModule {
     private final Social social;
     private final PostSearch search;
     private final DirectorySearch directory;
+    private final HashtagHistory history;
 
     public SearchRoutes(RouteSupport support, Social social, PostSearch search) {
         this.support = support;
         this.social = social;
         this.search = search;
         this.directory = new DirectorySearch(social.database());
+        this.history = new HashtagHistory(social.database());
     }
 
     @Override
@@ -103,11 +108,13 @@ public final class SearchRoutes implements RouteModule {
 
     private List<Map<String, Object>> hashtags(String q, int offset, int limit, String base) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (DirectorySearch.Tag t : directory.hashtags(q, offset, limit)) {
+        List<DirectorySearch.Tag> tags = directory.hashtags(q, offset, limit);
+        Map<String, List<HashtagHistory.Day>> days = history.history(tags.stream().map(DirectorySearch.Tag::name).toList(), Instant.now());
+        for (DirectorySearch.Tag t : tags) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", t.name());
             m.put("url", base + "/tags/" + t.name());
-            m.put("history", List.of());
+            m.put("history", days.getOrDefault(t.name(), List.of()).stream().map(HashtagHistory.Day::toJson).toList());
             m.put("following", false);
             out.add(m);
         }

@@ -142,7 +142,16 @@ class SearchApiTest {
         JsonNode r = check(search(null, "q=an&type=accounts"), 200).json();
         assertEquals(List.of(ann.id()), ids(r.get("accounts")));
         assertEquals(0, r.get("statuses").size());
-        assertEquals(List.of("brewing"), ids(check(search(null, "q=" + q("#bre") + "&type=hashtags"), 200).json().get("hashtags")));
+        JsonNode tags = check(search(null, "q=" + q("#bre") + "&type=hashtags"), 200).json().get("hashtags");
+        assertEquals(List.of("brewing"), ids(tags));
+        JsonNode history = tags.get(0).get("history");
+        assertEquals(7, history.size(), "Mastodon's history: the last 7 days, newest first: " + history);
+        long today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay(java.time.ZoneOffset.UTC).toEpochSecond();
+        assertEquals(Long.toString(today), history.get(0).get("day").asText());
+        assertEquals("1", history.get(0).get("uses").asText(), "ann's one public #brewing post today: " + history);
+        assertEquals("1", history.get(0).get("accounts").asText());
+        assertEquals(Long.toString(today - 6 * 86_400), history.get(6).get("day").asText());
+        assertEquals("0", history.get(6).get("uses").asText());
         JsonNode both = check(search(null, "q=ben"), 200).json();
         assertEquals(List.of(ben.id()), ids(both.get("accounts")));
         assertTrue(both.has("hashtags") && both.has("statuses"));
