@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,14 @@ final class FilteredScan {
 
         /** Binds the query's own parameters from index 1; returns the next free index for the cursors. */
         int bind(PreparedStatement ps) throws SQLException;
+
+        /**
+         * Binds all parameters of {@link #sql} for {@code window} from index 1 and returns the next free
+         * index. By default: {@link #bind(PreparedStatement)} and then the cursors once.
+         */
+        default int bindAll(PreparedStatement ps, Page window) throws SQLException {
+            return Paging.bind(ps, bind(ps), window);
+        }
     }
 
     /** Batches scanned per page before giving up on a run of invisible posts (a field so tests can lower it). */
@@ -42,21 +51,26 @@ final class FilteredScan {
     }
 
     static Slice<Post> run(Connection c, Long viewerId, Page page, boolean applyMutes, Candidates candidates) throws SQLException {
-        String filter = "SELECT " + PostRows.COLUMNS + " FROM " + VisibilitySql.VIEWER + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id"
-                + " WHERE p.id = ANY(?) AND " + VisibilitySql.canSee("p", "o") + (applyMutes ? " AND " + VisibilitySql.notMuted("p", "o") : "");
         int batch = Math.min(Page.MAX_LIMIT, page.limit() + 10);
         List<Post> kept = new ArrayList<>();
         Page window = new Page(page.maxId(), page.sinceId(), page.minId(), batch);
         boolean exhausted = false;
         Long lastScanned = null;
         for (int round = 0; round < maxRounds && kept.size() < page.limit(); round++) {
+            // One round trip per batch: the candidate ids, each with its row when the viewer may see it.
             List<Long> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(candidates.sql(window))) {
-                int i = candidates.bind(ps);
-                Paging.bind(ps, i, window);
+            Map<Long, Post> visible = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql(candidates.sql(window), applyMutes))) {
+                int i = candidates.bindAll(ps, window);
+                ps.setLong(i, VisibilitySql.viewerParam(viewerId));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
+                        ids.add(rs.getLong("cand_id"));
+                        rs.getLong("id");
+                        if (!rs.wasNull()) {
+                            Post p = PostRows.map(rs);
+                            visible.put(p.id(), p);
+                        }
                     }
                 }
             }
@@ -64,18 +78,8 @@ final class FilteredScan {
                 exhausted = true;
                 break;
             }
+            ids.sort(page.ascending() ? Comparator.naturalOrder() : Comparator.reverseOrder());
             lastScanned = ids.getLast();
-            Map<Long, Post> visible = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(filter)) {
-                ps.setLong(1, VisibilitySql.viewerParam(viewerId));
-                ps.setArray(2, c.createArrayOf("bigint", ids.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Post p = PostRows.map(rs);
-                        visible.put(p.id(), p);
-                    }
-                }
-            }
             for (Long id : ids) {
                 Post p = visible.get(id);
                 if (p != null && kept.size() < page.limit()) {
@@ -100,5 +104,12 @@ final class FilteredScan {
                     : new Slice<>(s.items(), lastScanned, s.prevMinId());
         }
         return Paging.slice(kept, Post::id, page);
+    }
+
+    /** The candidate query joined with the visibility rule: columns {@code cand_id}, then the post's columns (null when hidden). */
+    static String sql(String candidateSql, boolean applyMutes) {
+        return "SELECT c0.cand_id, vis.* FROM (" + candidateSql + ") c0(cand_id) LEFT JOIN LATERAL (SELECT " + PostRows.COLUMNS
+                + " FROM " + VisibilitySql.VIEWER + ", posts p LEFT JOIN posts o ON o.id = p.reblog_of_id WHERE p.id = c0.cand_id AND "
+                + VisibilitySql.canSee("p", "o") + (applyMutes ? " AND " + VisibilitySql.notMuted("p", "o") : "") + ") vis ON true";
     }
 }

@@ -41,14 +41,27 @@ public final class Timelines {
 
     /**
      * Home: posts and reposts by the accounts {@code viewerId} follows, plus its own, newest first.
-     * Candidates come from one index range scan per followed author ({@code posts_author_id}),
-     * merged; visibility and mutes are then applied ({@link FilteredScan}).
+     * Candidates come from index range scans per followed author ({@code posts_author_id}), bounded
+     * below by the authors' newest posts ({@link #homeSql}); visibility and mutes are then applied
+     * in the same round trip ({@link FilteredScan}).
      */
     public Slice<Post> home(long viewerId, Page page) {
-        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, new FilteredScan.Candidates() {
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, false)));
+    }
+
+    /**
+     * The home timeline by the plain candidate query ({@link #homeSqlReference}): the reference that
+     * tests hold {@link #home} to.
+     */
+    Slice<Post> homeReference(long viewerId, Page page) {
+        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, true)));
+    }
+
+    private static FilteredScan.Candidates homeCandidates(long viewerId, boolean reference) {
+        return new FilteredScan.Candidates() {
             @Override
             public String sql(Page window) {
-                return homeSql(window);
+                return reference ? homeSqlReference(window) : homeSql(window);
             }
 
             @Override
@@ -56,11 +69,46 @@ public final class Timelines {
                 ps.setLong(1, viewerId);
                 return 2;
             }
-        }));
+
+            @Override
+            public int bindAll(PreparedStatement ps, Page window) throws SQLException {
+                if (reference || window.ascending()) {
+                    return Paging.bind(ps, bind(ps), window);
+                }
+                ps.setLong(1, viewerId);
+                ps.setLong(2, viewerId);
+                return Paging.bind(ps, Paging.bind(ps, 3, window), window);
+            }
+        };
     }
 
-    /** The home timeline's candidate query (parameters: viewer id, then the page cursors); public for EXPLAIN in benchmarks. */
+    /**
+     * The home timeline's candidate query (parameters: the viewer id twice, then the page's cursors
+     * twice; for a min_id page that of {@link #homeSqlReference}); public for EXPLAIN in benchmarks.
+     *
+     * <p>Newest-first pages do not read {@code limit} posts of every followed author: each author's
+     * newest post ("head", one index probe each) is read first; the {@code limit}-th newest head is
+     * a lower bound {@code lo}, since at least {@code limit} posts (those heads, of distinct
+     * authors) are at or above it, so the page's {@code limit} newest candidates are too. Then only
+     * posts at or above {@code lo} are read per author: a few dozen rows instead of
+     * {@code limit} x authors. With fewer than {@code limit} heads there is no bound.
+     */
     public static String homeSql(Page page) {
+        if (page.ascending()) {
+            return homeSqlReference(page);
+        }
+        String cursors = Paging.conditions("p.id", page);
+        int n = page.limit();
+        return "WITH src AS (SELECT f.followee_id AS aid FROM follows f WHERE f.follower_id = ?::bigint UNION SELECT ?::bigint),"
+                + " heads AS (SELECT h.id FROM src CROSS JOIN LATERAL (SELECT p.id FROM posts p WHERE p.author_id = src.aid" + cursors
+                + " ORDER BY p.id DESC LIMIT 1) h),"
+                + " bound AS (SELECT coalesce((SELECT id FROM heads ORDER BY id DESC OFFSET " + (n - 1) + " LIMIT 1), " + Long.MIN_VALUE + ") AS lo)"
+                + " SELECT x.id FROM src CROSS JOIN bound CROSS JOIN LATERAL (SELECT p.id FROM posts p WHERE p.author_id = src.aid"
+                + " AND p.id >= bound.lo" + cursors + " ORDER BY p.id DESC LIMIT " + n + ") x ORDER BY x.id DESC LIMIT " + n;
+    }
+
+    /** The plain home candidate query (parameters: viewer id, then the page cursors): up to {@code limit} posts of every author, merged. */
+    public static String homeSqlReference(Page page) {
         String inner = "SELECT p.id FROM posts p WHERE p.author_id = src.aid" + Paging.conditions("p.id", page) + Paging.orderAndLimit("p.id", page);
         return "SELECT x.id FROM (SELECT ?::bigint AS vid) v"
                 + " CROSS JOIN LATERAL (SELECT f.followee_id AS aid FROM follows f WHERE f.follower_id = v.vid UNION ALL SELECT v.vid) src"

@@ -69,6 +69,7 @@ class HomeTimelineBenchTest {
                 StringBuilder sb = new StringBuilder();
                 try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + dev.starling.social.timelines.Timelines.homeSql(Page.first()))) {
                     ps.setLong(1, ids.get(7));
+                    ps.setLong(2, ids.get(7)); // homeSql binds the viewer twice
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             sb.append(rs.getString(1)).append('\n');
@@ -104,6 +105,7 @@ class HomeTimelineBenchTest {
                 db.withConnection(c -> {
                     try (PreparedStatement ps = c.prepareStatement(dev.starling.social.timelines.Timelines.homeSql(Page.first(30)))) {
                         ps.setLong(1, viewer);
+                        ps.setLong(2, viewer); // homeSql binds the viewer twice
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
                                 rs.getLong(1);

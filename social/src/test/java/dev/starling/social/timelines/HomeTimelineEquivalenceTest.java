@@ -1,0 +1,129 @@
+package dev.starling.social.timelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starling.social.Social;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.common.Page;
+import dev.starling.social.common.Slice;
+import dev.starling.social.db.Database;
+import dev.starling.social.posts.NewPost;
+import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostVisibility;
+import dev.starling.social.testing.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Seeded randomized test that the fast home timeline ({@link Timelines#home}: candidates bounded
+ * by the followed authors' newest posts, filtered in the same round trip) returns exactly what the
+ * plain reference query returns ({@link Timelines#homeReference}: {@code limit} posts of every
+ * followed author, merged), page by page with every kind of cursor, while random operations change
+ * the network: posts of every visibility, reposts, deletions, visibility changes, follows,
+ * unfollows, blocks, unblocks, mutes and unmutes.
+ *
+ * <p>Prints its seed; replay with {@code -Dtests.seed=<seed>}.
+ */
+class HomeTimelineEquivalenceTest {
+
+    @Test
+    void boundedHomeEqualsReferenceOverRandomOperations() {
+        long seed = Long.getLong("tests.seed", new Random().nextLong());
+        System.out.println("HomeTimelineEquivalenceTest seed: " + seed + " (replay with -Dtests.seed=" + seed + ")");
+        Random r = new Random(seed);
+        try (Database db = TestDatabase.fresh("homeeq", 4)) {
+            Social s = TestDatabase.social(db);
+            List<Account> accounts = new ArrayList<>();
+            int n = 12 + r.nextInt(5);
+            for (int i = 0; i < n; i++) {
+                accounts.add(s.accounts().createWithoutPassword("he" + i, "he" + i + "@example.org", "", false).orThrow());
+            }
+            // Most accounts follow most others, so that pages of a few posts have more authors than posts (the bound is used).
+            for (Account a : accounts) {
+                for (Account b : accounts) {
+                    if (a.id() != b.id() && r.nextInt(10) < 7) {
+                        s.relationships().follow(a.id(), b.id()).orThrow();
+                    }
+                }
+            }
+            List<Long> posts = new ArrayList<>();
+            int checks = 0;
+            for (int step = 0; step < 240; step++) {
+                long actor = accounts.get(r.nextInt(n)).id();
+                long other = accounts.get(r.nextInt(n)).id();
+                int op = r.nextInt(100);
+                if (op < 55) {
+                    PostVisibility v = PostVisibility.values()[r.nextInt(PostVisibility.values().length)];
+                    String text = "post " + step + (r.nextInt(4) == 0 ? " @he" + r.nextInt(n) : "");
+                    posts.add(s.posts().create(actor, NewPost.of(text, v)).orThrow().id());
+                } else if (op < 65 && !posts.isEmpty()) {
+                    s.posts().reblog(actor, posts.get(r.nextInt(posts.size()))); // may be refused: fine
+                } else if (op < 70 && !posts.isEmpty()) {
+                    s.posts().delete(actor, posts.get(r.nextInt(posts.size())));
+                } else if (op < 75 && !posts.isEmpty()) {
+                    PostVisibility v = PostVisibility.values()[r.nextInt(PostVisibility.values().length)];
+                    s.posts().changeVisibility(actor, posts.get(r.nextInt(posts.size())), v);
+                } else if (op < 80 && actor != other) {
+                    s.relationships().follow(actor, other);
+                } else if (op < 85 && actor != other) {
+                    s.relationships().unfollow(actor, other);
+                } else if (op < 88 && actor != other) {
+                    s.relationships().block(actor, other);
+                } else if (op < 90 && actor != other) {
+                    s.relationships().unblock(actor, other);
+                } else if (op < 93 && actor != other) {
+                    s.relationships().mute(actor, other, r.nextBoolean());
+                } else if (op < 95 && actor != other) {
+                    s.relationships().unmute(actor, other);
+                }
+                if (step % 80 == 79) {
+                    for (Account viewer : accounts.subList(0, 6)) {
+                        compareAllPages(s.timelines(), viewer.id(), r, "seed " + seed + ", step " + step + ", viewer " + viewer.username());
+                        checks++;
+                    }
+                }
+            }
+            assertTrue(checks > 0);
+        }
+    }
+
+    /** Pages the whole timeline both ways with a random limit, comparing every page and its cursors; then cursor pages. */
+    private static void compareAllPages(Timelines t, long viewer, Random r, String where) {
+        int limit = 1 + r.nextInt(r.nextBoolean() ? 5 : 40);
+        Page p = Page.first(limit);
+        List<Long> all = new ArrayList<>();
+        for (int guard = 0; guard < 2_000; guard++) {
+            Slice<Post> fast = t.home(viewer, p);
+            Slice<Post> ref = t.homeReference(viewer, p);
+            assertEquals(ids(ref), ids(fast), where + ", page " + p);
+            assertEquals(ref.nextMaxId(), fast.nextMaxId(), where + ", next cursor of " + p);
+            assertEquals(ref.prevMinId(), fast.prevMinId(), where + ", prev cursor of " + p);
+            all.addAll(ids(fast));
+            if (fast.isEmpty() || fast.nextMaxId() == null) {
+                break;
+            }
+            p = new Page(fast.nextMaxId(), null, null, limit);
+        }
+        if (all.size() < 2) {
+            return;
+        }
+        // since_id and min_id pages anchored at a random visible post, and a max_id+since_id window.
+        long a = all.get(r.nextInt(all.size()));
+        long b = all.get(r.nextInt(all.size()));
+        for (Page q : List.of(new Page(null, a, null, limit), new Page(null, null, a, limit),
+                new Page(Math.max(a, b), Math.min(a, b), null, limit))) {
+            Slice<Post> fast = t.home(viewer, q);
+            Slice<Post> ref = t.homeReference(viewer, q);
+            assertEquals(ids(ref), ids(fast), where + ", page " + q);
+            assertEquals(ref.nextMaxId(), fast.nextMaxId(), where + ", next cursor of " + q);
+            assertEquals(ref.prevMinId(), fast.prevMinId(), where + ", prev cursor of " + q);
+        }
+    }
+
+    private static List<Long> ids(Slice<Post> s) {
+        return s.items().stream().map(Post::id).toList();
+    }
+}
