@@ -48,6 +48,12 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** Told of each switch once it took effect (on the switching thread, switches in order); must be quick. */
+    @FunctionalInterface
+    public interface SwitchListener {
+        void switched(Feature feature, ModelEntry model);
+    }
+
     /** Opens a registered model's backend. */
     @FunctionalInterface
     public interface Opener {
@@ -85,6 +91,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final ReentrantLock switching = new ReentrantLock();
     private final Map<String, Slot> models = new LinkedHashMap<>();
     private final EnumMap<Feature, Slot> serving = new EnumMap<>(Feature.class);
+    private final List<SwitchListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String status = "no model is configured";
     private boolean closed;
 
@@ -149,6 +156,17 @@ public final class ModelRegistry implements AutoCloseable {
             throw new IllegalArgumentException("a model named '" + s.entry.id() + "' is already registered");
         }
         models.put(s.entry.id(), s);
+    }
+
+    /** Adds a listener told of every later switch ({@link ModelSelections} saves them). */
+    public void onSwitch(SwitchListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The registered model named {@code modelId}, if any. */
+    public synchronized java.util.Optional<ModelEntry> entry(String modelId) {
+        Slot s = models.get(modelId);
+        return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.entry);
     }
 
     /** What features report while they have no model ({@code training: 45%}, {@code loading model.gguf}). */
@@ -218,6 +236,13 @@ public final class ModelRegistry implements AutoCloseable {
             }
             closeQuietly(toClose, previous);
             LOG.info("{} is now served by model {}", feature.apiName(), modelId);
+            for (SwitchListener l : listeners) {
+                try {
+                    l.switched(feature, s.entry);
+                } catch (RuntimeException e) {
+                    LOG.warn("a switch listener failed for {} -> {}", feature.apiName(), modelId, e);
+                }
+            }
             return new SwitchOutcome.Switched(feature, modelId, previous == null ? null : previous.entry.id());
         } finally {
             switching.unlock();
