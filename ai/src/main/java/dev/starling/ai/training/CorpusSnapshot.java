@@ -1,16 +1,43 @@
 package dev.starling.ai.training;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
  * A corpus read once and split: the training and validation posts and the manifest of what was included.
  * The split is deterministic (a hash of each post's stable key), so the same corpus splits the same way.
+ *
+ * @param trainInfo what a quote of each training post shows besides its text (same order as {@code train}), or empty
+ *                  when the source has none (then grounded examples number the lines and use the snapshot time)
  */
-public record CorpusSnapshot(List<String> train, List<String> validation, CorpusManifest manifest) {
+public record CorpusSnapshot(List<String> train, List<String> validation, CorpusManifest manifest, List<PostInfo> trainInfo) {
+
+    /** A training post's stable key (post id or line number), author id (-1: unknown) and time. */
+    public record PostInfo(long key, long authorId, Instant createdAt) {
+    }
 
     public CorpusSnapshot {
         train = List.copyOf(train);
         validation = List.copyOf(validation);
+        trainInfo = List.copyOf(trainInfo);
+        if (!trainInfo.isEmpty() && trainInfo.size() != train.size()) {
+            throw new IllegalArgumentException("trainInfo has " + trainInfo.size() + " entries for " + train.size() + " posts");
+        }
+    }
+
+    public CorpusSnapshot(List<String> train, List<String> validation, CorpusManifest manifest) {
+        this(train, validation, manifest, List.of());
+    }
+
+    /** The training posts as grounded examples quote them. */
+    public List<GroundedExamples.Source> trainSources() {
+        List<GroundedExamples.Source> out = new java.util.ArrayList<>(train.size());
+        for (int i = 0; i < train.size(); i++) {
+            PostInfo info = trainInfo.isEmpty() ? new PostInfo(i + 1, -1, manifest.snapshotTime()) : trainInfo.get(i);
+            String handle = info.authorId() < 0 ? "user" : "user" + info.authorId();
+            out.add(new GroundedExamples.Source(info.key(), handle, info.createdAt(), train.get(i)));
+        }
+        return out;
     }
 
     /**

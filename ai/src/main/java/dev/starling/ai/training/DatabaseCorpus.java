@@ -43,6 +43,7 @@ public final class DatabaseCorpus implements CorpusSource {
         TrainValidationSplit split = new TrainValidationSplit((int) Math.round(validationFraction * 1_000_000), seed);
         List<String> train = new ArrayList<>();
         List<String> validation = new ArrayList<>();
+        List<CorpusSnapshot.PostInfo> info = new ArrayList<>();
         try (dev.starling.social.corpus.CorpusSnapshot s = corpus.open()) {
             var m = s.manifest();
             try (Stream<CorpusPost> posts = s.posts()) {
@@ -56,7 +57,12 @@ public final class DatabaseCorpus implements CorpusSource {
                                 + " job takes; export token shards for a larger trainer");
                     }
                     CorpusPost p = it.next();
-                    (split.isValidation(p.id()) ? validation : train).add(p.text());
+                    if (split.isValidation(p.id())) {
+                        validation.add(p.text());
+                    } else {
+                        train.add(p.text());
+                        info.add(new CorpusSnapshot.PostInfo(p.id(), p.authorId(), p.createdAt()));
+                    }
                 }
             }
             Map<String, Long> posts = new LinkedHashMap<>();
@@ -65,7 +71,7 @@ public final class DatabaseCorpus implements CorpusSource {
             m.accountsExcluded().forEach((reason, count) -> accounts.put(reasonText(reason), count));
             CorpusManifest manifest = new CorpusManifest(describe() + " (corpus rules v" + m.rulesVersion() + ")",
                     m.snapshotAt(), m.postsIncluded(), m.accountsIncluded(), posts, accounts);
-            return new CorpusSnapshot(train, validation, manifest);
+            return new CorpusSnapshot(train, validation, manifest, info);
         }
     }
 

@@ -21,12 +21,13 @@ import java.util.Optional;
  * @param finalValLoss              validation loss of the exported weights
  * @param stoppedBecause            "steps" (the run's steps done), "time budget" or "validation loss stopped
  *                                  improving", and whether the best validation weights were exported instead of the last
+ * @param grounded                  the grounded-answer examples mixed into training ({@link GroundedMix#none()}: none)
  */
 public record ModelCard(String name, String starlingVersion, Instant created, CorpusManifest corpus,
         long trainPosts, long validationPosts, long trainTokens, long validationTokens,
         String tokenizerType, int tokenizerTokens, long tokenizerTrainingTextBytes,
         TrainingConfig hyperparameters, long parameters, int steps, int totalSteps, long tokensSeen,
-        double finalTrainLoss, double finalValLoss, long wallTimeMillis, String stoppedBecause) {
+        double finalTrainLoss, double finalValLoss, long wallTimeMillis, String stoppedBecause, GroundedMix grounded) {
 
     /** The GGUF metadata key holding the card's JSON. */
     public static final String GGUF_KEY = "starling.model_card";
@@ -58,6 +59,13 @@ public record ModelCard(String name, String starlingVersion, Instant created, Co
         putLoss(r, "final_train_loss", finalTrainLoss);
         putLoss(r, "final_validation_loss", finalValLoss);
         r.put("wall_time_seconds", wallTimeMillis / 1000.0).put("stopped_because", stoppedBecause);
+        ObjectNode g = root.putObject("grounded_examples");
+        g.put("examples", grounded.examples()).put("ask", grounded.askExamples()).put("explain", grounded.explainExamples())
+                .put("tokens", grounded.exampleTokens());
+        if (grounded.active()) {
+            g.put("from_micro_batch", grounded.fromBatch()).put("row_share", grounded.rowShare())
+                    .put("token_share", grounded.tokenShare()).put("method", GroundedMix.METHOD);
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -96,6 +104,10 @@ public record ModelCard(String name, String starlingVersion, Instant created, Co
         sb.append("- Tokens seen: ").append(tokensSeen).append('\n');
         sb.append(String.format("- Final training loss: %.4f%n- Final validation loss: %.4f%n", finalTrainLoss, finalValLoss));
         sb.append("- Wall time: ").append(TrainingProgress.duration(wallTimeMillis)).append('\n');
+        sb.append("\n## Grounded-answer examples\n\n- ").append(grounded.describe()).append('\n');
+        if (grounded.active()) {
+            sb.append("- Made from the training posts only: ").append(GroundedMix.METHOD).append('\n');
+        }
         return sb.toString();
     }
 

@@ -16,23 +16,25 @@ import java.util.Map;
 /**
  * What a resume needs besides the checkpoint and the token file: the configuration the run started with, the
  * schedule's length, the tokenizer and corpus facts for the model card, and the wall time and losses so far.
- * Stored as {@code run.json} (format "starling-training-run", version 1) in the run directory.
+ * Stored as {@code run.json} (format "starling-training-run", version 1) in the run directory; {@code grounded} (the
+ * grounded-example mix, {@link GroundedMix}) is present only when the run mixes examples in, so an older file reads
+ * as a plain run.
  */
 record RunState(TrainingConfig config, int totalSteps, int warmupSteps, String tokenizerType, int tokenizerTokens,
         long tokenizerTextBytes, CorpusManifest manifest, long trainPosts, long validationPosts, long elapsedMillis,
-        double lastTrainLoss, double lastValLoss) {
+        double lastTrainLoss, double lastValLoss, GroundedMix grounded) {
 
     static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     RunState withProgress(long elapsedMillis, double lastTrainLoss, double lastValLoss) {
         return new RunState(config, totalSteps, warmupSteps, tokenizerType, tokenizerTokens, tokenizerTextBytes, manifest,
-                trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss);
+                trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss, grounded);
     }
 
     RunState withTotalSteps(int totalSteps) {
         return new RunState(config, totalSteps, warmupSteps, tokenizerType, tokenizerTokens, tokenizerTextBytes, manifest,
-                trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss);
+                trainPosts, validationPosts, elapsedMillis, lastTrainLoss, lastValLoss, grounded);
     }
 
     void write(Path out) throws IOException {
@@ -51,6 +53,9 @@ record RunState(TrainingConfig config, int totalSteps, int warmupSteps, String t
         root.put("elapsed_millis", elapsedMillis);
         root.put("last_train_loss", Double.isNaN(lastTrainLoss) ? null : lastTrainLoss);
         root.put("last_val_loss", Double.isNaN(lastValLoss) ? null : lastValLoss);
+        if (grounded.active()) {
+            root.set("grounded", JSON.valueToTree(grounded));
+        }
         Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), root);
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -77,7 +82,8 @@ record RunState(TrainingConfig config, int totalSteps, int warmupSteps, String t
                     root.path("tokenizer_type").asText(), root.path("tokenizer_tokens").asInt(),
                     root.path("tokenizer_text_bytes").asLong(), manifest, root.path("train_posts").asLong(),
                     root.path("validation_posts").asLong(), root.path("elapsed_millis").asLong(),
-                    number(root.path("last_train_loss")), number(root.path("last_val_loss")));
+                    number(root.path("last_train_loss")), number(root.path("last_val_loss")),
+                    root.hasNonNull("grounded") ? JSON.treeToValue(root.get("grounded"), GroundedMix.class) : GroundedMix.none());
         } catch (com.fasterxml.jackson.core.JacksonException | DateTimeParseException | IllegalArgumentException e) {
             throw new IOException(in + ": malformed run state: " + e.getMessage(), e);
         }

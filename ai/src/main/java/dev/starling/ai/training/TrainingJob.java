@@ -58,8 +58,12 @@ public final class TrainingJob {
      * @param modelName       general.name of the GGUF; null for the output's file name
      * @param starlingVersion for the model card
      */
+    /**
+     * @param groundedShare share of the training rows that are grounded-answer examples ({@link GroundedExamples},
+     *                      mixed in after the first quarter of the run, {@link GroundedMix}); 0 trains on plain posts only
+     */
     public record Options(Resume resume, VocabularyTrainer vocabularyTrainer, TrainingListener listener, Clock clock,
-            String modelName, String starlingVersion) {
+            String modelName, String starlingVersion, double groundedShare) {
 
         public Options {
             Objects.requireNonNull(resume, "resume");
@@ -67,36 +71,50 @@ public final class TrainingJob {
             Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(clock, "clock");
             Objects.requireNonNull(starlingVersion, "starlingVersion");
+            if (!(groundedShare >= 0 && groundedShare <= 0.6)) {
+                throw new IllegalArgumentException("the grounded-example share " + groundedShare + " is outside [0, 0.6]");
+            }
         }
 
         public static Options defaults() {
             String v = TrainingJob.class.getPackage().getImplementationVersion();
             return new Options(Resume.NEVER, new BpeVocabularyTrainer(), p -> { }, Clock.systemUTC(), null,
-                    v == null ? "0.1.0-SNAPSHOT" : v);
+                    v == null ? "0.1.0-SNAPSHOT" : v, DEFAULT_GROUNDED_SHARE);
         }
 
         public Options withResume(Resume r) {
-            return new Options(r, vocabularyTrainer, listener, clock, modelName, starlingVersion);
+            return new Options(r, vocabularyTrainer, listener, clock, modelName, starlingVersion, groundedShare);
         }
 
         public Options withListener(TrainingListener l) {
-            return new Options(resume, vocabularyTrainer, l, clock, modelName, starlingVersion);
+            return new Options(resume, vocabularyTrainer, l, clock, modelName, starlingVersion, groundedShare);
         }
 
         public Options withVocabularyTrainer(VocabularyTrainer t) {
-            return new Options(resume, t, listener, clock, modelName, starlingVersion);
+            return new Options(resume, t, listener, clock, modelName, starlingVersion, groundedShare);
         }
 
         public Options withModelName(String name) {
-            return new Options(resume, vocabularyTrainer, listener, clock, name, starlingVersion);
+            return new Options(resume, vocabularyTrainer, listener, clock, name, starlingVersion, groundedShare);
+        }
+
+        /** @param share of the training rows that are grounded-answer examples, in [0, 0.6] (0: none) */
+        public Options withGroundedShare(double share) {
+            return new Options(resume, vocabularyTrainer, listener, clock, modelName, starlingVersion, share);
         }
 
         public Options withStarlingVersion(String v) {
-            return new Options(resume, vocabularyTrainer, listener, clock, modelName, v);
+            return new Options(resume, vocabularyTrainer, listener, clock, modelName, v, groundedShare);
         }
     }
 
     private static final int LOSS_WINDOW = 10;
+    /** Share of training rows that are grounded-answer examples unless the options say otherwise. */
+    public static final double DEFAULT_GROUNDED_SHARE = 0.3;
+    /** Most grounded-answer examples one run makes (each is one prompt and answer, about a context long). */
+    static final int MAX_GROUNDED_EXAMPLES = 20_000;
+    /** Share of the examples that are Explain (the rest Ask). */
+    static final double EXPLAIN_SHARE = 0.3;
     /** A budget-sized run stops after this many validations without a new best, and exports the best weights. */
     static final int PATIENCE = 3;
 
@@ -141,7 +159,7 @@ public final class TrainingJob {
 
     /** Everything prepared for training: fresh or loaded from the run directory. */
     private record Prepared(RunState state, ModelVocabulary vocabulary, PackedTokens tokens, LlamaParameters params,
-            AdamW optimizer, int step, long dataPosition) {
+            AdamW optimizer, int step, long dataPosition, int[] exampleStarts) {
     }
 
     /**
@@ -187,18 +205,39 @@ public final class TrainingJob {
         CorpusManifest manifest = snapshot.manifest();
         List<String> train = new ArrayList<>(snapshot.train());
         List<String> validation = new ArrayList<>(snapshot.validation());
+        List<CorpusSnapshot.PostInfo> info = new ArrayList<>(snapshot.trainInfo());
         if (train.isEmpty() && validation.isEmpty()) {
             return new TrainingResult.Rejected("no posts to train on from " + corpus.describe() + ": 0 included; "
                     + manifest.postsExcluded() + " excluded (" + manifest.describeExclusions() + ")");
         }
         if (validation.isEmpty() && train.size() >= 2) {
             validation.add(train.removeLast()); // a tiny corpus whose hash split held none out
+            if (!info.isEmpty()) {
+                info.removeLast();
+            }
         } else if (train.isEmpty()) {
             train.add(validation.removeLast());
         }
+        CorpusSnapshot split = new CorpusSnapshot(train, validation, manifest, info);
+        // grounded examples quote the training split only: never a validation post, never anything outside the corpus
+        GroundedExamples grounded = options.groundedShare() > 0 ? new GroundedExamples(split.trainSources(),
+                dev.starling.ai.prompts.Prompts.classpath()) : null;
+        int exampleCount = grounded == null ? 0 : Math.min(MAX_GROUNDED_EXAMPLES, Math.max(64, train.size()));
         checkCancelled();
         publish(Phase.TOKENIZER, 0, 0, "training the tokenizer on " + train.size() + " posts");
-        VocabularyTrainer.Trained trained = options.vocabularyTrainer().train(train, config.vocabSize(),
+        List<String> tokenizerText = train;
+        if (grounded != null) {
+            // the prompts' own words (instructions, block headers, markers) are learned as tokens too, so a prompt
+            // takes fewer of the small context's tokens
+            tokenizerText = new ArrayList<>(train);
+            for (GroundedExamples.Example e : grounded.build(Math.min(exampleCount, Math.max(16, train.size() / 10)),
+                    EXPLAIN_SHARE, config.seed(), GroundedExamples.Fit.none())) {
+                StringBuilder sb = new StringBuilder();
+                e.prompt().forEach(m -> sb.append(m.content()).append('\n'));
+                tokenizerText.add(sb.append(e.answer()).toString());
+            }
+        }
+        VocabularyTrainer.Trained trained = options.vocabularyTrainer().train(tokenizerText, config.vocabSize(),
                 SpecialTokens.ALL, config.seed(), config.maxTokenizerTextBytes());
         TrainingConfig run = config;
         int fitted = Math.max(256 + SpecialTokens.ALL.size(), (trained.tokens() + 63) / 64 * 64);
@@ -207,7 +246,7 @@ public final class TrainingJob {
             // (the same merges, as the trainer is deterministic), so no embedding rows are spent on padding
             publish(Phase.TOKENIZER, 0, 0, "the corpus fills " + trained.tokens() + " of " + config.vocabSize()
                     + " tokens; using a vocabulary of " + fitted);
-            trained = options.vocabularyTrainer().train(train, fitted, SpecialTokens.ALL, config.seed(),
+            trained = options.vocabularyTrainer().train(tokenizerText, fitted, SpecialTokens.ALL, config.seed(),
                     config.maxTokenizerTextBytes());
             run = config.withData(fitted, config.seq(), config.batch(), config.accumulation());
         }
@@ -216,16 +255,28 @@ public final class TrainingJob {
         Tokenizer tokenizer = Tokenizers.fromGguf(files.vocabulary());
         checkCancelled();
         publish(Phase.TOKENIZER, 0, 0, "tokenizing " + (train.size() + validation.size()) + " posts");
-        PackedTokens tokens = PackedTokens.pack(new CorpusSnapshot(train, validation, manifest), tokenizer, cancelled::get);
+        PackedTokens tokens = PackedTokens.pack(split, tokenizer, cancelled::get);
         if (tokens.train().length < config.seq() + 1) {
             return new TrainingResult.Rejected("the training split is " + tokens.train().length + " tokens ("
                     + train.size() + " posts), fewer than one sequence of seq + 1 = " + (config.seq() + 1)
                     + " tokens; add posts or lower --seq");
         }
+        GroundedTokens examples = GroundedTokens.none(tokens);
+        if (grounded != null) {
+            checkCancelled();
+            publish(Phase.TOKENIZER, 0, 0, "making " + exampleCount + " grounded-answer examples from the training posts");
+            examples = GroundedTokens.make(grounded, exampleCount, EXPLAIN_SHARE, config.seed(), tokenizer, run.seq(), tokens);
+        }
+        tokens = examples.tokens();
         TokenFile.write(files.tokens(), tokens, run.vocabSize());
         LlamaParameters params = new LlamaParameters(run.modelConfig(), true);
         params.initialize(config.seed(), 0.02);
         int total = config.steps() > 0 ? config.steps() : sizeToBudget(params, tokens, pool);
+        GroundedMix mix = examples.mix(options.groundedShare(),
+                (long) Math.floor(total * (double) config.accumulation() * GroundedMix.PLAIN_FIRST));
+        if (mix.active()) {
+            publish(Phase.TOKENIZER, 0, 0, "grounded-answer examples: " + mix.describe());
+        }
         int warmup = Math.min(config.warmupSteps(), total / 10);
         // a run sized to its budget validates at least ten times, whatever its length turned out to be
         TrainingConfig sized = run.steps() > 0 ? run
@@ -233,11 +284,11 @@ public final class TrainingJob {
                         run.validationFraction());
         RunState state = new RunState(sized, total, warmup, options.vocabularyTrainer().type(),
                 trained.tokens(), trained.trainingTextBytes(), manifest, train.size(), validation.size(), 0,
-                Double.NaN, Double.NaN);
+                Double.NaN, Double.NaN, mix);
         Files.deleteIfExists(files.checkpoint());
         state.write(files.state());
         return new Prepared(state, vocabulary, tokens, params,
-                new AdamW(0.9, 0.95, 1e-8, config.weightDecay()), 0, 0);
+                new AdamW(0.9, 0.95, 1e-8, config.weightDecay()), 0, 0, examples.starts());
     }
 
     private Prepared load() throws IOException {
@@ -252,8 +303,18 @@ public final class TrainingJob {
         }
         ModelVocabulary vocabulary = ModelVocabulary.fromGguf(files.vocabulary());
         PackedTokens tokens = TokenFile.read(files.tokens(), saved.vocabSize());
+        int[] starts = new int[0];
+        if (state.grounded().active()) {
+            int imStart = SpecialTokens.indexOf(vocabulary.tokens(), SpecialTokens.IM_START);
+            int eot = SpecialTokens.indexOf(vocabulary.tokens(), SpecialTokens.END_OF_TEXT);
+            starts = state.grounded().exampleStarts(tokens.train(), imStart, eot);
+            if (starts.length != state.grounded().examples()) {
+                throw new IOException(files.tokens() + ": " + starts.length + " grounded examples in the token stream, "
+                        + files.state() + " says " + state.grounded().examples());
+            }
+        }
         return new Prepared(state, vocabulary, tokens, checkpoint.params(), checkpoint.optimizer(), checkpoint.step(),
-                checkpoint.dataPosition());
+                checkpoint.dataPosition(), starts);
     }
 
     /** Times forward/backward passes and returns how many steps fit in what is left of the budget. */
@@ -323,7 +384,8 @@ public final class TrainingJob {
                 break;
             }
             for (int a = 0; a < c.accumulation(); a++) {
-                Batches.fill(p.tokens().train(), c.seed(), dataPosition + a, c.batch(), c.seq(), tok[a], tgt[a]);
+                state.grounded().fill(p.tokens().train(), p.exampleStarts(), c.seed(), dataPosition + a, c.batch(), c.seq(),
+                        tok[a], tgt[a]);
             }
             Trainer.StepResult r = trainer.step(tok, tgt, c.batch(), c.seq());
             dataPosition += c.accumulation();
@@ -338,7 +400,9 @@ public final class TrainingJob {
             if (done % c.valEvery() == 0 || done == total) {
                 valLoss = validate(evaluator, p.tokens().validation(), c);
                 boolean overfitting = false;
-                if (replan && !Double.isNaN(valLoss)) {
+                // with grounded examples, the best weights are looked for only once they are in the mix: the plain-post
+                // loss may rise a little as the model learns the task, and weights from before would not know it
+                if (replan && !Double.isNaN(valLoss) && (!state.grounded().active() || dataPosition > state.grounded().fromBatch())) {
                     // a small corpus is learned by heart long before the budget ends: keep the best weights and
                     // stop once validation has not improved for a while
                     if (valLoss < bestVal) {
@@ -396,7 +460,7 @@ public final class TrainingJob {
                 state.manifest(), state.trainPosts(), state.validationPosts(), p.tokens().train().length,
                 p.tokens().validation().length, state.tokenizerType(), state.tokenizerTokens(), state.tokenizerTextBytes(),
                 c, p.params().count(), trainer.step(), total, (long) trainer.step() * c.tokensPerStep(), trainLoss,
-                valLoss, state.elapsedMillis() + elapsedMillis(), stopped);
+                valLoss, state.elapsedMillis() + elapsedMillis(), stopped, state.grounded());
         export(p, card);
         publish(Phase.DONE, trainer.step(), total, trainLoss, valLoss, tokensPerSecond, 0,
                 "wrote " + files.model() + " (" + stopped + ")");

@@ -1,0 +1,92 @@
+package dev.starling.ai.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * How the grounded-answer examples ({@link GroundedExamples}) are mixed into a run's training stream, which is the
+ * plain posts ({@code plainTokens} tokens) followed by the examples, each {@code <|im_start|>...<|im_end|>\n<|endoftext|>}.
+ * Micro-batches before {@code fromBatch} are plain posts only (the model first learns the language); from then on each
+ * row is, with probability {@code rowShare}, a window starting at a random example (so it sees the whole prompt and
+ * answer), else a plain window. The loss covers the whole window: the llm trainer has no ignore-target yet, so the
+ * prompt tokens are trained on as well.
+ *
+ * @param examples        examples in the stream
+ * @param askExamples     of which Ask
+ * @param explainExamples of which Explain
+ * @param plainTokens     train tokens before the first example
+ * @param exampleTokens   train tokens of the examples
+ * @param fromBatch       the first micro-batch index that may draw examples
+ * @param rowShare        chance that a row of a mixing micro-batch is an example
+ * @param tokenShare      the share of all training rows meant to be examples (rowShare over the mixing part of the run)
+ */
+public record GroundedMix(int examples, int askExamples, int explainExamples, long plainTokens, long exampleTokens,
+        long fromBatch, double rowShare, double tokenShare) {
+
+    /** Micro-batches of the first part of a run (this share of it) draw plain posts only. */
+    public static final double PLAIN_FIRST = 0.25;
+    /** How the examples were made, for the model card. */
+    public static final String METHOD = "for a training post p: 1-4 other training posts sharing p's rarer words or"
+            + " hashtags as retrieved evidence, shuffled with p and rendered with the ask-compact / explain-compact"
+            + " prompts and the ChatML template; the answer copies a ~12-word span of the most relevant quoted post"
+            + " with its [n] marker (Explain: 1-3 such points); loss on the whole sequence (no masking in the trainer)";
+
+    public static GroundedMix none() {
+        return new GroundedMix(0, 0, 0, 0, 0, Long.MAX_VALUE, 0, 0);
+    }
+
+    public boolean active() {
+        return examples > 0 && rowShare > 0;
+    }
+
+    /** Example rows chance once mixing began, for an overall share {@code tokenShare}: capped at 0.9. */
+    public static double rowShareFor(double tokenShare) {
+        return Math.min(0.9, tokenShare / (1 - PLAIN_FIRST));
+    }
+
+    /** Where each example starts in the stream: an {@code imStart} token at or after plainTokens following an EOT. */
+    public int[] exampleStarts(int[] stream, int imStart, int endOfText) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = (int) plainTokens; i < stream.length; i++) {
+            if (stream[i] == imStart && (i == plainTokens || stream[i - 1] == endOfText)) {
+                out.add(i);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Fills micro-batch {@code index} ([batch·seq] tokens and targets), deterministic for (seed, index) as
+     * {@link Batches#fill}, which it equals exactly when the mix is not active.
+     */
+    void fill(int[] stream, int[] starts, long seed, long index, int batch, int seq, int[] tokens, int[] targets) {
+        if (!active() || starts.length == 0 || index < fromBatch || plainTokens < seq + 1) {
+            Batches.fill(stream, seed, index, batch, seq, tokens, targets);
+            return;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (index + 0x632BE59BD9B4E019L));
+        int plainBound = (int) plainTokens - seq;
+        int lastStart = stream.length - seq - 1;
+        for (int row = 0; row < batch; row++) {
+            int at;
+            if (rnd.nextDouble() < rowShare) {
+                at = Math.min(starts[rnd.nextInt(starts.length)], lastStart);
+            } else {
+                at = rnd.nextInt(plainBound);
+            }
+            System.arraycopy(stream, at, tokens, row * seq, seq);
+            System.arraycopy(stream, at + 1, targets, row * seq, seq);
+        }
+    }
+
+    /** One line for logs and the model card. */
+    public String describe() {
+        if (!active()) {
+            return "none";
+        }
+        return String.format(java.util.Locale.ROOT, "%d examples (%d Ask, %d Explain), %d tokens; %.0f%% of the rows from"
+                + " micro-batch %d on (%.0f%% of the run's rows)", examples, askExamples, explainExamples, exampleTokens,
+                rowShare * 100, fromBatch, tokenShare * 100);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.starling.ai.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.starling.ai.chat.ChatMessage;
+import dev.starling.ai.chat.ChatTemplate;
+import dev.starling.ai.chat.RenderOutcome;
+import dev.starling.ai.prompts.PromptBindings;
+import dev.starling.ai.prompts.Prompts;
+import dev.starling.ai.prompts.QuotedPost;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Grounded-answer examples: deterministic, rendered as the Ask and Explain features render, answers copied and cited. */
+class GroundedExamplesTest {
+
+    private static final Pattern BLOCK = Pattern.compile("<<<post (\\d+) by @(\\S+) on (\\S+?)(?:, ([^>]*))?>>>\\n");
+    private static final Pattern MARKER = Pattern.compile("\\[(\\d+)]");
+    private static final Instant T = Instant.parse("2026-11-29T10:00:00Z");
+
+    static List<GroundedExamples.Source> sources(long seed, int n) {
+        List<String> posts = TestCorpora.posts(seed, n);
+        List<GroundedExamples.Source> out = new ArrayList<>();
+        for (int i = 0; i < posts.size(); i++) {
+            out.add(new GroundedExamples.Source(1000 + i, "user" + (i % 7), T.plusSeconds(i * 60L), posts.get(i)));
+        }
+        return out;
+    }
+
+    @Test
+    void theSameSeedMakesTheSameExamplesAndAnotherSeedOthers() {
+        List<GroundedExamples.Source> s = sources(3, 400);
+        var a = new GroundedExamples(s, Prompts.classpath()).build(200, 0.3, 11, GroundedExamples.Fit.none());
+        var b = new GroundedExamples(s, Prompts.classpath()).build(200, 0.3, 11, GroundedExamples.Fit.none());
+        var c = new GroundedExamples(s, Prompts.classpath()).build(200, 0.3, 12, GroundedExamples.Fit.none());
+        assertEquals(200, a.size());
+        assertEquals(a, b);
+        assertNotEquals(a, c);
+        long explain = a.stream().filter(e -> e.kind() == GroundedExamples.Kind.EXPLAIN).count();
+        assertTrue(explain > 30 && explain < 100, "about 30% Explain, got " + explain + " of 200");
+    }
+
+    @Test
+    void promptsAreTheFeaturesPromptsAndAnswersCopyFromACitedQuotedPost() {
+        List<GroundedExamples.Source> s = sources(5, 300);
+        Map<Long, GroundedExamples.Source> byKey = new HashMap<>();
+        s.forEach(x -> byKey.put(x.key(), x));
+        Prompts prompts = Prompts.classpath();
+        for (GroundedExamples.Example e : new GroundedExamples(s, prompts).build(100, 0.3, 1, GroundedExamples.Fit.none())) {
+            List<QuotedPost> quoted = new ArrayList<>();
+            for (int i = 0; i < e.quotedKeys().size(); i++) {
+                GroundedExamples.Source src = byKey.get(e.quotedKeys().get(i));
+                String role = e.kind() == GroundedExamples.Kind.ASK ? "" : i == 0 ? "the post to explain" : "related";
+                quoted.add(new QuotedPost(i + 1, src.key(), src.authorHandle(), src.createdAt(), role, src.text()));
+            }
+            assertTrue(e.quotedKeys().contains(e.fromKey()), "the post the example is made from is quoted");
+            List<ChatMessage> expected;
+            if (e.kind() == GroundedExamples.Kind.ASK) {
+                String user = e.prompt().get(1).content();
+                String question = user.substring(user.lastIndexOf("\nQ: ") + 4);
+                expected = prompts.get("ask-compact").render(PromptBindings.of().text("question", question).posts("posts", quoted));
+            } else {
+                assertEquals(e.fromKey(), e.quotedKeys().getFirst(), "Explain quotes its post as [1]");
+                expected = prompts.get("explain-compact").render(PromptBindings.of().posts("posts", quoted));
+            }
+            assertEquals(expected, e.prompt(), "the prompt as the feature renders it");
+            // every cited number is a quoted post, and the words before it are copied from that post
+            Matcher m = MARKER.matcher(e.answer());
+            int last = 0;
+            int cites = 0;
+            while (m.find()) {
+                int n = Integer.parseInt(m.group(1));
+                assertTrue(n >= 1 && n <= quoted.size(), "citation [" + n + "] of " + quoted.size() + " posts: " + e.answer());
+                String span = e.answer().substring(last, m.start()).replaceFirst("^[.\\s\\n-]+", "").strip();
+                assertTrue(quoted.get(n - 1).text().contains(span), "'" + span + "' is copied from post [" + n + "] '"
+                        + quoted.get(n - 1).text() + "'");
+                last = m.end();
+                cites++;
+            }
+            assertTrue(cites >= 1, "the answer cites: " + e.answer());
+        }
+    }
+
+    @Test
+    void chatmlIsWhatTheChatTemplateRenders() {
+        var e = new GroundedExamples(sources(9, 200), Prompts.classpath()).build(5, 0.5, 2, GroundedExamples.Fit.none());
+        for (GroundedExamples.Example x : e) {
+            RenderOutcome r = ChatTemplate.of(SpecialTokens.CHAT_TEMPLATE, SpecialTokens.END_OF_TEXT, SpecialTokens.END_OF_TEXT)
+                    .render(x.prompt(), true);
+            assertEquals(((RenderOutcome.Rendered) r).text(), GroundedTokens.chatml(x.prompt()));
+        }
+    }
+
+    @Test
+    void examplesAreFittedToTheContextLikeTheFeatureFitsAPrompt() {
+        // a rough token count: one token per 3 characters of the rendered prompt
+        int context = 160;
+        GroundedExamples.Fit fit = new GroundedExamples.Fit(m -> GroundedTokens.chatml(m).length() / 3,
+                a -> a.length() / 3 + 2, context);
+        var examples = new GroundedExamples(sources(4, 300), Prompts.classpath()).build(60, 0.3, 3, fit);
+        assertTrue(examples.size() >= 50, "most examples fit by dropping posts and cutting texts: " + examples.size());
+        for (GroundedExamples.Example e : examples) {
+            int prompt = GroundedTokens.chatml(e.prompt()).length() / 3;
+            assertTrue(prompt + context / 4 <= context, "a quarter of the context stays for the answer: " + prompt);
+            Matcher b = BLOCK.matcher(e.prompt().get(1).content());
+            int blocks = 0;
+            while (b.find()) {
+                blocks++;
+            }
+            assertEquals(e.quotedKeys().size(), blocks);
+        }
+    }
+
+    @Test
+    void spansAreShortAndFreeOfLinksMentionsAndBrackets() {
+        String text = "@bob look https://x.example/a at the [1] old bridge over the river #city in the rain again today and more words";
+        String s = GroundedExamples.span(text, List.of("bridge"));
+        assertEquals("the (1) old bridge over the river #city in the rain again", s);
+        assertEquals(null, GroundedExamples.span("nothing to see", List.of("bridge")));
+    }
+}
