@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The whole LoRA job an operator runs (what {@code starling train --lora} calls): tokenize documents with the
+ * The whole LoRA job an operator runs (what {@code starling finetune} calls): tokenize documents with the
  * base model's own tokenizer, train an adapter over the frozen base for a number of steps or a time budget, write
  * the adapter GGUF and, optionally, the merged model.
  */
@@ -19,7 +19,7 @@ public final class LoraFineTune {
     public static final int MAX_TOKENS = 64 << 20;
 
     /**
-     * @param baseModel       the GGUF to adapt (F32/F16/BF16/Q8_0 matrices)
+     * @param baseModel       the GGUF to adapt (F32/F16/BF16/Q8_0/Q4_0/Q4_K/Q6_K matrices)
      * @param documents       training texts, each encoded with a leading BOS
      * @param lora            rank, alpha, targets, seed
      * @param seq             tokens per sequence
@@ -31,10 +31,11 @@ public final class LoraFineTune {
      * @param adapterOut      where the adapter GGUF is written
      * @param mergedOut       where the merged model is written, or null for none
      * @param mergeOutput     type of the merged matrices
+     * @param reference       train with the float64 {@link LoraReference} instead of the fast {@link LoraFast}
      */
     public record Options(Path baseModel, List<String> documents, LoraConfig lora, int seq, int batch, int maxSteps,
             long timeBudgetMillis, double learningRate, double weightDecay, Path adapterOut, Path mergedOut,
-            LoraMerge.Output mergeOutput) {
+            LoraMerge.Output mergeOutput, boolean reference) {
         public Options {
             if (seq < 2 || batch < 1 || maxSteps < 1 || timeBudgetMillis < 0 || !(learningRate > 0)
                     || !(weightDecay >= 0)) {
@@ -45,10 +46,22 @@ public final class LoraFineTune {
             }
             documents = List.copyOf(documents);
         }
+
+        /** Options for the fast float32 path. */
+        public Options(Path baseModel, List<String> documents, LoraConfig lora, int seq, int batch, int maxSteps,
+                long timeBudgetMillis, double learningRate, double weightDecay, Path adapterOut, Path mergedOut,
+                LoraMerge.Output mergeOutput) {
+            this(baseModel, documents, lora, seq, batch, maxSteps, timeBudgetMillis, learningRate, weightDecay,
+                    adapterOut, mergedOut, mergeOutput, false);
+        }
     }
 
-    /** Reported after every step. */
-    public record Progress(int step, int maxSteps, double loss, double tokensPerSecond, long elapsedMillis) {
+    /**
+     * Reported after every step: tokens/s over the training so far (wall clock), and the estimated time left
+     * (the average step time over the steps left, or the time budget left if that ends sooner).
+     */
+    public record Progress(int step, int maxSteps, double loss, double tokensPerSecond, long elapsedMillis,
+            long etaMillis) {
     }
 
     /** What the job did. */
@@ -59,7 +72,13 @@ public final class LoraFineTune {
     private LoraFineTune() {
     }
 
+    /** Runs the job on {@code pool} (not closed here; null: one thread). */
     public static Summary run(Options o, ComputePool pool, Consumer<Progress> listener) throws IOException {
+        if (pool == null) {
+            try (ComputePool one = new ComputePool(1)) {
+                return run(o, one, listener);
+            }
+        }
         long t0 = System.nanoTime();
         try (FrozenBase base = FrozenBase.open(o.baseModel())) {
             if (o.seq() > base.config().contextLength()) {
@@ -68,12 +87,15 @@ public final class LoraFineTune {
             }
             int[] stream = tokenize(Tokenizers.fromGguf(base.gguf().metadata()), o.documents(), o.seq());
             LoraAdapter adapter = LoraAdapter.initialize(base.config(), o.lora());
-            LoraTrainer trainer = new LoraTrainer(base, adapter, new AdamW(0.9, 0.999, 1e-8, o.weightDecay()),
-                    o.learningRate(), 1.0, pool);
+            AdamW adamW = new AdamW(0.9, 0.999, 1e-8, o.weightDecay());
+            LoraTrainer trainer = o.reference()
+                    ? new LoraTrainer(base, adapter, adamW, o.learningRate(), 1.0, pool)
+                    : LoraTrainer.fast(base, adapter, adamW, o.learningRate(), 1.0, pool);
             int n = o.batch() * o.seq();
             int[] tokens = new int[n];
             int[] targets = new int[n];
             int windows = stream.length - o.seq(); // start positions with a full window and its targets
+            long trainStart = System.nanoTime();
             double first = Double.NaN;
             double last = Double.NaN;
             int step = 0;
@@ -89,8 +111,12 @@ public final class LoraFineTune {
                 }
                 step++;
                 long elapsed = (System.nanoTime() - t0) / 1_000_000;
-                listener.accept(new Progress(step, o.maxSteps(), last, (double) step * n / Math.max(1, elapsed) * 1000,
-                        elapsed));
+                double trainMillis = Math.max(1e-3, (System.nanoTime() - trainStart) / 1e6);
+                long eta = (long) (trainMillis / step * (o.maxSteps() - step));
+                if (o.timeBudgetMillis() > 0) {
+                    eta = Math.min(eta, Math.max(0, o.timeBudgetMillis() - elapsed));
+                }
+                listener.accept(new Progress(step, o.maxSteps(), last, step * n / trainMillis * 1000, elapsed, eta));
                 if (o.timeBudgetMillis() > 0 && elapsed >= o.timeBudgetMillis()) {
                     break;
                 }

@@ -66,6 +66,9 @@ class LoraFastTest {
         long seed = TinyBases.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         Path path = TinyBases.write(shape, type, rnd.nextLong(), dir);
+        if (shape.llama3RopeFactor() > 0) {
+            path = TinyBases.withStrongRopeFactors(path, rnd.nextLong());
+        }
         int batch = 2;
         int seq = 7 + rnd.nextInt(6);
         int[] tokens = new int[batch * seq];

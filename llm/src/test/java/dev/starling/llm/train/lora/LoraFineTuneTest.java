@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.llm.generate.LlamaModel;
 import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.gguf.GgufFile;
+import dev.starling.llm.gguf.GgufTensorInfo;
+import dev.starling.llm.gguf.GgufWriter;
+import java.lang.foreign.Arena;
 import dev.starling.llm.tensor.ComputePool;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +67,42 @@ class LoraFineTuneTest {
 
     @Test
     void unsupportedBaseTypeIsNamed(@TempDir Path dir) throws Exception {
-        Path model = TinyBases.write(TinyBases.LLAMA, GgmlType.Q4_0, 1, dir);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrozenBase.open(model));
-        assertTrue(e.getMessage().contains("Q4_0") && e.getMessage().contains(model.getFileName().toString()),
-                e.getMessage());
+        Path model = TinyBases.write(TinyBases.LLAMA, GgmlType.F32, 1, dir);
+        Path q5 = dir.resolve("q5.gguf");
+        rewrite(model, q5, "blk.0.attn_q.weight", GgmlType.Q5_0, null, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrozenBase.open(q5));
+        assertTrue(e.getMessage().contains("Q5_0") && e.getMessage().contains("blk.0.attn_q.weight")
+                && e.getMessage().contains("q5.gguf"), e.getMessage());
+    }
+
+    @Test
+    void partialRotaryIsNamed(@TempDir Path dir) throws Exception {
+        Path model = TinyBases.write(TinyBases.LLAMA, GgmlType.F32, 1, dir);
+        Path partial = dir.resolve("partial.gguf");
+        rewrite(model, partial, null, null, "llama.rope.dimension_count", 8);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FrozenBase.open(partial));
+        assertTrue(e.getMessage().contains("llama") && e.getMessage().contains("partial rotary")
+                && e.getMessage().contains("partial.gguf"), e.getMessage());
+    }
+
+    /** A copy of {@code in} with one tensor's type replaced (zero bytes) and/or one int key set. */
+    private static void rewrite(Path in, Path out, String tensor, GgmlType type, String key, int value)
+            throws Exception {
+        try (GgufFile g = GgufFile.open(in); Arena arena = Arena.ofConfined()) {
+            GgufWriter w = GgufWriter.create(out);
+            w.putAll(g.metadata(), k -> !k.equals(key));
+            if (key != null) {
+                w.putUInt32(key, value);
+            }
+            for (GgufTensorInfo t : g.tensors()) {
+                if (t.name().equals(tensor)) {
+                    long bytes = type.bytesFor(t.dim(0)) * t.rowCount();
+                    w.addRawTensor(t.name(), type, t.dims(), arena.allocate(bytes));
+                } else {
+                    w.addRawTensor(t.name(), t.type(), t.dims(), g.tensorData(t));
+                }
+            }
+            w.write();
+        }
     }
 }

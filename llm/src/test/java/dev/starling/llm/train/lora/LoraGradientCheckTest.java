@@ -27,9 +27,23 @@ class LoraGradientCheckTest {
         check(TinyBases.QWEN2, GgmlType.Q8_0, dir, TinyBases.seed());
     }
 
+    @Test
+    void qwen3QkNorm(@TempDir Path dir) throws Exception {
+        check(TinyBases.QWEN3, GgmlType.F32, dir, TinyBases.seed());
+    }
+
+    @Test
+    void llama3RopeFactorsQ4(@TempDir Path dir) throws Exception {
+        check(TinyBases.LLAMA3, GgmlType.Q4_0, dir, TinyBases.seed());
+    }
+
     private static void check(Shape shape, GgmlType type, Path dir, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
-        try (FrozenBase base = FrozenBase.open(TinyBases.write(shape, type, rnd.nextLong(), dir))) {
+        Path path = TinyBases.write(shape, type, rnd.nextLong(), dir);
+        if (shape.llama3RopeFactor() > 0) {
+            path = TinyBases.withStrongRopeFactors(path, rnd.nextLong());
+        }
+        try (FrozenBase base = FrozenBase.open(path)) {
             LoraAdapter adapter = LoraAdapter.initialize(base.config(),
                     new LoraConfig(2, 4f, LoraTarget.ALL, rnd.nextLong()));
             TinyBases.randomizeB(adapter, rnd.nextLong(), 0.05); // B = 0 would make every A gradient zero

@@ -2,6 +2,9 @@ package dev.starling.llm.train.lora;
 
 import dev.starling.llm.generate.LlamaModel;
 import dev.starling.llm.gguf.GgmlType;
+import dev.starling.llm.gguf.GgufFile;
+import dev.starling.llm.gguf.GgufTensorInfo;
+import dev.starling.llm.gguf.GgufWriter;
 import dev.starling.llm.model.KvCache;
 import dev.starling.llm.model.Transformer;
 import dev.starling.llm.synth.Shape;
@@ -44,6 +47,33 @@ final class TinyBases {
     static Path write(Shape shape, GgmlType type, long seed, Path dir) throws IOException {
         Path out = dir.resolve(shape.name() + "-" + type + ".gguf");
         return SyntheticModel.write(shape, type, null, seed, out).path();
+    }
+
+    /**
+     * A copy of the Llama 3 style model at {@code in} whose rope_freqs.weight holds random divisors in [0.3, 3]
+     * (the synthetic ones only differ from 1 at frequencies too low to matter over a few positions).
+     */
+    static Path withStrongRopeFactors(Path in, long seed) throws IOException {
+        Path out = in.resolveSibling("strong-rope-" + in.getFileName());
+        SplittableRandom r = new SplittableRandom(seed);
+        try (GgufFile g = GgufFile.open(in)) {
+            GgufWriter w = GgufWriter.create(out);
+            w.putAll(g.metadata(), k -> true);
+            for (GgufTensorInfo t : g.tensors()) {
+                if (t.name().equals("rope_freqs.weight")) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) t.dim(0) * 4)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (int i = 0; i < t.dim(0); i++) {
+                        b.putFloat((float) (0.3 + 2.7 * r.nextDouble()));
+                    }
+                    w.addRawTensor(t.name(), t.type(), t.dims(), b.array());
+                } else {
+                    w.addRawTensor(t.name(), t.type(), t.dims(), g.tensorData(t));
+                }
+            }
+            w.write();
+        }
+        return out;
     }
 
     /** A fixed "text": a repeating pattern with some structure to learn. */
