@@ -2,7 +2,6 @@ package dev.starling.llm.train;
 
 import dev.starling.llm.model.ModelConfig;
 import dev.starling.llm.tensor.ComputePool;
-import dev.starling.llm.tensor.StableMath;
 
 /**
  * The fast training path: the same function and gradients as {@link LlamaReference}, with F32
@@ -70,22 +69,11 @@ public final class FastLlama implements LossModel {
         pool.parallelFor(n, 16, (s, e) -> {
             for (int r = s; r < e; r++) {
                 int o = r * vocab;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < vocab; j++) {
-                    max = Math.max(max, logits[o + j]);
-                }
-                double sum = 0;
+                float max = TrainKernels.max(logits, o, vocab);
                 float target = logits[o + targets[r]];
-                for (int j = 0; j < vocab; j++) {
-                    float ex = StableMath.exp(logits[o + j] - max);
-                    logits[o + j] = ex;
-                    sum += ex;
-                }
+                double sum = TrainKernels.expShifted(logits, o, vocab, max);
                 rowLoss[r] = max + StrictMath.log(sum) - target;
-                double scale = gradScale / n / sum;
-                for (int j = 0; j < vocab; j++) {
-                    logits[o + j] = (float) (logits[o + j] * scale);
-                }
+                TrainKernels.scale(logits, o, vocab, (float) (gradScale / n / sum));
                 logits[o + targets[r]] -= (float) (gradScale / n);
             }
         });

@@ -2,6 +2,8 @@ package dev.starling.llm.train;
 
 import dev.starling.llm.tensor.ComputePool;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * disjoint output rows, so results do not depend on the thread count.
  */
 final class TrainKernels {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
+    private static final VectorSpecies<Float> F = Gemm.F;
+    private static final int L = Gemm.L;
 
     private TrainKernels() {
     }
@@ -55,88 +57,122 @@ final class TrainKernels {
 
     /** y[n][out] = x[n][in] · W[out][in]^T, as x · (W^T) with W transposed once. */
     static void matmul(ComputePool pool, float[] x, float[] w, float[] y, int n, int in, int out) {
-        nn(pool, x, transpose(pool, w, out, in), y, n, out, in, false);
+        gemm(pool, x, in, 1, transpose(pool, w, out, in), out, y, n, out, in, false);
     }
 
     /** dx[n][in] += dy[n][out] · W[out][in]. */
     static void matmulBackwardInput(ComputePool pool, float[] dy, float[] w, float[] dx, int n, int in, int out) {
-        nn(pool, dy, w, dx, n, in, out, true);
+        gemm(pool, dy, out, 1, w, in, dx, n, in, out, true);
     }
 
-    /** dW[out][in] += dy[n][out]^T · x[n][in], as (dy^T) · x with dy transposed once. */
+    /** dW[out][in] += dy[n][out]^T · x[n][in], reading dy transposed in place (A(o, p) = dy[p][o]). */
     static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out) {
-        nn(pool, transpose(pool, dy, n, out), x, dw, out, in, n, true);
+        gemm(pool, dy, 1, out, x, in, dw, out, in, n, true);
     }
 
     /**
-     * c[m][n] (+)= a[m][k] · b[k][n], the classic GEMM micro-kernel: 4 rows of c by 2 vectors of
-     * columns held in 8 accumulators over the whole k (broadcast a, load b, FMA); no horizontal sums,
-     * and every element is summed over p = 0..k-1 in order, so results do not depend on threads or JIT.
+     * c[m][n] (+)= A[m][k] · b[k][n] with A(r, p) = a[r·ars + p·acs], split over all threads by
+     * {@link Gemm#MR}×{@link Gemm#NR} tiles (each tile is one thread's, summed in order over k).
      */
-    static void nn(ComputePool pool, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
-        int rowTiles = (m + 3) / 4;
-        int colTiles = (n + 2 * L - 1) / (2 * L);
+    static void gemm(ComputePool pool, float[] a, int ars, int acs, float[] b, int ldb, float[] c, int m, int n, int k,
+                     boolean accumulate) {
+        int rowTiles = (m + Gemm.MR - 1) / Gemm.MR;
+        int colTiles = (n + Gemm.NR - 1) / Gemm.NR;
         pool.parallelFor(rowTiles * colTiles, 1, (s, e) -> {
             for (int job = s; job < e; job++) {
-                int i = (job % rowTiles) * 4;
-                int j = (job / rowTiles) * 2 * L;
-                if (i + 4 <= m && j + 2 * L <= n) {
-                    kernel4x2(a, b, c, i, j, n, k, accumulate);
-                } else {
-                    for (int r = i; r < Math.min(m, i + 4); r++) {
-                        for (int col = j; col < Math.min(n, j + 2 * L); col++) {
-                            float acc = 0;
-                            for (int p = 0; p < k; p++) {
-                                acc = Math.fma(a[r * k + p], b[p * n + col], acc);
-                            }
-                            c[r * n + col] = accumulate ? c[r * n + col] + acc : acc;
-                        }
-                    }
-                }
+                int i = (job % rowTiles) * Gemm.MR;
+                int j = (job / rowTiles) * Gemm.NR;
+                Gemm.run(a, 0, ars, acs, b, 0, ldb, c, 0, n, i, Math.min(m, i + Gemm.MR), j, Math.min(n, j + Gemm.NR), k,
+                        Gemm.Range.ALL, false, accumulate);
             }
         });
     }
 
-    private static void kernel4x2(float[] a, float[] b, float[] c, int i, int j, int n, int k, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(F);
-        FloatVector c01 = FloatVector.zero(F);
-        FloatVector c10 = FloatVector.zero(F);
-        FloatVector c11 = FloatVector.zero(F);
-        FloatVector c20 = FloatVector.zero(F);
-        FloatVector c21 = FloatVector.zero(F);
-        FloatVector c30 = FloatVector.zero(F);
-        FloatVector c31 = FloatVector.zero(F);
-        int a0 = i * k;
-        for (int p = 0; p < k; p++) {
-            int bo = p * n + j;
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + L);
-            FloatVector x = FloatVector.broadcast(F, a[a0 + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(F, a[a0 + k + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(F, a[a0 + 2 * k + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(F, a[a0 + 3 * k + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
+    /** The largest of x[off..off+n). */
+    static float max(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            acc = acc.max(FloatVector.fromArray(F, x, off + i));
         }
-        put(c, i * n + j, c00, c01, accumulate);
-        put(c, (i + 1) * n + j, c10, c11, accumulate);
-        put(c, (i + 2) * n + j, c20, c21, accumulate);
-        put(c, (i + 3) * n + j, c30, c31, accumulate);
+        float m = Float.NEGATIVE_INFINITY;
+        for (int l = 0; l < L; l++) {
+            m = Math.max(m, acc.lane(l));
+        }
+        for (; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
     }
 
-    private static void put(float[] c, int at, FloatVector v0, FloatVector v1, boolean accumulate) {
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromArray(F, c, at));
-            v1 = v1.add(FloatVector.fromArray(F, c, at + L));
+    /** x[off..off+n) ← s · x. */
+    static void scale(float[] x, int off, int n, float s) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, x, off + i).mul(s).intoArray(x, off + i);
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
+        for (; i < n; i++) {
+            x[off + i] *= s;
+        }
+    }
+
+    /**
+     * x[off..off+n) ← exp(x − shift) for arguments ≤ 0 (softmax), returning their sum (in a fixed order).
+     * Vectorized Cephes expf: relative error about 2e-7, plain IEEE operations, so the same bits in every
+     * JIT tier; arguments below −87 give about 1e-38 instead of 0.
+     */
+    static float expShifted(float[] x, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        float s = sum(acc);
+        for (; i < n; i++) {
+            float e = expScalar(x[off + i] - shift);
+            x[off + i] = e;
+            s += e;
+        }
+        return s;
+    }
+
+    private static final float EXP_LO = -87.3f;
+    private static final float MAGIC = 12582912f; // 1.5·2^23: adding and subtracting it rounds to an integer
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    static FloatVector exp(FloatVector x) {
+        x = x.max(EXP_LO).min(0f);
+        FloatVector k = x.mul(1.44269504088896341f).add(MAGIC).sub(MAGIC);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -LN2_HI), x);
+        r = k.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500e-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201e-1f));
+        FloatVector y = p.mul(r).fma(r, r).add(1f);
+        IntVector bits = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return y.mul(bits.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}, operation for operation. */
+    static float expScalar(float x) {
+        x = Math.min(Math.max(x, EXP_LO), 0f);
+        float k = (x * 1.44269504088896341f + MAGIC) - MAGIC;
+        float r = Math.fma(k, -LN2_HI, x);
+        r = Math.fma(k, -LN2_LO, r);
+        float p = 1.9875691500e-4f;
+        p = Math.fma(p, r, 1.3981999507e-3f);
+        p = Math.fma(p, r, 8.3334519073e-3f);
+        p = Math.fma(p, r, 4.1665795894e-2f);
+        p = Math.fma(p, r, 1.6666665459e-1f);
+        p = Math.fma(p, r, 5.0000001201e-1f);
+        float y = Math.fma(p * r, r, r) + 1f;
+        return y * Float.intBitsToFloat(((int) k + 127) << 23);
     }
 
     /** [rows][cols] to [cols][rows]. */
