@@ -26,15 +26,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code starling finetune}: LoRA fine-tuning of an existing GGUF model (frozen base in F32/F16/BF16/Q8_0) on the
+ * {@code starling finetune}: LoRA fine-tuning of an existing GGUF model (frozen base in F32/F16/BF16/Q8_0/Q4_0/Q4_K/
+ * Q6_K; llama, mistral, qwen2, qwen3, Llama 3 rope scaling) on the
  * network's consented public posts (or {@code --corpus FILE}), writing the adapter in llama.cpp's LoRA GGUF layout
- * and, with {@code --merge-out}, a new GGUF with the adapter merged in that {@code serve --model} serves.
+ * and, with {@code --merge-out}, a new GGUF with the adapter merged in that {@code serve --model} serves. Trains on
+ * the fast float32 path by default; {@code --reference} uses the slow float64 reference.
  */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
         description = {"Adapt an existing GGUF model to this network with LoRA: train low-rank adapters on the consented public posts "
                 + "(the database, as serve opens it) or on --corpus FILE, write the adapter (llama.cpp's LoRA GGUF layout) "
                 + "and optionally a merged model.",
-                "The base stays frozen in its own type (F32, F16, BF16 or Q8_0)."})
+                "The base stays frozen in its own type (F32, F16, BF16, Q8_0, Q4_0, Q4_K or Q6_K)."})
 public final class FinetuneCommand implements StarlingSubcommand, Callable<Integer> {
     @Mixin
     DatabaseOptions db;
@@ -87,6 +89,9 @@ public final class FinetuneCommand implements StarlingSubcommand, Callable<Integ
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the adapter's initialization and the corpus split. Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--reference", description = "Train with the float64 reference implementation (slow; for checking) instead of the fast float32 one")
+    boolean reference;
+
     PrintStream err = System.err;
     PrintStream out = System.out;
 
@@ -116,7 +121,8 @@ public final class FinetuneCommand implements StarlingSubcommand, Callable<Integ
             lora = new LoraConfig(rank, alpha, LoraTarget.parse(targets), seed);
             documents = read(corpus != null ? new FileCorpus(corpus) : null);
             options = new LoraFineTune.Options(base, documents, lora, seq, batch, steps,
-                    timeBudget == null ? 0 : timeBudget.toMillis(), lr, weightDecay, adapterOut, mergeOut, output);
+                    timeBudget == null ? 0 : timeBudget.toMillis(), lr, weightDecay, adapterOut, mergeOut, output,
+                    reference);
         } catch (IllegalArgumentException e) {
             err.println("starling finetune: " + e.getMessage());
             return 2;
@@ -125,10 +131,13 @@ public final class FinetuneCommand implements StarlingSubcommand, Callable<Integ
             err.println("starling finetune: the corpus has no posts to train on");
             return 2;
         }
-        err.println("starling finetune: " + documents.size() + " posts, rank " + rank + " on " + lora.targets() + ", base " + base);
+        ComputePool pool = ComputePool.shared();
+        err.println("starling finetune: " + documents.size() + " posts, rank " + rank + " on " + lora.targets() + ", base " + base
+                + (reference ? ", float64 reference path" : ", fast float32 path") + ", " + pool.threads() + " threads");
         try {
-            LoraFineTune.Summary s = LoraFineTune.run(options, ComputePool.shared(), p -> err.printf(Locale.ROOT,
-                    "step %d/%d  loss %.4f  %.0f tok/s  %ds%n", p.step(), p.maxSteps(), p.loss(), p.tokensPerSecond(), p.elapsedMillis() / 1000));
+            LoraFineTune.Summary s = LoraFineTune.run(options, pool, p -> err.printf(Locale.ROOT,
+                    "step %d/%d  loss %.4f  %.1f tok/s  elapsed %s  ETA %s%n", p.step(), p.maxSteps(), p.loss(), p.tokensPerSecond(),
+                    clock(p.elapsedMillis()), clock(p.etaMillis())));
             out.printf(Locale.ROOT, "fine-tuned %d steps in %.1f s: loss %.4f -> %.4f, %d trainable parameters; adapter %s (%d bytes)%s%n",
                     s.steps(), s.elapsedMillis() / 1000.0, s.firstLoss(), s.lastLoss(), s.trainableParameters(), adapterOut, s.adapterBytes(),
                     mergeOut == null ? "" : "; merged model " + mergeOut + " (" + s.mergedBytes() + " bytes)");
@@ -137,6 +146,13 @@ public final class FinetuneCommand implements StarlingSubcommand, Callable<Integ
             err.println("starling finetune: " + e.getMessage());
             return 2;
         }
+    }
+
+    /** h:mm:ss or m:ss. */
+    static String clock(long millis) {
+        long s = Math.max(0, millis) / 1000;
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
     /** The training side of the corpus (consented posts from the database, or the file); validation posts are not used. */

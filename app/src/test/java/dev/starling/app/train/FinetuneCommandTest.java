@@ -38,6 +38,9 @@ class FinetuneCommandTest {
                 "--steps", "10", "--lr", "1e-2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("fine-tuned 10 steps"), r.out());
+        assertTrue(r.err().contains("fast float32 path"), r.err());
+        assertTrue(java.util.regex.Pattern.compile("step 10/10  loss [0-9.]+  [0-9.]+ tok/s  elapsed \\d+:\\d\\d  ETA 0:00")
+                .matcher(r.err()).find(), r.err());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss ([0-9.]+) -> ([0-9.]+)").matcher(r.out());
         assertTrue(m.find(), r.out());
         assertTrue(Double.parseDouble(m.group(2)) < Double.parseDouble(m.group(1)), "the loss falls: " + r.out());
@@ -45,6 +48,26 @@ class FinetuneCommandTest {
         try (ComputePool pool = new ComputePool(1); LlamaModel model = LlamaModel.load(merged, pool, 1)) {
             assertTrue(model.config().vocabSize() > 0);
         }
+    }
+
+    @Test
+    void referencePathOnAQwen3Q4Base(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("qwen3.gguf");
+        CliRun synth = run("gguf", "synth", "--shape", "tiny-qwen3", "--type", "Q4_0", base.toString());
+        assertEquals(0, synth.code(), synth.err());
+        Path corpus = dir.resolve("posts.txt");
+        List<String> posts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            posts.add("starlings gather on the wires " + (i % 3));
+        }
+        Files.write(corpus, posts);
+        Path adapter = dir.resolve("adapter.gguf");
+        CliRun r = run("finetune", "--base", base.toString(), "--corpus", corpus.toString(), "--adapter-out", adapter.toString(),
+                "--rank", "2", "--seq", "16", "--batch", "1", "--steps", "3", "--reference");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("float64 reference path"), r.err());
+        assertTrue(r.out().contains("fine-tuned 3 steps"), r.out());
+        assertTrue(Files.size(adapter) > 0);
     }
 
     @Test
