@@ -405,6 +405,7 @@ public final class AssistantService implements AutoCloseable {
         switch (o) {
             case MentionOutcome.Replied r -> replied.incrementAndGet();
             case MentionOutcome.Skipped s -> skipped.incrementAndGet();
+            case MentionOutcome.LimitNotice n -> skipped.incrementAndGet();
             case MentionOutcome.Failed f -> failed.incrementAndGet();
             case MentionOutcome.AlreadyHandled a -> duplicates.incrementAndGet();
             case MentionOutcome.Deferred d -> { }

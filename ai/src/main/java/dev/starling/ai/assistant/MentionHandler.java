@@ -26,6 +26,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -143,7 +145,7 @@ final class MentionHandler {
         switch (budget.reserve(mentioner.id(), BUDGET_FEATURE, Math.min(AiBudget.MAX_RESERVE_TOKENS, promptTokens + maxTokens))) {
             case BudgetDecision.Granted g -> reservation = g.reservation();
             case BudgetDecision.Exceeded x -> {
-                return skipMeta(meta, x.message());
+                return limitReached(meta, mentioner, x);
             }
         }
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
@@ -168,6 +170,34 @@ final class MentionHandler {
             return skipMeta(done, "the reply could not be posted: " + r.rejection().message());
         }
         return posted.orThrow();
+    }
+
+    /**
+     * The mentioner's daily budget is spent: a notice instead of an answer (once per account and day; see
+     * {@link MentionLedger#recordLimitNotice}), or, when the notice cannot be posted, a plain skip.
+     */
+    private MentionOutcome limitReached(MentionLedger.ReplyMeta meta, Account mentioner, BudgetDecision.Exceeded x) {
+        String text = limitNoticeText(mentioner.username(), x, social.settings().clock().instant());
+        Outcome<MentionOutcome> o = ledger.recordLimitNotice(meta, x.message(), x.day(), text);
+        if (o instanceof Outcome.Rejected<MentionOutcome> r) {
+            return skipMeta(meta, x.message() + "; the daily-limit notice could not be posted: " + r.rejection().message());
+        }
+        MentionOutcome done = o.orThrow();
+        LOG.debug("assistant: mention {}: {}", meta.mentionPostId(), done);
+        return done;
+    }
+
+    /**
+     * The daily-limit notice, model-free and short: {@code @dan You have reached the assistant's daily limit (20
+     * requests), so this mention gets no answer. It resets at 00:00 UTC, in 3 h 20 min.}
+     */
+    static String limitNoticeText(String username, BudgetDecision.Exceeded x, Instant now) {
+        long minutes = Math.max(1, (Duration.between(now, x.resetsAt()).toSeconds() + 59) / 60);
+        String in = minutes >= 60 ? (minutes / 60) + " h " + (minutes % 60) + " min" : minutes + " min";
+        String what = x.limit() == 0 ? "The assistant does not answer mentions from accounts here, so this mention gets no answer."
+                : "You have reached the assistant's daily limit (" + x.limit() + " "
+                + (x.resource() == BudgetDecision.Resource.REQUESTS ? "requests" : "tokens") + "), so this mention gets no answer.";
+        return "@" + username + " " + what + " It resets at 00:00 UTC, in " + in + ".";
     }
 
     /** The model's cleaned text, or why there is none, and what it cost. */

@@ -9,10 +9,12 @@ import dev.starling.social.posts.PostText;
 import dev.starling.social.posts.PostVisibility;
 import dev.starling.social.posts.PostWriter;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +92,67 @@ final class MentionLedger {
             }
             return Outcome.ok(new MentionOutcome.Replied(meta.mentionPostId(), ids, meta.model(), meta.prompt()));
         });
+    }
+
+    /**
+     * Records a mention skipped because its author's daily budget is spent and, when no notice went to that account on
+     * {@code day} yet, posts {@code noticeText} as a reply to it: ledger row, notice row and post in ONE transaction (the
+     * ledger row first, so a replayed mention does nothing; the notice row's key (account, day) lets one notice per day
+     * through, whichever worker gets there first). Returns {@link MentionOutcome.LimitNotice},
+     * {@link MentionOutcome.Skipped} (a notice was sent earlier that day) or {@link MentionOutcome.AlreadyHandled}; a
+     * rejection when social refuses the notice post (nothing was written then).
+     */
+    Outcome<MentionOutcome> recordLimitNotice(ReplyMeta meta, String reason, LocalDate day, String noticeText) {
+        Optional<Rejection> bad = rules.validate(noticeText);
+        if (bad.isPresent()) {
+            return Outcome.rejected(bad.get());
+        }
+        return db.inTransaction(c -> {
+            if (!insert(c, meta, "skipped", reason)) {
+                return Outcome.ok(new MentionOutcome.AlreadyHandled(meta.mentionPostId(), outcomeIn(c, meta.mentionPostId())));
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO assistant_limit_notices (account_id, day, mention_post_id, notice_post_id) VALUES (?, ?, ?, 0)
+                    ON CONFLICT (account_id, day) DO NOTHING""")) {
+                ps.setLong(1, meta.mentionerId());
+                ps.setDate(2, Date.valueOf(day));
+                ps.setLong(3, meta.mentionPostId());
+                if (ps.executeUpdate() == 0) {
+                    String already = reason + "; the daily-limit notice was already sent today";
+                    setReason(c, meta.mentionPostId(), already);
+                    return Outcome.ok(new MentionOutcome.Skipped(meta.mentionPostId(), already));
+                }
+            }
+            NewPost np = new NewPost(noticeText, meta.visibility(), meta.mentionPostId(), null, "en", false, null);
+            Outcome<Post> posted = PostWriter.insert(c, assistantId, np, clock.instant());
+            if (posted instanceof Outcome.Rejected<Post> r) {
+                return Outcome.rejected(r.rejection()); // rolls back the ledger and notice rows
+            }
+            long noticeId = posted.orThrow().id();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE assistant_limit_notices SET notice_post_id = ? WHERE account_id = ? AND day = ?")) {
+                ps.setLong(1, noticeId);
+                ps.setLong(2, meta.mentionerId());
+                ps.setDate(3, Date.valueOf(day));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE assistant_mentions SET reply_post_ids = ? WHERE mention_post_id = ?")) {
+                ps.setArray(1, c.createArrayOf("bigint", new Object[] {noticeId}));
+                ps.setLong(2, meta.mentionPostId());
+                ps.executeUpdate();
+            }
+            String withNotice = reason + "; the daily-limit notice was posted as " + noticeId;
+            setReason(c, meta.mentionPostId(), withNotice);
+            return Outcome.ok(new MentionOutcome.LimitNotice(meta.mentionPostId(), noticeId, withNotice));
+        });
+    }
+
+    private static void setReason(Connection c, long mentionPostId, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE assistant_mentions SET reason = ? WHERE mention_post_id = ?")) {
+            ps.setString(1, cut(reason, 1000));
+            ps.setLong(2, mentionPostId);
+            ps.executeUpdate();
+        }
     }
 
     /** Records a mention that got no reply; false when it was already recorded. */

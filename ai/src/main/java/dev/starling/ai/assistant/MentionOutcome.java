@@ -16,6 +16,14 @@ public sealed interface MentionOutcome {
     record Skipped(long mentionPostId, String reason) implements MentionOutcome {
     }
 
+    /**
+     * The mentioner's daily assistant budget is spent: instead of an answer, a short notice saying so and when it resets
+     * was posted as {@code noticePostId} (at most one per account and UTC day; later mentions that day are
+     * {@link Skipped}). Recorded as skipped, with the notice as its reply.
+     */
+    record LimitNotice(long mentionPostId, long noticePostId, String reason) implements MentionOutcome {
+    }
+
     /** Every generation attempt failed; {@code reason} says how. */
     record Failed(long mentionPostId, int attempts, String reason) implements MentionOutcome {
     }

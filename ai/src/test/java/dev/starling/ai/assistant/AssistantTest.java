@@ -220,19 +220,88 @@ class AssistantTest {
     }
 
     @Test
-    void aSpentBudgetSkipsWithTheBudgetMessage() {
+    void aSpentBudgetGetsOneShortNoticePerDayAndNoAnswer() {
         AiBudget small = new AiBudget(db, AiBudget.Config.defaults().withFeature("assistant", new BudgetLimits(2, 1_000_000)), Clock.systemUTC());
+        Account dan = account();
         try (AssistantService limited = AssistantService.create(social, registry, null, small, Prompts.classpath(), CONFIG)) {
-            Account dan = account();
             assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(dan, "@starling one", PostVisibility.PUBLIC).id()));
             assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(dan, "@starling two", PostVisibility.PUBLIC).id()));
-            Post third = post(dan, "@starling three", PostVisibility.PUBLIC);
-            MentionOutcome.Skipped s = assertInstanceOf(MentionOutcome.Skipped.class, limited.handle(third.id()));
-            assertEquals("daily AI budget of 2 requests used; resets at 00:00 UTC", s.reason());
-            assertTrue(repliesTo(third.id()).isEmpty());
             assertTrue(small.usage(dan.id(), "assistant").tokens() > 0, "tokens were settled");
+            // the third: no answer, but a model-free notice saying why and when it resets, replying to the mention
+            Post third = post(dan, "@starling three", PostVisibility.PRIVATE);
+            MentionOutcome.LimitNotice n = assertInstanceOf(MentionOutcome.LimitNotice.class, limited.handle(third.id()));
+            assertTrue(n.reason().startsWith("daily AI budget of 2 requests used; resets at 00:00 UTC; the daily-limit notice was posted as "),
+                    n.reason());
+            List<Post> notice = repliesTo(third.id());
+            assertEquals(1, notice.size());
+            assertEquals(n.noticePostId(), notice.getFirst().id());
+            String text = notice.getFirst().text();
+            assertTrue(text.matches("@" + dan.username() + " You have reached the assistant's daily limit \\(2 requests\\), so this mention"
+                    + " gets no answer\\. It resets at 00:00 UTC, in \\d+ (h \\d+ )?min\\."), text);
+            // same visibility rule as any reply: a followers-only mention gets a direct notice, to the mentioner alone
+            assertEquals(PostVisibility.DIRECT, notice.getFirst().visibility());
+            assertTrue(social.posts().get(dan.id(), n.noticePostId()).isPresent());
+            assertTrue(social.posts().get(account().id(), n.noticePostId()).isEmpty());
+            assertTrue(assistant.provenance(n.noticePostId()).isEmpty(), "the notice is not a model's reply");
+            // exactly once: handling the same mention again does nothing
+            assertInstanceOf(MentionOutcome.AlreadyHandled.class, limited.handle(third.id()));
+            assertEquals(1, repliesTo(third.id()).size());
+            // never more than one a day: the fourth is skipped silently, and its reason says so
+            Post fourth = post(dan, "@starling four", PostVisibility.PUBLIC);
+            MentionOutcome.Skipped s = assertInstanceOf(MentionOutcome.Skipped.class, limited.handle(fourth.id()));
+            assertEquals("daily AI budget of 2 requests used; resets at 00:00 UTC; the daily-limit notice was already sent today", s.reason());
+            assertTrue(repliesTo(fourth.id()).isEmpty());
             // another account still has its own budget
-            assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(account(), "@starling four", PostVisibility.PUBLIC).id()));
+            assertInstanceOf(MentionOutcome.Replied.class, limited.handle(post(account(), "@starling five", PostVisibility.PUBLIC).id()));
+        }
+        // the next UTC day (here: a budget whose clock is a day ahead, spent) the same account gets a notice again
+        AiBudget tomorrow = new AiBudget(db, AiBudget.Config.defaults().withFeature("assistant", new BudgetLimits(0, 0)),
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(1)));
+        try (AssistantService limited = AssistantService.create(social, registry, null, tomorrow, Prompts.classpath(), CONFIG)) {
+            Post p = post(dan, "@starling off?", PostVisibility.PUBLIC);
+            MentionOutcome.LimitNotice n = assertInstanceOf(MentionOutcome.LimitNotice.class, limited.handle(p.id()));
+            Post notice = repliesTo(p.id()).getFirst();
+            assertEquals(PostVisibility.PUBLIC, notice.visibility());
+            assertTrue(notice.text().startsWith("@" + dan.username() + " The assistant does not answer mentions from accounts here"),
+                    notice.text());
+            assertEquals(n.noticePostId(), notice.id());
+        }
+    }
+
+    @Test
+    void concurrentOverBudgetMentionsPostOneNotice() throws Exception {
+        AiBudget none = new AiBudget(db, AiBudget.Config.defaults().withFeature("assistant", new BudgetLimits(0, 0)), Clock.systemUTC());
+        try (AssistantService limited = AssistantService.create(social, registry, null, none, Prompts.classpath(), CONFIG)) {
+            Account fay = account();
+            List<Post> mentions = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                mentions.add(post(fay, "@starling burst " + i, PostVisibility.PUBLIC));
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<MentionOutcome>> fs = new ArrayList<>();
+                for (Post m : mentions) {
+                    fs.add(pool.submit(() -> limited.handle(m.id())));
+                    fs.add(pool.submit(() -> limited.handle(m.id()))); // each twice: a redelivery racing the first
+                }
+                int notices = 0;
+                int skips = 0;
+                int duplicates = 0;
+                for (Future<MentionOutcome> f : fs) {
+                    switch (f.get()) {
+                        case MentionOutcome.LimitNotice n -> notices++;
+                        case MentionOutcome.Skipped s -> skips++;
+                        case MentionOutcome.AlreadyHandled a -> duplicates++;
+                        case MentionOutcome o -> throw new AssertionError("unexpected " + o);
+                    }
+                }
+                assertEquals(1, notices);
+                assertEquals(5, skips);
+                assertEquals(6, duplicates);
+                assertEquals(1, mentions.stream().mapToInt(m -> repliesTo(m.id()).size()).sum());
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 
