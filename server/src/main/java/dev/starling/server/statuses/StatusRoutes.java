@@ -57,7 +57,18 @@ public final class StatusRoutes implements RouteModule {
         action(routes, "unfavourite", "write:favourites", posts::unfavourite);
         action(routes, "bookmark", "write:bookmarks", posts::bookmark);
         action(routes, "unbookmark", "write:bookmarks", posts::unbookmark);
-        action(routes, "unreblog", "write:statuses", posts::unreblog);
+        routes.post("/api/v1/statuses/{id}/unreblog", ctx -> {
+            long me = Auth.user(ctx, "write:statuses");
+            Post original = Outcomes.value(posts.unreblog(me, RouteSupport.pathId(ctx, "id")));
+            // One's own repost can always be removed, also of a post one may no longer see (made
+            // followers-only or direct since): then the answer says only that it is not reblogged.
+            java.util.Optional<PostView> visible = posts.view(me, original.id());
+            if (visible.isPresent()) {
+                ctx.json(MastodonJson.status(visible.get(), support.baseUrl(ctx)));
+            } else {
+                ctx.json(java.util.Map.of("id", Long.toString(original.id()), "reblogged", false));
+            }
+        });
         routes.get("/api/v1/statuses/{id}/favourited_by", ctx -> {
             Long viewer = Auth.viewer(ctx, "read:statuses");
             PostView v = view(viewer, RouteSupport.pathId(ctx, "id"));
@@ -136,14 +147,14 @@ public final class StatusRoutes implements RouteModule {
                 case IdempotencyKeys.Claim.Claimed claimed -> { }
             }
         }
-        Post created;
+        PostView created; // hydrated in the creating transaction: no second look-up
         try {
-            created = Outcomes.value(posts.create(me, post));
+            created = Outcomes.value(posts.createView(me, post));
         } catch (RuntimeException e) {
             if (key != null) idempotency.release(me, key);
             throw e;
         }
-        if (key != null) idempotency.complete(me, key, created.id());
-        ctx.json(MastodonJson.status(view(me, created.id()), support.baseUrl(ctx)));
+        if (key != null) idempotency.complete(me, key, created.post().id());
+        ctx.json(MastodonJson.status(created, support.baseUrl(ctx)));
     }
 }

@@ -143,4 +143,24 @@ class StatusesApiTest {
         assertEquals(422, appToken.status(), appToken.body());
         assertEquals(401, server.api.postJson("/api/v1/statuses", "forged-token", Map.of("status", "hi")).status());
     }
+    @Test
+    void aReposterCanRemoveTheirRepostOfAPostTheyNoLongerSee() {
+        User carol = users.signUp("carol_unreblog");
+        for (var later : java.util.List.of(dev.starling.social.posts.PostVisibility.PRIVATE, dev.starling.social.posts.PostVisibility.DIRECT)) {
+            String id = check(server.api.postJson("/api/v1/statuses", alice.token(), Map.of("status", "soon " + later, "visibility", "public")), 200)
+                    .json().get("id").asText();
+            check(server.api.postForm("/api/v1/statuses/" + id + "/reblog", carol.token(), map()), 200);
+            // no API edits visibility yet: the domain does, as the web app's author would
+            server.starling().social().posts().changeVisibility(Long.parseLong(alice.id()), Long.parseLong(id), later).orThrow();
+            assertEquals(404, server.api.get("/api/v1/statuses/" + id, carol.token()).status(), "carol no longer sees it");
+            Reply r = check(server.api.postForm("/api/v1/statuses/" + id + "/unreblog", carol.token(), map()), 200);
+            assertEquals(id, r.json().get("id").asText());
+            assertFalse(r.json().get("reblogged").asBoolean());
+            assertFalse(r.json().has("content"), "nothing of the hidden post is shown: " + r.body());
+            Reply asAlice = check(server.api.get("/api/v1/statuses/" + id, alice.token()), 200);
+            assertEquals(0, asAlice.json().get("reblogs_count").asInt(), "carol's repost is gone");
+            assertEquals(404, server.api.postForm("/api/v1/statuses/" + id + "/unreblog", bob.token(), map()).status(),
+                    "who never reposted it learns nothing");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.starling.social.posts;
 import com.twitter.twittertext.Extractor;
 import com.twitter.twittertext.TwitterTextParseResults;
 import com.twitter.twittertext.TwitterTextParser;
+import dev.starling.social.common.Outcome;
 import dev.starling.social.common.Rejection;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,6 +48,55 @@ public final class PostText {
 
     /** Empty when the text is acceptable, else why not. */
     public Optional<Rejection> validate(String text) {
+        Optional<Rejection> bad = precheck(text);
+        return bad.isPresent() ? bad : lengthRejection(TwitterTextParser.parseTweet(text).weightedLength);
+    }
+
+    /**
+     * Validates and extracts in one pass over the text: what {@link #validate} and {@link #extract}
+     * give separately, for the write path. The weighted length of a plain ASCII text without URLs is
+     * its length (every ASCII character weighs 1 in twitter-text, and NFC leaves ASCII alone), so
+     * twitter-text's full parse (normalisation, URL and emoji scans) runs only for other texts.
+     */
+    public Outcome<Extracted> validateAndExtract(String text) {
+        Optional<Rejection> bad = precheck(text);
+        if (bad.isPresent()) {
+            return Outcome.rejected(bad.get());
+        }
+        Extractor ex = new Extractor();
+        List<Extractor.Entity> urls = ex.extractURLsWithIndices(text);
+        int weighted = urls.isEmpty() && isPlainAscii(text) ? text.length() : TwitterTextParser.parseTweet(text).weightedLength;
+        bad = lengthRejection(weighted);
+        if (bad.isPresent()) {
+            return Outcome.rejected(bad.get());
+        }
+        List<String> urlTexts = new ArrayList<>(urls.size());
+        for (Extractor.Entity e : urls) {
+            urlTexts.add(e.getValue());
+        }
+        return Outcome.ok(extract(ex, text, urlTexts));
+    }
+
+    /** The weighted length by the fast rule of {@link #validateAndExtract} (for tests that hold it to twitter-text). */
+    static int fastWeightedLength(String text) {
+        List<Extractor.Entity> urls = new Extractor().extractURLsWithIndices(text);
+        return urls.isEmpty() && isPlainAscii(text) ? text.length() : TwitterTextParser.parseTweet(text).weightedLength;
+    }
+
+    /** ASCII and not blank (twitter-text weighs a blank text 0, whatever its length). */
+    private static boolean isPlainAscii(String text) {
+        if (text.isBlank()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Optional<Rejection> precheck(String text) {
         if (text == null || text.isBlank()) {
             return Optional.of(new Rejection(Rejection.Kind.INVALID, "text can't be blank"));
         }
@@ -61,10 +111,13 @@ public final class PostText {
                         String.format("text contains a forbidden character U+%04X at index %d", (int) ch, i)));
             }
         }
-        TwitterTextParseResults r = TwitterTextParser.parseTweet(text);
-        if (r.weightedLength > maxWeightedLength) {
+        return Optional.empty();
+    }
+
+    private Optional<Rejection> lengthRejection(int weightedLength) {
+        if (weightedLength > maxWeightedLength) {
             return Optional.of(new Rejection(Rejection.Kind.INVALID,
-                    "text is too long (" + r.weightedLength + " weighted characters, maximum is " + maxWeightedLength + ")"));
+                    "text is too long (" + weightedLength + " weighted characters, maximum is " + maxWeightedLength + ")"));
         }
         return Optional.empty();
     }
@@ -72,6 +125,10 @@ public final class PostText {
     /** Extracts entities; hashtags and mentions deduplicated case-insensitively, in text order. */
     public static Extracted extract(String text) {
         Extractor ex = new Extractor();
+        return extract(ex, text, ex.extractURLs(text));
+    }
+
+    private static Extracted extract(Extractor ex, String text, List<String> urls) {
         List<String> tags = dedupe(ex.extractHashtags(text));
         List<String> mentions = new ArrayList<>();
         for (Extractor.Entity e : ex.extractMentionedScreennamesWithIndices(text)) {
@@ -85,7 +142,7 @@ public final class PostText {
             }
             mentions.add(text.substring(e.getStart() + 1, end));
         }
-        return new Extracted(tags, dedupe(mentions), List.copyOf(new LinkedHashSet<>(ex.extractURLs(text))),
+        return new Extracted(tags, dedupe(mentions), List.copyOf(new LinkedHashSet<>(urls)),
                 dedupe(ex.extractCashtags(text)));
     }
 

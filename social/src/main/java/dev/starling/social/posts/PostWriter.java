@@ -49,6 +49,12 @@ public final class PostWriter {
      * a handle on another network is not the local account of the same name.
      */
     public static Outcome<Post> insert(Connection c, long authorId, NewPost np, Instant createdAt, boolean live) throws SQLException {
+        return insert(c, authorId, np, createdAt, live, null);
+    }
+
+    /** As above, with the text's entities already extracted ({@link PostText#validateAndExtract}), or null to extract them here. */
+    static Outcome<Post> insert(Connection c, long authorId, NewPost np, Instant createdAt, boolean live, PostText.Extracted extracted)
+            throws SQLException {
         PostVisibility visibility = np.visibility() == null ? PostVisibility.PUBLIC : np.visibility();
         String spoiler = np.spoilerText() == null ? "" : np.spoilerText();
         if (spoiler.length() > PostText.MAX_SPOILER_CHARS) {
@@ -81,7 +87,7 @@ public final class PostWriter {
             }
             quoteOfId = q.id();
         }
-        PostText.Extracted ex = PostText.extract(np.text());
+        PostText.Extracted ex = extracted != null ? extracted : PostText.extract(np.text());
         Map<Long, String> mentions = live ? resolveMentions(c, ex.mentionedUsernames()) : new LinkedHashMap<>();
         if (inReplyToAccountId != null && inReplyToAccountId != authorId && !mentions.containsKey(inReplyToAccountId)) {
             mentions.put(inReplyToAccountId, username(c, inReplyToAccountId));

@@ -43,20 +43,47 @@ public final class Posts {
 
     /** Creates a post. Rejections: INVALID text/spoiler/language, NOT_FOUND reply or quote target, FORBIDDEN quote. */
     public Outcome<Post> create(long authorId, NewPost post) {
-        Optional<Rejection> bad = text.validate(post.text());
-        if (bad.isPresent()) {
-            return Outcome.rejected(bad.get());
+        Outcome<PostText.Extracted> checked = text.validateAndExtract(post.text());
+        if (checked instanceof Outcome.Rejected<PostText.Extracted> no) {
+            return Outcome.rejected(no.rejection());
         }
+        PostText.Extracted extracted = ((Outcome.Ok<PostText.Extracted>) checked).value();
+        return db.inTransaction(c -> insert(c, authorId, post, extracted));
+    }
+
+    /**
+     * Creates a post and returns it hydrated for its author, in the same transaction and connection
+     * (what the API answers a new post with, without a second look-up). Rejections as {@link #create}.
+     */
+    public Outcome<PostView> createView(long authorId, NewPost post) {
+        Outcome<PostText.Extracted> checked = text.validateAndExtract(post.text());
+        if (checked instanceof Outcome.Rejected<PostText.Extracted> no) {
+            return Outcome.rejected(no.rejection());
+        }
+        PostText.Extracted extracted = ((Outcome.Ok<PostText.Extracted>) checked).value();
         return db.inTransaction(c -> {
-            try {
-                return PostWriter.insert(c, authorId, post, clock.instant());
-            } catch (SQLException e) {
-                if ("23503".equals(e.getSQLState())) { // foreign_key_violation: the author does not exist
-                    return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");
-                }
-                throw e;
+            Outcome<Post> created = insert(c, authorId, post, extracted);
+            if (created instanceof Outcome.Rejected<Post> no) {
+                return Outcome.<PostView>rejected(no.rejection());
             }
+            List<PostView> v = PostViews.hydrate(c, authorId, List.of(((Outcome.Ok<Post>) created).value()));
+            if (v.isEmpty()) {
+                throw new IllegalStateException("a post just created by account " + authorId + " could not be hydrated");
+            }
+            return Outcome.ok(v.getFirst());
         });
+    }
+
+    private Outcome<Post> insert(Connection c, long authorId, NewPost post, PostText.Extracted extracted) throws SQLException {
+        // A savepoint-free check: a missing author shows as a foreign-key violation of the one INSERT.
+        try {
+            return PostWriter.insert(c, authorId, post, clock.instant(), true, extracted);
+        } catch (SQLException e) {
+            if ("23503".equals(e.getSQLState())) { // foreign_key_violation: the author does not exist
+                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");
+            }
+            throw e;
+        }
     }
 
     /** The post when {@code viewerId} (null: anonymous) may see it. */
@@ -113,7 +140,19 @@ public final class Posts {
         return db.inTransaction(c -> {
             Optional<Post> original = PostWriter.visibleOriginal(c, actorId, postId);
             if (original.isEmpty()) {
-                return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+                // One can always remove one's own repost, even of a post one may no longer see (it became
+                // followers-only or direct since): the repost goes; the original is returned to the caller,
+                // who must not show it ({@link #view} of it is empty for this actor).
+                Optional<Post> mine = ownReblog(c, actorId, postId);
+                if (mine.isEmpty()) {
+                    return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+                }
+                Optional<Post> hiddenOriginal = PostRows.load(c, mine.get().reblogOfId());
+                deleteRow(c, mine.get());
+                if (hiddenOriginal.isEmpty()) {
+                    return Outcome.rejected(Rejection.Kind.NOT_FOUND, "post " + postId + " was not found");
+                }
+                return Outcome.ok(hiddenOriginal.get());
             }
             Optional<Long> mine = PostWriter.existingReblog(c, actorId, original.get().id());
             if (mine.isPresent()) {
@@ -125,6 +164,19 @@ public final class Posts {
             }
             return Outcome.ok(original.get());
         });
+    }
+
+    /** The actor's repost of {@code postId}, or {@code postId} itself when it is the actor's repost; no visibility check. */
+    private static Optional<Post> ownReblog(Connection c, long actorId, long postId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PostRows.COLUMNS + " FROM posts p WHERE p.author_id = ?"
+                + " AND (p.reblog_of_id = ? OR (p.id = ? AND p.reblog_of_id IS NOT NULL)) LIMIT 1")) {
+            ps.setLong(1, actorId);
+            ps.setLong(2, postId);
+            ps.setLong(3, postId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(PostRows.map(rs)) : Optional.empty();
+            }
+        }
     }
 
     /** Favourites (idempotent); returns the original post. */

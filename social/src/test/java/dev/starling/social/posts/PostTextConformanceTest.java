@@ -33,6 +33,8 @@ class PostTextConformanceTest {
             assertEquals(exp.path("weightedLength").asInt(), PostText.weightedLength(text), what);
             boolean valid = rules.validate(text).isEmpty();
             assertEquals(exp.path("valid").asBoolean(), valid, what + ": " + rules.validate(text));
+            assertEquals(exp.path("weightedLength").asInt(), PostText.fastWeightedLength(text), what + " (fast path)");
+            assertEquals(valid, rules.validateAndExtract(text) instanceof dev.starling.social.common.Outcome.Ok<?>, what + " (validateAndExtract)");
             checked++;
         }
         System.out.println("twitter-text conformance: " + checked + " weighted-length cases agree");

@@ -176,4 +176,26 @@ class PostsTest {
         assertEquals(Rejection.Kind.INVALID, social.posts().create(alice.id(), NewPost.of("x").withLanguage("english!")).rejectionOrNull().kind());
         assertEquals(Rejection.Kind.INVALID, social.posts().create(alice.id(), NewPost.of("x").withSpoiler("s".repeat(501))).rejectionOrNull().kind());
     }
+    @Test
+    void aReposterCanAlwaysRemoveTheirRepostEvenOfAPostTheyNoLongerSee() {
+        Account dave = signUp("dave_reposter");
+        Account erin = signUp("erin_reposter");
+        for (PostVisibility later : List.of(PostVisibility.PRIVATE, PostVisibility.DIRECT)) {
+            for (boolean byRepostId : List.of(false, true)) {
+                Post p = social.posts().create(alice.id(), NewPost.of("soon hidden " + later + " " + byRepostId)).orThrow();
+                Post repost = social.posts().reblog(dave.id(), p.id()).orThrow();
+                Post other = social.posts().reblog(erin.id(), p.id()).orThrow();
+                social.posts().changeVisibility(alice.id(), p.id(), later).orThrow();
+                assertTrue(social.posts().get(dave.id(), p.id()).isEmpty(), "dave no longer sees the " + later + " post");
+                Post answered = social.posts().unreblog(dave.id(), byRepostId ? repost.id() : p.id()).orThrow();
+                assertEquals(p.id(), answered.id());
+                assertTrue(social.posts().view(dave.id(), p.id()).isEmpty(), "the answer must not be shown to dave");
+                assertTrue(social.posts().get(alice.id(), repost.id()).isEmpty(), "dave's repost is gone");
+                assertTrue(social.posts().get(alice.id(), other.id()).isPresent(), "erin's repost stays");
+                assertTrue(social.posts().get(alice.id(), p.id()).isPresent(), "the original stays");
+                // someone who never reposted it still gets NOT_FOUND, and learns nothing
+                assertEquals(Rejection.Kind.NOT_FOUND, social.posts().unreblog(bob.id(), p.id()).rejectionOrNull().kind());
+            }
+        }
+    }
 }
