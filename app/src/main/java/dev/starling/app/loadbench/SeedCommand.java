@@ -39,6 +39,11 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--no-outbox", description = "Do not write the outbox rows (account.created, follow.created, post.created)")
     boolean noOutbox;
 
+    @Option(names = "--caught-up", split = ",", paramLabel = "CONSUMER",
+            description = "Outbox consumers (e.g. trends,assistant) to mark as having read the seeded outbox, so that serve does not "
+                    + "spend the benchmark catching up on it (what they derive then lacks the seeded history)")
+    java.util.List<String> caughtUp = java.util.List.of();
+
     @Override
     public Integer call() {
         SeedConfig cfg;
@@ -52,10 +57,19 @@ public final class SeedCommand implements Callable<Integer> {
         try (DatabaseOptions.Opened opened = db.open()) {
             Seeder.Report report = new Seeder(opened.database(), Clock.systemUTC(), System.err).seed(cfg);
             BenchToken.write(tokensFile, report.tokens());
+            if (!caughtUp.isEmpty()) {
+                dev.starling.social.outbox.Outbox outbox = dev.starling.social.Social.create(opened.database(),
+                        dev.starling.social.Social.Settings.defaults()).outbox();
+                long head = outbox.head();
+                for (String consumer : caughtUp) {
+                    outbox.checkpoint(consumer, head); // rejects a malformed consumer name with a message
+                }
+                System.err.printf("loadbench seed: outbox consumers %s marked as caught up at position %d%n", caughtUp, head);
+            }
             System.out.printf("loadbench-seed accounts=%d follows=%d posts=%d post_tags=%d outbox=%d tokens=%d copy_s=%.1f vacuum_s=%.1f tokens_s=%.1f%n",
                     report.accounts(), report.follows(), report.posts(), report.postTags(), report.outboxRows(), report.tokens().size(),
                     report.copyMillis() / 1000.0, report.vacuumMillis() / 1000.0, report.tokenMillis() / 1000.0);
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             System.err.println("starling loadbench seed: " + e.getMessage());
             return 1;
         }
