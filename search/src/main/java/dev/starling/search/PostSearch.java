@@ -15,11 +15,16 @@ import dev.starling.social.export.PostExport;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.queries.function.FunctionScoreQuery;
 import org.apache.lucene.search.BooleanClause.Occur;
@@ -185,11 +190,39 @@ public final class PostSearch {
         return new SearchResult.Hits(ranked.size(), List.copyOf(page));
     }
 
+    /**
+     * The post ids of the hits, in hit order, read from the id doc values (visiting the hits in
+     * document order, as doc values iterate forward) rather than loading each stored document,
+     * which also holds the 1.5 KB vector.
+     */
     private static List<Long> ids(IndexSearcher s, TopDocs td) throws IOException {
-        StoredFields stored = s.storedFields();
-        List<Long> out = new ArrayList<>(td.scoreDocs.length);
-        for (ScoreDoc sd : td.scoreDocs) {
-            out.add(stored.document(sd.doc).getField(PostFields.ID).numericValue().longValue());
+        ScoreDoc[] hits = td.scoreDocs;
+        Integer[] byDoc = new Integer[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            byDoc[i] = i;
+        }
+        Arrays.sort(byDoc, Comparator.comparingInt(i -> hits[i].doc));
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        long[] ids = new long[hits.length];
+        int leafIndex = -1;
+        LeafReaderContext leaf = null;
+        NumericDocValues values = null;
+        for (int i : byDoc) {
+            int doc = hits[i].doc;
+            int li = ReaderUtil.subIndex(doc, leaves);
+            if (li != leafIndex) {
+                leafIndex = li;
+                leaf = leaves.get(li);
+                values = DocValues.getNumeric(leaf.reader(), PostFields.ID);
+            }
+            if (!values.advanceExact(doc - leaf.docBase)) {
+                throw new IllegalStateException("index document " + doc + " has no post id");
+            }
+            ids[i] = values.longValue();
+        }
+        List<Long> out = new ArrayList<>(hits.length);
+        for (long id : ids) {
+            out.add(id);
         }
         return out;
     }

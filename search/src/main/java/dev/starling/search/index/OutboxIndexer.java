@@ -39,6 +39,7 @@ public final class OutboxIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long position;
     private long lastCommitNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(6); // steps with events, events, nanos, max nanos, poll nanos, reload nanos
     private Thread thread;
 
     public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export, long pollIntervalMillis, long commitIntervalMillis) {
@@ -68,23 +69,47 @@ public final class OutboxIndexer implements AutoCloseable {
      * the searcher when there were any. Commits when the commit interval has passed.
      */
     public synchronized int step() {
+        long t0 = System.nanoTime();
         List<OutboxEvent> events = outbox.poll(CONSUMER, position, BATCH);
+        long polled = System.nanoTime();
         if (!events.isEmpty()) {
+            stats.addAndGet(4, polled - t0);
             Set<Long> ids = new LinkedHashSet<>();
             for (OutboxEvent e : events) {
                 touched(e, ids);
             }
             if (!ids.isEmpty()) {
                 List<Long> all = List.copyOf(ids);
-                index.apply(all, export.byIds(all));
+                var present = export.byIds(all);
+                stats.addAndGet(5, System.nanoTime() - polled);
+                index.apply(all, present);
                 index.refresh();
             }
             position = events.getLast().position();
+            long took = System.nanoTime() - t0;
+            stats.incrementAndGet(0);
+            stats.addAndGet(1, events.size());
+            stats.addAndGet(2, took);
+            stats.accumulateAndGet(3, took, Math::max);
         }
         if (position != index.committedPosition() && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
             commit();
         }
         return events.size();
+    }
+
+    /**
+     * Steps that found events so far: how many, their events, and their time (poll, reload, apply,
+     * refresh; commits excluded), of which polling the outbox and reloading the posts.
+     */
+    public record StepStats(long steps, long events, long totalNanos, long maxNanos, long pollNanos, long reloadNanos) {
+        public double meanMillis() {
+            return steps == 0 ? 0 : totalNanos / 1e6 / steps;
+        }
+    }
+
+    public StepStats stepStats() {
+        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5));
     }
 
     /** Applies events until the outbox is drained, then commits. */

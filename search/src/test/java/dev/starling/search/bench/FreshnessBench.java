@@ -1,0 +1,141 @@
+package dev.starling.search.bench;
+
+import dev.starling.search.PostSearch;
+import dev.starling.search.index.OutboxIndexer;
+import dev.starling.search.index.PostIndex;
+import dev.starling.search.query.SearchMode;
+import dev.starling.search.query.SearchResult;
+import dev.starling.social.Social;
+import dev.starling.social.accounts.Account;
+import dev.starling.social.accounts.SignUp;
+import dev.starling.social.db.Database;
+import dev.starling.social.export.PostExport;
+import dev.starling.social.posts.NewPost;
+import dev.starling.social.testing.TestDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Freshness under a steady write load, through the real path: a writer creates public posts in
+ * PostgreSQL through {@code social} (post row and outbox row in one transaction) at a fixed rate;
+ * the {@link OutboxIndexer} thread with its production settings (poll every 100 ms, commit every
+ * 5 s) feeds them into the benchmark's index, which already holds the generated posts; a probe
+ * thread searches for each written post's unique word, oldest first, and records the time from
+ * the writer's commit to the first search that finds it; a query thread runs lexical Top queries
+ * on the same index the whole time. The probe looks for posts in the order they were due, so a
+ * post that became searchable before its predecessor is recorded when the probe reaches it: the
+ * figures can only overstate the delay.
+ */
+final class FreshnessBench {
+
+    /** Writers share the schedule (post k is due at start + k / rate), so one slow commit does not hold back the rest. */
+    static final int WRITER_THREADS = 8;
+
+    record Result(int written, double achievedRate, long[] freshnessNanos, int neverSeen, long[] queryNanos, double cpuSeconds, double wallSeconds,
+                  String loadStart, String loadEnd, OutboxIndexer.StepStats steps) {
+    }
+
+    private FreshnessBench() {
+    }
+
+    static Result run(PostIndex index, BenchCorpus corpus, int ratePerSecond, int seconds) throws InterruptedException {
+        Database db = TestDatabase.fresh("search_bench_fresh", 8);
+        try {
+            Social social = TestDatabase.social(db);
+            List<Account> writers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                writers.add(social.accounts().signUp(new SignUp("writer" + i, "writer" + i + "@example.org", "correct horse battery staple")).orThrow());
+            }
+            int total = ratePerSecond * seconds;
+            AtomicLongArray committedAt = new AtomicLongArray(total);
+            long[] seenAt = new long[total];
+            AtomicInteger written = new AtomicInteger();
+            AtomicBoolean done = new AtomicBoolean();
+            PostSearch search = new PostSearch(index, (PostExport) null, Clock.systemUTC());
+            BenchClock clock = new BenchClock();
+            try (OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), new PostExport(db))) {
+                indexer.start();
+                Thread probe = Thread.ofPlatform().name("bench-probe").start(() -> {
+                    int next = 0;
+                    while (next < total && !done.get()) {
+                        if (committedAt.get(next) == 0) {
+                            LockSupport.parkNanos(200_000);
+                            continue;
+                        }
+                        SearchResult r = search.search(null, token(next), SearchMode.LATEST, 0, 1);
+                        if (r instanceof SearchResult.Hits h && !h.postIds().isEmpty()) {
+                            seenAt[next++] = System.nanoTime();
+                        } else {
+                            LockSupport.parkNanos(500_000);
+                        }
+                    }
+                });
+                List<Long> queries = new ArrayList<>();
+                Thread reader = Thread.ofPlatform().name("bench-queries").start(() -> {
+                    Random q = new Random(11);
+                    while (!done.get()) {
+                        String w = corpus.word(q);
+                        long t0 = System.nanoTime();
+                        search.search(null, w, SearchMode.TOP, 0, 20);
+                        queries.add(System.nanoTime() - t0);
+                        LockSupport.parkNanos(5_000_000); // about 100 queries/s at most
+                    }
+                });
+                long intervalNanos = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
+                long start = System.nanoTime();
+                List<Thread> writerThreads = new ArrayList<>();
+                for (int w = 0; w < WRITER_THREADS; w++) {
+                    int first = w;
+                    writerThreads.add(Thread.ofPlatform().name("bench-writer-" + w).start(() -> {
+                        Random text = new Random(13 + first);
+                        for (int k = first; k < total; k += WRITER_THREADS) {
+                            long wait = start + k * intervalNanos - System.nanoTime();
+                            if (wait > 0) {
+                                LockSupport.parkNanos(wait);
+                            }
+                            String body = token(k) + " " + corpus.texts.get(text.nextInt(corpus.texts.size()));
+                            body = body.length() > 270 ? body.substring(0, 270) : body;
+                            social.posts().create(writers.get(k % writers.size()).id(), NewPost.of(body)).orThrow();
+                            committedAt.set(k, System.nanoTime());
+                            written.incrementAndGet();
+                        }
+                    }));
+                }
+                for (Thread t : writerThreads) {
+                    t.join();
+                }
+                double writeSeconds = (System.nanoTime() - start) / 1e9;
+                probe.join(TimeUnit.SECONDS.toMillis(10)); // the probe ends when it has seen every post; give up after 10 s
+                done.set(true);
+                probe.join();
+                reader.join();
+                int seen = 0;
+                List<Long> fresh = new ArrayList<>();
+                for (int k = 0; k < total; k++) {
+                    if (seenAt[k] != 0) {
+                        seen++;
+                        fresh.add(seenAt[k] - committedAt.get(k));
+                    }
+                }
+                return new Result(total, total / writeSeconds, fresh.stream().mapToLong(Long::longValue).toArray(), total - seen,
+                        queries.stream().mapToLong(Long::longValue).toArray(), clock.cpuSeconds(), clock.wallSeconds(), clock.loadAtStart,
+                        BenchClock.loadAverage(), indexer.stepStats());
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** A word no tweet contains, unique to written post {@code k}. */
+    static String token(int k) {
+        return "freshq" + Integer.toString(k, 36).toLowerCase(Locale.ROOT) + "x";
+    }
+}
