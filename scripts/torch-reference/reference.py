@@ -181,7 +181,8 @@ def write(path, entries):
 def timing(argv):
     """--time DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS: median AdamW step of random data, untied.
 
-    Threads: torch.set_num_threads(OMP_NUM_THREADS or 2). Prints one line 'torch tokens/s X median_ms Y'."""
+    Threads: torch.set_num_threads(OMP_NUM_THREADS or 2). Prints one line
+    'torch tokens/s X median_ms Y threads T tokens/cpu-s Z median_cpu_ms W' (CPU: time.process_time of the process)."""
     global DIM, LAYERS, HEADS, KV_HEADS, FFN, VOCAB, HEAD_DIM
     import os
     import time
@@ -196,7 +197,9 @@ def timing(argv):
     opt = torch.optim.AdamW(list(p.values()), lr=1e-3, betas=(BETA1, BETA2), eps=ADAM_EPS, weight_decay=WEIGHT_DECAY)
     data = torch.randint(0, VOCAB, (batch, seq + 1), generator=g)
     times = []
+    cpu_times = []
     for _ in range(steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss, _ = loss_of(p, data[:, :-1], data[:, 1:])
@@ -204,9 +207,15 @@ def timing(argv):
         torch.nn.utils.clip_grad_norm_(list(p.values()), CLIP)
         opt.step()
         times.append(time.perf_counter() - t0)
-    warm = sorted(times[1:] if len(times) > 1 else times)
-    median = warm[len(warm) // 2]
-    print(f"torch tokens/s {batch * seq / median:.1f} median_ms {median * 1000:.1f} threads {torch.get_num_threads()}")
+        cpu_times.append(time.process_time() - c0)
+
+    def median_after_warm_up(xs):
+        warm = sorted(xs[1:] if len(xs) > 1 else xs)
+        return warm[len(warm) // 2]
+    median = median_after_warm_up(times)
+    cpu_median = median_after_warm_up(cpu_times)
+    print(f"torch tokens/s {batch * seq / median:.1f} median_ms {median * 1000:.1f} threads {torch.get_num_threads()}"
+          f" tokens/cpu-s {batch * seq / cpu_median:.1f} median_cpu_ms {cpu_median * 1000:.1f}")
 
 
 if __name__ == "__main__":

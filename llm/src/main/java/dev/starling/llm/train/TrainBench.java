@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
 /**
  * Training speed, Starling against PyTorch CPU on the same Llama shape, batch and thread count:
  * median AdamW step (fast F32 path, global-norm clip) after a warm-up step, tokens/s and achieved
- * GFLOP/s; then runs scripts/torch-reference/reference.py --time with the same arguments (when
- * /usr/bin/python3 has torch) and prints the ratio.
+ * GFLOP/s, and tokens per CPU-second of the process (median over steps, so that a ratio stays readable on a
+ * busy machine) beside the load average; then runs scripts/torch-reference/reference.py --time with the same
+ * arguments (when /usr/bin/python3 has torch; skipped with -Dstarling.bench.noTorch=true) and prints both ratios.
  * <pre>java --add-modules jdk.incubator.vector -cp llm/target/classes dev.starling.llm.train.TrainBench \
  *     DIM LAYERS HEADS KV_HEADS FFN VOCAB SEQ BATCH STEPS [THREADS]</pre>
  */
@@ -54,28 +55,41 @@ public final class TrainBench {
             tgt[0][i] = rnd.nextInt(vocab);
         }
         double[] times = new double[steps];
+        double[] cpuTimes = new double[steps];
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (ComputePool pool = new ComputePool(threads)) {
             Trainer t = new Trainer(p, new AdamW(0.9, 0.95, 1e-8, 0.1), new LrSchedule(1e-3, 1e-4, 1, steps + 1), 1.0, 0, pool);
             for (int s = 0; s < steps; s++) {
+                long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
                 t.step(tok, tgt, batch, seq);
                 times[s] = (System.nanoTime() - t0) / 1e9;
+                cpuTimes[s] = (os.getProcessCpuTime() - c0) / 1e9;
             }
         }
-        double[] warm = Arrays.copyOfRange(times, steps > 1 ? 1 : 0, steps);
-        Arrays.sort(warm);
-        double median = warm[warm.length / 2];
+        double median = medianAfterWarmUp(times);
+        double cpuMedian = medianAfterWarmUp(cpuTimes);
         long tokens = (long) batch * seq;
         long matmulParams = (long) vocab * dim + (long) layers * (2L * dim * c.qDim() + 2L * dim * c.kvDim() + 3L * dim * ffn);
         double flopsPerStep = tokens * (6.0 * matmulParams + 6.0 * layers * seq * c.qDim());
         double ours = tokens / median;
+        double oursCpu = tokens / cpuMedian;
+        System.out.printf("load average %s%n", loadAverage());
         System.out.printf("starling tokens/s %.1f median_ms %.1f threads %d  %.1f GFLOP/s (%.2f GFLOP per step; params %d)%n",
                 ours, median * 1000, threads, flopsPerStep / median / 1e9, flopsPerStep / 1e9, p.count());
+        System.out.printf("starling tokens/cpu-s %.1f median_cpu_ms %.1f  %.1f GFLOP per CPU-second (×%d threads = %.1f GFLOP/s if both cores were ours)%n",
+                oursCpu, cpuMedian * 1000, flopsPerStep / cpuMedian / 1e9, threads, threads * flopsPerStep / cpuMedian / 1e9);
         long peakRss = peakResidentBytes();
         if (peakRss > 0) {
             // weights, gradients and the two AdamW moments are 16 bytes per parameter; the rest is activations and the JVM
-            System.out.printf("peak resident %.1f MiB = %.1f bytes per parameter (params+grads+Adam moments: 16)%n",
-                    peakRss / 1048576.0, (double) peakRss / p.count());
+            Runtime rt = Runtime.getRuntime();
+            System.out.printf("peak resident %.1f MiB = %.1f bytes per parameter (params+grads+Adam moments: 16); heap now %.1f MiB used of %.1f MiB committed, max %.1f MiB%n",
+                    peakRss / 1048576.0, (double) peakRss / p.count(), (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
+                    rt.totalMemory() / 1048576.0, rt.maxMemory() / 1048576.0);
+        }
+        if (Boolean.getBoolean("starling.bench.noTorch")) {
+            return;
         }
         Path script = Path.of("scripts/torch-reference/reference.py");
         if (!Files.exists(script)) {
@@ -96,12 +110,45 @@ public final class TrainBench {
         String out = new String(proc.getInputStream().readAllBytes()).trim();
         proc.waitFor();
         System.out.println(out);
+        double theirs = number(out, "tokens/s");
+        double theirsCpu = number(out, "tokens/cpu-s");
+        System.out.printf("load average %s%n", loadAverage());
+        if (theirs > 0) {
+            System.out.printf("ratio starling/torch %.2fx wall (torch %.1f GFLOP/s)%n", ours / theirs, flopsPerStep * theirs / tokens / 1e9);
+        }
+        if (theirsCpu > 0) {
+            System.out.printf("ratio starling/torch %.2fx per CPU-second%n", oursCpu / theirsCpu);
+        }
+    }
+
+    /** The number after {@code key} in a line of words, or -1. */
+    private static double number(String out, String key) {
         String[] words = out.split("\\s+");
         for (int i = 0; i + 1 < words.length; i++) {
-            if (words[i].equals("tokens/s")) {
-                double theirs = Double.parseDouble(words[i + 1]);
-                System.out.printf("ratio starling/torch %.2fx (torch %.1f GFLOP/s)%n", ours / theirs, flopsPerStep * theirs / tokens / 1e9);
+            if (words[i].equals(key)) {
+                try {
+                    return Double.parseDouble(words[i + 1]);
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
             }
+        }
+        return -1;
+    }
+
+    private static double medianAfterWarmUp(double[] times) {
+        double[] warm = Arrays.copyOfRange(times, times.length > 1 ? 1 : 0, times.length);
+        Arrays.sort(warm);
+        return warm[warm.length / 2];
+    }
+
+    /** The 1, 5 and 15 minute load averages of /proc/loadavg, or the JVM's 1-minute figure. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return String.format("%.2f", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
     }
 }
