@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * {@code adapter.type = "lora"}, {@code adapter.lora.alpha}, {@code general.architecture} of the base, and per
  * adapted projection {@code blk.N.<role>.weight.lora_a} (ggml dims [in, r]) and {@code .lora_b} ([r, out]).
  * Starling adds {@code starling.lora.format_version} (currently {@value #FORMAT_VERSION}); a file without it is
- * read as a llama.cpp adapter. Tensors are written F32 and read from F32/F16/BF16/Q8_0.
+ * read as a llama.cpp adapter. Tensors are written F32 and read from any type {@link FrozenMatrix} reads.
  */
 public final class LoraAdapterFile {
     public static final int FORMAT_VERSION = 1;
