@@ -34,8 +34,11 @@ public final class Tokenizers {
     }
 
     /**
-     * A byte-level BPE tokenizer from a Hugging Face {@code tokenizer.json}; BOS/EOS from a
-     * {@code tokenizer_config.json} in the same directory when present.
+     * A tokenizer from a Hugging Face {@code tokenizer.json}: byte-level BPE (GPT-2, Llama 3, Qwen), SentencePiece-style
+     * BPE with byte_fallback (Llama 2, Mistral, Phi-3) or WordPiece (BERT); BOS/EOS from a
+     * {@code tokenizer_config.json} in the same directory when present. Special added tokens are recognized in text only
+     * with {@code parseSpecial} (Hugging Face tokenizers always splits them out; pass true for its behaviour),
+     * non-special added tokens always.
      *
      * @throws IOException a {@link TokenizerFormatException} naming the file and what is malformed or unsupported
      */

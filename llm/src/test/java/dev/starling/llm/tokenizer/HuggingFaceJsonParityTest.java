@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -210,6 +211,70 @@ class HuggingFaceJsonParityTest {
         }
         assertEquals(List.of(), failures, variant + " on " + tweets.size() + " tweets");
         assertTrue(!wordPiece || lossyChecked > tweets.size() / 2, "only " + lossyChecked + " tweets without [UNK]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama-spm", "bert-bge"})
+    void aLongDocumentGivesHuggingFaceIds(String variant) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        for (String t : tweets()) {
+            if (sb.length() > 200_000) {
+                break;
+            }
+            sb.append(t).append('\n');
+        }
+        String text = sb.toString();
+        int[] mine = ours(variant).encode(text, false, false);
+        assertArrayEquals(hfIds(variant, text), asLongs(mine), variant + ": ids differ on a " + text.length()
+                + "-char document");
+        if (!variant.startsWith("bert")) {
+            assertEquals(text, ours(variant).decode(mine));
+        }
+    }
+
+    /**
+     * Opt-in ({@code -Dstarling.bench=true}): encoding speed against Hugging Face tokenizers on the same file and the
+     * same tweets, as tokens per CPU-second of the encoding thread (HF's encode runs in the calling thread) and per
+     * wall second, with the load average beside them.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama-spm", "phi-3-metaspace", "bert-bge"})
+    void encodingSpeedAgainstHuggingFace(String variant) throws Exception {
+        assumeTrue(Boolean.getBoolean("starling.bench"), "opt-in benchmark: run with -Dstarling.bench=true");
+        List<String> tweets = tweets();
+        Tokenizer tok = ours(variant);
+        HuggingFaceTokenizer hf = hf(variant);
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        long[] oursCpu = new long[2];
+        long[] hfCpu = new long[2];
+        long tokens = 0;
+        for (int pass = 0; pass < 4; pass++) { // pass 0 warms up
+            long c0 = threads.getCurrentThreadCpuTime();
+            long w0 = System.nanoTime();
+            long n = 0;
+            for (String t : tweets) {
+                n += tok.encode(t, false, false).length;
+            }
+            long c1 = threads.getCurrentThreadCpuTime();
+            long w1 = System.nanoTime();
+            for (String t : tweets) {
+                hf.encode(t, false, false);
+            }
+            long c2 = threads.getCurrentThreadCpuTime();
+            long w2 = System.nanoTime();
+            if (pass > 0) {
+                tokens += n;
+                oursCpu[0] += c1 - c0;
+                oursCpu[1] += w1 - w0;
+                hfCpu[0] += c2 - c1;
+                hfCpu[1] += w2 - w1;
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT, "%s: %d tweets x3, %d tokens; ours %.0f tok/CPU-s (%.0f tok/s wall),"
+                        + " HF %.0f tok/CPU-s (%.0f tok/s wall); ours/HF %.2fx by CPU; load average %.1f%n", variant,
+                tweets.size(), tokens, tokens / (oursCpu[0] / 1e9), tokens / (oursCpu[1] / 1e9),
+                tokens / (hfCpu[0] / 1e9), tokens / (hfCpu[1] / 1e9), (double) hfCpu[0] / oursCpu[0], load);
     }
 
     private static int unkId(Tokenizer tok) {
