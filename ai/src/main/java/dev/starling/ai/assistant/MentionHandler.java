@@ -46,6 +46,8 @@ final class MentionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(MentionHandler.class);
     static final String BUDGET_FEATURE = Feature.ASSISTANT.apiName();
+    /** Shortest a quoted post is cut to when fitting a small context. */
+    static final int MIN_QUOTED_CHARS = 60;
 
     private final Social social;
     private final ModelRegistry models;
@@ -126,12 +128,25 @@ final class MentionHandler {
         int context = lease.entry().contextTokens();
         int maxTokens = Math.min(config.maxTokens(), Math.max(1, context / 4));
         int replyChars = maxWeighted - prefix.length(); // one post; longer text becomes a short thread
-        ReplyPrompt.Rendered rendered = prompt.render(assistant.username(), mention, grounding, replyChars, config.maxPromptChars());
-        int promptTokens = lease.promptTokens(rendered.messages());
+        // fit: fewer quoted posts (a smaller character budget), then the short prompt, then shorter quotes
+        String promptName = ReplyPrompt.NAME;
         int charBudget = config.maxPromptChars();
-        while (promptTokens + maxTokens > context && charBudget > 200) {
-            charBudget = charBudget * 3 / 4;
-            rendered = prompt.render(assistant.username(), mention, grounding, replyChars, charBudget);
+        int quotedChars = config.maxQuotedChars();
+        ReplyPrompt.Rendered rendered = prompt.render(promptName, assistant.username(), mention, grounding, replyChars, charBudget,
+                quotedChars);
+        int promptTokens = lease.promptTokens(rendered.messages());
+        while (promptTokens + maxTokens > context) {
+            if (charBudget > 200) {
+                charBudget = Math.max(200, charBudget * 3 / 4);
+            } else if (promptName.equals(ReplyPrompt.NAME) && compactPromptExists()) {
+                promptName = ReplyPrompt.COMPACT;
+                charBudget = config.maxPromptChars();
+            } else if (quotedChars > MIN_QUOTED_CHARS) {
+                quotedChars = Math.max(MIN_QUOTED_CHARS, quotedChars / 2);
+            } else {
+                break;
+            }
+            rendered = prompt.render(promptName, assistant.username(), mention, grounding, replyChars, charBudget, quotedChars);
             promptTokens = lease.promptTokens(rendered.messages());
         }
         MentionLedger.ReplyMeta meta = new MentionLedger.ReplyMeta(mentionId, mentioner.id(), audience.replyVisibility(),
@@ -198,6 +213,17 @@ final class MentionHandler {
                 : "You have reached the assistant's daily limit (" + x.limit() + " "
                 + (x.resource() == BudgetDecision.Resource.REQUESTS ? "requests" : "tokens") + "), so this mention gets no answer.";
         return "@" + username + " " + what + " It resets at 00:00 UTC, in " + in + ".";
+    }
+
+    /** Whether the short prompt can be read (an operator's prompts directory may break it; then the full one is all). */
+    private boolean compactPromptExists() {
+        try {
+            prompt.check(ReplyPrompt.COMPACT);
+            return true;
+        } catch (dev.starling.ai.prompts.PromptException e) {
+            LOG.warn("assistant: the short prompt {} cannot be used: {}", ReplyPrompt.COMPACT, e.getMessage());
+            return false;
+        }
     }
 
     /** The model's cleaned text, or why there is none, and what it cost. */

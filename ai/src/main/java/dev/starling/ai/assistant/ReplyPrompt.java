@@ -20,6 +20,8 @@ import java.util.Locale;
 final class ReplyPrompt {
 
     static final String NAME = "assistant";
+    /** The short variant, tried when {@link #NAME} does not fit a model's context even with its posts cut. */
+    static final String COMPACT = "assistant-compact";
 
     /** The messages for the model, which prompt made them, and the ids of the posts it quotes. */
     record Rendered(List<ChatMessage> messages, PromptRef prompt, List<Long> quotedPostIds, int chars) {
@@ -35,11 +37,20 @@ final class ReplyPrompt {
 
     /** The prompt within {@code maxPromptChars} characters (the mention alone is always kept, cut to its quote size). */
     Rendered render(String handle, Post mention, GroundingRetriever.Grounding g, int maxReplyChars, int maxPromptChars) {
-        PromptTemplate template = prompts.get(NAME);
+        return render(NAME, handle, mention, g, maxReplyChars, maxPromptChars, config.maxQuotedChars());
+    }
+
+    /**
+     * The prompt file {@code name} within {@code maxPromptChars} characters, each quoted post cut to {@code quotedChars}
+     * (the mention alone is always kept).
+     */
+    Rendered render(String name, String handle, Post mention, GroundingRetriever.Grounding g, int maxReplyChars, int maxPromptChars,
+            int quotedChars) {
+        PromptTemplate template = prompts.get(name);
         List<Post> thread = new ArrayList<>(g.thread());
         List<Post> related = new ArrayList<>(g.related());
         while (true) {
-            Rendered r = renderOnce(template, handle, mention, thread, related, g, maxReplyChars);
+            Rendered r = renderOnce(template, handle, mention, thread, related, g, maxReplyChars, quotedChars);
             if (r.chars() <= maxPromptChars || (thread.isEmpty() && related.isEmpty())) {
                 return r;
             }
@@ -51,21 +62,26 @@ final class ReplyPrompt {
         }
     }
 
+    /** Reads the prompt file {@code name}; throws {@link dev.starling.ai.prompts.PromptException} saying what is wrong. */
+    void check(String name) {
+        prompts.get(name);
+    }
+
     private Rendered renderOnce(PromptTemplate template, String handle, Post mention, List<Post> thread, List<Post> related,
-            GroundingRetriever.Grounding g, int maxReplyChars) {
+            GroundingRetriever.Grounding g, int maxReplyChars, int quotedChars) {
         int n = 1;
         List<Long> ids = new ArrayList<>();
         List<QuotedPost> threadQuotes = new ArrayList<>();
         for (Post p : thread) {
-            threadQuotes.add(quote(n++, p, "thread", g));
+            threadQuotes.add(quote(n++, p, "thread", g, quotedChars));
             ids.add(p.id());
         }
         List<QuotedPost> relatedQuotes = new ArrayList<>();
         for (Post p : related) {
-            relatedQuotes.add(quote(n++, p, "related", g));
+            relatedQuotes.add(quote(n++, p, "related", g, quotedChars));
             ids.add(p.id());
         }
-        QuotedPost mentionQuote = quote(n, mention, "mention", g);
+        QuotedPost mentionQuote = quote(n, mention, "mention", g, quotedChars);
         ids.add(mention.id());
         String mentioner = g.handles().getOrDefault(mention.authorId(), "someone");
         PromptBindings b = PromptBindings.of()
@@ -84,10 +100,10 @@ final class ReplyPrompt {
         return new Rendered(messages, template.ref(), ids, chars);
     }
 
-    private QuotedPost quote(int n, Post p, String role, GroundingRetriever.Grounding g) {
+    private static QuotedPost quote(int n, Post p, String role, GroundingRetriever.Grounding g, int quotedChars) {
         String text = p.spoilerText() == null || p.spoilerText().isEmpty() ? p.text() : "[" + p.spoilerText() + "] " + p.text();
         return new QuotedPost(n, p.id(), g.handles().getOrDefault(p.authorId(), "unknown"), p.createdAt(), role, text)
-                .truncated(config.maxQuotedChars());
+                .truncated(quotedChars);
     }
 
     /** "French (fr)" for "fr"; "the language of the post" when the post has none. */

@@ -269,6 +269,33 @@ class AssistantTest {
     }
 
     @Test
+    void aModelWithASmallContextRepliesWithTheShortPrompt() {
+        // the demo model has 256 tokens of context (BPE, ~4 characters a token): the full prompt does not fit it, the short
+        // one (assistant-compact) with cut quotes does. This synthetic vocabulary is ~1 token a character, so 512 tokens
+        // here are the same squeeze.
+        Path small = TinyModel.writeWithContext(dir, 512);
+        ModelRegistry r = ModelRegistry.withDefaultOpener();
+        try (r) {
+            r.addFile(small, "tiny-256");
+            assertInstanceOf(ModelRegistry.SwitchOutcome.Switched.class, r.assign(Feature.ASSISTANT, "tiny-256"));
+            try (AssistantService s = AssistantService.create(social, r, null, budget, Prompts.classpath(), CONFIG)) {
+                Account gil = account();
+                Post root = post(gil, "The swing bridge is stuck open again and the buses are diverted around the old harbour, which adds"
+                        + " twenty minutes to every trip into town this morning. Does anyone know when it will be fixed?", PostVisibility.PUBLIC);
+                Post m = social.posts().create(account().id(), NewPost.of("@starling @" + gil.username() + " when will the swing bridge be"
+                        + " fixed? My bus is stuck behind the barrier and nobody at the stop knows anything about the repairs.").replyTo(root.id()))
+                        .orThrow();
+                MentionOutcome o = s.handle(m.id());
+                MentionOutcome.Replied replied = assertInstanceOf(MentionOutcome.Replied.class, o, o.toString());
+                assertTrue(replied.prompt().startsWith("assistant-compact v1"), replied.prompt());
+                assertEquals(1, repliesTo(m.id()).size());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void concurrentOverBudgetMentionsPostOneNotice() throws Exception {
         AiBudget none = new AiBudget(db, AiBudget.Config.defaults().withFeature("assistant", new BudgetLimits(0, 0)), Clock.systemUTC());
         try (AssistantService limited = AssistantService.create(social, registry, null, none, Prompts.classpath(), CONFIG)) {

@@ -24,9 +24,19 @@ final class TinyModel {
     }
 
     static Path write(Path dir) {
-        Path file = dir.resolve(ID + ".gguf");
+        return write(dir, SHAPE, ID + ".gguf");
+    }
+
+    /** The same model with a context of {@code contextTokens} (the demo model has 256), as {@code <ID>-<n>.gguf}. */
+    static Path writeWithContext(Path dir, int contextTokens) {
+        Shape s = new Shape("tiny-assistant", "llama", 64, 2, 4, 2, 16, 128, 0, contextTokens, 10000f, 1e-5f, false, false, false, 0f);
+        return write(dir, s, ID + "-" + contextTokens + ".gguf");
+    }
+
+    private static Path write(Path dir, Shape shape, String name) {
+        Path file = dir.resolve(name);
         try {
-            SyntheticModel.write(SHAPE, GgmlType.F32, ModelVocabulary.synthetic(1024), 7, file);
+            SyntheticModel.write(shape, GgmlType.F32, ModelVocabulary.synthetic(1024), 7, file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
