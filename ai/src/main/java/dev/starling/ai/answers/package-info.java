@@ -2,7 +2,8 @@
  * The AI features that answer people: {@link dev.starling.ai.answers.Ask} (questions answered from visible posts with
  * numbered citations), {@link dev.starling.ai.answers.Explain} (a post in context),
  * {@link dev.starling.ai.answers.Summarize} (a thread), {@link dev.starling.ai.answers.Compose} (draft completion or
- * rewrite, on request); {@link dev.starling.ai.answers.StarlingAi} bundles them.
+ * rewrite, on request); {@link dev.starling.ai.answers.StarlingAi} bundles them. {@link dev.starling.ai.answers.Grounding}
+ * measures an answer: citations valid and visible to the asker, and the share of its key words found in the cited posts.
  *
  * <p>Safety: retrieval runs as the viewer and every post is re-checked by social's visibility rule before the model
  * reads it ({@link dev.starling.ai.answers.Evidence}); posts enter prompts only as escaped, delimited quotes; model text

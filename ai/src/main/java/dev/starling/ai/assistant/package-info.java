@@ -10,13 +10,16 @@
  *     to a direct reply to the mentioner alone. The thread and search results are retrieved as the reply's least
  *     privileged reader (anonymous for a public reply, the mentioner for a direct one) and each post is checked
  *     against every reader ({@code Audience}), minus the mentioner's mutes and the assistant's blocks and mutes.</li>
- * <li><b>Data, not instructions</b>: posts enter {@code prompts/assistant.txt} as quoted, escaped blocks; the
+ * <li><b>Data, not instructions</b>: posts enter {@code prompts/assistant.txt} (or, for a model with a small context
+ *     such as the 256-token demo model, {@code assistant-compact.txt}) as quoted, escaped blocks; the
  *     assistant's only action is its reply, whose text loses every @mention (the mentioner is addressed by a prefix)
  *     and every link except to this instance's posts that the prompt quoted; no bot loops, never its own posts,
  *     nothing from or into threads of accounts that block it.</li>
  * <li><b>Limits</b>: a bounded queue and a fixed number of workers (a flood waits in the outbox, visible as
  *     {@link dev.starling.ai.assistant.AssistantService#stats()}), the mentioner's daily {@code assistant} budget
- *     ({@link dev.starling.ai.budget.AiBudget}), a token and time limit per generation, bounded retries; the reply
+ *     ({@link dev.starling.ai.budget.AiBudget}; once it is spent the mentioner gets one short, model-free notice a day
+ *     saying so and when it resets, as a reply under the same visibility rule, recorded exactly once like a reply),
+ *     a token and time limit per generation, bounded retries; the reply
  *     is split into at most {@code maxReplyPosts} posts within the post length limit (twitter-text weights).</li>
  * </ul>
  *
