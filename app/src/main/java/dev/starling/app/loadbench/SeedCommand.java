@@ -60,7 +60,11 @@ public final class SeedCommand implements Callable<Integer> {
             if (!caughtUp.isEmpty()) {
                 dev.starling.social.outbox.Outbox outbox = dev.starling.social.Social.create(opened.database(),
                         dev.starling.social.Social.Settings.defaults()).outbox();
-                long head = outbox.head();
+                long head = outbox.head(); // each call seals at most 100,000 rows: call until it stops moving
+                for (long previous = -1; head != previous; ) {
+                    previous = head;
+                    head = outbox.head();
+                }
                 for (String consumer : caughtUp) {
                     outbox.checkpoint(consumer, head); // rejects a malformed consumer name with a message
                 }

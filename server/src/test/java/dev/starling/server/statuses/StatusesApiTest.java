@@ -163,4 +163,20 @@ class StatusesApiTest {
                     "who never reposted it learns nothing");
         }
     }
+
+    @Test
+    void theCreateAnswerIsWhatAGetOfTheNewStatusAnswers() {
+        // POST answers with the post hydrated inside its own transaction; it must equal a later read
+        String parent = check(server.api.postJson("/api/v1/statuses", bob.token(), Map.of("status", "parent #x")), 200).json().get("id").asText();
+        for (Map<String, Object> body : java.util.List.<Map<String, Object>>of(
+                Map.of("status", "plain ascii text"),
+                Map.of("status", "with #Tag @bob https://example.org/x and $CASH", "visibility", "unlisted"),
+                Map.of("status", "réponse 日本 \uD83D\uDE00", "in_reply_to_id", parent, "visibility", "private"),
+                Map.of("status", "a quote", "quoted_status_id", parent, "spoiler_text", "cw"))) {
+            JsonNode created = check(server.api.postJson("/api/v1/statuses", alice.token(), body), 200).json();
+            JsonNode read = check(server.api.get("/api/v1/statuses/" + created.get("id").asText(), alice.token()), 200).json();
+            assertEquals(read, created, "answer to " + body);
+        }
+    }
+
 }

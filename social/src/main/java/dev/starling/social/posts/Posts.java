@@ -66,7 +66,16 @@ public final class Posts {
             if (created instanceof Outcome.Rejected<Post> no) {
                 return Outcome.<PostView>rejected(no.rejection());
             }
-            List<PostView> v = PostViews.hydrate(c, authorId, List.of(((Outcome.Ok<Post>) created).value()));
+            Post p = ((Outcome.Ok<Post>) created).value();
+            if (p.quoteOfId() == null) {
+                // Nobody else has seen the uncommitted post yet: its counters are 0 and no flag is set, so only the author is read.
+                List<dev.starling.social.accounts.Account> author = dev.starling.social.accounts.Accounts.loadMany(c, List.of(authorId));
+                if (author.isEmpty()) {
+                    throw new IllegalStateException("the author " + authorId + " of a post just created is missing");
+                }
+                return Outcome.ok(new PostView(p, author.getFirst(), null, null, 0, 0, 0, false, false, false));
+            }
+            List<PostView> v = PostViews.hydrate(c, authorId, List.of(p));
             if (v.isEmpty()) {
                 throw new IllegalStateException("a post just created by account " + authorId + " could not be hydrated");
             }
