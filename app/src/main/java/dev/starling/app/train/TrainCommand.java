@@ -88,6 +88,11 @@ public final class TrainCommand implements Callable<Integer>, StarlingSubcommand
     Integer threads;
     @Option(names = "--resume", description = "Continue the run in NAME.run/ (same tokens, schedule and settings; only --time-budget and --threads apply)")
     boolean resume;
+    @Option(names = "--grounded-share", paramLabel = "F", description = "Share of training rows that are grounded-answer"
+            + " examples made from the training posts (quoted posts in the Ask/Explain prompt, an answer copied from them"
+            + " citing [n]), mixed in after the first quarter of the run; 0 trains on plain posts only (default: ${DEFAULT-VALUE})",
+            defaultValue = "0.3")
+    double groundedShare;
 
     PrintStream stdout = System.out;
     PrintStream err = System.err;
@@ -133,7 +138,7 @@ public final class TrainCommand implements Callable<Integer>, StarlingSubcommand
         TrainProgressLine line = new TrainProgressLine(err, terminal);
         TrainingJob job = new TrainingJob(source, config, out, TrainingJob.Options.defaults()
                 .withResume(resume ? TrainingJob.Resume.REQUIRED : TrainingJob.Resume.NEVER)
-                .withListener(line::update));
+                .withListener(line::update).withGroundedShare(groundedShare));
         if (!resume) {
             TrainingConfig c = config;
             err.printf("starling train: %s model (dim %d, %d layers, %d/%d heads, ffn %d, vocab %d, seq %d), batch %d×%d, %s%n",
