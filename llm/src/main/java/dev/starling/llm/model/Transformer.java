@@ -24,6 +24,8 @@ public final class Transformer {
     private final double[] invFreq; // [ropeDims/2]
     /** Round activations as llama.cpp does before each product (on by default; -Dstarling.llm.exactActivations=true turns it off). */
     private final boolean roundActivations;
+    /** What {@link #newCache(int)} makes: -Dstarling.llm.kvType=F16|F32 (F32 when unset). */
+    private final KvType defaultKvType = KvType.fromSystemProperty();
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
@@ -62,9 +64,14 @@ public final class Transformer {
         return pool;
     }
 
-    /** A fresh cache for one sequence of at most {@code capacity} tokens. */
+    /** A fresh cache for one sequence of at most {@code capacity} tokens, of the default type (see {@link KvType#fromSystemProperty()}). */
     public KvCache newCache(int capacity) {
-        return new KvCache(c, capacity);
+        return new KvCache(c, capacity, defaultKvType);
+    }
+
+    /** A fresh cache for one sequence of at most {@code capacity} tokens, storing keys and values as {@code type}. */
+    public KvCache newCache(int capacity, KvType type) {
+        return new KvCache(c, capacity, type);
     }
 
     /** What a batch call returns: logits and, when asked, final (normed) hidden states. */
@@ -196,14 +203,17 @@ public final class Transformer {
                 for (int h = 0; h < c.kvHeads(); h++) {
                     rope(k, i * kvDim + h * c.headDim(), cos[i], sin[i]);
                 }
-                System.arraycopy(k, i * kvDim, caches[i].keys[l], pos[i] * kvDim, kvDim);
-                System.arraycopy(v, i * kvDim, caches[i].values[l], pos[i] * kvDim, kvDim);
+                caches[i].write(l, pos[i], k, i * kvDim, v, i * kvDim);
             }
             final int layer = l;
             pool.parallelFor(t * c.heads(), 1, (s, e) -> {
                 for (int job = s; job < e; job++) {
                     int i = job / c.heads();
-                    attention(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                    if (caches[i].type() == KvType.F16) {
+                        attention16(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                    } else {
+                        attention(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                    }
                 }
             });
             matmul(lw.wo(), att, t, proj, dim);
@@ -314,6 +324,57 @@ public final class Transformer {
         float inv = 1f / sum;
         for (int p = 0; p <= pos; p++) {
             Kernels.axpy(scores[p] * inv, values, p * kvDim + kvHead * hd, out, oo, hd);
+        }
+    }
+
+    /**
+     * {@link #attention} on an F16 cache, as llama.cpp computes it (no flash attention): the query is rounded to F16
+     * for the products with the keys, and the softmax weights are rounded to F16 for the sum over the values
+     * (ggml converts a matrix product's float operand to the F16 weight's type); products are summed in float.
+     */
+    private void attention16(KvCache cache, int layer, int pos, float[] q, int qOff, int head, float[] out) {
+        int hd = c.headDim();
+        int kvDim = c.kvDim();
+        int kvHead = head / (c.heads() / c.kvHeads());
+        short[] keys = cache.keys16[layer];
+        short[] values = cache.values16[layer];
+        float[] scores = SCORES.get();
+        if (scores.length < pos + 1 + hd) {
+            scores = new float[Math.max(pos + 1 + hd, scores.length * 2)];
+            SCORES.set(scores);
+        }
+        int qh = pos + 1; // the rounded query lives after the scores
+        int qo = qOff + head * hd;
+        for (int i = 0; i < hd; i++) {
+            scores[qh + i] = Float.float16ToFloat(Float.floatToFloat16(q[qo + i]));
+        }
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p <= pos; p++) {
+            int ko = p * kvDim + kvHead * hd;
+            float s = 0;
+            for (int i = 0; i < hd; i++) {
+                s += scores[qh + i] * Float.float16ToFloat(keys[ko + i]);
+            }
+            s *= scale;
+            scores[p] = s;
+            max = Math.max(max, s);
+        }
+        float sum = 0;
+        for (int p = 0; p <= pos; p++) {
+            float e = StableMath.exp(scores[p] - max);
+            scores[p] = e;
+            sum += e;
+        }
+        int oo = qOff + head * hd;
+        java.util.Arrays.fill(out, oo, oo + hd, 0f);
+        float inv = 1f / sum;
+        for (int p = 0; p <= pos; p++) {
+            float wgt = Float.float16ToFloat(Float.floatToFloat16(scores[p] * inv));
+            int vo = p * kvDim + kvHead * hd;
+            for (int i = 0; i < hd; i++) {
+                out[oo + i] += wgt * Float.float16ToFloat(values[vo + i]);
+            }
         }
     }
 

@@ -22,8 +22,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * log-probabilities (log-softmax of the logits) within a stated tolerance for every weight type.
  * The engine rounds activations as llama.cpp does (Q8_0 / Q8_K / F16 / BF16 before the product, see
  * ActivationRounding), so the quantized types agree to about 1e-5 in log-probability; measured on
- * this machine: F32, BF16, Q8_0, Q4_0, Q4_K below 1e-5, F16 0.004, Q6_K 0.06 (llama.cpp's Q6_K
- * integer kernel rounds differently; the cause is not pinned down).
+ * this machine: F32, BF16, Q8_0, Q4_0, Q4_K below 1e-5, F16 0.004, Q6_K 0.0585. The Q6_K figure is one rounding
+ * flip on this seed, not a Q6_K error: an activation within float noise of an 8-bit rounding boundary rounds the
+ * other way in one of the two engines. Q6_K is below 1e-5 on seven of eight seeds, and Q8_0, below 1e-5 here, shows
+ * 0.097 on seed 1 (see RoundingFlipSurveyTest for the survey and the evidence). The tolerances therefore stay loose
+ * enough for one flip where one was seen on this seed, and tight (1e-2) where none was.
  */
 class LlamaCppParityTest {
     private static final int[] PROMPT = {1, 300, 301, 302, 417, 388, 260, 299};
@@ -101,9 +104,44 @@ class LlamaCppParityTest {
         }
     }
 
+    /** llama.cpp's default KV cache is F16: with ours in F16 too (query and softmax weights rounded as ggml does), the same tokens. */
+    @ParameterizedTest
+    @ValueSource(strings = {"llama", "qwen2", "qwen3"})
+    void greedyTokensMatchLlamaCppWithF16Cache(String arch) throws Exception {
+        Path model = TinyModels.tiny(arch, GgmlType.F32);
+        int n = 64;
+        JsonValue.JsonObject ref = llama.run("{\"model\":\"" + model + "\",\"prompt\":" + LlamaCppReference.ints(PROMPT)
+                + ",\"generate\":" + n + ",\"threads\":2,\"contextSize\":256,\"kvType\":\"F16\",\"logprobs\":true}", 120);
+        int[] want = ref.require("greedy").asArray().elements().stream().mapToInt(JsonValue::asInt).toArray();
+        var arr = ref.require("logprobs").asArray();
+        try (GgufFile f = GgufFile.open(model)) {
+            int[] got = greedy(f, PROMPT, n, KvType.F16);
+            assertArrayEquals(want, got, arch + ": greedy tokens with an F16 KV cache differ from llama.cpp's");
+            Transformer t = TransformerTest.load(f, pool);
+            double[] ours = logSoftmax(t.prefill(t.newCache(64, KvType.F16), PROMPT, 64));
+            double[] f32 = logSoftmax(t.prefill(t.newCache(64, KvType.F32), PROMPT, 64));
+            double maxDiff = 0;
+            double maxDiffF32 = 0;
+            for (int i = 0; i < ours.length; i++) {
+                double theirs = arr.get(i).asDouble();
+                if (theirs > -12) {
+                    maxDiff = Math.max(maxDiff, Math.abs(theirs - ours[i]));
+                    maxDiffF32 = Math.max(maxDiffF32, Math.abs(theirs - f32[i]));
+                }
+            }
+            System.out.printf("parity %s F32 weights, F16 KV cache: max |dlogp| = %.6f (with our F32 cache instead: %.6f)%n", arch, maxDiff, maxDiffF32);
+            double md = maxDiff;
+            assertTrue(md <= 1e-3, () -> arch + ": F16-cache log-probabilities differ from llama.cpp's by " + md);
+        }
+    }
+
     static int[] greedy(GgufFile f, int[] prompt, int n) throws Exception {
+        return greedy(f, prompt, n, KvType.F32);
+    }
+
+    static int[] greedy(GgufFile f, int[] prompt, int n, KvType kvType) throws Exception {
         Transformer t = TransformerTest.load(f, pool);
-        KvCache cache = t.newCache(prompt.length + n);
+        KvCache cache = t.newCache(prompt.length + n, kvType);
         float[] logits = t.prefill(cache, prompt, 64);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
