@@ -40,6 +40,7 @@ final class Gemm {
      */
     static void run(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
                     int i0, int i1, int j0, int j1, int k, Range range, boolean colsUpToRow, boolean accumulate) {
+        float[] tile = accumulate ? new float[MR * NR] : null; // [MR][NR] a tile before it is added to C
         for (int j = j0; j < j1; j += NR) {
             for (int i = i0; i < i1; i += MR) {
                 int rows = Math.min(MR, i1 - i);
@@ -51,8 +52,11 @@ final class Gemm {
                 int cols = Math.min(NR, j1 - j);
                 int aBase = aOff + i * ars;
                 int cBase = cOff + i * ldc + j;
-                if (rows == MR && cols == NR) {
-                    tile8x2(a, aBase, ars, acs, b, bOff + j, ldb, c, cBase, ldc, kStart, kEnd, accumulate);
+                if (rows == MR && cols == NR && accumulate) {
+                    tile8x2(a, aBase, ars, acs, b, bOff + j, ldb, tile, 0, NR, kStart, kEnd);
+                    addTile(tile, c, cBase, ldc);
+                } else if (rows == MR && cols == NR) {
+                    tile8x2(a, aBase, ars, acs, b, bOff + j, ldb, c, cBase, ldc, kStart, kEnd);
                 } else {
                     edge(a, aBase, ars, acs, b, bOff + j, ldb, c, cBase, ldc, rows, cols, kStart, kEnd, accumulate);
                 }
@@ -61,7 +65,7 @@ final class Gemm {
     }
 
     private static void tile8x2(float[] a, int aBase, int ars, int acs, float[] b, int bBase, int ldb,
-                                float[] c, int cBase, int ldc, int kStart, int kEnd, boolean accumulate) {
+                                float[] c, int cBase, int ldc, int kStart, int kEnd) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -100,54 +104,77 @@ final class Gemm {
             c70 = x.fma(b0, c70);
             c71 = x.fma(b1, c71);
         }
-        put(c, cBase, c00, c01, accumulate);
-        put(c, cBase + ldc, c10, c11, accumulate);
-        put(c, cBase + 2 * ldc, c20, c21, accumulate);
-        put(c, cBase + 3 * ldc, c30, c31, accumulate);
-        put(c, cBase + 4 * ldc, c40, c41, accumulate);
-        put(c, cBase + 5 * ldc, c50, c51, accumulate);
-        put(c, cBase + 6 * ldc, c60, c61, accumulate);
-        put(c, cBase + 7 * ldc, c70, c71, accumulate);
+        put(c, cBase, c00, c01);
+        put(c, cBase + ldc, c10, c11);
+        put(c, cBase + 2 * ldc, c20, c21);
+        put(c, cBase + 3 * ldc, c30, c31);
+        put(c, cBase + 4 * ldc, c40, c41);
+        put(c, cBase + 5 * ldc, c50, c51);
+        put(c, cBase + 6 * ldc, c60, c61);
+        put(c, cBase + 7 * ldc, c70, c71);
     }
 
-    private static void put(float[] c, int at, FloatVector v0, FloatVector v1, boolean accumulate) {
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromArray(F, c, at));
-            v1 = v1.add(FloatVector.fromArray(F, c, at + L));
-        }
+    private static void put(float[] c, int at, FloatVector v0, FloatVector v1) {
         v0.intoArray(c, at);
         v1.intoArray(c, at + L);
     }
 
-    /** A partial tile (rows ≤ MR, cols ≤ NR): one row at a time, two masked vectors. */
+    /**
+     * c[MR rows][NR] += tile. Accumulating tiles go through this separate small method: adding to C inside
+     * {@link #tile8x2} made C2 give up inlining part of the vector calls there (the kernel ran 5x slower).
+     */
+    private static void addTile(float[] tile, float[] c, int cBase, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            int co = cBase + r * ldc;
+            FloatVector.fromArray(F, tile, r * NR).add(FloatVector.fromArray(F, c, co)).intoArray(c, co);
+            FloatVector.fromArray(F, tile, r * NR + L).add(FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
+        }
+    }
+
+    /**
+     * A partial tile (rows ≤ MR, cols ≤ NR): one row at a time, one or two vectors (the last one masked).
+     * Separate methods per case, so that no vector variable merges two branches (see {@link #put}).
+     */
     private static void edge(float[] a, int aBase, int ars, int acs, float[] b, int bBase, int ldb, float[] c, int cBase,
                              int ldc, int rows, int cols, int kStart, int kEnd, boolean accumulate) {
-        VectorMask<Float> m0 = F.indexInRange(0, cols);
-        VectorMask<Float> m1 = F.indexInRange(L, cols);
-        boolean two = cols > L;
         for (int r = 0; r < rows; r++) {
-            FloatVector s0 = FloatVector.zero(F);
-            FloatVector s1 = FloatVector.zero(F);
-            int ar = aBase + r * ars;
-            for (int p = kStart; p < kEnd; p++) {
-                FloatVector x = FloatVector.broadcast(F, a[ar + p * acs]);
-                int bo = bBase + p * ldb;
-                s0 = x.fma(FloatVector.fromArray(F, b, bo, m0), s0);
-                if (two) {
-                    s1 = x.fma(FloatVector.fromArray(F, b, bo + L, m1), s1);
-                }
+            if (cols > L) {
+                edgeRow2(a, aBase + r * ars, acs, b, bBase, ldb, c, cBase + r * ldc, F.indexInRange(L, cols), kStart, kEnd, accumulate);
+            } else {
+                edgeRow1(a, aBase + r * ars, acs, b, bBase, ldb, c, cBase + r * ldc, F.indexInRange(0, cols), kStart, kEnd, accumulate);
             }
-            int co = cBase + r * ldc;
-            if (accumulate) {
-                s0 = s0.add(FloatVector.fromArray(F, c, co, m0));
-            }
+        }
+    }
+
+    private static void edgeRow2(float[] a, int ar, int acs, float[] b, int bBase, int ldb, float[] c, int co,
+                                 VectorMask<Float> m1, int kStart, int kEnd, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(F);
+        FloatVector s1 = FloatVector.zero(F);
+        for (int p = kStart; p < kEnd; p++) {
+            FloatVector x = FloatVector.broadcast(F, a[ar + p * acs]);
+            int bo = bBase + p * ldb;
+            s0 = x.fma(FloatVector.fromArray(F, b, bo), s0);
+            s1 = x.fma(FloatVector.fromArray(F, b, bo + L, m1), s1);
+        }
+        if (accumulate) {
+            s0.add(FloatVector.fromArray(F, c, co)).intoArray(c, co);
+            s1.add(FloatVector.fromArray(F, c, co + L, m1)).intoArray(c, co + L, m1);
+        } else {
+            s0.intoArray(c, co);
+            s1.intoArray(c, co + L, m1);
+        }
+    }
+
+    private static void edgeRow1(float[] a, int ar, int acs, float[] b, int bBase, int ldb, float[] c, int co,
+                                 VectorMask<Float> m0, int kStart, int kEnd, boolean accumulate) {
+        FloatVector s0 = FloatVector.zero(F);
+        for (int p = kStart; p < kEnd; p++) {
+            s0 = FloatVector.broadcast(F, a[ar + p * acs]).fma(FloatVector.fromArray(F, b, bBase + p * ldb, m0), s0);
+        }
+        if (accumulate) {
+            s0.add(FloatVector.fromArray(F, c, co, m0)).intoArray(c, co, m0);
+        } else {
             s0.intoArray(c, co, m0);
-            if (two) {
-                if (accumulate) {
-                    s1 = s1.add(FloatVector.fromArray(F, c, co + L, m1));
-                }
-                s1.intoArray(c, co + L, m1);
-            }
         }
     }
 }

@@ -65,9 +65,13 @@ final class TrainKernels {
         gemm(pool, dy, out, 1, w, in, dx, n, in, out, true);
     }
 
-    /** dW[out][in] += dy[n][out]^T · x[n][in], reading dy transposed in place (A(o, p) = dy[p][o]). */
+    /**
+     * dW[out][in] += dy[n][out]^T · x[n][in], as (dy^T) · x with dy transposed once: reading dy transposed in
+     * place (A(o, p) = dy[p][o], a new cache line per p at a stride of {@code out} floats) ran at a third of
+     * the speed at out = 8192.
+     */
     static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out) {
-        gemm(pool, dy, 1, out, x, in, dw, out, in, n, true);
+        gemm(pool, transpose(pool, dy, n, out), n, 1, x, in, dw, out, in, n, true);
     }
 
     /**
