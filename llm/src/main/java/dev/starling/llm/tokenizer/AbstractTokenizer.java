@@ -20,10 +20,19 @@ abstract class AbstractTokenizer implements Tokenizer {
     private final byte[][] bytesById;
 
     AbstractTokenizer(Vocabulary vocab) {
+        this(vocab, false);
+    }
+
+    /**
+     * @param unicodeWhitespaceStrip special tokens with lstrip/rstrip swallow Unicode whitespace, as Hugging Face
+     *                               tokenizers does (tokenizers from a tokenizer.json), rather than C's isspace, as
+     *                               llama.cpp does (tokenizers from GGUF)
+     */
+    AbstractTokenizer(Vocabulary vocab, boolean unicodeWhitespaceStrip) {
         this.vocab = vocab;
         this.index = vocab.buildIndex();
         this.endOfGeneration = vocab.endOfGenerationIds();
-        this.splitter = new SpecialTokenSplitter(vocab.matchableSpecials());
+        this.splitter = new SpecialTokenSplitter(vocab.matchableSpecials(), unicodeWhitespaceStrip);
         this.bytesById = new byte[vocab.size()][];
     }
 

@@ -35,7 +35,13 @@ public final class ByteLevelBpeTokenizer extends AbstractTokenizer {
      */
     ByteLevelBpeTokenizer(Vocabulary vocab, Merges.Rules merges, PreTokenizer preTokenizer, boolean ignoreMerges,
                           boolean nfc) {
-        super(vocab);
+        this(vocab, merges, preTokenizer, ignoreMerges, nfc, false);
+    }
+
+    /** @param unicodeWhitespaceStrip lstrip/rstrip of special tokens as Hugging Face (see AbstractTokenizer) */
+    ByteLevelBpeTokenizer(Vocabulary vocab, Merges.Rules merges, PreTokenizer preTokenizer, boolean ignoreMerges,
+                          boolean nfc, boolean unicodeWhitespaceStrip) {
+        super(vocab, unicodeWhitespaceStrip);
         this.merges = Merges.build(index, merges);
         this.preTokenizer = preTokenizer;
         this.ignoreMerges = ignoreMerges;

@@ -86,7 +86,7 @@ final class HuggingFaceTokenizerLoader {
                 .orElse(postProcessorAddsBos(root, tokens, bos));
         Vocabulary vocab = new Vocabulary(tokens, types, null, new Vocabulary.SpecialIds(bos, eos, unk, -1, pad,
                 addBos), strip);
-        return new ByteLevelBpeTokenizer(vocab, rules, preTokenizer, ignoreMerges, nfc);
+        return new ByteLevelBpeTokenizer(vocab, rules, preTokenizer, ignoreMerges, nfc, true);
     }
 
     /**

@@ -64,7 +64,7 @@ final class HuggingFaceWordPieceLoader {
         boolean addSpecial = clsSep[0] >= 0 || clsSep[1] >= 0;
         Vocabulary vocab = new Vocabulary(tokens, types, null,
                 new Vocabulary.SpecialIds(clsSep[0], clsSep[1], unk, -1, pad, addSpecial), table.strip());
-        return new WordPieceTokenizer(vocab, options);
+        return new WordPieceTokenizer(vocab, options, true);
     }
 
     private static WordPieceTokenizer.Options normalizer(JsonValue n, int maxChars) throws TokenizerFormatException {

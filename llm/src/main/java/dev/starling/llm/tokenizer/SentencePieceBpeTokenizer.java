@@ -45,7 +45,7 @@ public final class SentencePieceBpeTokenizer extends AbstractTokenizer {
     private final int[] byteIds = new int[256];
 
     SentencePieceBpeTokenizer(Vocabulary vocab, Merges.Rules rules, Options options) {
-        super(vocab);
+        super(vocab, true); // lstrip/rstrip of added tokens as Hugging Face: Unicode whitespace
         this.options = options;
         this.merges = Merges.build(index, rules);
         this.textIndex = new TextIndex(vocab.tokens());

@@ -34,8 +34,19 @@ final class SpecialTokenSplitter {
     /** Specials by first char, longest first. */
     private final Map<Character, Special[]> byFirstChar;
     private final boolean anyAlways;
+    private final boolean unicodeWhitespace;
 
+    /** A splitter whose lstrip/rstrip swallow whitespace as C's isspace (llama.cpp). */
     SpecialTokenSplitter(List<Special> specials) {
+        this(specials, false);
+    }
+
+    /**
+     * @param unicodeWhitespace lstrip/rstrip swallow Unicode White_Space (Hugging Face tokenizers, Rust's
+     *                          char::is_whitespace: also U+00A0, U+3000, ...) rather than C's isspace (llama.cpp)
+     */
+    SpecialTokenSplitter(List<Special> specials, boolean unicodeWhitespace) {
+        this.unicodeWhitespace = unicodeWhitespace;
         Map<Character, List<Special>> lists = new HashMap<>();
         boolean always = false;
         for (Special s : specials) {
@@ -56,9 +67,9 @@ final class SpecialTokenSplitter {
         this.anyAlways = always;
     }
 
-    /** Whitespace as C's isspace, which llama.cpp uses for lstrip and rstrip. */
-    private static boolean isSpace(char c) {
-        return c == ' ' || (c >= '\t' && c <= '\r');
+    /** Whitespace as C's isspace, which llama.cpp uses for lstrip and rstrip; or Unicode White_Space (HF). */
+    private boolean isSpace(char c) {
+        return unicodeWhitespace ? WordPieceTokenizer.isWhiteSpace(c) : c == ' ' || (c >= '\t' && c <= '\r');
     }
 
     void split(String text, boolean parseSpecial, Sink sink) {

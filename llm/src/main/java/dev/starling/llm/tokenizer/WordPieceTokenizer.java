@@ -51,15 +51,16 @@ public final class WordPieceTokenizer extends AbstractTokenizer {
      * @param vocab       phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP]
      */
     WordPieceTokenizer(Vocabulary vocab) {
-        this(vocab, Options.UNCASED);
+        this(vocab, Options.UNCASED, false);
     }
 
     /**
      * @param vocab   phantom-space vocabulary; specials.bos() is [CLS] and specials.eos() is [SEP] (-1: none added)
      * @param options normalization steps and the word limit
+     * @param unicodeWhitespaceStrip lstrip/rstrip of special tokens as Hugging Face (see AbstractTokenizer)
      */
-    WordPieceTokenizer(Vocabulary vocab, Options options) {
-        super(vocab);
+    WordPieceTokenizer(Vocabulary vocab, Options options, boolean unicodeWhitespaceStrip) {
+        super(vocab, unicodeWhitespaceStrip);
         this.options = options;
         if (vocab.specials().unk() < 0) {
             throw new IllegalArgumentException("a WordPiece vocabulary needs an unknown token id");
