@@ -5,6 +5,8 @@
 # beside the measured memory read bandwidth. Each side also reports tokens per CPU-second of its own process
 # (x threads): on a shared, busy machine wall-clock figures swing, CPU-time figures much less.
 #   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
+# KV=F16 runs Starling with an F16 KV cache as llama.cpp's side always does (default KV=F32: the decode kernels are
+# what is compared, and at these short contexts the cache type moves our figures by little).
 # Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,7 @@ TYPES="${2:-Q8_0 Q4_0}"
 PREFILL="${PREFILL:-256}"
 DECODE="${DECODE:-64}"
 STREAMS="${STREAMS:-8}"
+KV="${KV:-F32}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT=bench-out
@@ -21,7 +24,7 @@ mkdir -p "$OUT"
 echo "== building the llm module"
 ./mvnw -q -B -ntp -Dstarling.build.dir=target-bench -pl llm -DskipTests package >/dev/null
 CP=llm/target-bench/classes
-JOPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx6g)
+JOPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx6g -Dstarling.llm.kvType="$KV")
 
 if [[ ! -d scripts/llamacpp/node_modules/node-llama-cpp ]]; then
   echo "== installing node-llama-cpp (prebuilt binaries)"
@@ -35,11 +38,11 @@ for TYPE in $TYPES; do
     echo "== writing $MODEL"
     "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --synth llama-3.2-1b --type "$TYPE" --out "$MODEL" 2>/dev/null
   fi
-  echo "== Starling on $MODEL ($THREADS threads)"
+  echo "== Starling on $MODEL ($THREADS threads, $KV KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --model "$MODEL" --threads "$THREADS" \
       --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
   ours=$(tail -n 1 "$OUT/starling-$TYPE.txt")
-  echo "== llama.cpp on $MODEL ($THREADS threads)"
+  echo "== llama.cpp on $MODEL ($THREADS threads, F16 KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3}}")
   echo "$theirs"
   line=$(python3 - "$TYPE" "$ours" "$theirs" <<'PY'
