@@ -1,5 +1,6 @@
 package dev.starling.llm.train;
 
+import dev.starling.llm.tensor.ComputePool;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,14 @@ public final class AdamW {
 
     /** One update of every parameter from its gradient, at learning rate lr. */
     public void step(List<TrainParameter> params, double lr) {
+        step(params, lr, null);
+    }
+
+    /**
+     * The same update with each parameter's elements split over the pool's threads (when not null); every
+     * element is computed by the same operations, so the result is the same bits as on one thread.
+     */
+    public void step(List<TrainParameter> params, double lr, ComputePool pool) {
         step++;
         double bc1 = 1 - StrictMath.pow(beta1, step);
         double bc2Sqrt = Math.sqrt(1 - StrictMath.pow(beta2, step));
@@ -77,13 +86,21 @@ public final class AdamW {
             float[] w = p.value();
             float[] g = p.grad();
             double decay = p.decay() ? 1 - lr * weightDecay : 1;
-            for (int i = 0; i < w.length; i++) {
-                double gi = g[i];
-                m[i] = (float) (beta1 * m[i] + (1 - beta1) * gi);
-                v[i] = (float) (beta2 * v[i] + (1 - beta2) * gi * gi);
-                double denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
-                w[i] = (float) (w[i] * decay - stepSize * m[i] / denom);
+            if (pool == null) {
+                update(m, v, w, g, decay, stepSize, bc2Sqrt, 0, w.length);
+            } else {
+                pool.parallelFor(w.length, 16384, (s, e) -> update(m, v, w, g, decay, stepSize, bc2Sqrt, s, e));
             }
+        }
+    }
+
+    private void update(float[] m, float[] v, float[] w, float[] g, double decay, double stepSize, double bc2Sqrt, int s, int e) {
+        for (int i = s; i < e; i++) {
+            double gi = g[i];
+            m[i] = (float) (beta1 * m[i] + (1 - beta1) * gi);
+            v[i] = (float) (beta2 * v[i] + (1 - beta2) * gi * gi);
+            double denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+            w[i] = (float) (w[i] * decay - stepSize * m[i] / denom);
         }
     }
 }

@@ -130,11 +130,7 @@ public final class FastLlama implements LossModel {
         TrainKernels.matmul(pool, h2, w.wGate().value(), gate, n, d, ffn);
         TrainKernels.matmul(pool, h2, w.wUp().value(), up, n, d, ffn);
         float[] act = new float[n * ffn];
-        pool.parallelFor(n * ffn, 4096, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                act[i] = (float) (gate[i] * Ops.sigmoid(gate[i]) * up[i]);
-            }
-        });
+        pool.parallelFor(n * ffn, 4096, (s, e) -> TrainKernels.swiglu(gate, up, act, s, e));
         return new LayerActs(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act);
     }
 
@@ -147,14 +143,7 @@ public final class FastLlama implements LossModel {
         TrainKernels.matmulBackwardWeight(pool, a.act, dOut, w.wDown().grad(), n, ffn, d);
         float[] dGate = new float[n * ffn];
         float[] dUp = new float[n * ffn];
-        pool.parallelFor(n * ffn, 4096, (s, e) -> {
-            for (int i = s; i < e; i++) {
-                double g = a.gate[i];
-                double sg = Ops.sigmoid(g);
-                dUp[i] = (float) (dAct[i] * g * sg);
-                dGate[i] = (float) (dAct[i] * a.up[i] * sg * (1 + g * (1 - sg)));
-            }
-        });
+        pool.parallelFor(n * ffn, 4096, (s, e) -> TrainKernels.swigluBackward(dAct, a.gate, a.up, dGate, dUp, s, e));
         float[] dh2 = new float[n * d];
         TrainKernels.matmulBackwardInput(pool, dGate, w.wGate().value(), dh2, n, d, ffn);
         TrainKernels.matmulBackwardInput(pool, dUp, w.wUp().value(), dh2, n, d, ffn);

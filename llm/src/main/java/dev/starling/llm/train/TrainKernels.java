@@ -179,6 +179,53 @@ final class TrainKernels {
         return y * Float.intBitsToFloat(((int) k + 127) << 23);
     }
 
+    /** exp(x) for x ≤ 0 and 1/(1 + exp(−x)) from it, without overflow for either sign. */
+    private static FloatVector sigmoid(FloatVector g) {
+        FloatVector e = exp(g.abs().neg());
+        FloatVector inv = FloatVector.broadcast(F, 1f).div(e.add(1f));
+        return inv.blend(e.mul(inv), g.compare(VectorOperators.LT, 0f));
+    }
+
+    /** The scalar twin of {@link #sigmoid(FloatVector)}. */
+    static float sigmoidScalar(float g) {
+        float e = expScalar(-Math.abs(g));
+        float inv = 1f / (e + 1f);
+        return g < 0f ? e * inv : inv;
+    }
+
+    /** act[i] = silu(gate[i]) · up[i] for i in [s, e) (SwiGLU forward). */
+    static void swiglu(float[] gate, float[] up, float[] act, int s, int e) {
+        int i = s;
+        for (; i <= e - L; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.mul(sigmoid(g)).mul(FloatVector.fromArray(F, up, i)).intoArray(act, i);
+        }
+        for (; i < e; i++) {
+            act[i] = gate[i] * sigmoidScalar(gate[i]) * up[i];
+        }
+    }
+
+    /**
+     * SwiGLU backward for i in [s, e): dUp = dAct · silu(g), dGate = dAct · up · σ(g) · (1 + g · (1 − σ(g))).
+     */
+    static void swigluBackward(float[] dAct, float[] gate, float[] up, float[] dGate, float[] dUp, int s, int e) {
+        int i = s;
+        for (; i <= e - L; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            FloatVector sg = sigmoid(g);
+            FloatVector d = FloatVector.fromArray(F, dAct, i);
+            d.mul(g).mul(sg).intoArray(dUp, i);
+            FloatVector oneMinus = FloatVector.broadcast(F, 1f).sub(sg);
+            d.mul(FloatVector.fromArray(F, up, i)).mul(sg).mul(g.fma(oneMinus, FloatVector.broadcast(F, 1f))).intoArray(dGate, i);
+        }
+        for (; i < e; i++) {
+            float g = gate[i];
+            float sg = sigmoidScalar(g);
+            dUp[i] = dAct[i] * g * sg;
+            dGate[i] = dAct[i] * up[i] * sg * Math.fma(g, 1f - sg, 1f);
+        }
+    }
+
     /** [rows][cols] to [cols][rows]. */
     static float[] transpose(ComputePool pool, float[] a, int rows, int cols) {
         float[] t = new float[rows * cols];

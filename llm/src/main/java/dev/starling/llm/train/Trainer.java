@@ -12,6 +12,7 @@ public final class Trainer {
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private final double maxGradNorm;
+    private final dev.starling.llm.tensor.ComputePool pool; // null: clip and update on the calling thread
     private int step;
 
     /** What one step did. */
@@ -25,16 +26,17 @@ public final class Trainer {
 
     /** Resumes at {@code startStep} (the schedule continues from there), e.g. from a {@link Checkpoint}. */
     public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep) {
-        this(params, new LlamaReference(params)::lossAndGrad, optimizer, schedule, maxGradNorm, startStep);
+        this(params, new LlamaReference(params)::lossAndGrad, optimizer, schedule, maxGradNorm, startStep, null);
     }
 
     /** Trains with the fast F32 path ({@link FastLlama}) on the given pool instead of the float64 reference. */
     public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
                    dev.starling.llm.tensor.ComputePool pool) {
-        this(params, new FastLlama(params, pool), optimizer, schedule, maxGradNorm, startStep);
+        this(params, new FastLlama(params, pool), optimizer, schedule, maxGradNorm, startStep, pool);
     }
 
-    private Trainer(LlamaParameters params, LossModel model, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep) {
+    private Trainer(LlamaParameters params, LossModel model, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
+                    dev.starling.llm.tensor.ComputePool pool) {
         if (startStep < 0 || maxGradNorm < 0) {
             throw new IllegalArgumentException("start step " + startStep + " and max gradient norm " + maxGradNorm + " must be ≥ 0");
         }
@@ -44,6 +46,7 @@ public final class Trainer {
         this.schedule = schedule;
         this.maxGradNorm = maxGradNorm;
         this.step = startStep;
+        this.pool = pool;
     }
 
     /** Steps done so far (the next step's number). */
@@ -74,9 +77,14 @@ public final class Trainer {
         for (int a = 0; a < accumulation; a++) {
             loss += model.lossAndGrad(tokens[a], targets[a], batch, seq, 1.0 / accumulation) / accumulation;
         }
-        double norm = maxGradNorm > 0 ? GradClip.clip(params.all(), maxGradNorm) : GradClip.globalNorm(params.all());
+        double norm;
+        if (pool != null) {
+            norm = maxGradNorm > 0 ? GradClip.clip(params.all(), maxGradNorm, pool) : GradClip.globalNorm(params.all(), pool);
+        } else {
+            norm = maxGradNorm > 0 ? GradClip.clip(params.all(), maxGradNorm) : GradClip.globalNorm(params.all());
+        }
         double lr = schedule.lr(step);
-        optimizer.step(params.all(), lr);
+        optimizer.step(params.all(), lr, pool);
         return new StepResult(step++, loss, norm, lr);
     }
 }

@@ -147,6 +147,38 @@ class TrainKernelsTest {
         assertEquals(exact, sum, 1e-6 * exact, "sum, seed " + seed);
     }
 
+    @Test
+    void clipAndAdamWOnThreadsGiveTheSameBitsAsOnOneThread() {
+        long seed = TinyModels.seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        java.util.List<TrainParameter> a = new java.util.ArrayList<>();
+        java.util.List<TrainParameter> b = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int rows = 1 + rnd.nextInt(300);
+            int cols = 1 + rnd.nextInt(200);
+            TrainParameter p = new TrainParameter("p" + i, rows, cols, random(rnd, rows * cols), random(rnd, rows * cols), i != 1);
+            a.add(p);
+            b.add(new TrainParameter(p.name(), rows, cols, p.value().clone(), p.grad().clone(), p.decay()));
+        }
+        AdamW oneThread = new AdamW(0.9, 0.95, 1e-8, 0.1);
+        AdamW threads = new AdamW(0.9, 0.95, 1e-8, 0.1);
+        try (ComputePool one = new ComputePool(1); ComputePool three = new ComputePool(3)) {
+            for (int step = 0; step < 3; step++) {
+                double n1 = GradClip.clip(a, 0.5, one);
+                double n3 = GradClip.clip(b, 0.5, three);
+                assertEquals(n1, n3, 0.0, "norm depends on the thread count, seed " + seed);
+                assertEquals(GradClip.globalNorm(java.util.List.of(a.get(0))), GradClip.globalNorm(java.util.List.of(a.get(0)), one),
+                        1e-12 * n1, "blocked norm, seed " + seed);
+                oneThread.step(a, 1e-2);
+                threads.step(b, 1e-2, three);
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(a.get(i).value(), b.get(i).value(), "AdamW on threads, step " + step + " seed " + seed);
+                    assertArrayEquals(oneThread.moments(a.get(i))[1], threads.moments(b.get(i))[1], "second moment, seed " + seed);
+                }
+            }
+        }
+    }
+
     /** Each element within 1e-5 of the scale of its k terms (inputs are in [-1, 1)). */
     private static void assertClose(double[] expected, float[] actual, int terms, String what) {
         assertEquals(expected.length, actual.length, what);
