@@ -339,11 +339,12 @@ public final class Transformer {
         short[] keys = cache.keys16[layer];
         short[] values = cache.values16[layer];
         float[] scores = SCORES.get();
-        if (scores.length < pos + 1 + hd) {
-            scores = new float[Math.max(pos + 1 + hd, scores.length * 2)];
+        if (scores.length < pos + 1 + 2 * hd) {
+            scores = new float[Math.max(pos + 1 + 2 * hd, scores.length * 2)];
             SCORES.set(scores);
         }
-        int qh = pos + 1; // the rounded query lives after the scores
+        int qh = pos + 1; // the rounded query lives after the scores, then one key row widened to float
+        int kt = qh + hd;
         int qo = qOff + head * hd;
         for (int i = 0; i < hd; i++) {
             scores[qh + i] = Float.float16ToFloat(Float.floatToFloat16(q[qo + i]));
@@ -352,11 +353,10 @@ public final class Transformer {
         float max = Float.NEGATIVE_INFINITY;
         for (int p = 0; p <= pos; p++) {
             int ko = p * kvDim + kvHead * hd;
-            float s = 0;
-            for (int i = 0; i < hd; i++) {
-                s += scores[qh + i] * Float.float16ToFloat(keys[ko + i]);
+            for (int i = 0; i < hd; i++) { // a plain loop C2 vectorizes (F16C), then the vector dot product
+                scores[kt + i] = Float.float16ToFloat(keys[ko + i]);
             }
-            s *= scale;
+            float s = Kernels.dot(scores, qh, scores, kt, hd) * scale;
             scores[p] = s;
             max = Math.max(max, s);
         }
