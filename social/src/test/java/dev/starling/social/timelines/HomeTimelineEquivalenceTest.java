@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.starling.social.Social;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.common.Page;
+import dev.starling.social.common.Paging;
 import dev.starling.social.common.Slice;
 import dev.starling.social.db.Database;
 import dev.starling.social.posts.NewPost;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostVisibility;
+import dev.starling.social.relationships.Relationships;
 import dev.starling.social.testing.TestDatabase;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -37,18 +42,22 @@ class HomeTimelineEquivalenceTest {
         try (Database db = TestDatabase.fresh("homeeq", 4)) {
             Social s = TestDatabase.social(db);
             List<Account> accounts = new ArrayList<>();
-            int n = 12 + r.nextInt(5);
+            // More followed authors than a scan batch (limit + 10, at most 40), so that the bound is in play.
+            int n = 45 + r.nextInt(10);
             for (int i = 0; i < n; i++) {
                 accounts.add(s.accounts().createWithoutPassword("he" + i, "he" + i + "@example.org", "", false).orThrow());
             }
             // Most accounts follow most others, so that pages of a few posts have more authors than posts (the bound is used).
-            for (Account a : accounts) {
-                for (Account b : accounts) {
-                    if (a.id() != b.id() && r.nextInt(10) < 7) {
-                        s.relationships().follow(a.id(), b.id()).orThrow();
+            db.inTransaction(c -> {
+                for (Account a : accounts) {
+                    for (Account b : accounts) {
+                        if (a.id() != b.id() && r.nextInt(10) < 8) {
+                            Relationships.follow(c, a.id(), b.id(), Instant.now()).orThrow();
+                        }
                     }
                 }
-            }
+                return null;
+            });
             List<Long> posts = new ArrayList<>();
             int checks = 0;
             for (int step = 0; step < 240; step++) {
@@ -81,7 +90,9 @@ class HomeTimelineEquivalenceTest {
                 }
                 if (step % 80 == 79) {
                     for (Account viewer : accounts.subList(0, 6)) {
-                        compareAllPages(s.timelines(), viewer.id(), r, "seed " + seed + ", step " + step + ", viewer " + viewer.username());
+                        String where = "seed " + seed + ", step " + step + ", viewer " + viewer.username();
+                        compareAllPages(s.timelines(), viewer.id(), r, where);
+                        compareCandidates(db, viewer.id(), r, where);
                         checks++;
                     }
                 }
@@ -92,7 +103,7 @@ class HomeTimelineEquivalenceTest {
 
     /** Pages the whole timeline both ways with a random limit, comparing every page and its cursors; then cursor pages. */
     private static void compareAllPages(Timelines t, long viewer, Random r, String where) {
-        int limit = 1 + r.nextInt(r.nextBoolean() ? 5 : 40);
+        int limit = 1 + r.nextInt(r.nextBoolean() ? 5 : 30);
         Page p = Page.first(limit);
         List<Long> all = new ArrayList<>();
         for (int guard = 0; guard < 2_000; guard++) {
@@ -121,6 +132,43 @@ class HomeTimelineEquivalenceTest {
             assertEquals(ref.nextMaxId(), fast.nextMaxId(), where + ", next cursor of " + q);
             assertEquals(ref.prevMinId(), fast.prevMinId(), where + ", prev cursor of " + q);
         }
+    }
+
+    /** The candidate queries themselves (before visibility) return the same ids, for a first page and cursor windows. */
+    private static void compareCandidates(Database db, long viewer, Random r, String where) {
+        int batch = 1 + r.nextInt(Page.MAX_LIMIT);
+        List<Long> all = candidates(db, viewer, Page.first(Page.MAX_LIMIT), false);
+        List<Page> windows = new ArrayList<>(List.of(Page.first(batch)));
+        for (int i = 0; i < 4 && !all.isEmpty(); i++) {
+            long a = all.get(r.nextInt(all.size()));
+            long b = all.get(r.nextInt(all.size()));
+            windows.add(new Page(a, null, null, batch));
+            windows.add(new Page(Math.max(a, b), Math.min(a, b), null, batch));
+        }
+        for (Page w : windows) {
+            assertEquals(candidates(db, viewer, w, true), candidates(db, viewer, w, false), where + ", candidates of " + w);
+        }
+    }
+
+    private static List<Long> candidates(Database db, long viewer, Page w, boolean reference) {
+        return db.withConnection(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(reference ? Timelines.homeSqlReference(w) : Timelines.homeSql(w))) {
+                ps.setLong(1, viewer);
+                int i = 2;
+                if (!reference) {
+                    ps.setLong(i++, viewer);
+                    i = Paging.bind(ps, i, w);
+                }
+                Paging.bind(ps, i, w);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private static List<Long> ids(Slice<Post> s) {
