@@ -144,7 +144,12 @@ public final class Posts {
         return db.inTransaction(c -> PostWriter.reblog(c, actorId, postId, clock.instant()));
     }
 
-    /** Removes the actor's repost of {@code postId} (or of its original); returns the original. */
+    /**
+     * Removes the actor's repost of {@code postId} (or of its original); returns the original. The
+     * actor's own repost is removed even when the original is no longer visible to them (made
+     * followers-only or direct since); the original is still returned, so callers must check
+     * visibility ({@link #view}) before showing it. NOT_FOUND when neither visible nor reposted.
+     */
     public Outcome<Post> unreblog(long actorId, long postId) {
         return db.inTransaction(c -> {
             Optional<Post> original = PostWriter.visibleOriginal(c, actorId, postId);
