@@ -6,12 +6,17 @@ import dev.starling.llm.tensor.ComputePool;
 /**
  * The fast training path: the same function and gradients as {@link LlamaReference}, with F32
  * activations, Vector API kernels ({@link TrainKernels}) and a fixed thread pool. Results do not
- * depend on the thread count (each output element is computed by one thread in a fixed order).
+ * depend on the thread count (each output element is computed by one thread in a fixed order). Not for
+ * concurrent use: the largest buffers of a step are kept and reused by the next one.
  */
 public final class FastLlama implements LossModel {
     private final LlamaParameters p;
     private final ModelConfig c;
     private final ComputePool pool;
+    // buffers reused from step to step while the batch shape stays the same (the largest allocations of a step)
+    private float[] logitsBuf = new float[0];   // [N][vocab]
+    private float[] logitsTBuf = new float[0];  // [vocab][N]
+    private float[][] probsBuf = new float[0][]; // [layers][batch·heads·seq·seq]
 
     private record LayerActs(
             float[] xIn, float[] inv1, float[] h1,     // [N][dim], [N], [N][dim]
@@ -52,7 +57,7 @@ public final class FastLlama implements LossModel {
         }
         LayerActs[] acts = new LayerActs[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
-            acts[l] = blockForward(p.layer(l), x, batch, seq, rope);
+            acts[l] = blockForward(l, p.layer(l), x, batch, seq, rope);
             x = acts[l].xMid.clone();
             float[] down = new float[n * d];
             TrainKernels.matmul(pool, acts[l].act, p.layer(l).wDown().value(), down, n, c.ffnDim(), d);
@@ -63,7 +68,10 @@ public final class FastLlama implements LossModel {
         float[] invF = new float[n];
         float[] hf = new float[n * d];
         rmsNorm(x, p.outputNorm().value(), hf, invF, n, d);
-        float[] logits = new float[n * vocab]; // [N][vocab], overwritten by d(loss)/d(logits)
+        if (logitsBuf.length != n * vocab) {
+            logitsBuf = new float[n * vocab];
+        }
+        float[] logits = logitsBuf; // [N][vocab], written by the matmul, then overwritten by d(loss)/d(logits)
         TrainKernels.matmul(pool, hf, p.output().value(), logits, n, d, vocab);
         double[] rowLoss = new double[n];
         pool.parallelFor(n, 16, (s, e) -> {
@@ -86,7 +94,10 @@ public final class FastLlama implements LossModel {
         }
         float[] dhf = new float[n * d];
         TrainKernels.matmulBackwardInput(pool, logits, p.output().value(), dhf, n, d, vocab);
-        TrainKernels.matmulBackwardWeight(pool, hf, logits, p.output().grad(), n, d, vocab);
+        if (logitsTBuf.length != n * vocab) {
+            logitsTBuf = new float[n * vocab];
+        }
+        TrainKernels.matmulBackwardWeight(pool, hf, logits, p.output().grad(), n, d, vocab, logitsTBuf);
         float[] dx = new float[n * d];
         rmsNormBackward(x, p.outputNorm().value(), invF, dhf, dx, p.outputNorm().grad(), n, d);
         for (int l = c.layers() - 1; l >= 0; l--) {
@@ -99,7 +110,7 @@ public final class FastLlama implements LossModel {
         return loss / n;
     }
 
-    private LayerActs blockForward(LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope) {
+    private LayerActs blockForward(int layer, LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope) {
         int n = batch * seq;
         int d = c.dim();
         int ffn = c.ffnDim();
@@ -114,7 +125,13 @@ public final class FastLlama implements LossModel {
         TrainKernels.matmul(pool, h1, w.wv().value(), v, n, d, c.kvDim());
         rope(q, n, seq, c.heads(), rope, false);
         rope(k, n, seq, c.kvHeads(), rope, false);
-        float[] probs = new float[batch * c.heads() * seq * seq];
+        if (probsBuf.length != c.layers()) {
+            probsBuf = new float[c.layers()][0];
+        }
+        if (probsBuf[layer].length != batch * c.heads() * seq * seq) {
+            probsBuf[layer] = new float[batch * c.heads() * seq * seq];
+        }
+        float[] probs = probsBuf[layer]; // every entry is written (zeros above the diagonal)
         float[] att = new float[n * c.qDim()];
         FastAttention.forward(pool, c, q, k, v, probs, att, batch, seq);
         float[] xMid = new float[n * d];

@@ -71,7 +71,13 @@ final class TrainKernels {
      * the speed at out = 8192.
      */
     static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out) {
-        gemm(pool, transpose(pool, dy, n, out), n, 1, x, in, dw, out, in, n, true);
+        matmulBackwardWeight(pool, x, dy, dw, n, in, out, new float[n * out]);
+    }
+
+    /** The same with a caller's scratch array of n·out floats for dy transposed (reused between steps). */
+    static void matmulBackwardWeight(ComputePool pool, float[] x, float[] dy, float[] dw, int n, int in, int out, float[] dyT) {
+        transposeInto(pool, dy, n, out, dyT);
+        gemm(pool, dyT, n, 1, x, in, dw, out, in, n, true);
     }
 
     /**
@@ -229,6 +235,12 @@ final class TrainKernels {
     /** [rows][cols] to [cols][rows]. */
     static float[] transpose(ComputePool pool, float[] a, int rows, int cols) {
         float[] t = new float[rows * cols];
+        transposeInto(pool, a, rows, cols, t);
+        return t;
+    }
+
+    /** t[cols][rows] ← a[rows][cols]. */
+    static void transposeInto(ComputePool pool, float[] a, int rows, int cols, float[] t) {
         int tile = 32;
         int colTiles = (cols + tile - 1) / tile;
         pool.parallelFor(colTiles, 1, (s, e) -> {
@@ -245,7 +257,6 @@ final class TrainKernels {
                 }
             }
         });
-        return t;
     }
 
 }
