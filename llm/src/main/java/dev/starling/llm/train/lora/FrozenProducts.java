@@ -2,7 +2,6 @@ package dev.starling.llm.train.lora;
 
 import dev.starling.llm.tensor.ComputePool;
 import dev.starling.llm.tensor.Kernels;
-import dev.starling.llm.tensor.MatMul;
 import dev.starling.llm.tensor.QuantizedMatrix;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of n activation rows, for LoRA training. Neither makes an F32 copy of W: each thread decodes a small panel of W
  * (a few dozen rows by at most {@link #CHUNK_COLS} columns) once and applies it to all n tokens.
  * <ul>
- * <li>{@link #forward}: y [n][rows] = x [n][cols] · Wᵀ, the inference engine's batched {@link MatMul#matmul}.
+ * <li>{@link #forward}: y [n][rows] = x [n][cols] · Wᵀ (split over chunks of outputs).
  * <li>{@link #backwardInput}: dx [n][cols] += dy [n][rows] · W, the gradient through W to its input (W is frozen,
  * so it gets none). Split over column chunks (and token groups when there are few chunks); each output is summed
  * by one thread in a fixed order, so the result does not depend on the thread count.
@@ -27,13 +26,79 @@ final class FrozenProducts {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[PANEL_FLOATS]);
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     private FrozenProducts() {
     }
 
-    /** y [n][rows] = x [n][cols] · Wᵀ (y overwritten). */
+    /**
+     * y [n][rows] = x [n][cols] · Wᵀ (y overwritten). Split over chunks of {@link #CHUNK_COLS} outputs (and token
+     * groups); each task decodes W[chunk][panel of inputs], transposes it so that the outputs are contiguous, and
+     * runs the same broadcast-FMA kernel as the backward over it.
+     */
     static void forward(ComputePool pool, FrozenMatrix w, float[] x, int n, float[] y) {
-        MatMul.matmul(pool, w.quantized(), x, n, y, 0, w.rows());
+        QuantizedMatrix m = w.quantized();
+        int cols = m.cols();
+        int rows = m.rows();
+        if (x.length < (long) n * cols || y.length < (long) n * rows) {
+            throw new IllegalArgumentException(w.name() + ": forward needs x of " + n + "x" + cols + " and y of "
+                    + n + "x" + rows + ", got " + x.length + " and " + y.length);
+        }
+        java.util.Arrays.fill(y, 0, n * rows, 0f);
+        int chunk = Math.min(rows, CHUNK_COLS);
+        int chunks = (rows + chunk - 1) / chunk;
+        int groups = Math.max(1, Math.min((2 * pool.threads() + chunks - 1) / chunks, (n + 7) / 8));
+        int perGroup = (n + groups - 1) / groups;
+        pool.parallelFor(chunks * groups, 1, (s, e) -> {
+            for (int task = s; task < e; task++) {
+                int o0 = (task % chunks) * chunk;
+                int t0 = (task / chunks) * perGroup;
+                int t1 = Math.min(n, t0 + perGroup);
+                if (t0 < t1) {
+                    chunkForward(m, x, y, o0, Math.min(rows, o0 + chunk), t0, t1);
+                }
+            }
+        });
+    }
+
+    /** y[t0..t1)[o0..o1) += x[t0..t1) · W[o0..o1)ᵀ, panel by panel of W's columns (block-aligned). */
+    private static void chunkForward(QuantizedMatrix m, float[] x, float[] y, int o0, int o1, int t0, int t1) {
+        int cols = m.cols();
+        int rows = m.rows();
+        int cw = o1 - o0;
+        int bs = m.type().blockSize;
+        int p = Math.max(bs, PANEL_FLOATS / cw / bs * bs);
+        float[] buf = panel(p * cw);
+        float[] row = ROW.get().length >= p ? ROW.get() : new float[p];
+        ROW.set(row);
+        long rowBytes = m.rowBytes();
+        for (int i0 = 0; i0 < cols; i0 += p) {
+            int pi = Math.min(p, cols - i0);
+            long colOffset = (long) i0 / bs * m.type().blockBytes;
+            for (int o = o0; o < o1; o++) {
+                Kernels.dequantizeRow(m.type(), m.data(), o * rowBytes + colOffset, row, 0, pi);
+                int c = o - o0;
+                for (int i = 0; i < pi; i++) {
+                    buf[i * cw + c] = row[i];
+                }
+            }
+            int t = t0;
+            for (; t + 4 <= t1; t += 4) {
+                panel4(buf, cw, pi, x, t * cols + i0, cols, y, t * rows + o0, rows);
+            }
+            for (; t < t1; t++) {
+                panel1(buf, cw, pi, x, t * cols + i0, y, t * rows + o0);
+            }
+        }
+    }
+
+    private static float[] panel(int floats) {
+        float[] buf = PANEL.get();
+        if (buf.length < floats) {
+            buf = new float[floats];
+            PANEL.set(buf);
+        }
+        return buf;
     }
 
     /** dx [n][cols] += dy [n][rows] · W. */
@@ -67,7 +132,7 @@ final class FrozenProducts {
         int rows = m.rows();
         int cw = c1 - c0;
         int panelRows = Math.max(1, PANEL_FLOATS / cw);
-        float[] buf = PANEL.get();
+        float[] buf = panel(panelRows * cw);
         long rowBytes = m.rowBytes();
         long colOffset = (long) c0 / m.type().blockSize * m.type().blockBytes;
         for (int o0 = 0; o0 < rows; o0 += panelRows) {

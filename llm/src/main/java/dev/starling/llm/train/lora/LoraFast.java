@@ -2,7 +2,6 @@ package dev.starling.llm.train.lora;
 
 import dev.starling.llm.model.ModelConfig;
 import dev.starling.llm.tensor.ComputePool;
-import dev.starling.llm.tensor.StableMath;
 
 /**
  * The fast forward and backward of LoRA training, in float32 on a fixed pool: the same computation as
@@ -127,19 +126,24 @@ public final class LoraFast implements LoraModel {
                     for (int j = 0; j < vocab; j++) {
                         max = Math.max(max, logits[o + j]);
                     }
+                    int target = targets[first + r];
+                    float targetLogit = logits[o + target];
                     double sum = 0;
                     for (int j = 0; j < vocab; j++) {
-                        sum += StableMath.exp((double) logits[o + j] - max);
-                    }
-                    double logZ = max + Math.log(sum);
-                    int target = targets[first + r];
-                    rowLoss[r] = logZ - logits[o + target];
-                    if (dhf != null) {
-                        double g = gradScale / n;
-                        for (int j = 0; j < vocab; j++) {
-                            logits[o + j] = (float) (StableMath.exp(logits[o + j] - logZ) * g);
+                        float ex = (float) Math.exp(logits[o + j] - max);
+                        if (dhf != null) {
+                            logits[o + j] = ex; // the softmax numerators, scaled into the gradient below
                         }
-                        logits[o + target] -= (float) g;
+                        sum += ex;
+                    }
+                    rowLoss[r] = max + Math.log(sum) - targetLogit;
+                    if (dhf != null) {
+                        // softmax · gradScale / n, minus gradScale / n at the target
+                        float g = (float) (gradScale / n / sum);
+                        for (int j = 0; j < vocab; j++) {
+                            logits[o + j] *= g;
+                        }
+                        logits[o + target] -= (float) (gradScale / n);
                     }
                 }
             });
@@ -160,7 +164,7 @@ public final class LoraFast implements LoraModel {
         pool.parallelFor(gate.length, 4096, (s, e) -> {
             for (int i = s; i < e; i++) {
                 float g = gate[i];
-                act[i] = g / (1f + StableMath.exp(-g)) * up[i];
+                act[i] = g / (1f + (float) Math.exp(-g)) * up[i];
             }
         });
         return act;
@@ -266,7 +270,7 @@ public final class LoraFast implements LoraModel {
         pool.parallelFor(n * ffn, 4096, (s, e) -> {
             for (int i = s; i < e; i++) {
                 float g = gate[i];
-                float sg = 1f / (1f + StableMath.exp(-g));
+                float sg = 1f / (1f + (float) Math.exp(-g));
                 float da = dAct[i];
                 dGate[i] = da * up[i] * sg * (1 + g * (1 - sg));
                 dUp[i] = da * g * sg;
