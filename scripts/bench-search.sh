@@ -68,16 +68,17 @@ data="$here/../shared/data/tweeteval"
 
 build="${STARLING_BENCH_BUILD_DIR:-target-bench-search}"
 out="$here/search/$build/surefire-reports/dev.starling.search.bench.SearchBenchTest-output.txt"
+progress="$(mktemp -t bench-search.XXXXXX)"
+trap 'rm -f "$progress"' EXIT
 log "posts=$posts texts=$texts rate=$rate/s for ${seconds}s queries=$queries vectors=$vectors postgres=$postgres; load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 rm -f "$out"
 cd "$here"
 ./mvnw -q -B -ntp "${offline[@]}" -Dstarling.build.dir="$build" -pl search -am test -Dtest=SearchBenchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dstarling.bench=true -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rate="$rate" -Dbench.fresh.seconds="$seconds" \
-  -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" &
+  -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" -Dbench.log="$progress" &
 mvn_pid=$!
-# Follow the figures as they come (the test's output goes to a file).
-until [[ -f "$out" ]] || ! kill -0 "$mvn_pid" 2>/dev/null; do sleep 2; done
-if [[ -f "$out" ]]; then tail -n +1 -f --pid="$mvn_pid" "$out" | grep --line-buffered '^bench: ' || true; fi
+# Follow the figures as they come (Surefire writes the test's own output only when it ends).
+tail -n +1 -f --pid="$mvn_pid" "$progress" || true
 status=0; wait "$mvn_pid" || status=$?
 if (( status != 0 )); then log "the benchmark failed (exit $status); see search/$build/surefire-reports/"; exit "$status"; fi
 echo

@@ -23,6 +23,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -46,6 +47,9 @@ public final class PostIndex implements AutoCloseable {
     public static final String FORMAT = "3";
     public static final String POSITION_KEY = "starling.outbox.position";
     public static final String EMBEDDER_KEY = "starling.embedder";
+    /** Segments written by a refresh up to this size are held in memory (NRTCachingDirectory), up to this total. */
+    static final double NRT_CACHE_MAX_SEGMENT_MB = 8;
+    static final double NRT_CACHE_MAX_MB = 64;
 
     private final Directory dir;
     private final String where;
@@ -90,7 +94,8 @@ public final class PostIndex implements AutoCloseable {
     /** Opens (or creates) the index in {@code path}; {@code embedder} may be null (no vectors). */
     public static PostIndex open(Path path, Embedder embedder) {
         try {
-            return new PostIndex(FSDirectory.open(path), path.toString(), embedder);
+            // Small NRT flushes stay in memory until they merge or commit (Lucene's advice for near-real-time search).
+            return new PostIndex(new NRTCachingDirectory(FSDirectory.open(path), NRT_CACHE_MAX_SEGMENT_MB, NRT_CACHE_MAX_MB), path.toString(), embedder);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open search index in " + path + ": " + e.getMessage(), e);
         }

@@ -56,8 +56,8 @@ class SearchBenchTest {
         int queries = Integer.getInteger("bench.queries", 1000);
         BenchCorpus corpus = BenchCorpus.load(tweets, Integer.getInteger("bench.texts", Integer.MAX_VALUE));
         int distinctUsed = Math.min(n, corpus.texts.size());
-        System.out.printf(Locale.ROOT, "bench: %,d posts from %,d distinct tweets (of %,d lines; each text repeated about %.1f times), load %s, %d cores%n",
-                n, distinctUsed, corpus.loadedLines, n / (double) distinctUsed, BenchClock.loadAverage(), Runtime.getRuntime().availableProcessors());
+        say(String.format(Locale.ROOT, "bench: %,d posts from %,d distinct tweets (of %,d lines; each text repeated about %.1f times), load %s, %d cores",
+                n, distinctUsed, corpus.loadedLines, n / (double) distinctUsed, BenchClock.loadAverage(), Runtime.getRuntime().availableProcessors()));
         Random r = new Random(7);
         Set<Long> following = new HashSet<>();
         while (following.size() < 100) {
@@ -88,10 +88,10 @@ class SearchBenchTest {
                         f.written() - f.neverSeen(), f.written()), load);
                 row("  writes during it", String.format(Locale.ROOT, "%.0f posts/s achieved (target %d) through social + outbox + indexer, for %d s",
                         f.achievedRate(), rate, seconds), load);
-                row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f), max %.0f ms",
+                row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f; indexer thread CPU %.1f), max %.0f ms",
                         f.steps().steps(), f.steps().events() / (double) Math.max(1, f.steps().steps()), f.steps().meanMillis(),
                         f.steps().pollNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().reloadNanos() / 1e6 / Math.max(1, f.steps().steps()),
-                        f.steps().maxNanos() / 1e6), load);
+                        f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
                 row("  lexical Top during writes", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries)",
                         BenchClock.pct(f.queryNanos(), 50), BenchClock.pct(f.queryNanos(), 99), f.queryNanos().length), load);
             }
@@ -178,7 +178,24 @@ class SearchBenchTest {
 
     void row(String what, String figure, String load) {
         String line = "| " + what + " | " + figure + " | " + load + " |";
-        System.out.println("bench: " + line);
+        say("bench: " + line);
         table.add(line);
+    }
+
+    /**
+     * Prints a progress line, and appends it to the file named by {@code -Dbench.log} when given
+     * (Surefire hands the test's output over only when the test ends; the script follows this file).
+     */
+    static void say(String line) {
+        System.out.println(line);
+        String log = System.getProperty("bench.log");
+        if (log != null && !log.isBlank()) {
+            try {
+                Files.writeString(Path.of(log), line + System.lineSeparator(), java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (java.io.IOException e) {
+                System.out.println("bench: cannot append to " + log + ": " + e);
+            }
+        }
     }
 }
