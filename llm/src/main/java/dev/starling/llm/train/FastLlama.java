@@ -189,57 +189,75 @@ public final class FastLlama implements LossModel {
         return dIn;
     }
 
+    /** Rows per block of the norm backward's gain gradient: fixed, so its sum does not depend on threads. */
+    private static final int NORM_ROWS = 64;
+
     private void rmsNorm(float[] x, float[] g, float[] y, float[] inv, int n, int d) {
-        for (int r = 0; r < n; r++) {
-            double ss = 0;
-            for (int i = 0; i < d; i++) {
-                ss += x[r * d + i] * x[r * d + i];
+        pool.parallelFor(n, 16, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                double ss = 0;
+                for (int i = 0; i < d; i++) {
+                    ss += x[r * d + i] * x[r * d + i];
+                }
+                float sc = (float) (1.0 / Math.sqrt(ss / d + c.rmsEps()));
+                inv[r] = sc;
+                for (int i = 0; i < d; i++) {
+                    y[r * d + i] = x[r * d + i] * sc * g[i];
+                }
             }
-            float s = (float) (1.0 / Math.sqrt(ss / d + c.rmsEps()));
-            inv[r] = s;
-            for (int i = 0; i < d; i++) {
-                y[r * d + i] = x[r * d + i] * s * g[i];
-            }
-        }
+        });
     }
 
-    private static void rmsNormBackward(float[] x, float[] g, float[] inv, float[] dy, float[] dx, float[] dg, int n, int d) {
-        double[] dgAcc = new double[d];
-        for (int r = 0; r < n; r++) {
-            int o = r * d;
-            double s = inv[r];
-            double dot = 0;
-            for (int i = 0; i < d; i++) {
-                dot += dy[o + i] * g[i] * x[o + i];
-                dgAcc[i] += dy[o + i] * x[o + i] * s;
+    /** dx += the input gradient, dg += the gain gradient (partial sums over blocks of {@value #NORM_ROWS} rows, in order). */
+    private void rmsNormBackward(float[] x, float[] g, float[] inv, float[] dy, float[] dx, float[] dg, int n, int d) {
+        int blocks = (n + NORM_ROWS - 1) / NORM_ROWS;
+        double[] dgAcc = new double[blocks * d]; // [blocks][d]
+        pool.parallelFor(blocks, 1, (bs, be) -> {
+            for (int b = bs; b < be; b++) {
+                int acc = b * d;
+                for (int r = b * NORM_ROWS; r < Math.min(n, (b + 1) * NORM_ROWS); r++) {
+                    int o = r * d;
+                    double s = inv[r];
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) {
+                        dot += dy[o + i] * g[i] * x[o + i];
+                        dgAcc[acc + i] += dy[o + i] * x[o + i] * s;
+                    }
+                    double k = s * s * s / d * dot;
+                    for (int i = 0; i < d; i++) {
+                        dx[o + i] += (float) (s * dy[o + i] * g[i] - x[o + i] * k);
+                    }
+                }
             }
-            double k = s * s * s / d * dot;
-            for (int i = 0; i < d; i++) {
-                dx[o + i] += (float) (s * dy[o + i] * g[i] - x[o + i] * k);
-            }
-        }
+        });
         for (int i = 0; i < d; i++) {
-            dg[i] += (float) dgAcc[i];
+            double sum = 0;
+            for (int b = 0; b < blocks; b++) {
+                sum += dgAcc[b * d + i];
+            }
+            dg[i] += (float) sum;
         }
     }
 
     private void rope(float[] x, int n, int seq, int heads, RopeTables t, boolean inverse) {
         int hd = c.headDim();
-        for (int r = 0; r < n; r++) {
-            int pos = r % seq;
-            for (int h = 0; h < heads; h++) {
-                int base = (r * heads + h) * hd;
-                for (int j = 0; j < t.half(); j++) {
-                    float cs = (float) t.cos(pos, j);
-                    float sn = (float) (inverse ? -t.sin(pos, j) : t.sin(pos, j));
-                    int i0 = base + t.first(j);
-                    int i1 = base + t.second(j);
-                    float a = x[i0];
-                    float b = x[i1];
-                    x[i0] = a * cs - b * sn;
-                    x[i1] = a * sn + b * cs;
+        pool.parallelFor(n, 16, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                int pos = r % seq;
+                for (int h = 0; h < heads; h++) {
+                    int base = (r * heads + h) * hd;
+                    for (int j = 0; j < t.half(); j++) {
+                        float cs = (float) t.cos(pos, j);
+                        float sn = (float) (inverse ? -t.sin(pos, j) : t.sin(pos, j));
+                        int i0 = base + t.first(j);
+                        int i1 = base + t.second(j);
+                        float a = x[i0];
+                        float b = x[i1];
+                        x[i0] = a * cs - b * sn;
+                        x[i1] = a * sn + b * cs;
+                    }
                 }
             }
-        }
+        });
     }
 }
