@@ -113,6 +113,11 @@ public final class TrainingJob {
     public static final double DEFAULT_GROUNDED_SHARE = 0.3;
     /** Most grounded-answer examples one run makes (each is one prompt and answer, about a context long). */
     static final int MAX_GROUNDED_EXAMPLES = 20_000;
+    /**
+     * A shorter context cannot hold a compact prompt with one quoted post and its answer: such a run (a test model)
+     * trains on plain posts only, its tokenizer on the posts alone.
+     */
+    static final int MIN_GROUNDED_SEQ = 128;
     /** Share of the examples that are Explain (the rest Ask). */
     static final double EXPLAIN_SHARE = 0.3;
     /** A budget-sized run stops after this many validations without a new best, and exports the best weights. */
@@ -220,7 +225,8 @@ public final class TrainingJob {
         }
         CorpusSnapshot split = new CorpusSnapshot(train, validation, manifest, info);
         // grounded examples quote the training split only: never a validation post, never anything outside the corpus
-        GroundedExamples grounded = options.groundedShare() > 0 ? new GroundedExamples(split.trainSources(),
+        GroundedExamples grounded = options.groundedShare() > 0 && config.seq() >= MIN_GROUNDED_SEQ
+                ? new GroundedExamples(split.trainSources(),
                 dev.starling.ai.prompts.Prompts.classpath()) : null;
         int exampleCount = grounded == null ? 0 : Math.min(MAX_GROUNDED_EXAMPLES, Math.max(64, train.size()));
         checkCancelled();

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Before/after of the grounded-answer examples on the demo network (opt-in: {@code -Dstarling.bench=true}): the demo
  * network as {@code serve --demo} builds it (seed {@code -Dstarling.bench.demoSeed}, default 42), and two demo models
- * (small preset) trained on its consented posts side by side, at the same time, one thread each, with the same time
+ * ({@code -Dstarling.bench.preset}, default small; tiny: the tiny shape with the demo's 256-token context and
+ * batch 8, vocabulary {@code -Dstarling.bench.vocab}, default 2048) trained on its consented posts side by side, at the same time, one thread each, with the same time
  * budget ({@code -Dstarling.bench.budgetSeconds}, default 480): one on plain posts only, one with grounded examples
  * ({@code -Dstarling.bench.groundedShare}, default {@link TrainingJob#DEFAULT_GROUNDED_SHARE}). Prints each model
  * card's summary and the bits per byte of both on the held-out (validation) posts, which neither trained on. The models
@@ -47,7 +48,13 @@ class GroundedTrainingBench {
             DemoSummary demo = DemoNetwork.build(db, seed, Corpus.defaultCorpus());
             System.out.printf("demo network (seed %d): %d accounts, %d posts; budget %d s per model, load average %.1f%n", seed,
                     demo.accounts(), demo.posts(), budgetMillis / 1000, load());
-            TrainingConfig config = TrainingConfig.preset("small").withStop(0, budgetMillis).withThreads(1);
+            String preset = System.getProperty("starling.bench.preset", "small");
+            TrainingConfig config = TrainingConfig.preset(preset).withStop(0, budgetMillis).withThreads(1);
+            if (preset.equals("tiny")) { // the demo model's context and batch, the tiny shape (a busy machine)
+                config = config.withData(Integer.getInteger("starling.bench.vocab", 2048), 256, 8, 1).withValidation(50, 8, 0.02);
+            }
+            System.out.printf("preset %s: dim %d, %d layers, vocab up to %d, seq %d, batch %d%n", preset, config.dim(),
+                    config.layers(), config.vocabSize(), config.seq(), config.batch());
             TrainingJob plain = new TrainingJob(new DatabaseCorpus(db), config, out.resolve("demo-plain.gguf"),
                     TrainingJob.Options.defaults().withGroundedShare(0));
             TrainingJob grounded = new TrainingJob(new DatabaseCorpus(db), config, out.resolve("demo-grounded.gguf"),
