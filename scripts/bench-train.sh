@@ -3,6 +3,9 @@
 # shapes of issue 4: fp32, AdamW, global-norm clip, same thread count, median step after a warm-up step.
 # For each shape both sides print tokens/s and tokens per CPU-second of their own process, with the load
 # average; on a shared, busy machine read the CPU-second ratio (wall-clock figures swing with the load).
+# With more runnable threads than cores, PyTorch's OpenMP workers spin and its CPU time balloons (seen: 188
+# tokens per CPU-second at 2 threads and load 22 against 2022 at 1 thread); `scripts/bench-train.sh 1` then
+# gives the cleanest per-CPU-second comparison.
 #   scripts/bench-train.sh [threads=2] [shapes=small,medium,gpt2]
 # Needs /usr/bin/python3 with torch for the PyTorch side (otherwise only Starling's figures are printed).
 set -euo pipefail
