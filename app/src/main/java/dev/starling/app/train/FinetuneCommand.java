@@ -7,6 +7,7 @@ import dev.starling.ai.training.FileCorpus;
 import dev.starling.app.DatabaseOptions;
 import dev.starling.app.StarlingSubcommand;
 import dev.starling.llm.gguf.GgufFormatException;
+import dev.starling.llm.model.UnsupportedModelException;
 import dev.starling.llm.tensor.ComputePool;
 import dev.starling.llm.train.lora.LoraConfig;
 import dev.starling.llm.train.lora.LoraFineTune;
@@ -142,7 +143,8 @@ public final class FinetuneCommand implements StarlingSubcommand, Callable<Integ
                     s.steps(), s.elapsedMillis() / 1000.0, s.firstLoss(), s.lastLoss(), s.trainableParameters(), adapterOut, s.adapterBytes(),
                     mergeOut == null ? "" : "; merged model " + mergeOut + " (" + s.mergedBytes() + " bytes)");
             return 0;
-        } catch (GgufFormatException | IllegalArgumentException e) {
+        } catch (GgufFormatException | UnsupportedModelException | IllegalArgumentException e) {
+            // names the file and the architecture, tensor type or rope layout that LoRA cannot train
             err.println("starling finetune: " + e.getMessage());
             return 2;
         }
