@@ -40,7 +40,7 @@ public final class OutboxIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long position;
     private long lastCommitNanos = System.nanoTime();
-    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(7); // steps with events, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos
+    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(8); // steps with events, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos
     private Thread thread;
 
     public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export, long pollIntervalMillis, long commitIntervalMillis) {
@@ -85,7 +85,9 @@ public final class OutboxIndexer implements AutoCloseable {
                 var present = export.byIds(all);
                 stats.addAndGet(5, System.nanoTime() - polled);
                 index.apply(all, present);
+                long applied = System.nanoTime();
                 index.refresh();
+                stats.addAndGet(7, System.nanoTime() - applied);
             }
             position = events.getLast().position();
             long took = System.nanoTime() - t0;
@@ -103,17 +105,18 @@ public final class OutboxIndexer implements AutoCloseable {
 
     /**
      * Steps that found events so far: how many, their events, and their time (poll, reload, apply,
-     * refresh; commits excluded), of which polling the outbox and reloading the posts, and the CPU
+     * refresh; commits excluded), of which polling the outbox, reloading the posts and refreshing the searcher, and the CPU
      * time of the stepping thread (the database's own work not included).
      */
-    public record StepStats(long steps, long events, long totalNanos, long maxNanos, long pollNanos, long reloadNanos, long threadCpuNanos) {
+    public record StepStats(long steps, long events, long totalNanos, long maxNanos, long pollNanos, long reloadNanos, long threadCpuNanos,
+                            long refreshNanos) {
         public double meanMillis() {
             return steps == 0 ? 0 : totalNanos / 1e6 / steps;
         }
     }
 
     public StepStats stepStats() {
-        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6));
+        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6), stats.get(7));
     }
 
     /** Applies events until the outbox is drained, then commits. */

@@ -88,10 +88,10 @@ class SearchBenchTest {
                         f.written() - f.neverSeen(), f.written()), load);
                 row("  writes during it", String.format(Locale.ROOT, "%.0f posts/s achieved (target %d) through social + outbox + indexer, for %d s",
                         f.achievedRate(), rate, seconds), load);
-                row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f; indexer thread CPU %.1f), max %.0f ms",
+                row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f, refresh %.1f; indexer thread CPU %.1f), max %.0f ms",
                         f.steps().steps(), f.steps().events() / (double) Math.max(1, f.steps().steps()), f.steps().meanMillis(),
                         f.steps().pollNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().reloadNanos() / 1e6 / Math.max(1, f.steps().steps()),
-                        f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
+                        f.steps().refreshNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
                 row("  lexical Top during writes", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries)",
                         BenchClock.pct(f.queryNanos(), 50), BenchClock.pct(f.queryNanos(), 99), f.queryNanos().length), load);
             }
