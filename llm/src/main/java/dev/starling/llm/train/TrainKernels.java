@@ -80,20 +80,29 @@ final class TrainKernels {
         gemm(pool, dyT, n, 1, x, in, dw, out, in, n, true);
     }
 
+    /** Depth of a k block: a [KC][NR] panel of B (64 KiB) stays in L2 while every row tile of a chunk uses it. */
+    static final int KC = 512;
+
     /**
      * c[m][n] (+)= A[m][k] · b[k][n] with A(r, p) = a[r·ars + p·acs], split over all threads by
-     * {@link Gemm#MR}×{@link Gemm#NR} tiles (each tile is one thread's, summed in order over k).
+     * {@link Gemm#MR}×{@link Gemm#NR} tiles. For long k (the output head's dX has k = vocab) each chunk of
+     * tiles walks k in blocks of {@link #KC}, adding each block's sums to C, so B is read from cache rather
+     * than memory. Every element is the same sum in the same order for any split into threads.
      */
     static void gemm(ComputePool pool, float[] a, int ars, int acs, float[] b, int ldb, float[] c, int m, int n, int k,
                      boolean accumulate) {
         int rowTiles = (m + Gemm.MR - 1) / Gemm.MR;
         int colTiles = (n + Gemm.NR - 1) / Gemm.NR;
         pool.parallelFor(rowTiles * colTiles, 1, (s, e) -> {
-            for (int job = s; job < e; job++) {
-                int i = (job % rowTiles) * Gemm.MR;
-                int j = (job / rowTiles) * Gemm.NR;
-                Gemm.run(a, 0, ars, acs, b, 0, ldb, c, 0, n, i, Math.min(m, i + Gemm.MR), j, Math.min(n, j + Gemm.NR), k,
-                        Gemm.Range.ALL, false, accumulate);
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int kLen = Math.min(KC, k - k0);
+                boolean add = accumulate || k0 > 0;
+                for (int job = s; job < e; job++) {
+                    int i = (job % rowTiles) * Gemm.MR;
+                    int j = (job / rowTiles) * Gemm.NR;
+                    Gemm.run(a, k0 * acs, ars, acs, b, k0 * ldb, ldb, c, 0, n, i, Math.min(m, i + Gemm.MR), j,
+                            Math.min(n, j + Gemm.NR), kLen, Gemm.Range.ALL, false, add);
+                }
             }
         });
     }

@@ -22,10 +22,14 @@ class TrainKernelsTest {
         long seed = TinyModels.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
         try (ComputePool one = new ComputePool(1); ComputePool three = new ComputePool(3)) {
-            for (int trial = 0; trial < 40; trial++) {
+            for (int trial = 0; trial < 42; trial++) {
                 int n = 1 + rnd.nextInt(trial < 20 ? 20 : 70);
                 int in = 1 + rnd.nextInt(trial < 20 ? 40 : 90);
                 int out = 1 + rnd.nextInt(trial < 20 ? 40 : 90);
+                if (trial >= 40) { // k longer than a k block (TrainKernels.KC): dY·W has k = out, dYᵀ·X has k = n
+                    n = trial == 40 ? 1 + rnd.nextInt(20) : TrainKernels.KC + 1 + rnd.nextInt(700);
+                    out = trial == 40 ? TrainKernels.KC + 1 + rnd.nextInt(700) : 1 + rnd.nextInt(40);
+                }
                 String at = "seed " + seed + " trial " + trial + " n " + n + " in " + in + " out " + out;
                 float[] x = random(rnd, n * in);
                 float[] w = random(rnd, out * in);
