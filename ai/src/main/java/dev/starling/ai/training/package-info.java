@@ -10,5 +10,11 @@
  * {@link dev.starling.ai.training.TokenFile} format, vocabulary). Progress is published as
  * {@link dev.starling.ai.training.TrainingProgress} snapshots; {@link dev.starling.ai.training.BackgroundTraining}
  * runs a job beside a server. {@code starling train} (app) is the command line over it.
+ *
+ * <p>So that a small model learns the task of the AI features, a run with a context of at least 128 tokens also makes
+ * grounded-answer examples from its training posts ({@link dev.starling.ai.training.GroundedExamples}: the
+ * ask-compact / explain-compact prompts with quoted posts, an answer copied from one of them with its {@code [n]}) and
+ * mixes them into the stream after the first quarter of the run ({@link dev.starling.ai.training.GroundedMix}, 30% of
+ * the rows by default, {@code TrainingJob.Options.withGroundedShare}); the model card records them.
  */
 package dev.starling.ai.training;
