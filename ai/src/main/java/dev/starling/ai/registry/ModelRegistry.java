@@ -178,11 +178,23 @@ public final class ModelRegistry implements AutoCloseable {
         return status;
     }
 
-    /** Points every feature at {@code modelId}. */
+    /** Points every feature at {@code modelId}; switch listeners are told (an admin's switch is saved). */
     public SwitchOutcome assignAll(String modelId) {
+        return assignAll(modelId, true);
+    }
+
+    /**
+     * Points every feature at {@code modelId} without telling the switch listeners: for the server's own automatic
+     * choices (a freshly trained demo model), which are not an admin's switch and must not be saved as one.
+     */
+    public SwitchOutcome assignAllUnrecorded(String modelId) {
+        return assignAll(modelId, false);
+    }
+
+    private SwitchOutcome assignAll(String modelId, boolean notify) {
         SwitchOutcome last = null;
         for (Feature f : Feature.values()) {
-            last = assign(f, modelId);
+            last = assign(f, modelId, notify);
             if (last instanceof SwitchOutcome.Rejected) {
                 return last;
             }
@@ -195,6 +207,10 @@ public final class ModelRegistry implements AutoCloseable {
      * previous model is closed once its last lease ends (unless another feature uses it or it is owned elsewhere).
      */
     public SwitchOutcome assign(Feature feature, String modelId) {
+        return assign(feature, modelId, true);
+    }
+
+    private SwitchOutcome assign(Feature feature, String modelId, boolean notify) {
         Objects.requireNonNull(feature, "feature");
         switching.lock();
         try {
@@ -236,7 +252,7 @@ public final class ModelRegistry implements AutoCloseable {
             }
             closeQuietly(toClose, previous);
             LOG.info("{} is now served by model {}", feature.apiName(), modelId);
-            for (SwitchListener l : listeners) {
+            for (SwitchListener l : notify ? listeners : List.<SwitchListener>of()) {
                 try {
                     l.switched(feature, s.entry);
                 } catch (RuntimeException e) {

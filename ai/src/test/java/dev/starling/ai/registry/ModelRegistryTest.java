@@ -120,6 +120,23 @@ class ModelRegistryTest {
     }
 
     @Test
+    void onlyRecordedSwitchesReachTheListeners() throws Exception {
+        try (ModelRegistry r = registry()) {
+            r.addFile(llama, "a");
+            List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            r.onSwitch((feature, model) -> heard.add(feature.apiName() + "->" + model.id()));
+            assertInstanceOf(ModelRegistry.SwitchOutcome.Switched.class, r.assignAllUnrecorded("a"));
+            assertEquals(List.of(), heard, "the server's own choice is not an admin's switch");
+            try (ModelLease l = ready(r.acquire(Feature.ASK))) {
+                assertEquals("a", l.modelId());
+            }
+            r.addFile(llama, "b");
+            r.assign(Feature.ASK, "b");
+            assertEquals(List.of(Feature.ASK.apiName() + "->b"), heard);
+        }
+    }
+
+    @Test
     void requestInFlightFinishesOnItsModelAndTheOldOneClosesAfterIt() throws Exception {
         try (ModelRegistry r = registry()) {
             r.addFile(llama, "a");

@@ -7,6 +7,7 @@ import dev.starling.ai.assistant.AssistantService;
 import dev.starling.ai.budget.AiBudget;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.ModelRegistry;
+import dev.starling.ai.registry.ModelSelections;
 import dev.starling.ai.registry.OpenedModel;
 import dev.starling.ai.training.BackgroundTraining;
 import dev.starling.ai.training.DatabaseCorpus;
@@ -54,7 +55,7 @@ public final class AiWiring implements AutoCloseable {
     /** The prompts the features need; checked at start so a broken override fails fast. */
     public static final List<String> PROMPTS = List.of("ask", "explain", "summarize", "compose-complete", "compose-rewrite",
             "ask-compact", "explain-compact", "summarize-compact", "compose-complete-compact", "compose-rewrite-compact",
-            "assistant", "trend-story");
+            "assistant", "assistant-compact", "trend-story");
 
     /**
      * @param dataDir      serve's data directory
@@ -125,6 +126,9 @@ public final class AiWiring implements AutoCloseable {
             } else {
                 registry.setStatus("no model is configured (start serve with --model FILE.gguf or --model-upstream URL)");
             }
+            // a model an admin switched to earlier wins over the one named on the command line, as long as it still
+            // exists (attach logs what it restores)
+            ModelSelections.attach(registry, social.database());
             AnswerSettings settings = AnswerSettings.defaults().withMaxPostChars(config.maxPostChars())
                     .withInstanceHosts(hosts(config.publicUrl()));
             StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings);
@@ -172,7 +176,7 @@ public final class AiWiring implements AutoCloseable {
                 case TrainingResult.Completed c -> {
                     try {
                         registry.addFile(c.model(), DEMO_MODEL_ID);
-                        ModelRegistry.SwitchOutcome s = registry.assignAll(DEMO_MODEL_ID);
+                        ModelRegistry.SwitchOutcome s = registry.assignAllUnrecorded(DEMO_MODEL_ID);
                         LOG.info("the demo model is trained; AI features now use it ({})", s);
                     } catch (java.io.IOException | RuntimeException e) {
                         registry.setStatus("the trained model could not be loaded: " + e.getMessage());
