@@ -74,23 +74,29 @@ public final class FastLlama implements LossModel {
         float[] logits = logitsBuf; // [N][vocab], written by the matmul, then overwritten by d(loss)/d(logits)
         TrainKernels.matmul(pool, hf, p.output().value(), logits, n, d, vocab);
         double[] rowLoss = new double[n];
+        int counted = LossModel.counted(targets); // n unless some targets are IGNORE
         pool.parallelFor(n, 16, (s, e) -> {
             for (int r = s; r < e; r++) {
                 int o = r * vocab;
+                if (targets[r] == IGNORE) {
+                    java.util.Arrays.fill(logits, o, o + vocab, 0f); // no loss, no gradient from this position
+                    continue;
+                }
                 float max = TrainKernels.max(logits, o, vocab);
                 float target = logits[o + targets[r]];
                 double sum = TrainKernels.expShifted(logits, o, vocab, max);
                 rowLoss[r] = max + StrictMath.log(sum) - target;
-                TrainKernels.scale(logits, o, vocab, (float) (gradScale / n / sum));
-                logits[o + targets[r]] -= (float) (gradScale / n);
+                TrainKernels.scale(logits, o, vocab, (float) (gradScale / counted / sum));
+                logits[o + targets[r]] -= (float) (gradScale / counted);
             }
         });
         double loss = 0;
         for (double v : rowLoss) {
             loss += v;
         }
+        loss = counted == 0 ? 0 : loss / counted;
         if (!backward) {
-            return loss / n;
+            return loss;
         }
         float[] dhf = new float[n * d];
         TrainKernels.matmulBackwardInput(pool, logits, p.output().value(), dhf, n, d, vocab);
@@ -107,7 +113,7 @@ public final class FastLlama implements LossModel {
         for (int r = 0; r < n; r++) {
             TrainKernels.axpy(1f, dx, r * d, dEmb, tokens[r] * d, d);
         }
-        return loss / n;
+        return loss;
     }
 
     private LayerActs blockForward(int layer, LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope) {

@@ -67,7 +67,7 @@ public final class LlamaReference {
         }
         int vocab = c.vocabSize();
         for (int i = 0; i < n; i++) {
-            if (tokens[i] < 0 || tokens[i] >= vocab || (targets != null && (targets[i] < 0 || targets[i] >= vocab))) {
+            if (tokens[i] < 0 || tokens[i] >= vocab || (targets != null && targets[i] != LossModel.IGNORE && (targets[i] < 0 || targets[i] >= vocab))) {
                 throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + vocab);
             }
         }
@@ -94,8 +94,12 @@ public final class LlamaReference {
         double loss = 0;
         double[] dlogits = backward ? new double[n * vocab] : null; // [N][vocab]
         if (targets != null) {
+            int counted = LossModel.counted(targets);
             for (int r = 0; r < n; r++) {
                 int o = r * vocab;
+                if (targets[r] == LossModel.IGNORE) {
+                    continue; // not trained on: no loss, zero gradient
+                }
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < vocab; j++) {
                     max = Math.max(max, logits[o + j]);
@@ -108,12 +112,12 @@ public final class LlamaReference {
                 loss += logZ - logits[o + targets[r]];
                 if (backward) {
                     for (int j = 0; j < vocab; j++) {
-                        dlogits[o + j] = StrictMath.exp(logits[o + j] - logZ) * gradScale / n;
+                        dlogits[o + j] = StrictMath.exp(logits[o + j] - logZ) * gradScale / counted;
                     }
-                    dlogits[o + targets[r]] -= gradScale / n;
+                    dlogits[o + targets[r]] -= gradScale / counted;
                 }
             }
-            loss /= n;
+            loss = counted == 0 ? 0 : loss / counted;
         } else if (backward) {
             throw new IllegalArgumentException("backward needs targets");
         }

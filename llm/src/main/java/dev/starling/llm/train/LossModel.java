@@ -5,8 +5,28 @@ import dev.starling.llm.model.ModelConfig;
 /** A model the {@link Trainer} can step: mean cross-entropy of a batch and its gradient. */
 public interface LossModel {
 
-    /** Returns the mean loss over batch·seq targets and adds gradScale · d(loss)/d(parameter) to every gradient. */
+    /**
+     * A target that is not trained on (PyTorch's {@code ignore_index}): the position adds nothing to the loss or the
+     * gradients and is left out of the mean. Used to train on an answer but not on the prompt before it.
+     */
+    int IGNORE = -1;
+
+    /**
+     * Returns the mean loss over the batch·seq targets that are not {@link #IGNORE} (0 when all are) and adds
+     * gradScale · d(loss)/d(parameter) to every gradient.
+     */
     double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale);
+
+    /** How many targets count toward the loss: those that are not {@link #IGNORE}. */
+    static int counted(int[] targets) {
+        int n = 0;
+        for (int t : targets) {
+            if (t != IGNORE) {
+                n++;
+            }
+        }
+        return n;
+    }
 
     /** Rejects a batch whose arrays, sequence length or token ids do not fit the model, saying which. */
     static void checkBatch(ModelConfig c, int[] tokens, int[] targets, int batch, int seq) {
@@ -19,8 +39,9 @@ public interface LossModel {
             throw new IllegalArgumentException("sequence of " + seq + " exceeds the context length " + c.contextLength());
         }
         for (int i = 0; i < n; i++) {
-            if (tokens[i] < 0 || tokens[i] >= c.vocabSize() || (targets != null && (targets[i] < 0 || targets[i] >= c.vocabSize()))) {
-                throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + c.vocabSize());
+            if (tokens[i] < 0 || tokens[i] >= c.vocabSize() || (targets != null && targets[i] != IGNORE && (targets[i] < 0 || targets[i] >= c.vocabSize()))) {
+                throw new IllegalArgumentException("token or target at " + i + " outside the vocabulary of " + c.vocabSize()
+                        + " (a target may also be " + IGNORE + ": not trained on)");
             }
         }
     }
