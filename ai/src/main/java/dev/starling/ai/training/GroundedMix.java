@@ -1,6 +1,8 @@
 package dev.starling.ai.training;
 
+import dev.starling.llm.train.LossModel;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -9,8 +11,9 @@ import java.util.SplittableRandom;
  * plain posts ({@code plainTokens} tokens) followed by the examples, each {@code <|im_start|>...<|im_end|>\n<|endoftext|>}.
  * Micro-batches before {@code fromBatch} are plain posts only (the model first learns the language); from then on each
  * row is, with probability {@code rowShare}, a window starting at a random example (so it sees the whole prompt and
- * answer), else a plain window. The loss covers the whole window: the llm trainer has no ignore-target yet, so the
- * prompt tokens are trained on as well.
+ * answer), else a plain window. In an example row only the answer is trained on (its text, {@code <|im_end|>}, the
+ * newline and {@code <|endoftext|>}); the prompt and whatever follows the example in the window get the target
+ * {@link LossModel#IGNORE}, so the model learns to answer from the quoted posts, not to write prompts.
  *
  * @param examples        examples in the stream
  * @param askExamples     of which Ask
@@ -30,7 +33,7 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
     public static final String METHOD = "for a training post p: 1-4 other training posts sharing p's rarer words or"
             + " hashtags as retrieved evidence, shuffled with p and rendered with the ask-compact / explain-compact"
             + " prompts and the ChatML template; the answer copies a ~12-word span of the most relevant quoted post"
-            + " with its [n] marker (Explain: 1-3 such points); loss on the whole sequence (no masking in the trainer)";
+            + " with its [n] marker (Explain: 1-3 such points); loss on the answer tokens only (the prompt is masked)";
 
     public static GroundedMix none() {
         return new GroundedMix(0, 0, 0, 0, 0, Long.MAX_VALUE, 0, 0);
@@ -57,10 +60,32 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
     }
 
     /**
-     * Fills micro-batch {@code index} ([batch·seq] tokens and targets), deterministic for (seed, index) as
-     * {@link Batches#fill}, which it equals exactly when the mix is not active.
+     * The tokens that delimit an example's answer: the last {@code <|im_start|>} of an example opens the assistant
+     * turn, whose header ends at the first token holding a newline; the example ends at {@code <|endoftext|>}.
+     *
+     * @param newline token ids whose text holds a newline (byte-level {@code Ċ})
      */
-    void fill(int[] stream, int[] starts, long seed, long index, int batch, int seq, int[] tokens, int[] targets) {
+    public record Markers(int imStart, int endOfText, BitSet newline) {
+
+        /** From a byte-level BPE vocabulary (token texts as stored in the GGUF). */
+        public static Markers of(String[] vocabulary) {
+            BitSet nl = new BitSet(vocabulary.length);
+            for (int i = 0; i < vocabulary.length; i++) {
+                if (vocabulary[i].indexOf('\u010A') >= 0) {
+                    nl.set(i);
+                }
+            }
+            return new Markers(SpecialTokens.indexOf(vocabulary, SpecialTokens.IM_START),
+                    SpecialTokens.indexOf(vocabulary, SpecialTokens.END_OF_TEXT), nl);
+        }
+    }
+
+    /**
+     * Fills micro-batch {@code index} ([batch·seq] tokens and targets), deterministic for (seed, index) as
+     * {@link Batches#fill}, which it equals exactly when the mix is not active. Example rows train on the answer only.
+     */
+    void fill(int[] stream, int[] starts, Markers markers, long seed, long index, int batch, int seq, int[] tokens,
+            int[] targets) {
         if (!active() || starts.length == 0 || index < fromBatch || plainTokens < seq + 1) {
             Batches.fill(stream, seed, index, batch, seq, tokens, targets);
             return;
@@ -70,13 +95,50 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
         int lastStart = stream.length - seq - 1;
         for (int row = 0; row < batch; row++) {
             int at;
-            if (rnd.nextDouble() < rowShare) {
+            boolean example = rnd.nextDouble() < rowShare;
+            if (example) {
                 at = Math.min(starts[rnd.nextInt(starts.length)], lastStart);
             } else {
                 at = rnd.nextInt(plainBound);
             }
             System.arraycopy(stream, at, tokens, row * seq, seq);
             System.arraycopy(stream, at + 1, targets, row * seq, seq);
+            if (example) {
+                keepAnswerOnly(stream, at, seq, markers, targets, row * seq);
+            }
+        }
+    }
+
+    /** Sets every target of the window at {@code at} outside the example's answer to {@link LossModel#IGNORE}. */
+    static void keepAnswerOnly(int[] stream, int at, int seq, Markers m, int[] targets, int offset) {
+        int end = -1; // the example's <|endoftext|>, if it is in the window
+        for (int q = at; q <= at + seq && q < stream.length; q++) {
+            if (stream[q] == m.endOfText()) {
+                end = q;
+                break;
+            }
+        }
+        int limit = end < 0 ? Math.min(stream.length, at + seq + 1) : end;
+        int lastImStart = -1;
+        for (int q = at; q < limit; q++) {
+            if (stream[q] == m.imStart()) {
+                lastImStart = q;
+            }
+        }
+        int answer = Integer.MAX_VALUE; // the first answer token; none in the window when the header is cut off
+        if (lastImStart >= 0) {
+            for (int q = lastImStart + 1; q < limit; q++) {
+                if (m.newline().get(stream[q])) {
+                    answer = q + 1;
+                    break;
+                }
+            }
+        }
+        for (int j = 0; j < seq; j++) {
+            int q = at + 1 + j; // the target of position j is stream[q]
+            if (q < answer || (end >= 0 && q > end)) {
+                targets[offset + j] = LossModel.IGNORE;
+            }
         }
     }
 

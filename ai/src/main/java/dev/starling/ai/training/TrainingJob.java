@@ -357,6 +357,7 @@ public final class TrainingJob {
         int n = c.batch() * c.seq();
         int[][] tok = new int[c.accumulation()][n];
         int[][] tgt = new int[c.accumulation()][n];
+        GroundedMix.Markers markers = GroundedMix.Markers.of(p.vocabulary().tokens()); // where example answers begin
         long dataPosition = p.dataPosition();
         double[] recent = new double[LOSS_WINDOW];
         int recentCount = 0;
@@ -390,7 +391,7 @@ public final class TrainingJob {
                 break;
             }
             for (int a = 0; a < c.accumulation(); a++) {
-                state.grounded().fill(p.tokens().train(), p.exampleStarts(), c.seed(), dataPosition + a, c.batch(), c.seq(),
+                state.grounded().fill(p.tokens().train(), p.exampleStarts(), markers, c.seed(), dataPosition + a, c.batch(), c.seq(),
                         tok[a], tgt[a]);
             }
             Trainer.StepResult r = trainer.step(tok, tgt, c.batch(), c.seq());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.starling.llm.synth.ModelVocabulary;
 import dev.starling.llm.tokenizer.Tokenizer;
 import dev.starling.llm.tokenizer.Tokenizers;
 import java.nio.file.Files;
@@ -52,11 +53,39 @@ class GroundedTrainingJobTest {
         // before fromBatch rows are plain posts; after it about half the rows start at an example
         int[] tok = new int[64 * 256];
         int[] tgt = new int[64 * 256];
-        mix.fill(tokens.train(), starts, 7, 1, 64, 256, tok, tgt);
+        GroundedMix.Markers markers = GroundedMix.Markers.of(ModelVocabulary.fromGguf(RunFiles.of(whole).vocabulary()).tokens());
+        mix.fill(tokens.train(), starts, markers, 7, 1, 64, 256, tok, tgt);
         assertEquals(0, rowsAtExamples(tok, imStart), "micro-batch 1 is plain");
-        mix.fill(tokens.train(), starts, 7, 5, 64, 256, tok, tgt);
+        for (int v : tgt) {
+            assertTrue(v >= 0, "plain rows train on every position");
+        }
+        mix.fill(tokens.train(), starts, markers, 7, 5, 64, 256, tok, tgt);
         int rows = rowsAtExamples(tok, imStart);
         assertTrue(rows > 16 && rows < 48, "about half of 64 rows are examples, got " + rows);
+        // an example row trains on its answer only: the kept targets are the answer and the end of the turn
+        int checked = 0;
+        for (int r = 0; r < 64; r++) {
+            if (tok[r * 256] != imStart) {
+                continue;
+            }
+            java.util.List<Integer> kept = new java.util.ArrayList<>();
+            for (int j = 0; j < 256; j++) {
+                if (tgt[r * 256 + j] != dev.starling.llm.train.LossModel.IGNORE) {
+                    kept.add(tgt[r * 256 + j]);
+                }
+            }
+            String row = t.decode(java.util.Arrays.copyOfRange(tok, r * 256, r * 256 + 256));
+            String answer = t.decode(kept.stream().mapToInt(Integer::intValue).toArray());
+            if (row.contains("<|endoftext|>")) { // the whole example is in the window
+                String example = row.substring(0, row.indexOf("<|endoftext|>"));
+                String expected = example.substring(example.lastIndexOf("<|im_start|>assistant\n")
+                        + "<|im_start|>assistant\n".length());
+                assertEquals(expected + "<|endoftext|>", answer, "kept targets of row " + r);
+                assertTrue(answer.matches("(?s).*\\[\\d+].*<\\|im_end\\|>\n<\\|endoftext\\|>"), answer);
+                checked++;
+            }
+        }
+        assertTrue(checked > 8, "example rows checked: " + checked);
 
         Path parts = dir.resolve("parts.gguf");
         AtomicInteger cancelAt = new AtomicInteger(7);
