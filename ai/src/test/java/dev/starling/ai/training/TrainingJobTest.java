@@ -127,8 +127,9 @@ class TrainingJobTest {
         assertTrue(card.totalSteps() > 10, "sized to " + card.totalSteps() + " steps");
         assertTrue(card.steps() > 0 && card.steps() <= card.totalSteps(), "ran " + card.steps() + " of " + card.totalSteps() + " steps, stopped because " + card.stoppedBecause());
         int valEvery = card.hyperparameters().valEvery();
-        // a tenth of the first estimate; the total shrinks or grows when re-planned to the machine's speed
-        assertTrue(valEvery <= Math.max(1, card.totalSteps() / 4), "validates every " + valEvery + " of " + card.totalSteps());
+        // a tenth of the first estimate; the total shrinks or grows when re-planned to the machine's speed (on a busy
+        // machine it can shrink to a third of the estimate), so this checks the interval was sized to the run at all
+        assertTrue(valEvery <= Math.max(1, card.totalSteps() / 2), "validates every " + valEvery + " of " + card.totalSteps());
         // the budget is honoured (slack for export and a busy machine; this checks the stop, not the speed)
         assertTrue(tookMillis < budgetMillis + 5000, "took " + tookMillis + " ms for a " + budgetMillis + " ms budget");
         // on a quiet machine the tiny model can also stop early once validation stops improving
