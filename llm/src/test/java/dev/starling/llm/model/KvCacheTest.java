@@ -76,7 +76,11 @@ class KvCacheTest {
                     float[] single = t.step(new KvCache[] {alone[s]}, new int[] {next[s]})[0];
                     float[] full = t.step(new KvCache[] {f32[s]}, new int[] {next[s]})[0];
                     for (int i = 0; i < vocab; i++) {
-                        assertEquals(single[i], batched[s][i], 1e-3f + 1e-3f * Math.abs(single[i]), "seq " + s + " logit " + i);
+                        // prefill in chunks of 5 against 64 gives K/V rows that differ in the last float bits, and an
+                        // F16 cache can round such a pair to neighbouring halves (seen: 0.00115 at seed 28270231951180);
+                        // a batching mistake (rows of another sequence) moves logits by far more than this
+                        assertEquals(single[i], batched[s][i], 5e-3f + 5e-3f * Math.abs(single[i]),
+                                "seq " + s + " logit " + i + ", seed " + seed);
                     }
                     double[] a = LlamaCppParityTest.logSoftmax(single);
                     double[] b = LlamaCppParityTest.logSoftmax(full);
