@@ -313,18 +313,24 @@ public final class Transformer {
             scores[p] = s;
             max = Math.max(max, s);
         }
-        float sum = 0;
-        for (int p = 0; p <= pos; p++) {
-            float e = StableMath.exp(scores[p] - max);
-            scores[p] = e;
-            sum += e;
-        }
+        float sum = expShifted(scores, pos + 1, max);
         int oo = qOff + head * hd;
         java.util.Arrays.fill(out, oo, oo + hd, 0f);
         float inv = 1f / sum;
         for (int p = 0; p <= pos; p++) {
             Kernels.axpy(scores[p] * inv, values, p * kvDim + kvHead * hd, out, oo, hd);
         }
+    }
+
+    /** Replaces scores[0..n) by exp(score - max) and returns their sum: the softmax numerators of attention. */
+    private static float expShifted(float[] scores, int n, float max) {
+        float sum = 0;
+        for (int p = 0; p < n; p++) {
+            float e = StableMath.exp(scores[p] - max);
+            scores[p] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /**
@@ -360,12 +366,7 @@ public final class Transformer {
             scores[p] = s;
             max = Math.max(max, s);
         }
-        float sum = 0;
-        for (int p = 0; p <= pos; p++) {
-            float e = StableMath.exp(scores[p] - max);
-            scores[p] = e;
-            sum += e;
-        }
+        float sum = expShifted(scores, pos + 1, max);
         int oo = qOff + head * hd;
         java.util.Arrays.fill(out, oo, oo + hd, 0f);
         float inv = 1f / sum;
