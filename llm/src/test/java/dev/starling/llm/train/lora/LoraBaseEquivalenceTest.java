@@ -66,10 +66,7 @@ class LoraBaseEquivalenceTest {
     private static void check(Shape shape, GgmlType type, Path dir) throws Exception {
         long seed = TinyBases.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
-        Path path = TinyBases.write(shape, type, rnd.nextLong(), dir);
-        if (shape.llama3RopeFactor() > 0) {
-            path = TinyBases.withStrongRopeFactors(path, rnd.nextLong());
-        }
+        Path path = TinyBases.writeChecked(shape, type, rnd, dir);
         int seq = 9;
         int[] tokens = new int[seq];
         for (int i = 0; i < seq; i++) {

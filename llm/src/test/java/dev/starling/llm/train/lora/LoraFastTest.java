@@ -65,10 +65,7 @@ class LoraFastTest {
     private static void check(Shape shape, GgmlType type, Path dir) throws Exception {
         long seed = TinyBases.seed();
         SplittableRandom rnd = new SplittableRandom(seed);
-        Path path = TinyBases.write(shape, type, rnd.nextLong(), dir);
-        if (shape.llama3RopeFactor() > 0) {
-            path = TinyBases.withStrongRopeFactors(path, rnd.nextLong());
-        }
+        Path path = TinyBases.writeChecked(shape, type, rnd, dir);
         int batch = 2;
         int seq = 7 + rnd.nextInt(6);
         int[] tokens = new int[batch * seq];

@@ -39,10 +39,7 @@ class LoraGradientCheckTest {
 
     private static void check(Shape shape, GgmlType type, Path dir, long seed) throws Exception {
         SplittableRandom rnd = new SplittableRandom(seed);
-        Path path = TinyBases.write(shape, type, rnd.nextLong(), dir);
-        if (shape.llama3RopeFactor() > 0) {
-            path = TinyBases.withStrongRopeFactors(path, rnd.nextLong());
-        }
+        Path path = TinyBases.writeChecked(shape, type, rnd, dir);
         try (FrozenBase base = FrozenBase.open(path)) {
             LoraAdapter adapter = LoraAdapter.initialize(base.config(),
                     new LoraConfig(2, 4f, LoraTarget.ALL, rnd.nextLong()));

@@ -53,6 +53,18 @@ final class TinyBases {
      * A copy of the Llama 3 style model at {@code in} whose rope_freqs.weight holds random divisors in [0.3, 3]
      * (the synthetic ones only differ from 1 at frequencies too low to matter over a few positions).
      */
+    /**
+     * A base of {@code shape} and {@code type} for a check: written with the next seed of {@code rnd}, and for a
+     * rope-scaled shape given strong rope factors (the synthetic ones barely rotate over a few positions).
+     */
+    static Path writeChecked(Shape shape, GgmlType type, java.util.SplittableRandom rnd, Path dir) throws IOException {
+        Path path = write(shape, type, rnd.nextLong(), dir);
+        if (shape.llama3RopeFactor() > 0) {
+            path = withStrongRopeFactors(path, rnd.nextLong());
+        }
+        return path;
+    }
+
     static Path withStrongRopeFactors(Path in, long seed) throws IOException {
         Path out = in.resolveSibling("strong-rope-" + in.getFileName());
         SplittableRandom r = new SplittableRandom(seed);
