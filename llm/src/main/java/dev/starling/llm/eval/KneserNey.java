@@ -8,7 +8,7 @@ import java.util.Arrays;
  *
  * <p>The highest order uses raw counts, lower orders continuation counts (how many distinct symbols precede the
  * n-gram). Each order discounts counts 1, 2 and 3+ by D1, D2, D3+ estimated from that order's counts of counts
- * (Y = n1 / (n1 + 2 n2), D1 = 1 - 2Y n2/n1, D2 = 2 - 3Y n3/n2, D3+ = 3 - 4Y n4/n3, each kept within [0, r]), and
+ * (Y = n1 / (n1 + 2 n2), D1 = 1 - 2Y n2/n1, D2 = 2 - 3Y n3/n2, D3+ = 3 - 4Y n4/n3, each kept within (0, r], the single-discount fallback where the estimate is not positive), and
  * gives the discounted mass to the next lower order; the lowest order interpolates with the uniform 1/V. So
  * P(w | h) sums to 1 over the vocabulary for every history (KneserNeyTest checks it). A history never seen is
  * backed off to its longest seen suffix.
@@ -80,9 +80,11 @@ public final class KneserNey {
         d[1] = 1 - 2 * y * n[2] / n[1];
         d[2] = n[2] == 0 ? 1.0 : 2 - 3 * y * n[3] / n[2];
         d[3] = n[3] == 0 ? 1.5 : 3 - 4 * y * n[4] / n[3];
+        double[] fallback = {0, 0.5, 1.0, 1.5};
         for (int r = 1; r <= 3; r++) {
-            if (!(d[r] >= 0)) {
-                d[r] = 0;
+            // a discount of 0 (estimated at or below it) leaves a context no mass for unseen symbols: P = 0 there
+            if (!(d[r] > 0)) {
+                d[r] = fallback[r];
             }
             d[r] = Math.min(d[r], r);
         }
