@@ -13,6 +13,7 @@ public final class FastLlama implements LossModel {
     private final LlamaParameters p;
     private final ModelConfig c;
     private final ComputePool pool;
+    private final Dropout dropout;
     // buffers reused from step to step while the batch shape stays the same (the largest allocations of a step)
     private float[] logitsBuf = new float[0];   // [N][vocab]
     private float[] logitsTBuf = new float[0];  // [vocab][N]
@@ -23,18 +24,32 @@ public final class FastLlama implements LossModel {
             float[] q, float[] k, float[] v,           // [N][qDim], [N][kvDim] ×2, after rope
             float[] probs, float[] att,                // [B][heads][T][T], [N][qDim]
             float[] xMid, float[] inv2, float[] h2,    // [N][dim], [N], [N][dim]
-            float[] gate, float[] up, float[] act) {   // [N][ffn] ×3
+            float[] gate, float[] up, float[] act,     // [N][ffn] ×3
+            long[] attnKeep, long[] ffnKeep) {         // dropout keep bits of the two branch outputs, or null
     }
 
     public FastLlama(LlamaParameters params, ComputePool pool) {
+        this(params, pool, Dropout.NONE);
+    }
+
+    /** A model whose training passes ({@link #lossAndGrad(int[], int[], int, int, double, long)}) apply dropout. */
+    public FastLlama(LlamaParameters params, ComputePool pool, Dropout dropout) {
         this.p = params;
         this.c = params.config();
         this.pool = pool;
+        this.dropout = dropout;
     }
 
+    /** A training pass without dropout (as with key-less calls of the reference). */
     @Override
     public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
-        return run(tokens, targets, batch, seq, gradScale, true);
+        return run(tokens, targets, batch, seq, gradScale, true, null);
+    }
+
+    /** A training pass with this model's dropout, its masks chosen by {@code dropoutKey} (see {@link Dropout}). */
+    @Override
+    public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale, long dropoutKey) {
+        return run(tokens, targets, batch, seq, gradScale, true, dropout.active() ? dropoutKey : null);
     }
 
     /**
@@ -42,10 +57,11 @@ public final class FastLlama implements LossModel {
      * validation; gradients are left untouched.
      */
     public double loss(int[] tokens, int[] targets, int batch, int seq) {
-        return run(tokens, targets, batch, seq, 1.0, false);
+        return run(tokens, targets, batch, seq, 1.0, false, null);
     }
 
-    private double run(int[] tokens, int[] targets, int batch, int seq, double gradScale, boolean backward) {
+    /** @param dropoutKey null: no dropout (evaluation), else the micro-batch's mask key */
+    private double run(int[] tokens, int[] targets, int batch, int seq, double gradScale, boolean backward, Long dropoutKey) {
         int n = batch * seq;
         int d = c.dim();
         int vocab = c.vocabSize();
@@ -55,12 +71,20 @@ public final class FastLlama implements LossModel {
         for (int r = 0; r < n; r++) {
             System.arraycopy(p.tokenEmbedding().value(), tokens[r] * d, x, r * d, d);
         }
+        long[] embKeep = null;
+        if (dropoutKey != null) {
+            embKeep = dropout.mask(dropoutKey, Dropout.EMBEDDING_SITE, n * d, pool);
+            Dropout.apply(x, embKeep, dropout.keepScale(), n * d, pool);
+        }
         LayerActs[] acts = new LayerActs[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
-            acts[l] = blockForward(l, p.layer(l), x, batch, seq, rope);
+            acts[l] = blockForward(l, p.layer(l), x, batch, seq, rope, dropoutKey);
             x = acts[l].xMid.clone();
             float[] down = new float[n * d];
             TrainKernels.matmul(pool, acts[l].act, p.layer(l).wDown().value(), down, n, c.ffnDim(), d);
+            if (acts[l].ffnKeep != null) {
+                Dropout.apply(down, acts[l].ffnKeep, dropout.keepScale(), n * d, pool);
+            }
             for (int i = 0; i < n * d; i++) {
                 x[i] += down[i];
             }
@@ -109,6 +133,9 @@ public final class FastLlama implements LossModel {
         for (int l = c.layers() - 1; l >= 0; l--) {
             dx = blockBackward(p.layer(l), acts[l], dx, batch, seq, rope);
         }
+        if (embKeep != null) {
+            Dropout.apply(dx, embKeep, dropout.keepScale(), n * d, pool);
+        }
         float[] dEmb = p.tokenEmbedding().grad();
         for (int r = 0; r < n; r++) {
             TrainKernels.axpy(1f, dx, r * d, dEmb, tokens[r] * d, d);
@@ -116,7 +143,7 @@ public final class FastLlama implements LossModel {
         return loss;
     }
 
-    private LayerActs blockForward(int layer, LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope) {
+    private LayerActs blockForward(int layer, LlamaParameters.Layer w, float[] xIn, int batch, int seq, RopeTables rope, Long dropoutKey) {
         int n = batch * seq;
         int d = c.dim();
         int ffn = c.ffnDim();
@@ -142,6 +169,13 @@ public final class FastLlama implements LossModel {
         FastAttention.forward(pool, c, q, k, v, probs, att, batch, seq);
         float[] xMid = new float[n * d];
         TrainKernels.matmul(pool, att, w.wo().value(), xMid, n, c.qDim(), d);
+        long[] attnKeep = null;
+        long[] ffnKeep = null;
+        if (dropoutKey != null) {
+            attnKeep = dropout.mask(dropoutKey, Dropout.attentionSite(layer), n * d, pool);
+            ffnKeep = dropout.mask(dropoutKey, Dropout.ffnSite(layer), n * d, pool);
+            Dropout.apply(xMid, attnKeep, dropout.keepScale(), n * d, pool); // xMid holds the projection until the residual is added
+        }
         for (int i = 0; i < n * d; i++) {
             xMid[i] += xIn[i];
         }
@@ -154,7 +188,7 @@ public final class FastLlama implements LossModel {
         TrainKernels.matmul(pool, h2, w.wUp().value(), up, n, d, ffn);
         float[] act = new float[n * ffn];
         pool.parallelFor(n * ffn, 4096, (s, e) -> TrainKernels.swiglu(gate, up, act, s, e));
-        return new LayerActs(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act);
+        return new LayerActs(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act, attnKeep, ffnKeep);
     }
 
     private float[] blockBackward(LlamaParameters.Layer w, LayerActs a, float[] dOut, int batch, int seq, RopeTables rope) {
@@ -162,8 +196,9 @@ public final class FastLlama implements LossModel {
         int d = c.dim();
         int ffn = c.ffnDim();
         float[] dAct = new float[n * ffn];
-        TrainKernels.matmulBackwardInput(pool, dOut, w.wDown().value(), dAct, n, ffn, d);
-        TrainKernels.matmulBackwardWeight(pool, a.act, dOut, w.wDown().grad(), n, ffn, d);
+        float[] dDown = dropped(dOut, a.ffnKeep, n * d); // d(loss)/d(FFN output before dropout)
+        TrainKernels.matmulBackwardInput(pool, dDown, w.wDown().value(), dAct, n, ffn, d);
+        TrainKernels.matmulBackwardWeight(pool, a.act, dDown, w.wDown().grad(), n, ffn, d);
         float[] dGate = new float[n * ffn];
         float[] dUp = new float[n * ffn];
         pool.parallelFor(n * ffn, 4096, (s, e) -> TrainKernels.swigluBackward(dAct, a.gate, a.up, dGate, dUp, s, e));
@@ -175,8 +210,9 @@ public final class FastLlama implements LossModel {
         float[] dMid = dOut.clone();
         rmsNormBackward(a.xMid, w.ffnNorm().value(), a.inv2, dh2, dMid, w.ffnNorm().grad(), n, d);
         float[] dAtt = new float[n * c.qDim()];
-        TrainKernels.matmulBackwardInput(pool, dMid, w.wo().value(), dAtt, n, c.qDim(), d);
-        TrainKernels.matmulBackwardWeight(pool, a.att, dMid, w.wo().grad(), n, c.qDim(), d);
+        float[] dProj = dropped(dMid, a.attnKeep, n * d); // d(loss)/d(attention projection before dropout)
+        TrainKernels.matmulBackwardInput(pool, dProj, w.wo().value(), dAtt, n, c.qDim(), d);
+        TrainKernels.matmulBackwardWeight(pool, a.att, dProj, w.wo().grad(), n, c.qDim(), d);
         float[] dq = new float[n * c.qDim()];
         float[] dk = new float[n * c.kvDim()];
         float[] dv = new float[n * c.kvDim()];
@@ -193,6 +229,16 @@ public final class FastLlama implements LossModel {
         float[] dIn = dMid.clone();
         rmsNormBackward(a.xIn, w.attnNorm().value(), a.inv1, dh1, dIn, w.attnNorm().grad(), n, d);
         return dIn;
+    }
+
+    /** The gradient through a dropout: the same array when nothing was dropped, else a masked, scaled copy. */
+    private float[] dropped(float[] grad, long[] keep, int n) {
+        if (keep == null) {
+            return grad;
+        }
+        float[] out = grad.clone();
+        Dropout.apply(out, keep, dropout.keepScale(), n, pool);
+        return out;
     }
 
     /** Rows per block of the norm backward's gain gradient: fixed, so its sum does not depend on threads. */

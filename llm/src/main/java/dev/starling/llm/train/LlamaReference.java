@@ -13,6 +13,7 @@ import dev.starling.llm.model.ModelConfig;
 public final class LlamaReference {
     private final LlamaParameters p;
     private final ModelConfig c;
+    private final Dropout dropout;
 
     /** What a pass returns: mean loss over the N targets and, when asked, logits [N][vocab]. */
     public record Result(double loss, double[] logits) {
@@ -37,8 +38,14 @@ public final class LlamaReference {
     }
 
     public LlamaReference(LlamaParameters params) {
+        this(params, Dropout.NONE);
+    }
+
+    /** A reference whose keyed passes apply {@code dropout} (see {@link Dropout}); key-less passes never do. */
+    public LlamaReference(LlamaParameters params, Dropout dropout) {
         this.p = params;
         this.c = params.config();
+        this.dropout = dropout;
     }
 
     /** {@link LossModel} view: forward and backward, returning the loss. */
@@ -48,15 +55,26 @@ public final class LlamaReference {
 
     /** Forward only. */
     public Result forward(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits) {
-        return run(tokens, targets, batch, seq, wantLogits, false, 0);
+        return run(tokens, targets, batch, seq, wantLogits, false, 0, null);
+    }
+
+    /** Forward only, dropping what a training pass of micro-batch {@code dropoutKey} drops (for gradient checks). */
+    public Result forward(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits, long dropoutKey) {
+        return run(tokens, targets, batch, seq, wantLogits, false, 0, dropout.active() ? dropoutKey : null);
     }
 
     /** Forward and backward; adds gradScale · d(mean loss)/d(parameter) to every gradient. */
     public Result forwardBackward(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
-        return run(tokens, targets, batch, seq, false, true, gradScale);
+        return run(tokens, targets, batch, seq, false, true, gradScale, null);
     }
 
-    private Result run(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits, boolean backward, double gradScale) {
+    /** Forward and backward of a training pass with dropout, its masks chosen by {@code dropoutKey}. */
+    public Result forwardBackward(int[] tokens, int[] targets, int batch, int seq, double gradScale, long dropoutKey) {
+        return run(tokens, targets, batch, seq, false, true, gradScale, dropout.active() ? dropoutKey : null);
+    }
+
+    /** @param key null: no dropout, else the dropout key of this pass */
+    private Result run(int[] tokens, int[] targets, int batch, int seq, boolean wantLogits, boolean backward, double gradScale, Long key) {
         int n = batch * seq;
         if (batch <= 0 || seq <= 0 || tokens.length != n || (targets != null && targets.length != n)) {
             throw new IllegalArgumentException("tokens/targets must hold batch·seq = " + batch + "·" + seq + " ids, got "
@@ -80,11 +98,12 @@ public final class LlamaReference {
                 x[r * d + i] = emb[tokens[r] * d + i];
             }
         }
+        drop(x, key, Dropout.EMBEDDING_SITE);
         LayerActs[] acts = new LayerActs[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
-            acts[l] = blockForward(p.layer(l), x, batch, seq, rope);
+            acts[l] = blockForward(l, p.layer(l), x, batch, seq, rope, key);
             x = acts[l].xMid.clone();
-            addFfnOutput(p.layer(l), acts[l], x, n);
+            addFfnOutput(l, p.layer(l), acts[l], x, n, key);
         }
         double[] invF = new double[n];      // [N]
         double[] hf = new double[n * d];    // [N][dim] final normed hidden
@@ -127,8 +146,9 @@ public final class LlamaReference {
             double[] dx = new double[n * d];  // [N][dim] gradient of the residual stream
             Ops.rmsNormBackward(x, p.outputNorm().value(), invF, dhf, dx, p.outputNorm().grad(), n, d);
             for (int l = c.layers() - 1; l >= 0; l--) {
-                dx = blockBackward(p.layer(l), acts[l], dx, batch, seq, rope);
+                dx = blockBackward(l, p.layer(l), acts[l], dx, batch, seq, rope, key);
             }
+            drop(dx, key, Dropout.EMBEDDING_SITE);
             float[] dEmb = p.tokenEmbedding().grad();
             for (int r = 0; r < n; r++) {
                 for (int i = 0; i < d; i++) {
@@ -140,7 +160,7 @@ public final class LlamaReference {
     }
 
     /** Attention half of a block, and the FFN's inputs; the FFN output is added by {@link #addFfnOutput}. */
-    private LayerActs blockForward(LlamaParameters.Layer w, double[] xIn, int batch, int seq, RopeTables rope) {
+    private LayerActs blockForward(int layer, LlamaParameters.Layer w, double[] xIn, int batch, int seq, RopeTables rope, Long key) {
         int n = batch * seq;
         int d = c.dim();
         int qDim = c.qDim();
@@ -162,6 +182,7 @@ public final class LlamaReference {
         Attention.forward(c, q, k, v, probs, att, batch, seq);
         double[] proj = new double[n * d]; // [N][dim]
         Ops.matmul(att, w.wo().value(), proj, n, qDim, d);
+        drop(proj, key, Dropout.attentionSite(layer));
         double[] xMid = new double[n * d];
         for (int i = 0; i < n * d; i++) {
             xMid[i] = xIn[i] + proj[i];
@@ -180,25 +201,28 @@ public final class LlamaReference {
         return new LayerActs(xIn.clone(), inv1, h1, q, k, v, probs, att, xMid, inv2, h2, gate, up, act);
     }
 
-    private void addFfnOutput(LlamaParameters.Layer w, LayerActs a, double[] x, int n) {
+    private void addFfnOutput(int layer, LlamaParameters.Layer w, LayerActs a, double[] x, int n, Long key) {
         int d = c.dim();
         double[] down = new double[n * d]; // [N][dim]
         Ops.matmul(a.act, w.wDown().value(), down, n, c.ffnDim(), d);
+        drop(down, key, Dropout.ffnSite(layer));
         for (int i = 0; i < n * d; i++) {
             x[i] += down[i];
         }
     }
 
     /** Backward of one block: from d(block output) [N][dim] to d(block input) [N][dim], accumulating weight grads. */
-    private double[] blockBackward(LlamaParameters.Layer w, LayerActs a, double[] dOut, int batch, int seq, RopeTables rope) {
+    private double[] blockBackward(int layer, LlamaParameters.Layer w, LayerActs a, double[] dOut, int batch, int seq, RopeTables rope, Long key) {
         int n = batch * seq;
         int d = c.dim();
         int qDim = c.qDim();
         int kvDim = c.kvDim();
         int ffn = c.ffnDim();
-        // FFN: out = xMid + act · Wdown^T
+        // FFN: out = xMid + dropout(act · Wdown^T)
+        double[] dDown = dOut.clone(); // [N][dim] d(loss)/d(FFN output before dropout)
+        drop(dDown, key, Dropout.ffnSite(layer));
         double[] dAct = new double[n * ffn]; // [N][ffn]
-        Ops.matmulBackward(a.act, w.wDown().value(), dOut, dAct, w.wDown().grad(), n, ffn, d);
+        Ops.matmulBackward(a.act, w.wDown().value(), dDown, dAct, w.wDown().grad(), n, ffn, d);
         double[] dGate = new double[n * ffn]; // [N][ffn]
         double[] dUp = new double[n * ffn];   // [N][ffn]
         for (int i = 0; i < n * ffn; i++) {
@@ -213,9 +237,11 @@ public final class LlamaReference {
         Ops.matmulBackward(a.h2, w.wUp().value(), dUp, dh2, w.wUp().grad(), n, d, ffn);
         double[] dMid = dOut.clone(); // [N][dim] residual path
         Ops.rmsNormBackward(a.xMid, w.ffnNorm().value(), a.inv2, dh2, dMid, w.ffnNorm().grad(), n, d);
-        // attention: xMid = xIn + att · Wo^T
+        // attention: xMid = xIn + dropout(att · Wo^T)
+        double[] dProj = dMid.clone(); // [N][dim] d(loss)/d(attention projection before dropout)
+        drop(dProj, key, Dropout.attentionSite(layer));
         double[] dAtt = new double[n * qDim]; // [N][qDim]
-        Ops.matmulBackward(a.att, w.wo().value(), dMid, dAtt, w.wo().grad(), n, qDim, d);
+        Ops.matmulBackward(a.att, w.wo().value(), dProj, dAtt, w.wo().grad(), n, qDim, d);
         double[] dq = new double[n * qDim];  // [N][qDim]
         double[] dk = new double[n * kvDim]; // [N][kvDim]
         double[] dv = new double[n * kvDim]; // [N][kvDim]
@@ -229,5 +255,16 @@ public final class LlamaReference {
         double[] dIn = dMid.clone(); // [N][dim]
         Ops.rmsNormBackward(a.xIn, w.attnNorm().value(), a.inv1, dh1, dIn, w.attnNorm().grad(), n, d);
         return dIn;
+    }
+
+    /** Inverted dropout in place (forward, and the same mask on the gradient backward); nothing when key is null. */
+    private void drop(double[] a, Long key, int site) {
+        if (key == null) {
+            return;
+        }
+        double scale = 1.0 / (1.0 - dropout.rate());
+        for (int i = 0; i < a.length; i++) {
+            a[i] = dropout.keep(key, site, i) ? a[i] * scale : 0;
+        }
     }
 }

@@ -17,6 +17,14 @@ public interface LossModel {
      */
     double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale);
 
+    /**
+     * A training pass of micro-batch {@code dropoutKey}: as {@link #lossAndGrad(int[], int[], int, int, double)},
+     * with the model's {@link Dropout} (if any) choosing its masks by the key. Models without dropout ignore the key.
+     */
+    default double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale, long dropoutKey) {
+        return lossAndGrad(tokens, targets, batch, seq, gradScale);
+    }
+
     /** How many targets count toward the loss: those that are not {@link #IGNORE}. */
     static int counted(int[] targets) {
         int n = 0;

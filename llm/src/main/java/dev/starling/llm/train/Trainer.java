@@ -32,7 +32,37 @@ public final class Trainer {
     /** Trains with the fast F32 path ({@link FastLlama}) on the given pool instead of the float64 reference. */
     public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
                    dev.starling.llm.tensor.ComputePool pool) {
-        this(params, new FastLlama(params, pool), optimizer, schedule, maxGradNorm, startStep, pool);
+        this(params, optimizer, schedule, maxGradNorm, startStep, pool, Dropout.NONE);
+    }
+
+    /**
+     * The fast path with dropout; micro-batch a of step s draws its masks with key {@link #dropoutKey}(s, a), so a
+     * resumed run drops what an uninterrupted one would.
+     */
+    public Trainer(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
+                   dev.starling.llm.tensor.ComputePool pool, Dropout dropout) {
+        this(params, new FastLlama(params, pool, dropout), optimizer, schedule, maxGradNorm, startStep, pool);
+    }
+
+    /** The readable float64 path with dropout (for tests: the same masks as the fast path). */
+    public static Trainer reference(LlamaParameters params, AdamW optimizer, LrSchedule schedule, double maxGradNorm, Dropout dropout) {
+        LlamaReference ref = new LlamaReference(params, dropout);
+        return new Trainer(params, new LossModel() {
+            @Override
+            public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale) {
+                return ref.lossAndGrad(tokens, targets, batch, seq, gradScale);
+            }
+
+            @Override
+            public double lossAndGrad(int[] tokens, int[] targets, int batch, int seq, double gradScale, long dropoutKey) {
+                return ref.forwardBackward(tokens, targets, batch, seq, gradScale, dropoutKey).loss();
+            }
+        }, optimizer, schedule, maxGradNorm, 0, null);
+    }
+
+    /** The dropout key of micro-batch {@code microBatch} of step {@code step}. */
+    public static long dropoutKey(int step, int microBatch) {
+        return ((long) step << 16) + microBatch;
     }
 
     private Trainer(LlamaParameters params, LossModel model, AdamW optimizer, LrSchedule schedule, double maxGradNorm, int startStep,
@@ -69,13 +99,14 @@ public final class Trainer {
      */
     public StepResult step(int[][] tokens, int[][] targets, int batch, int seq) {
         int accumulation = tokens.length;
-        if (accumulation == 0 || targets.length != accumulation) {
-            throw new IllegalArgumentException("need ≥ 1 micro-batch and one target array per micro-batch");
+        if (accumulation == 0 || targets.length != accumulation || accumulation > 1 << 16) {
+            throw new IllegalArgumentException("need 1 to 65536 micro-batches and one target array per micro-batch, got "
+                    + accumulation + " and " + targets.length);
         }
         params.zeroGrad();
         double loss = 0;
         for (int a = 0; a < accumulation; a++) {
-            loss += model.lossAndGrad(tokens[a], targets[a], batch, seq, 1.0 / accumulation) / accumulation;
+            loss += model.lossAndGrad(tokens[a], targets[a], batch, seq, 1.0 / accumulation, dropoutKey(step, a)) / accumulation;
         }
         double norm;
         if (pool != null) {

@@ -21,7 +21,17 @@ class FastLlamaTest {
         check(TinyModels.config("qwen2", 32, 1, 8, 2, 50, 33, RopeStyle.NEOX), true, seed + 1);
     }
 
+    @Test
+    void dropoutMatchesReferenceAndIsThreadCountIndependent() {
+        long seed = TinyModels.seed();
+        check(TinyModels.config("llama", 40, 2, 4, 2, 70, 67, RopeStyle.NORMAL), false, seed, new Dropout(0.3, seed ^ 7), 12345L);
+    }
+
     private static void check(ModelConfig c, boolean tied, long seed) {
+        check(c, tied, seed, Dropout.NONE, 0);
+    }
+
+    private static void check(ModelConfig c, boolean tied, long seed, Dropout dropout, long key) {
         SplittableRandom rnd = new SplittableRandom(seed);
         LlamaParameters p = new LlamaParameters(c, tied);
         p.initialize(rnd.nextLong(), 0.2);
@@ -34,18 +44,29 @@ class FastLlamaTest {
             targets[i] = rnd.nextInt(c.vocabSize());
         }
         p.zeroGrad();
-        double refLoss = new LlamaReference(p).lossAndGrad(tokens, targets, batch, seq, 0.5);
+        double refLoss = new LlamaReference(p, dropout).forwardBackward(tokens, targets, batch, seq, 0.5, key).loss();
+        if (dropout.active()) { // the masks are applied: the loss differs from the pass without dropout
+            double plain = new LlamaReference(p).forward(tokens, targets, batch, seq, false).loss();
+            assertTrue(Math.abs(plain - refLoss) > 1e-4, "dropout changed nothing: " + plain + " vs " + refLoss + ", seed " + seed);
+            p.zeroGrad();
+            new LlamaReference(p, dropout).forwardBackward(tokens, targets, batch, seq, 0.5, key);
+        }
         float[][] refGrads = grads(p);
         float[][] oneThread;
         try (ComputePool pool = new ComputePool(1)) {
             p.zeroGrad();
-            double loss = new FastLlama(p, pool).lossAndGrad(tokens, targets, batch, seq, 0.5);
+            FastLlama fast = new FastLlama(p, pool, dropout);
+            double loss = fast.lossAndGrad(tokens, targets, batch, seq, 0.5, key);
             assertEquals(refLoss, loss, 1e-5 * refLoss, "loss, seed " + seed);
+            oneThread = grads(p);
+            // evaluation never drops
+            assertEquals(new LlamaReference(p).forward(tokens, targets, batch, seq, false).loss(),
+                    fast.loss(tokens, targets, batch, seq), 1e-5 * refLoss, "evaluation loss, seed " + seed);
             oneThread = grads(p);
         }
         try (ComputePool pool = new ComputePool(3)) {
             p.zeroGrad();
-            new FastLlama(p, pool).lossAndGrad(tokens, targets, batch, seq, 0.5);
+            new FastLlama(p, pool, dropout).lossAndGrad(tokens, targets, batch, seq, 0.5, key);
         }
         float[][] threeThreads = grads(p);
         for (int i = 0; i < refGrads.length; i++) {

@@ -25,7 +25,18 @@ class GradientCheckTest {
         check(TinyModels.config("qwen2", 16, 2, 4, 1, 20, 13, RopeStyle.NEOX), true, TinyModels.seed());
     }
 
+    /** With dropout the loss is still a smooth function of the weights for a fixed mask (one dropout key). */
+    @Test
+    void dropoutOnEveryBranch() {
+        long seed = TinyModels.seed();
+        check(TinyModels.config("llama", 16, 2, 4, 2, 24, 11, RopeStyle.NORMAL), false, seed, new Dropout(0.25, seed), 99);
+    }
+
     private static void check(ModelConfig c, boolean tied, long seed) {
+        check(c, tied, seed, Dropout.NONE, 0);
+    }
+
+    private static void check(ModelConfig c, boolean tied, long seed, Dropout dropout, long key) {
         SplittableRandom rnd = new SplittableRandom(seed);
         LlamaParameters p = new LlamaParameters(c, tied);
         p.initialize(rnd.nextLong(), 0.3);
@@ -45,10 +56,10 @@ class GradientCheckTest {
             tokens[i] = rnd.nextInt(c.vocabSize());
             targets[i] = rnd.nextInt(c.vocabSize());
         }
-        LlamaReference ref = new LlamaReference(p);
+        LlamaReference ref = new LlamaReference(p, dropout);
         p.zeroGrad();
         double gradScale = 0.75; // gradients scale linearly, as accumulation relies on
-        ref.forwardBackward(tokens, targets, batch, seq, gradScale);
+        ref.forwardBackward(tokens, targets, batch, seq, gradScale, key);
         double h = 1e-4; // central differences: truncation error ~h², the float64 forward keeps rounding noise ~1e-16/h
         int checked = 0;
         for (TrainParameter t : p.all()) {
@@ -62,9 +73,9 @@ class GradientCheckTest {
                 float plus = (float) (w + h);
                 float minus = (float) (w - h);
                 t.value()[i] = plus;
-                double lp = ref.forward(tokens, targets, batch, seq, false).loss();
+                double lp = ref.forward(tokens, targets, batch, seq, false, key).loss();
                 t.value()[i] = minus;
-                double lm = ref.forward(tokens, targets, batch, seq, false).loss();
+                double lm = ref.forward(tokens, targets, batch, seq, false, key).loss();
                 t.value()[i] = w;
                 double numeric = gradScale * (lp - lm) / ((double) plus - (double) minus);
                 double analytic = t.grad()[i];
