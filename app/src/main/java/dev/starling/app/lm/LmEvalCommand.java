@@ -1,5 +1,6 @@
 package dev.starling.app.lm;
 
+import dev.starling.ai.training.SpecialTokens;
 import dev.starling.llm.eval.BitsPerByte;
 import dev.starling.llm.eval.HeldOutText;
 import dev.starling.llm.eval.LmEvaluation;
@@ -25,8 +26,9 @@ import picocli.CommandLine.Option;
                 + " modified Kneser-Ney n-gram trained on --train: over bytes, and over the model's tokens when a model"
                 + " is given. The denominator is the UTF-8 bytes of the held-out lines plus one newline per line, the"
                 + " same for every line, so models with different tokenizers compare directly.",
-                "The model is run over the posts joined by its end-of-text token, in windows of --window tokens every"
-                        + " --stride tokens; each token after the first is scored once."})
+                "The model is run over the posts joined by its end-of-text token (each post also opened by"
+                        + " --post-start when the model has that token, as Starling trains its models), in windows of"
+                        + " --window tokens every --stride tokens; each token after the first is scored once."})
 public final class LmEvalCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL.gguf",
@@ -57,6 +59,12 @@ public final class LmEvalCommand implements Callable<Integer> {
 
     @Option(names = "--stride", paramLabel = "TOKENS", description = "Tokens between window starts (default: half the window)")
     Integer stride;
+
+    @Option(names = "--post-start", defaultValue = SpecialTokens.POST, paramLabel = "TOKEN|none",
+            description = "The control token that opens each post in the model's training data; used when the model's"
+                    + " vocabulary has it, so the model is scored on the framing it learned (default ${DEFAULT-VALUE};"
+                    + " none: posts joined by end-of-text only)")
+    String postStart;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads for the model (default: all cores)")
     Integer threads;
@@ -110,11 +118,12 @@ public final class LmEvalCommand implements Callable<Integer> {
                 if (s < 1 || s >= w) {
                     throw new IllegalArgumentException("--stride " + s + " is outside 1.." + (w - 1));
                 }
-                long total = heldText.tokenStream(m.tokenizer()).length - 1L;
+                int startId = postStart.equals("none") ? -1 : m.tokenizer().specialId(postStart).orElse(-1);
+                long total = heldText.tokenStream(m.tokenizer(), startId).length - 1L;
                 long[] lastTenth = {-1};
                 long t0 = System.nanoTime();
                 BitsPerByte r = LmEvaluation.model("model " + model.getFileName(), m.transformer(), m.tokenizer(),
-                        heldText, w, s, done -> {
+                        heldText, startId, w, s, done -> {
                             long tenth = done * 10 / Math.max(1, total);
                             if (tenth != lastTenth[0]) {
                                 lastTenth[0] = tenth;

@@ -115,24 +115,45 @@ public final class HeldOutText {
      * @throws IllegalArgumentException when the tokenizer has neither EOS nor BOS to stand for the line break
      */
     public int[] tokenStream(Tokenizer tokenizer) {
+        return tokenStream(tokenizer, -1);
+    }
+
+    /**
+     * The stream in the framing a model was trained on: with {@code postStartId} ≥ 0, each post is
+     * {@code START tokens(line) SEP} ({@code START t1 SEP START t2 SEP ...}), as Starling packs posts for training
+     * ({@code <|post|> … <|endoftext|>}); the first START is the context of the first post, each later START is
+     * scored like any token (a model that learned the framing predicts it at almost no cost). With
+     * {@code postStartId} &lt; 0, as {@link #tokenStream(Tokenizer)}.
+     */
+    public int[] tokenStream(Tokenizer tokenizer, int postStartId) {
+        if (postStartId >= tokenizer.vocabSize()) {
+            throw new IllegalArgumentException("post start id " + postStartId + " is outside the vocabulary of "
+                    + tokenizer.vocabSize());
+        }
         int sep = separatorId(tokenizer);
         if (sep < 0) {
             throw new IllegalArgumentException("the tokenizer has neither an EOS nor a BOS token to mark post"
                     + " boundaries");
         }
+        int framing = postStartId >= 0 ? 2 : 1; // tokens besides the text per post
         int[][] parts = new int[lines.size()][];
-        long n = 1;
+        long n = postStartId >= 0 ? 0 : 1;
         for (int i = 0; i < parts.length; i++) {
             parts[i] = tokenizer.encode(lines.get(i), false, false);
-            n += parts[i].length + 1;
+            n += parts[i].length + framing;
         }
         if (n > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException(n + " tokens do not fit one stream");
         }
         int[] out = new int[(int) n];
         int k = 0;
-        out[k++] = sep;
+        if (postStartId < 0) {
+            out[k++] = sep;
+        }
         for (int[] p : parts) {
+            if (postStartId >= 0) {
+                out[k++] = postStartId;
+            }
             System.arraycopy(p, 0, out, k, p.length);
             k += p.length;
             out[k++] = sep;

@@ -43,14 +43,25 @@ public final class LmEvaluation {
     /** The decoder over the held-out token stream, in windows of window tokens every stride tokens. */
     public static BitsPerByte model(String name, Transformer model, Tokenizer tokenizer, HeldOutText heldOut,
                                     int window, int stride, LongConsumer progress) {
+        return model(name, model, tokenizer, heldOut, -1, window, stride, progress);
+    }
+
+    /**
+     * As {@link #model(String, Transformer, Tokenizer, HeldOutText, int, int, LongConsumer)}, with each post framed
+     * as the model was trained ({@link HeldOutText#tokenStream(Tokenizer, int)}; {@code postStartId} &lt; 0: none).
+     */
+    public static BitsPerByte model(String name, Transformer model, Tokenizer tokenizer, HeldOutText heldOut,
+                                    int postStartId, int window, int stride, LongConsumer progress) {
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
             throw new IllegalArgumentException("the tokenizer has " + tokenizer.vocabSize() + " tokens, the model "
                     + model.config().vocabSize());
         }
         long t0 = System.nanoTime();
-        int[] tokens = heldOut.tokenStream(tokenizer);
+        int[] tokens = heldOut.tokenStream(tokenizer, postStartId);
         WindowedScorer.Result r = WindowedScorer.score(model, tokens, window, stride, progress);
+        String framing = postStartId >= 0 ? ", posts framed " + tokenizer.tokenText(postStartId) + " … "
+                + tokenizer.tokenText(HeldOutText.separatorId(tokenizer)) : "";
         return new BitsPerByte(name, r.bits(), heldOut.bytes(), r.scoredTokens(), "tokens",
-                (System.nanoTime() - t0) / 1_000_000, "window " + window + " stride " + stride);
+                (System.nanoTime() - t0) / 1_000_000, "window " + window + " stride " + stride + framing);
     }
 }

@@ -75,6 +75,37 @@ class LmEvaluationTest {
         }
     }
 
+    /** With a post-start token each post is framed START text SEP, as training packs posts; without, SEP text SEP. */
+    @Test
+    void postsAreFramedAsTrainingPacksThem() {
+        long seed = KneserNeyTest.seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<String> lines = posts(rnd, 30);
+        TrainedBpe bpe = BpeTrainer.train(lines, BpeTrainer.Options.of(300, List.of("<|endoftext|>", "<|post|>")));
+        var tok = bpe.tokenizer();
+        int start = tok.specialId("<|post|>").orElseThrow();
+        int sep = HeldOutText.separatorId(tok);
+        HeldOutText held = HeldOutText.of(lines);
+        int[] plain = held.tokenStream(tok);
+        int[] framed = held.tokenStream(tok, start);
+        assertEquals(plain.length + lines.size() - 1, framed.length, "one START per post instead of the leading SEP");
+        int at = 0;
+        int plainAt = 1;
+        for (String line : lines) {
+            int[] text = tok.encode(line, false, false);
+            assertEquals(start, framed[at++], "START before " + line);
+            for (int id : text) {
+                assertEquals(id, framed[at++], line);
+                assertEquals(id, plain[plainAt++], line);
+            }
+            assertEquals(sep, framed[at++], "SEP after " + line);
+            assertEquals(sep, plain[plainAt++], "SEP after " + line);
+        }
+        assertEquals(plain.length, plainAt);
+        assertEquals(framed.length, at);
+        assertThrows(IllegalArgumentException.class, () -> held.tokenStream(tok, tok.vocabSize()));
+    }
+
     /**
      * Every token after the first is scored once, given exactly the context of the window that scores it: checked
      * against a fresh forward pass over that context for each token.
