@@ -139,6 +139,7 @@ public final class PostWriter {
                 id = rs.getLong(1);
             }
         }
+        RecentPosts.append(authorId, id); // before commit: a committed post is never missing from the home feeds' log
         if (live) {
             for (Long m : mentions.keySet()) {
                 NotificationWriter.notify(c, m, NotificationType.MENTION, authorId, id, createdAt);
@@ -200,6 +201,7 @@ public final class PostWriter {
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         id = rs.getLong(1);
+                        RecentPosts.append(actorId, id);
                     } // else a concurrent request created it first: the next look finds it
                 }
             }

@@ -34,19 +34,43 @@ public final class Timelines {
     public static final int MAX_DESCENDANTS = 4096;
 
     private final Database db;
+    private final HomeFeeds homeFeeds;
 
+    /** With in-process home feeds ({@link HomeFeeds}) on their default bounds. */
     public Timelines(Database db) {
+        this(db, HomeFeeds.Settings.defaults());
+    }
+
+    Timelines(Database db, HomeFeeds.Settings homeFeedSettings) {
         this.db = db;
+        this.homeFeeds = new HomeFeeds(homeFeedSettings);
     }
 
     /**
      * Home: posts and reposts by the accounts {@code viewerId} follows, plus its own, newest first.
      * Candidates come from index range scans per followed author ({@code posts_author_id}), bounded
      * below by the authors' newest posts ({@link #homeSql}); visibility and mutes are then applied
-     * in the same round trip ({@link FilteredScan}).
+     * in the same round trip ({@link FilteredScan}). Newest-first pages are read from the viewer's
+     * in-process feed of candidate ids when it has them ({@link HomeFeeds}; the same rules are
+     * applied to them in SQL), and from the database below the feed's floor.
      */
     public Slice<Post> home(long viewerId, Page page) {
+        return db.withConnection(c -> {
+            FilteredScan.Candidates database = homeCandidates(viewerId, false);
+            Slice<Post> fromFeed = homeFeeds.home(c, viewerId, page, database);
+            return fromFeed != null ? fromFeed : FilteredScan.run(c, viewerId, page, true, database);
+        });
+    }
+
+    /** The home timeline read from the database only, without the in-process feeds: what tests hold {@link #home} to. */
+    Slice<Post> homeUncached(long viewerId, Page page) {
         return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, false)));
+    }
+
+    /** Home feed counters: reads answered from feeds, feeds built, feeds dropped for a new follow, reads that went below a feed's floor. */
+    public String homeFeedStats() {
+        HomeFeeds.Stats s = homeFeeds.stats();
+        return "home feeds: reads=" + s.reads() + " builds=" + s.builds() + " epoch_misses=" + s.epochMisses() + " database_tails=" + s.databaseTails();
     }
 
     /**

@@ -1,0 +1,67 @@
+package dev.starling.social.posts;
+
+/**
+ * The process's log of recently written posts (author id, post id), newest last: the fan-out
+ * source of the in-process home feeds ({@code dev.starling.social.timelines.HomeFeeds}). Every
+ * post and repost that {@link PostWriter} inserts is appended, inside the writer's transaction and
+ * before it commits, so that no committed post can be missing from the log; an entry whose
+ * transaction rolled back, or that belongs to another database in the same JVM (tests), is only a
+ * candidate id that the feed's read drops (the read applies the home rule and the visibility rule
+ * in SQL).
+ *
+ * <p>A ring of {@value #CAPACITY} entries: a reader that fell more than that behind is told so
+ * ({@link #copySince} returns -1) and rebuilds from the database. Positions count appends since the
+ * start of the process.
+ */
+public final class RecentPosts {
+
+    /** Entries kept (16 bytes each). */
+    public static final int CAPACITY = 1 << 16;
+
+    private static final long[] AUTHORS = new long[CAPACITY];
+    private static final long[] IDS = new long[CAPACITY];
+    private static long appended;
+
+    private RecentPosts() {
+    }
+
+    /** Logs a post (or repost) by {@code authorId}. */
+    public static synchronized void append(long authorId, long postId) {
+        int i = (int) (appended & (CAPACITY - 1));
+        AUTHORS[i] = authorId;
+        IDS[i] = postId;
+        appended++;
+    }
+
+    /** The position after the newest entry (entries appended so far). */
+    public static synchronized long position() {
+        return appended;
+    }
+
+    /** The position of the oldest entry still kept. */
+    public static synchronized long oldest() {
+        return Math.max(0, appended - CAPACITY);
+    }
+
+    /** Receives log entries; called while the log is locked, so it must be quick and must not write posts. */
+    @FunctionalInterface
+    public interface Sink {
+        void accept(long authorId, long postId);
+    }
+
+    /**
+     * Hands the entries from position {@code from} up to the newest to {@code sink}, oldest first, and
+     * returns the position after the last one, or -1 (and hands over nothing) when entries from
+     * {@code from} on are no longer kept.
+     */
+    public static synchronized long forEachSince(long from, Sink sink) {
+        if (from < appended - CAPACITY) {
+            return -1;
+        }
+        for (long p = Math.max(0, from); p < appended; p++) {
+            int i = (int) (p & (CAPACITY - 1));
+            sink.accept(AUTHORS[i], IDS[i]);
+        }
+        return appended;
+    }
+}
