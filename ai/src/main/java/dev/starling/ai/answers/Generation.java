@@ -30,6 +30,10 @@ final class Generation {
 
     /** The short variant of a prompt, tried when the prompt does not fit a model's context: {@code ask-compact}. */
     static final String COMPACT_SUFFIX = "-compact";
+    /** Posts a prompt keeps, when the job has that many, before their texts are cut below {@link #KEEP_POSTS_CHARS}. */
+    static final int KEEP_POSTS = 3;
+    /** How short texts are cut before posts are dropped below {@link #KEEP_POSTS}. */
+    static final int KEEP_POSTS_CHARS = 100;
 
     /** The feature's request, ready to generate. */
     record Job(Feature feature, String promptName, List<QuotedPost> posts, int minPosts,
@@ -91,7 +95,7 @@ final class Generation {
             try {
                 fitted = fit(template, job, lease, maxTokens);
                 if (fitted == null) {
-                    // a small model (the demo model has 256 tokens): the short variant of the prompt, when there is one
+                    // a small model (the demo model has 512 tokens): the short variant of the prompt, when there is one
                     PromptTemplate compact = compact(job.promptName());
                     fitted = compact == null ? null : fit(compact, job, lease, maxTokens);
                 }
@@ -121,8 +125,11 @@ final class Generation {
     }
 
     /**
-     * Renders the prompt, dropping posts from the end (down to the job's minimum) and then cutting their texts (down to
-     * 40 characters) until prompt and answer fit the model's context; null when they never do.
+     * Renders the prompt, dropping posts from the end down to {@link #KEEP_POSTS}, then cutting their texts down to
+     * {@link #KEEP_POSTS_CHARS} characters (several short posts give an answer more to choose from than one whole post),
+     * then dropping posts down to the job's minimum and cutting texts down to 40 characters, until prompt and answer
+     * fit the model's context; null when they never do. {@code ai.training.GroundedExamples} fits its training prompts
+     * the same way.
      */
     private Fitted fit(PromptTemplate template, Job job, ModelLease lease, int maxTokens) {
         int context = lease.entry().contextTokens();
@@ -136,7 +143,11 @@ final class Generation {
             if (lease.promptTokens(messages) + maxTokens <= context) {
                 return new Fitted(template, messages, cut);
             }
-            if (posts.size() > job.minPosts()) {
+            if (posts.size() > Math.max(job.minPosts(), KEEP_POSTS)) {
+                posts.removeLast();
+            } else if (chars > KEEP_POSTS_CHARS) {
+                chars = Math.max(KEEP_POSTS_CHARS, chars / 2);
+            } else if (posts.size() > job.minPosts()) {
                 posts.removeLast();
             } else if (chars > 40) {
                 chars = Math.max(40, chars / 2);

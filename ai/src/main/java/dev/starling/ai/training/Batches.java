@@ -17,8 +17,13 @@ final class Batches {
      * @param stream at least seq + 1 tokens
      */
     static void fill(int[] stream, long seed, long index, int batch, int seq, int[] tokens, int[] targets) {
+        fill(stream, stream.length, seed, index, batch, seq, tokens, targets);
+    }
+
+    /** As {@link #fill(int[], long, long, int, int, int[], int[])}, from the first {@code length} tokens only. */
+    static void fill(int[] stream, int length, long seed, long index, int batch, int seq, int[] tokens, int[] targets) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (index + 0x632BE59BD9B4E019L));
-        int bound = stream.length - seq; // offsets 0..len-seq-1 leave room for the last target
+        int bound = length - seq; // offsets 0..len-seq-1 leave room for the last target
         for (int row = 0; row < batch; row++) {
             int at = rnd.nextInt(bound);
             System.arraycopy(stream, at, tokens, row * seq, seq);

@@ -22,21 +22,26 @@ import java.util.regex.Pattern;
 
 /**
  * Grounded-answer training examples made from the training posts themselves, so that a small model learns the task
- * format of Ask and Explain: quoted posts in, a short answer copied from them with its {@code [n]} marker out.
+ * of Ask and Explain: quoted posts in, an answer copied from the right one of them with its {@code [n]} marker out.
  *
- * <p>For a post p (drawn by the seed): its rarer content words (a hashtag first) make the question; 1-4 other training
- * posts that share those words play the retrieved evidence; p and they are shuffled and numbered, and the prompt is
- * rendered by the real prompt files ({@code ask-compact}, {@code explain-compact}) through {@link PromptBindings}, the
- * way {@code ai.answers} renders them for a small model. The target is extractive: a span of about a dozen words of
- * the most relevant quoted post (the one sharing most question words, p on a tie) around the first question word,
- * followed by its marker, and now and then a second span from another quoted post that has a question word. Explain
- * examples quote p as [1] ("the post to explain") and the others as "related", and answer with 1-3 points
- * ({@code - span [n]}), one per post that shares p's words.
+ * <p>For a post p (drawn by the seed): a topic word of p that other posts share (a hashtag first, else a rarer content
+ * word) makes the question; 2-5 other training posts with that word are the distractors, as a search for it would
+ * retrieve them; p and they are shuffled and numbered, and the prompt is rendered by the real prompt files
+ * ({@code ask-compact}, {@code explain-compact}) through {@link PromptBindings}, the way {@code ai.answers} renders them
+ * for a small model. Half of the questions also name a word that only p has among the quoted posts, so that p is the
+ * one post that answers them. The answer is extractive and copy-friendly: the cited post is the quoted post sharing the
+ * most question words (the lowest number on a tie, as a ranked search puts the best post first), and the answer is that
+ * post's key clause ({@link #keyClause}: the first sentence holding a question word, else its first sentence, 4-14
+ * words, in the post's own words) followed by its marker; now and then a second clause of the next post that has a
+ * question word. Since every distractor shares the topic, and the post order is shuffled, what to copy and which
+ * number to cite can only be read from the prompt. Explain examples quote p as [1] ("the post to explain") and the
+ * others as "related", and answer with 1-3 points ({@code - clause [n]}), one per post that shares p's words.
  *
  * <p>Only the posts given are ever quoted (the caller passes the training split of the consented corpus and nothing
  * else); the same posts, prompts and seed give the same examples. Every example is fitted to the model's context as
- * {@code ai.answers.Generation} fits a prompt: posts dropped from the end (never p), then texts halved down to 40
- * characters, until the prompt leaves a quarter of the context for the answer and prompt and answer fit.
+ * {@code ai.answers.Generation} fits a prompt: posts dropped from the end (never p) down to three, their texts halved
+ * down to 100 characters, then posts dropped down to p alone and texts halved down to 40 characters, until the prompt
+ * leaves a quarter of the context for the answer and prompt and answer fit.
  */
 public final class GroundedExamples {
 
@@ -44,8 +49,13 @@ public final class GroundedExamples {
     public static final int MAX_EXAMPLES = 200_000;
     /** Longest quoted post text before fitting, as AnswerSettings.defaults() quotes. */
     public static final int QUOTED_POST_CHARS = 400;
-    /** Words in an answer span. */
-    static final int SPAN_WORDS = 12;
+    /** Most words of an answer's key clause. */
+    static final int MAX_CLAUSE_WORDS = 14;
+    /** A sentence shorter than this is continued into the next one (or, when it is the last, passed over). */
+    static final int MIN_CLAUSE_WORDS = 4;
+    /** Posts a fitted prompt keeps before texts are cut below {@link #KEEP_POSTS_CHARS}, as ai.answers.Generation. */
+    static final int KEEP_POSTS = 3;
+    static final int KEEP_POSTS_CHARS = 100;
     /** A word in more than this share of the posts is too common to make a question. */
     private static final double MAX_WORD_SHARE = 0.5;
     private static final int MAX_POSTING = 4096;
@@ -177,22 +187,43 @@ public final class GroundedExamples {
         if (shared.isEmpty()) {
             return null;
         }
-        // the question: one or two of p's shared words, a hashtag preferred
-        List<String> q = new ArrayList<>();
-        shared.stream().filter(w -> w.startsWith("#")).findFirst().ifPresent(q::add);
-        while (q.size() < Math.min(shared.size(), 1 + rnd.nextInt(2))) {
-            String w = shared.get(rnd.nextInt(shared.size()));
-            if (!q.contains(w)) {
-                q.add(w);
+        // the topic: a hashtag of p that others share, else one of its rarer shared words
+        String topic = shared.stream().filter(w -> w.startsWith("#")).findFirst()
+                .orElse(shared.get(rnd.nextInt(Math.min(2, shared.size()))));
+        List<Integer> chosen = new ArrayList<>(others(p, List.of(topic), 2 + rnd.nextInt(4), rnd));
+        if (chosen.size() < 2) { // too few share the topic: any of p's shared words
+            LinkedHashSet<Integer> more = new LinkedHashSet<>(chosen);
+            more.addAll(others(p, shared, 2 + rnd.nextInt(4) - chosen.size(), rnd));
+            chosen = new ArrayList<>(more);
+        }
+        List<String> q = new ArrayList<>(List.of(topic));
+        if (rnd.nextBoolean()) { // a word only p has among the quoted posts: p is the one post that answers
+            List<String> own = ownWords(p, chosen);
+            if (!own.isEmpty()) {
+                q.add(own.get(rnd.nextInt(own.size())));
             }
         }
         String question = String.format(Locale.ROOT, ASK_FORMS.get(rnd.nextInt(ASK_FORMS.size())), String.join(" ", q));
-        List<Integer> chosen = new ArrayList<>(others(p, q, 1 + rnd.nextInt(4), rnd));
         chosen.add(p);
         Collections.shuffle(chosen, new java.util.Random(rnd.nextLong()));
         List<String> roles = Collections.nCopies(chosen.size(), "");
         return fitted(Kind.ASK, p, chosen, roles, q, fit, posts -> PromptBindings.of().text("question", question).posts("posts", posts),
                 ask, rnd);
+    }
+
+    /** p's content words (no hashtags, at least 4 letters) that none of {@code others} has, in text order. */
+    private List<String> ownWords(int p, List<Integer> others) {
+        Set<String> theirs = new java.util.HashSet<>();
+        for (int o : others) {
+            theirs.addAll(words.get(o));
+        }
+        List<String> out = new ArrayList<>();
+        for (String w : words.get(p)) {
+            if (!w.startsWith("#") && w.length() >= 4 && !theirs.contains(w)) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     private Example explainExample(int p, SplittableRandom rnd, Fit fit) {
@@ -255,7 +286,7 @@ public final class GroundedExamples {
                 quoted.add(new QuotedPost(i + 1, s.key(), s.authorHandle(), s.createdAt(), roleOrder.get(i), s.text()).truncated(limit));
             }
             List<ChatMessage> prompt = template.render(bindings.apply(quoted));
-            String answer = kind == Kind.ASK ? askAnswer(order.indexOf(p), quoted, questionWords, new SplittableRandom(answerSeed))
+            String answer = kind == Kind.ASK ? askAnswer(quoted, questionWords, new SplittableRandom(answerSeed))
                     : explainAnswer(quoted, questionWords);
             if (answer != null) {
                 int promptTokens = fit.promptTokens().applyAsInt(prompt);
@@ -267,7 +298,12 @@ public final class GroundedExamples {
                 }
             }
             int drop = lastDroppable(order, p);
-            if (drop >= 0) {
+            if (drop >= 0 && order.size() > KEEP_POSTS) {
+                order.remove(drop);
+                roleOrder.remove(drop);
+            } else if (chars > KEEP_POSTS_CHARS) {
+                chars = Math.max(KEEP_POSTS_CHARS, chars / 2);
+            } else if (drop >= 0) {
                 order.remove(drop);
                 roleOrder.remove(drop);
             } else if (chars > 40) {
@@ -290,10 +326,13 @@ public final class GroundedExamples {
         return -1;
     }
 
-    /** A span of the most relevant quoted post with its marker, sometimes a second span of another; null when none. */
-    private static String askAnswer(int pIndex, List<QuotedPost> quoted, List<String> questionWords, SplittableRandom rnd) {
-        int best = pIndex;
-        int bestScore = overlap(quoted.get(pIndex).text(), questionWords);
+    /**
+     * The key clause of the quoted post sharing the most question words (the lowest number on a tie) with its marker,
+     * sometimes a second clause of the next post that has a question word; null when none has one.
+     */
+    private static String askAnswer(List<QuotedPost> quoted, List<String> questionWords, SplittableRandom rnd) {
+        int best = -1;
+        int bestScore = 0;
         for (int i = 0; i < quoted.size(); i++) {
             int s = overlap(quoted.get(i).text(), questionWords);
             if (s > bestScore) {
@@ -301,7 +340,7 @@ public final class GroundedExamples {
                 bestScore = s;
             }
         }
-        String first = span(quoted.get(best).text(), questionWords);
+        String first = best < 0 ? null : keyClause(quoted.get(best).text(), questionWords);
         if (first == null) {
             return null;
         }
@@ -309,8 +348,8 @@ public final class GroundedExamples {
         if (rnd.nextInt(3) == 0) {
             for (int i = 0; i < quoted.size(); i++) {
                 if (i != best && overlap(quoted.get(i).text(), questionWords) > 0) {
-                    String second = span(quoted.get(i).text(), questionWords);
-                    if (second != null) {
+                    String second = keyClause(quoted.get(i).text(), questionWords);
+                    if (second != null && !second.equals(first)) {
                         sb.append(". ").append(second).append(" [").append(i + 1).append(']');
                     }
                     break;
@@ -320,14 +359,14 @@ public final class GroundedExamples {
         return sb.toString();
     }
 
-    /** 1-3 points: post [1] first, then the related posts that share its words. */
+    /** 1-3 points: post [1] first (its first sentence when it has none of the words), then related posts sharing them. */
     private static String explainAnswer(List<QuotedPost> quoted, List<String> words) {
         StringBuilder sb = new StringBuilder();
         int points = 0;
         for (int i = 0; i < quoted.size() && points < 3; i++) {
-            String s = span(quoted.get(i).text(), words);
+            String s = keyClause(quoted.get(i).text(), words);
             if (s == null && i == 0) {
-                s = span(quoted.get(0).text(), List.of());
+                s = keyClause(quoted.get(0).text(), List.of());
             }
             if (s == null) {
                 continue;
@@ -350,10 +389,12 @@ public final class GroundedExamples {
     }
 
     /**
-     * About {@link #SPAN_WORDS} words of the text around the first word of {@code words} it contains (from its start
-     * when {@code words} is empty), links, mentions and square brackets left out; null when it has none of them.
+     * The key clause of a post in its own words: its first sentence of {@value #MIN_CLAUSE_WORDS}-{@value
+     * #MAX_CLAUSE_WORDS} words (a shorter sentence runs on into the next) that holds one of {@code words}, else its
+     * first sentence; links, mentions and square brackets left out, trailing punctuation dropped. Null when the text
+     * has none of {@code words} (with {@code words} empty: its first sentence).
      */
-    static String span(String text, List<String> words) {
+    static String keyClause(String text, List<String> words) {
         String clean = text.replace('\u2026', ' ').replace('[', '(').replace(']', ')');
         List<String> tokens = new ArrayList<>();
         for (String t : SPLIT.split(clean.strip())) {
@@ -366,23 +407,45 @@ public final class GroundedExamples {
         if (tokens.isEmpty()) {
             return null;
         }
-        int at = words.isEmpty() ? 0 : -1;
-        for (int i = 0; i < tokens.size() && at < 0; i++) {
-            List<String> w = contentWords(tokens.get(i));
-            for (String s : w) {
-                if (words.contains(s)) {
-                    at = i;
-                    break;
+        boolean any = words.isEmpty();
+        String first = null;
+        for (int start = 0; start < tokens.size(); start++) {
+            if (start > 0 && !endsSentence(tokens.get(start - 1))) {
+                continue;
+            }
+            int end = start; // exclusive
+            while (end < tokens.size() && end - start < MAX_CLAUSE_WORDS
+                    && (end - start < MIN_CLAUSE_WORDS || !endsSentence(tokens.get(end - 1)))) {
+                end++;
+            }
+            List<String> clause = tokens.subList(start, end);
+            if (first == null) {
+                first = clauseText(clause);
+            }
+            if (words.isEmpty()) {
+                break;
+            }
+            boolean has = false;
+            for (String t : clause) {
+                for (String w : contentWords(t)) {
+                    has |= words.contains(w);
                 }
             }
+            any |= has;
+            if (has && clause.size() >= MIN_CLAUSE_WORDS) {
+                return clauseText(clause);
+            }
         }
-        if (at < 0) {
-            return null;
-        }
-        int from = Math.max(0, at - 3);
-        int to = Math.min(tokens.size(), from + SPAN_WORDS);
-        from = Math.max(0, Math.min(from, to - SPAN_WORDS));
-        String s = String.join(" ", tokens.subList(from, to)).strip();
+        return any ? first : null;
+    }
+
+    private static boolean endsSentence(String token) {
+        char c = token.charAt(token.length() - 1);
+        return c == '.' || c == '!' || c == '?';
+    }
+
+    private static String clauseText(List<String> clause) {
+        String s = String.join(" ", clause).strip();
         while (!s.isEmpty() && ".,;:!?-".indexOf(s.charAt(s.length() - 1)) >= 0) {
             s = s.substring(0, s.length() - 1).strip();
         }

@@ -11,9 +11,10 @@ import java.util.SplittableRandom;
  * plain posts ({@code plainTokens} tokens) followed by the examples, each {@code <|im_start|>...<|im_end|>\n<|endoftext|>}.
  * Micro-batches before {@code fromBatch} are plain posts only (the model first learns the language); from then on each
  * row is, with probability {@code rowShare}, a window starting at a random example (so it sees the whole prompt and
- * answer), else a plain window. In an example row only the answer is trained on (its text, {@code <|im_end|>}, the
- * newline and {@code <|endoftext|>}); the prompt and whatever follows the example in the window get the target
- * {@link LossModel#IGNORE}, so the model learns to answer from the quoted posts, not to write prompts.
+ * answer), else a plain window. In an example row only the answers are trained on (their text, {@code <|im_end|>},
+ * the newline and {@code <|endoftext|>}: of the example the row starts at and of each following example whose prompt
+ * is in the window); every prompt token gets the target {@link LossModel#IGNORE}, so the model learns to answer from
+ * the quoted posts, not to write prompts.
  *
  * @param examples        examples in the stream
  * @param askExamples     of which Ask
@@ -30,10 +31,12 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
     /** Micro-batches of the first part of a run (this share of it) draw plain posts only. */
     public static final double PLAIN_FIRST = 0.25;
     /** How the examples were made, for the model card. */
-    public static final String METHOD = "for a training post p: 1-4 other training posts sharing p's rarer words or"
-            + " hashtags as retrieved evidence, shuffled with p and rendered with the ask-compact / explain-compact"
-            + " prompts and the ChatML template; the answer copies a ~12-word span of the most relevant quoted post"
-            + " with its [n] marker (Explain: 1-3 such points); loss on the answer tokens only (the prompt is masked)";
+    public static final String METHOD = "for a training post p: a topic word of p (a hashtag first) asked about, 2-5"
+            + " other training posts with that word as distractors, shuffled with p and rendered with the ask-compact /"
+            + " explain-compact prompts and the ChatML template, half of the questions naming a word only p has; the"
+            + " answer copies the key clause (4-14 words) of the quoted post sharing most question words, lowest number on"
+            + " a tie, with its [n] marker (Explain: 1-3 such points); loss on the answer tokens only (prompts are"
+            + " masked; a row keeps the answers of every example whose prompt it holds)";
 
     public static GroundedMix none() {
         return new GroundedMix(0, 0, 0, 0, 0, Long.MAX_VALUE, 0, 0);
@@ -82,12 +85,18 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
 
     /**
      * Fills micro-batch {@code index} ([batch·seq] tokens and targets), deterministic for (seed, index) as
-     * {@link Batches#fill}, which it equals exactly when the mix is not active. Example rows train on the answer only.
+     * {@link Batches#fill}, which it equals exactly when the mix is not active; before {@code fromBatch} every row is a
+     * window of the plain posts (before, a window could fall anywhere in the stream, most of which is examples, and so
+     * train on their prompts). Example rows train on answers only.
      */
     void fill(int[] stream, int[] starts, Markers markers, long seed, long index, int batch, int seq, int[] tokens,
             int[] targets) {
-        if (!active() || starts.length == 0 || index < fromBatch || plainTokens < seq + 1) {
+        if (!active() || starts.length == 0 || plainTokens < seq + 1) {
             Batches.fill(stream, seed, index, batch, seq, tokens, targets);
+            return;
+        }
+        if (index < fromBatch) { // plain posts only: no window may fall into the examples (their prompts are not trained on)
+            Batches.fill(stream, (int) plainTokens, seed, index, batch, seq, tokens, targets);
             return;
         }
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (index + 0x632BE59BD9B4E019L));
@@ -109,36 +118,50 @@ public record GroundedMix(int examples, int askExamples, int explainExamples, lo
         }
     }
 
-    /** Sets every target of the window at {@code at} outside the example's answer to {@link LossModel#IGNORE}. */
+    /**
+     * Sets every target of the window at {@code at} to {@link LossModel#IGNORE} except the answers of the examples in
+     * it: the example the window starts at and each later one that ends in the window (examples are packed one after
+     * another, as plain posts are; a window of 512 tokens often holds two).
+     * An answer is kept from the token after its assistant header to its {@code <|endoftext|>}, or to the window's end.
+     */
     static void keepAnswerOnly(int[] stream, int at, int seq, Markers m, int[] targets, int offset) {
-        int end = -1; // the example's <|endoftext|>, if it is in the window
-        for (int q = at; q <= at + seq && q < stream.length; q++) {
-            if (stream[q] == m.endOfText()) {
-                end = q;
-                break;
-            }
-        }
-        int limit = end < 0 ? Math.min(stream.length, at + seq + 1) : end;
-        int lastImStart = -1;
-        for (int q = at; q < limit; q++) {
-            if (stream[q] == m.imStart()) {
-                lastImStart = q;
-            }
-        }
-        int answer = Integer.MAX_VALUE; // the first answer token; none in the window when the header is cut off
-        if (lastImStart >= 0) {
-            for (int q = lastImStart + 1; q < limit; q++) {
-                if (m.newline().get(stream[q])) {
-                    answer = q + 1;
+        int limit = Math.min(stream.length, at + seq + 1); // stream positions at+1 .. limit-1 are the window's targets
+        java.util.Arrays.fill(targets, offset, offset + seq, LossModel.IGNORE);
+        int segment = at;
+        while (segment < limit) {
+            int end = -1; // this example's <|endoftext|>, if it is in the window
+            for (int q = segment; q < limit; q++) {
+                if (stream[q] == m.endOfText()) {
+                    end = q;
                     break;
                 }
             }
-        }
-        for (int j = 0; j < seq; j++) {
-            int q = at + 1 + j; // the target of position j is stream[q]
-            if (q < answer || (end >= 0 && q > end)) {
-                targets[offset + j] = LossModel.IGNORE;
+            int segmentLimit = end < 0 ? limit : end;
+            // the example the window starts at (fitted to the context: its assistant header is in the window), and each
+            // later one that ends in the window (one cut off may end inside its prompt: no answer of it to keep)
+            if (stream[segment] == m.imStart() && (segment == at || end >= 0)) {
+                int lastImStart = -1;
+                for (int q = segment; q < segmentLimit; q++) {
+                    if (stream[q] == m.imStart()) {
+                        lastImStart = q;
+                    }
+                }
+                int answer = Integer.MAX_VALUE; // the first answer token; none when the header is cut off
+                for (int q = lastImStart + 1; q < segmentLimit; q++) {
+                    if (m.newline().get(stream[q])) {
+                        answer = q + 1;
+                        break;
+                    }
+                }
+                int last = end < 0 ? limit - 1 : end;
+                for (int q = Math.max(answer, at + 1); q <= last && q < limit; q++) {
+                    targets[offset + q - at - 1] = stream[q];
+                }
             }
+            if (end < 0) {
+                break;
+            }
+            segment = end + 1;
         }
     }
 

@@ -43,15 +43,16 @@ public record TrainingConfig(int dim, int layers, int heads, int kvHeads, int ff
     public static final List<String> PRESETS = List.of("tiny", "small", "base");
 
     /**
-     * tiny: 64 wide, 2 layers (tests, seconds); small: 256 wide, 4 layers, vocab 8192, seq 256 (the demo model,
-     * about 5 M parameters); base: 512 wide, 8 layers, vocab 16384 (about 30 M parameters).
+     * tiny: 64 wide, 2 layers (tests, seconds); small: 256 wide, 4 layers, vocab 8192, seq 512, batch 4 (the demo
+     * model, about 5 M parameters: a context that holds an Ask prompt with several quoted posts, the same tokens per
+     * step as seq 256 with batch 8); base: 512 wide, 8 layers, vocab 16384 (about 30 M parameters).
      */
     public static TrainingConfig preset(String name) {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> new TrainingConfig(64, 2, 4, 2, 172, 512, 64, 8, 1, 3e-3, 3e-4, 20, 0.1, 1.0,
                     200, 0, 50, 4, 0.05, 1, threads, 4L << 20);
-            case "small" -> new TrainingConfig(256, 4, 8, 4, 688, 8192, 256, 8, 1, 1e-3, 1e-4, 100, 0.1, 1.0,
+            case "small" -> new TrainingConfig(256, 4, 8, 4, 688, 8192, 512, 4, 1, 1e-3, 1e-4, 100, 0.1, 1.0,
                     0, 600_000, 100, 8, 0.02, 1, threads, 64L << 20);
             case "base" -> new TrainingConfig(512, 8, 8, 4, 1376, 16384, 256, 4, 2, 6e-4, 6e-5, 200, 0.1, 1.0,
                     0, 3_600_000, 200, 8, 0.02, 1, threads, 128L << 20);

@@ -120,10 +120,62 @@ class GroundedExamplesTest {
     }
 
     @Test
-    void spansAreShortAndFreeOfLinksMentionsAndBrackets() {
-        String text = "@bob look https://x.example/a at the [1] old bridge over the river #city in the rain again today and more words";
-        String s = GroundedExamples.span(text, List.of("bridge"));
-        assertEquals("the (1) old bridge over the river #city in the rain again", s);
-        assertEquals(null, GroundedExamples.span("nothing to see", List.of("bridge")));
+    void keyClausesAreWholeSentencesInThePostsOwnWords() {
+        String text = "@bob look https://x.example/a at the [1] old bridge. The river #city floods in the rain again today and"
+                + " more words beyond the limit of fourteen. Short one. #bridge";
+        assertEquals("The river #city floods in the rain again today and more words beyond the",
+                GroundedExamples.keyClause(text, List.of("#city")), "the sentence holding the word, at most 14 words");
+        assertEquals("look at the (1) old bridge", GroundedExamples.keyClause(text, List.of("bridge")),
+                "links and mentions left out, brackets made round");
+        assertEquals("look at the (1) old bridge", GroundedExamples.keyClause(text, List.of("#bridge")),
+                "a word only in a too short last sentence: the first sentence");
+        assertEquals("Short one. Then more here", GroundedExamples.keyClause("Intro words are here today. Short one. Then more"
+                + " here. End", List.of("short")), "a short sentence runs on into the next");
+        assertEquals("Intro words are here today", GroundedExamples.keyClause("Intro words are here today. More.", List.of()));
+        assertEquals(null, GroundedExamples.keyClause("nothing to see", List.of("bridge")));
+    }
+
+    @Test
+    void askAnswersCopyTheKeyClauseOfTheBestMatchingPostAmongDistractors() {
+        List<GroundedExamples.Source> s = sources(7, 400);
+        Map<Long, GroundedExamples.Source> byKey = new HashMap<>();
+        s.forEach(x -> byKey.put(x.key(), x));
+        int asks = 0;
+        int withDistractors = 0;
+        int notFirst = 0;
+        for (GroundedExamples.Example e : new GroundedExamples(s, Prompts.classpath()).build(200, 0, 21, GroundedExamples.Fit.none())) {
+            asks++;
+            String user = e.prompt().get(1).content();
+            String question = user.substring(user.lastIndexOf("\nQ: ") + 4);
+            List<String> q = GroundedExamples.contentWords(question);
+            // the expected cited post: the most question words, the lowest number on a tie
+            int best = -1;
+            int bestScore = 0;
+            for (int i = 0; i < e.quotedKeys().size(); i++) {
+                List<String> w = GroundedExamples.contentWords(byKey.get(e.quotedKeys().get(i)).text());
+                int score = (int) q.stream().filter(w::contains).count();
+                if (score > bestScore) {
+                    best = i;
+                    bestScore = score;
+                }
+            }
+            assertTrue(best >= 0, "some quoted post has a question word: " + question);
+            Matcher m = MARKER.matcher(e.answer());
+            assertTrue(m.find(), e.answer());
+            assertEquals(best + 1, Integer.parseInt(m.group(1)), "cites the best matching post: " + question + " -> " + e.answer());
+            String clause = e.answer().substring(0, m.start()).strip();
+            assertEquals(GroundedExamples.keyClause(byKey.get(e.quotedKeys().get(best)).text(), q), clause);
+            int words = clause.split("\\s+").length;
+            assertTrue(words <= GroundedExamples.MAX_CLAUSE_WORDS, clause);
+            if (e.quotedKeys().size() >= 3) {
+                withDistractors++;
+            }
+            if (best > 0) {
+                notFirst++;
+            }
+        }
+        assertEquals(200, asks);
+        assertTrue(withDistractors > 150, "most examples quote the post and at least two distractors: " + withDistractors);
+        assertTrue(notFirst > 40, "the cited post is often not [1] (the order is shuffled): " + notFirst);
     }
 }
