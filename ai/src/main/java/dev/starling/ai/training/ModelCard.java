@@ -98,6 +98,9 @@ public record ModelCard(String name, String starlingVersion, Instant created, Co
                 h.accumulation(), h.tokensPerStep()));
         sb.append(String.format("- AdamW (0.9, 0.95), lr %.2g → %.2g (warmup then cosine), weight decay %.2g, clip %.2g%n",
                 h.maxLr(), h.minLr(), h.weightDecay(), h.maxGradNorm()));
+        if (h.dropout() > 0) {
+            sb.append(String.format("- dropout %.2g on the embeddings and each residual branch (training only)%n", h.dropout()));
+        }
         sb.append("- seed ").append(h.seed()).append(", validation every ").append(h.valEvery()).append(" steps\n\n");
         sb.append("## Training\n\n");
         sb.append("- Steps: ").append(steps).append(" of ").append(totalSteps).append(" (stopped: ").append(stoppedBecause).append(")\n");

@@ -33,11 +33,13 @@ import java.util.Locale;
  * @param seed                   everything random: split, tokenizer ties, initialization, batches
  * @param threads                compute threads
  * @param maxTokenizerTextBytes  how much training text the tokenizer learns from at most
+ * @param dropout                share of the embeddings and residual-branch outputs dropped in training (0: none; see
+ *                               {@link dev.starling.llm.train.Dropout}); for runs of several epochs over a small corpus
  */
 public record TrainingConfig(int dim, int layers, int heads, int kvHeads, int ffn, int vocabSize, int seq, int batch,
         int accumulation, double maxLr, double minLr, int warmupSteps, double weightDecay, double maxGradNorm,
         int steps, long timeBudgetMillis, int valEvery, int valBatches, double validationFraction, long seed,
-        int threads, long maxTokenizerTextBytes) {
+        int threads, long maxTokenizerTextBytes, double dropout) {
 
     /** Names of the presets, smallest first. */
     public static final List<String> PRESETS = List.of("tiny", "small", "base");
@@ -51,11 +53,11 @@ public record TrainingConfig(int dim, int layers, int heads, int kvHeads, int ff
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> new TrainingConfig(64, 2, 4, 2, 172, 512, 64, 8, 1, 3e-3, 3e-4, 20, 0.1, 1.0,
-                    200, 0, 50, 4, 0.05, 1, threads, 4L << 20);
+                    200, 0, 50, 4, 0.05, 1, threads, 4L << 20, 0.0);
             case "small" -> new TrainingConfig(256, 4, 8, 4, 688, 8192, 512, 4, 1, 1e-3, 1e-4, 100, 0.1, 1.0,
-                    0, 600_000, 100, 8, 0.02, 1, threads, 64L << 20);
+                    0, 600_000, 100, 8, 0.02, 1, threads, 64L << 20, 0.0);
             case "base" -> new TrainingConfig(512, 8, 8, 4, 1376, 16384, 256, 4, 2, 6e-4, 6e-5, 200, 0.1, 1.0,
-                    0, 3_600_000, 200, 8, 0.02, 1, threads, 128L << 20);
+                    0, 3_600_000, 200, 8, 0.02, 1, threads, 128L << 20, 0.0);
             default -> throw new IllegalArgumentException("unknown size preset '" + name + "'; one of " + PRESETS);
         };
     }
@@ -106,6 +108,9 @@ public record TrainingConfig(int dim, int layers, int heads, int kvHeads, int ff
         if (!(validationFraction > 0 && validationFraction <= 0.5)) {
             p.add("validation fraction " + validationFraction + " is outside (0, 0.5]");
         }
+        if (!(dropout >= 0 && dropout <= 0.5)) {
+            p.add("dropout " + dropout + " is outside [0, 0.5]");
+        }
         if (maxTokenizerTextBytes < 1 || maxTokenizerTextBytes > 1L << 32) {
             p.add("tokenizer text limit " + maxTokenizerTextBytes + " bytes is outside 1..4 GiB");
         }
@@ -141,49 +146,56 @@ public record TrainingConfig(int dim, int layers, int heads, int kvHeads, int ff
     public TrainingConfig withShape(int dim, int layers, int heads, int kvHeads, int ffn) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withData(int vocabSize, int seq, int batch, int accumulation) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withOptimizer(double maxLr, double minLr, int warmupSteps, double weightDecay, double maxGradNorm) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     /** @param steps 0 to size the run to the time budget */
     public TrainingConfig withStop(int steps, long timeBudgetMillis) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withValidation(int valEvery, int valBatches, double validationFraction) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withSeed(long seed) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withThreads(int threads) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 
     public TrainingConfig withMaxTokenizerTextBytes(long bytes) {
         return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
                 warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
-                seed, threads, maxTokenizerTextBytes);
+                seed, threads, maxTokenizerTextBytes, dropout);
+    }
+
+    /** @param dropout share dropped in training, in [0, 0.5] */
+    public TrainingConfig withDropout(double dropout) {
+        return new TrainingConfig(dim, layers, heads, kvHeads, ffn, vocabSize, seq, batch, accumulation, maxLr, minLr,
+                warmupSteps, weightDecay, maxGradNorm, steps, timeBudgetMillis, valEvery, valBatches, validationFraction,
+                seed, threads, maxTokenizerTextBytes, dropout);
     }
 }

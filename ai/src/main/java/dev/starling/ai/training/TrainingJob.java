@@ -10,6 +10,7 @@ import dev.starling.llm.tokenizer.Tokenizer;
 import dev.starling.llm.tokenizer.Tokenizers;
 import dev.starling.llm.train.AdamW;
 import dev.starling.llm.train.Checkpoint;
+import dev.starling.llm.train.Dropout;
 import dev.starling.llm.train.FastLlama;
 import dev.starling.llm.train.GgufExport;
 import dev.starling.llm.train.LlamaParameters;
@@ -352,7 +353,8 @@ public final class TrainingJob {
         TrainingConfig c = state.config();
         int total = state.totalSteps();
         LrSchedule schedule = new LrSchedule(c.maxLr(), c.minLr(), state.warmupSteps(), Math.max(total, state.warmupSteps() + 1));
-        Trainer trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), p.step(), pool);
+        Dropout dropout = new Dropout(c.dropout(), c.seed());
+        Trainer trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), p.step(), pool, dropout);
         FastLlama evaluator = new FastLlama(p.params(), pool);
         int n = c.batch() * c.seq();
         int[][] tok = new int[c.accumulation()][n];
@@ -432,7 +434,7 @@ public final class TrainingJob {
                         state = state.withTotalSteps(total);
                         schedule = new LrSchedule(c.maxLr(), c.minLr(), state.warmupSteps(),
                                 Math.max(total, state.warmupSteps() + 1));
-                        trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), done, pool);
+                        trainer = new Trainer(p.params(), p.optimizer(), schedule, c.maxGradNorm(), done, pool, dropout);
                     }
                 }
                 saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);

@@ -82,6 +82,10 @@ public final class TrainCommand implements Callable<Integer>, StarlingSubcommand
     Integer valEvery;
     @Option(names = "--val-fraction", paramLabel = "F", description = "Share of posts held out for validation")
     Double valFraction;
+    @Option(names = "--dropout", paramLabel = "F", description = "Share of the embeddings and residual-branch outputs dropped"
+            + " in training, 0 to 0.5 (default 0; about 0.1 helps runs of several epochs over a small corpus)")
+    Double dropout;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the split, initialization and batches")
     Long seed;
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores)")
@@ -131,6 +135,7 @@ public final class TrainCommand implements Callable<Integer>, StarlingSubcommand
         c = c.withStop(steps != null ? steps : timeBudget != null ? 0 : c.steps(), budgetMillis);
         c = c.withValidation(or(valEvery, c.valEvery()), c.valBatches(), valFraction != null ? valFraction : c.validationFraction());
         c = c.withSeed(seed != null ? seed : c.seed()).withThreads(or(threads, c.threads()));
+        c = c.withDropout(dropout != null ? dropout : c.dropout());
         return c.validate();
     }
 
