@@ -2,6 +2,7 @@ package dev.starling.server.timelines;
 
 import dev.starling.server.RouteModule;
 import dev.starling.server.entities.MastodonJson;
+import dev.starling.server.entities.StatusJsonCache;
 import dev.starling.server.http.ApiException;
 import dev.starling.server.http.Pages;
 import dev.starling.server.http.Params;
@@ -14,6 +15,7 @@ import dev.starling.social.posts.Posts;
 import dev.starling.social.timelines.AccountFilter;
 import dev.starling.social.timelines.Context;
 import dev.starling.social.timelines.Timelines;
+import io.javalin.http.ContentType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.Map;
 /**
  * Timelines and lists of statuses: home, public, tag, an account's statuses, favourites,
  * bookmarks and a status's context, all paged with Mastodon's cursors and Link header; every
- * list comes from social's timelines, which apply the visibility rule in SQL.
+ * list comes from social's timelines, which apply the visibility rule in SQL. Status entities are
+ * written through {@link StatusJsonCache}.
  */
 public final class TimelineRoutes implements RouteModule {
     private final RouteSupport support;
@@ -96,6 +99,8 @@ public final class TimelineRoutes implements RouteModule {
     private void respond(io.javalin.http.Context ctx, Long viewer, Slice<Post> slice) {
         String base = support.baseUrl(ctx);
         Pages.link(ctx, base, slice);
-        ctx.json(MastodonJson.statuses(posts.views(viewer, slice.items()), base));
+        // The same JSON as ctx.json(MastodonJson.statuses(...)), each Status written once per content (StatusJsonCache).
+        String body = StatusJsonCache.statuses(posts.views(viewer, slice.items()), base, m -> ctx.jsonMapper().toJsonString(m, Map.class));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(body);
     }
 }
