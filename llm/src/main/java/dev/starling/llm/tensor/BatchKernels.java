@@ -53,15 +53,20 @@ final class BatchKernels {
      * use the one-row dot product.
      */
     static void rows(QuantizedMatrix w, int r0, int count, float[] x, int n, float[] out, int outOff, int outStride) {
+        rows(w, r0, count, x, 0, n, out, outOff, outStride);
+    }
+
+    /** {@link #rows(QuantizedMatrix, int, int, float[], int, float[], int, int)} for tokens t in [tFrom, tTo) only. */
+    static void rows(QuantizedMatrix w, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff, int outStride) {
         int cols = w.cols();
         int rowBytes = Math.toIntExact(w.rowBytes());
         int done = count == ROWS ? ROWS : 2 * (count / 2); // rows the register kernels do for tokens [0, t)
-        int t = 0;
-        if (done > 0 && n >= 4) {
+        int t = tFrom;
+        if (done > 0 && tTo - tFrom >= 4) {
             byte[] s = stage(w, r0, done);
             float[] acc = ACC.get();
             boolean q8 = w.type() == QuantType.Q8_0;
-            for (; t + 4 <= n; t += 4) {
+            for (; t + 4 <= tTo; t += 4) {
                 int o = t * outStride + outOff + r0;
                 if (done == ROWS) {
                     if (q8) {
@@ -80,7 +85,7 @@ final class BatchKernels {
                 }
             }
         }
-        for (int tt = 0; tt < n; tt++) {
+        for (int tt = tFrom; tt < tTo; tt++) {
             int from = tt < t ? done : 0;
             for (int i = from; i < count; i++) {
                 out[tt * outStride + outOff + r0 + i] = Kernels.dot(w.type(), w.data(), (r0 + i) * w.rowBytes(), x, tt * cols, cols);
