@@ -34,6 +34,9 @@ public final class OAuthStore {
     public record AuthorizationCode(long applicationId, long accountId, String redirectUri, String scopes,
                                     String codeChallenge, String codeChallengeMethod) {}
 
+    /** Live tokens of every store in the process (see {@link TokenCache}). */
+    private static final TokenCache TOKENS = new TokenCache();
+
     private final DataSource dataSource;
 
     public OAuthStore(DataSource dataSource) {
@@ -113,16 +116,22 @@ public final class OAuthStore {
         }
     }
 
-    /** The live (not revoked) token with this secret. */
+    /** The live (not revoked) token with this secret (from {@link TokenCache} when it was looked up before). */
     public Optional<AccessToken> findToken(String secret) throws SQLException {
+        byte[] hash = Secrets.sha256(secret);
+        Optional<AccessToken> cached = TOKENS.get(dataSource, hash);
+        if (cached.isPresent()) return cached;
+        long generation = TOKENS.generation();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT id, application_id, account_id, scopes, created_at FROM oauth_access_tokens WHERE token_hash = ? AND revoked_at IS NULL")) {
-            ps.setBytes(1, Secrets.sha256(secret));
+            ps.setBytes(1, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
                 long account = rs.getLong(3);
                 Long accountId = rs.wasNull() ? null : account;
-                return Optional.of(new AccessToken(rs.getLong(1), rs.getLong(2), accountId, rs.getString(4), rs.getTimestamp(5).toInstant()));
+                AccessToken token = new AccessToken(rs.getLong(1), rs.getLong(2), accountId, rs.getString(4), rs.getTimestamp(5).toInstant());
+                TOKENS.put(dataSource, hash, token, generation);
+                return Optional.of(token);
             }
         }
     }
@@ -131,9 +140,12 @@ public final class OAuthStore {
     public boolean revokeToken(String secret, long applicationId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE oauth_access_tokens SET revoked_at = now() WHERE token_hash = ? AND application_id = ? AND revoked_at IS NULL")) {
-            ps.setBytes(1, Secrets.sha256(secret));
+            byte[] hash = Secrets.sha256(secret);
+            ps.setBytes(1, hash);
             ps.setLong(2, applicationId);
-            return ps.executeUpdate() > 0;
+            boolean revoked = ps.executeUpdate() > 0;
+            if (revoked) TOKENS.revoked(dataSource, hash);
+            return revoked;
         }
     }
 
@@ -142,7 +154,9 @@ public final class OAuthStore {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE oauth_access_tokens SET revoked_at = now() WHERE account_id = ? AND revoked_at IS NULL")) {
             ps.setLong(1, accountId);
-            return ps.executeUpdate();
+            int n = ps.executeUpdate();
+            TOKENS.revokedAccount(dataSource, accountId);
+            return n;
         }
     }
 
