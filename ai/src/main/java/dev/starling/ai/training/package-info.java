@@ -13,8 +13,10 @@
  *
  * <p>So that a small model learns the task of the AI features, a run with a context of at least 128 tokens also makes
  * grounded-answer examples from its training posts ({@link dev.starling.ai.training.GroundedExamples}: the
- * ask-compact / explain-compact prompts with quoted posts, an answer copied from one of them with its {@code [n]}) and
- * mixes them into the stream after the first quarter of the run ({@link dev.starling.ai.training.GroundedMix}, 30% of
- * the rows by default, {@code TrainingJob.Options.withGroundedShare}); the model card records them.
+ * ask-compact / explain-compact prompts with a post and 2-5 distractors on the same topic, the answer the key clause of
+ * the best-matching post copied word for word with its {@code [n]}) and mixes them into the stream after the first
+ * quarter of the run ({@link dev.starling.ai.training.GroundedMix}, 30% of the rows by default,
+ * {@code TrainingJob.Options.withGroundedShare}); only the answers are trained on, and the model card records them.
+ * The demo preset ({@code small}) has a 512-token context so that an Ask prompt holds several quoted posts.
  */
 package dev.starling.ai.training;

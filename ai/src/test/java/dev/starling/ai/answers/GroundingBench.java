@@ -90,27 +90,31 @@ class GroundingBench {
             System.out.printf("demo network (seed %d): %d accounts, %d posts, events %s; indexed (embeddings %s) in %.1f s%n", seed,
                     demo.accounts(), demo.posts(), demo.events().stream().map(e -> "#" + e.tag()).toList(), embeddings ? "on" : "off",
                     (System.nanoTime() - t0) / 1e9);
-            Path model = model(db);
-            registry.addFile(model, "bench");
-            assertTrue(registry.assignAll("bench") instanceof ModelRegistry.SwitchOutcome.Switched);
-            PostSearch search = new PostSearch(index, export::relations, Clock.systemUTC(), new AuthorSignalsSource(db));
-            StarlingAi ai = StarlingAi.create(social, search, registry, Prompts.classpath(),
-                    AnswerSettings.defaults().withSampling(0.7, java.util.OptionalLong.of(seed)));
-            System.out.printf("model %s%n", registry.snapshot().models().getFirst().entry());
-
+            // one network, one model after the other (-Dstarling.bench.model=A.gguf,B.gguf: a comparison at the same load)
             List<Question> questions = questions(db, demo, new Random(seed), wanted);
-            Grounding grounding = new Grounding(social);
-            ask(ai, grounding, social, questions);
-            assistantLatency(social, registry, search, seed);
+            int i = 0;
+            for (Path model : models(db)) {
+                String id = "bench" + (i++ == 0 ? "" : "-" + i);
+                registry.addFile(model, id);
+                assertTrue(registry.assignAll(id) instanceof ModelRegistry.SwitchOutcome.Switched);
+                PostSearch search = new PostSearch(index, export::relations, Clock.systemUTC(), new AuthorSignalsSource(db));
+                StarlingAi ai = StarlingAi.create(social, search, registry, Prompts.classpath(),
+                        AnswerSettings.defaults().withSampling(0.7, java.util.OptionalLong.of(seed)));
+                System.out.printf("%nmodel %s%n", registry.snapshot().models().stream().filter(m -> m.entry().id().equals(id))
+                        .findFirst().orElseThrow().entry());
+                Grounding grounding = new Grounding(social);
+                ask(ai, grounding, social, questions);
+                assistantLatency(social, registry, search, seed);
+            }
         }
         System.out.printf("process CPU %.1f s, load average %.1f%n", (cpuNanos() - cpu0) / 1e9, load());
     }
 
-    /** The given model, or a tiny one trained now on the network's consented posts. */
-    private Path model(Database db) throws Exception {
+    /** The given models (comma-separated), or a tiny one trained now on the network's consented posts. */
+    private List<Path> models(Database db) throws Exception {
         String given = System.getProperty("starling.bench.model");
         if (given != null) {
-            return Path.of(given);
+            return java.util.Arrays.stream(given.split(",")).map(String::strip).filter(x -> !x.isEmpty()).map(Path::of).toList();
         }
         long t0 = System.nanoTime();
         TrainingConfig config = TrainingConfig.preset("tiny").withData(512, 256, 4, 1).withStop(0, 60_000).withSeed(1);
@@ -121,7 +125,7 @@ class GroundingBench {
         };
         System.out.printf("NO MODEL GIVEN (-Dstarling.bench.model): trained a tiny model (dim 64, 2 layers, 256-token context) on the"
                 + " consented demo posts in %.0f s; its answers say little about a real demo model%n", (System.nanoTime() - t0) / 1e9);
-        return done.model();
+        return List.of(done.model());
     }
 
     private static void ask(StarlingAi ai, Grounding grounding, Social social, List<Question> questions) {

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Test;
  * network as {@code serve --demo} builds it (seed {@code -Dstarling.bench.demoSeed}, default 42), and two demo models
  * ({@code -Dstarling.bench.preset}, default small; tiny: the tiny shape with the demo's 256-token context and
  * batch 8, vocabulary {@code -Dstarling.bench.vocab}, default 2048) trained on its consented posts side by side, at the same time, one thread each, with the same time
- * budget ({@code -Dstarling.bench.budgetSeconds}, default 480): one on plain posts only, one with grounded examples
- * ({@code -Dstarling.bench.groundedShare}, default {@link TrainingJob#DEFAULT_GROUNDED_SHARE}). Prints each model
+ * budget ({@code -Dstarling.bench.budgetSeconds}, default 480): one on plain posts only (or, with
+ * {@code -Dstarling.bench.baseline=seq256}, with grounded examples at a 256-token context), one with grounded examples
+ * ({@code -Dstarling.bench.groundedShare}, default {@link TrainingJob#DEFAULT_GROUNDED_SHARE}); on a busy machine
+ * {@code -Dstarling.bench.steps=N} trains each for N steps instead. Prints each model
  * card's summary and the bits per byte of both on the held-out (validation) posts, which neither trained on. The models
  * are kept in {@code -Dstarling.bench.out} (default {@code target/grounded-bench}) for {@code ai.answers.GroundingBench}
  * ({@code -Dstarling.bench.model=...}), which measures the citation and grounded shares of Ask.
@@ -49,14 +51,23 @@ class GroundedTrainingBench {
             System.out.printf("demo network (seed %d): %d accounts, %d posts; budget %d s per model, load average %.1f%n", seed,
                     demo.accounts(), demo.posts(), budgetMillis / 1000, load());
             String preset = System.getProperty("starling.bench.preset", "small");
-            TrainingConfig config = TrainingConfig.preset(preset).withStop(0, budgetMillis).withThreads(1);
+            // a busy machine: a fixed number of steps (-Dstarling.bench.steps) instead of the time budget
+            int steps = Integer.getInteger("starling.bench.steps", 0);
+            TrainingConfig config = TrainingConfig.preset(preset).withStop(steps, steps > 0 ? 0 : budgetMillis).withThreads(1);
             if (preset.equals("tiny")) { // the demo model's context and batch, the tiny shape (a busy machine)
                 config = config.withData(Integer.getInteger("starling.bench.vocab", 2048), 256, 8, 1).withValidation(50, 8, 0.02);
             }
             System.out.printf("preset %s: dim %d, %d layers, vocab up to %d, seq %d, batch %d%n", preset, config.dim(),
                     config.layers(), config.vocabSize(), config.seq(), config.batch());
-            TrainingJob plain = new TrainingJob(new DatabaseCorpus(db), config, out.resolve("demo-plain.gguf"),
-                    TrainingJob.Options.defaults().withGroundedShare(0));
+            // the first model: plain posts only, or (-Dstarling.bench.baseline=seq256) the same grounded examples with the
+            // former demo context of 256 tokens and batch 8 (the same tokens per step)
+            boolean seq256 = "seq256".equals(System.getProperty("starling.bench.baseline", "plain"));
+            TrainingJob plain = seq256
+                    ? new TrainingJob(new DatabaseCorpus(db), config.withData(config.vocabSize(), 256, config.batch() * config.seq() / 256,
+                            config.accumulation()), out.resolve("demo-grounded-seq256.gguf"),
+                            TrainingJob.Options.defaults().withGroundedShare(share))
+                    : new TrainingJob(new DatabaseCorpus(db), config, out.resolve("demo-plain.gguf"),
+                            TrainingJob.Options.defaults().withGroundedShare(0));
             TrainingJob grounded = new TrainingJob(new DatabaseCorpus(db), config, out.resolve("demo-grounded.gguf"),
                     TrainingJob.Options.defaults().withGroundedShare(share));
             TrainingResult.Completed[] done = new TrainingResult.Completed[2];
