@@ -120,7 +120,7 @@ public final class PostSearch {
             }
             if (followingOnly) {
                 b.add(relations == null || relations.following().isEmpty() ? new MatchNoDocsQuery()
-                        : LongPoint.newSetQuery(PostFields.AUTHOR, relations.following()), Occur.FILTER);
+                        : ViewerFilter.authors(relations.following()), Occur.FILTER);
             }
             viewerFilter = b.build();
         }

@@ -7,6 +7,7 @@ import dev.starling.social.outbox.Outbox;
 import dev.starling.social.outbox.OutboxEvent;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,8 +19,14 @@ import org.slf4j.LoggerFactory;
  * Feeds the index from the outbox. Each step polls events after the index's position, collects
  * the post ids they touch (created, deleted, visibility changed, favourited; a repost touches its
  * original's repost count), reloads those posts from the database and makes the index agree
- * ({@link PostIndex#apply}), then refreshes the NRT searcher: a post is searchable one poll
- * interval plus one refresh after it commits. Every {@code commitIntervalMillis} the index commits
+ * ({@link PostIndex#applyLexicalFirst}), then refreshes the NRT searcher: a post is searchable one
+ * poll interval plus one refresh after it commits, whatever the embedder is doing.
+ *
+ * <p>With an embedder, vectors come in a second pass ({@link VectorBackfill}, on its own thread
+ * "search-embedder"): a post whose text has no vector yet is indexed without one and marked; when
+ * its vector is ready, the next step reloads the post and writes it again with the vector. The
+ * marks are committed with the documents, so after a crash the posts still owed a vector are found
+ * in the index (at start, and after the backfill's queue overflowed) and get one. Every {@code commitIntervalMillis} the index commits
  * with the position it covers and the outbox checkpoint of consumer {@value #CONSUMER} follows
  * (for lag metrics). After a crash the index resumes from its last commit; events are replayed
  * idempotently (reload from the database, update or delete).
@@ -40,8 +47,12 @@ public final class OutboxIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long position;
     private long lastCommitNanos = System.nanoTime();
-    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(8); // steps with events, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos
+    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(9); // steps with work, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos, vectors applied
     private Thread thread;
+    private Thread embedThread;
+    private final VectorBackfill backfill;
+    /** Look in the index for posts marked as waiting for a vector that the backfill does not hold (at start, after an overflow). */
+    private boolean rescanPending = true;
 
     public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export, long pollIntervalMillis, long commitIntervalMillis) {
         if (pollIntervalMillis < 1 || commitIntervalMillis < 1) {
@@ -53,6 +64,7 @@ public final class OutboxIndexer implements AutoCloseable {
         this.pollIntervalMillis = pollIntervalMillis;
         this.commitIntervalMillis = commitIntervalMillis;
         this.position = index.committedPosition();
+        this.backfill = index.embedder() == null ? null : new VectorBackfill(index.embedder());
     }
 
     /** Defaults: poll every 100 ms, commit every 5 s. */
@@ -74,55 +86,91 @@ public final class OutboxIndexer implements AutoCloseable {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         List<OutboxEvent> events = outbox.poll(CONSUMER, position, BATCH);
         long polled = System.nanoTime();
-        if (!events.isEmpty()) {
+        Map<Long, PostIndex.ReadyVector> ready = backfill == null ? Map.of() : backfill.takeReady();
+        List<Long> owed = List.of();
+        if (backfill != null && (rescanPending |= backfill.takeOverflowed()) && backfill.queued() + BATCH <= backfill.maxQueued()) {
+            owed = index.vectorPendingIds(BATCH, id -> backfill.holds(id) || ready.containsKey(id));
+            rescanPending = owed.size() == BATCH;
+        }
+        if (!events.isEmpty() || !ready.isEmpty() || !owed.isEmpty()) {
             stats.addAndGet(4, polled - t0);
             Set<Long> ids = new LinkedHashSet<>();
             for (OutboxEvent e : events) {
                 touched(e, ids);
             }
+            ids.addAll(ready.keySet());
+            ids.addAll(owed);
             if (!ids.isEmpty()) {
                 List<Long> all = List.copyOf(ids);
                 var present = export.byIds(all);
-                stats.addAndGet(5, System.nanoTime() - polled);
-                index.apply(all, present);
+                long reloaded = System.nanoTime();
+                stats.addAndGet(5, reloaded - polled);
+                List<PostIndex.PendingVector> pending = index.applyLexicalFirst(all, present, ready);
                 long applied = System.nanoTime();
                 index.refresh();
                 stats.addAndGet(7, System.nanoTime() - applied);
+                if (backfill != null && !pending.isEmpty()) {
+                    backfill.offer(pending); // after the refresh: these posts are already searchable by their words
+                }
             }
-            position = events.getLast().position();
+            if (!events.isEmpty()) {
+                position = events.getLast().position();
+            }
             long took = System.nanoTime() - t0;
             stats.incrementAndGet(0);
             stats.addAndGet(1, events.size());
             stats.addAndGet(2, took);
             stats.accumulateAndGet(3, took, Math::max);
             stats.addAndGet(6, THREADS.getCurrentThreadCpuTime() - cpu0);
+            stats.addAndGet(8, ready.size());
         }
         if (position != index.committedPosition() && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
             commit();
         }
-        return events.size();
+        return events.size() + ready.size() + owed.size();
+    }
+
+    /** The second pass (null without an embedder). */
+    public VectorBackfill backfill() {
+        return backfill;
     }
 
     /**
-     * Steps that found events so far: how many, their events, and their time (poll, reload, apply,
-     * refresh; commits excluded), of which polling the outbox, reloading the posts and refreshing the searcher, and the CPU
-     * time of the stepping thread (the database's own work not included).
+     * Steps that found work so far (events, or vectors of the second pass): how many, their events,
+     * and their time (poll, reload, apply, refresh; commits excluded), of which polling the outbox,
+     * reloading the posts and refreshing the searcher, the CPU time of the stepping thread (the
+     * database's own work not included), and the vectors applied.
      */
     public record StepStats(long steps, long events, long totalNanos, long maxNanos, long pollNanos, long reloadNanos, long threadCpuNanos,
-                            long refreshNanos) {
+                            long refreshNanos, long vectorsApplied) {
         public double meanMillis() {
             return steps == 0 ? 0 : totalNanos / 1e6 / steps;
         }
     }
 
     public StepStats stepStats() {
-        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6), stats.get(7));
+        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6), stats.get(7), stats.get(8));
     }
 
-    /** Applies events until the outbox is drained, then commits. */
+    /**
+     * Applies events until the outbox is drained and every indexed post has its vector (embedding
+     * on the calling thread what the second pass has not done yet), then commits.
+     */
     public synchronized void catchUp() {
-        while (step() > 0) {
-            // keep going
+        while (true) {
+            if (step() > 0) {
+                continue;
+            }
+            if (backfill != null && !backfill.idle()) {
+                try {
+                    backfill.embedNext(0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while catching up on vectors", e);
+                }
+                continue;
+            }
+            break;
         }
         commit();
     }
@@ -179,6 +227,20 @@ public final class OutboxIndexer implements AutoCloseable {
                 }
             }
         });
+        if (backfill != null) {
+            embedThread = Thread.ofPlatform().daemon().name("search-embedder").start(() -> {
+                while (running.get()) {
+                    try {
+                        backfill.embedNext(pollIntervalMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException ex) {
+                        LOG.warn("search embedder failed (retrying in 1 s; the posts stay searchable by their words): {}", ex.toString());
+                        LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+                    }
+                }
+            });
+        }
     }
 
     /** Stops the thread and commits what was applied. */
@@ -187,6 +249,9 @@ public final class OutboxIndexer implements AutoCloseable {
         if (running.compareAndSet(true, false)) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
+                if (embedThread != null) {
+                    embedThread.join(TimeUnit.SECONDS.toMillis(30));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

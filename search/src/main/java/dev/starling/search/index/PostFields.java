@@ -3,7 +3,6 @@ package dev.starling.search.index;
 import dev.starling.social.export.PostExport.ExportedPost;
 import dev.starling.social.posts.Entities;
 import dev.starling.social.posts.Post;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -16,7 +15,6 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The fields of one post document (originals only: reposts are not documents, they count into
@@ -44,9 +42,17 @@ public final class PostFields {
     public static final String FAVES = "faves";
     public static final String REPOSTS = "reposts";
     public static final String VECTOR = "vec";
-    /** The vector as stored bytes, plus the hash of the text it was computed from (reused when only counts change). */
-    public static final String VECTOR_BYTES = "vec_bytes";
+    /**
+     * Doc values: the hash of the text the vector was computed from, so that a count update reuses
+     * the vector (read back from the vector field) instead of embedding the same text again.
+     */
     public static final String TEXT_HASH = "text_hash";
+    /**
+     * {@code "1"} on a post indexed before its vector (the lexical pass does not wait for the
+     * embedding; {@link VectorBackfill} adds it). Committed with the document, so after a crash the
+     * posts still waiting for a vector are found here and get one.
+     */
+    public static final String VECTOR_PENDING = "vec_pending";
 
     private PostFields() {
     }
@@ -69,7 +75,16 @@ public final class PostFields {
         return p.spoilerText() == null || p.spoilerText().isBlank() ? p.text() : p.spoilerText() + "\n" + p.text();
     }
 
+    /** The document with its vector, or without one ({@code vector} null) and not waiting for one. */
     public static Document document(ExportedPost e, float[] vector) {
+        return document(e, vector, false);
+    }
+
+    /**
+     * The document; when {@code vector} is null and {@code vectorPending}, it is marked as waiting
+     * for its vector ({@link #VECTOR_PENDING}).
+     */
+    public static Document document(ExportedPost e, float[] vector, boolean vectorPending) {
         Post p = e.post();
         if (p.isReblog()) {
             throw new IllegalArgumentException("reposts are not indexed: " + p.id());
@@ -86,6 +101,7 @@ public final class PostFields {
             d.add(new StringField(TO, keyword(e.inReplyToUsername(), '@'), Field.Store.NO));
         }
         d.add(new IntPoint(VISIBILITY, p.visibility().code()));
+        d.add(new NumericDocValuesField(VISIBILITY, p.visibility().code()));
         for (Entities.Mention m : p.entities().mentions()) {
             d.add(new LongPoint(MENTION, m.accountId()));
         }
@@ -110,21 +126,15 @@ public final class PostFields {
         d.add(new NumericDocValuesField(REPOSTS, e.reblogsCount()));
         if (vector != null) {
             d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
-            d.add(new StoredField(VECTOR_BYTES, new BytesRef(toBytes(vector))));
-            d.add(new StoredField(TEXT_HASH, text.hashCode()));
+            d.add(new NumericDocValuesField(TEXT_HASH, text.hashCode()));
+        } else if (vectorPending) {
+            d.add(new StringField(VECTOR_PENDING, "1", Field.Store.NO));
         }
         return d;
     }
 
-    static byte[] toBytes(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4);
-        b.asFloatBuffer().put(v);
-        return b.array();
-    }
-
-    static float[] fromBytes(BytesRef r) {
-        float[] v = new float[r.length / 4];
-        ByteBuffer.wrap(r.bytes, r.offset, r.length).asFloatBuffer().get(v);
-        return v;
+    /** The term that marks documents waiting for their vector. */
+    public static Term vectorPending() {
+        return new Term(VECTOR_PENDING, "1");
     }
 }

@@ -16,7 +16,12 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
@@ -24,7 +29,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.NRTCachingDirectory;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * The Lucene index of posts: one {@link IndexWriter} and a near-real-time {@link SearcherManager}
@@ -42,9 +46,12 @@ public final class PostIndex implements AutoCloseable {
     public static final String FORMAT_KEY = "starling.index.format";
     /**
      * 2: hashtags are also indexed as their bare word (PostAnalyzer.forIndexing); 3: the author id
-     * also has doc values (the author signal of Top).
+     * also has doc values (the author signal of Top); 4: the visibility code has doc values (cheap
+     * visibility checks beside a selective query), the vector is no longer also stored (it is read
+     * back from the vector field; the text hash is doc values), and a post may wait for its vector
+     * ({@link PostFields#VECTOR_PENDING}).
      */
-    public static final String FORMAT = "3";
+    public static final String FORMAT = "4";
     public static final String POSITION_KEY = "starling.outbox.position";
     public static final String EMBEDDER_KEY = "starling.embedder";
     /** Segments written by a refresh up to this size are held in memory (NRTCachingDirectory), up to this total. */
@@ -147,11 +154,36 @@ public final class PostIndex implements AutoCloseable {
         return committedPosition;
     }
 
+    /** A post indexed without its vector (the vector pass owes it one): its id and the text to embed. */
+    public record PendingVector(long postId, String text) {
+    }
+
+    /** A vector computed for a post's text (applied only while the post still has that text). */
+    public record ReadyVector(String text, float[] vector) {
+    }
+
     /**
      * Makes the index agree with the database for {@code ids}: a post present in {@code present}
-     * (and not a repost) is (re)indexed, any other id is deleted.
+     * (and not a repost) is (re)indexed, any other id is deleted. Vectors that are missing are
+     * computed here, before returning (rebuilds, benchmarks); the indexer uses
+     * {@link #applyLexicalFirst} instead.
      */
     public void apply(Collection<Long> ids, Map<Long, ExportedPost> present) {
+        write(ids, present, Map.of(), false);
+    }
+
+    /**
+     * As {@link #apply}, but never waits for the embedder: a post whose vector is neither in
+     * {@code ready} (for its current text) nor reusable from its indexed document (same text) is
+     * indexed without one, marked {@link PostFields#VECTOR_PENDING}, and returned, so that a
+     * second pass can embed it and apply it again with the vector in {@code ready}. Without an
+     * embedder nothing is ever pending.
+     */
+    public List<PendingVector> applyLexicalFirst(Collection<Long> ids, Map<Long, ExportedPost> present, Map<Long, ReadyVector> ready) {
+        return write(ids, present, ready, true);
+    }
+
+    private List<PendingVector> write(Collection<Long> ids, Map<Long, ExportedPost> present, Map<Long, ReadyVector> ready, boolean defer) {
         try {
             List<ExportedPost> toIndex = new ArrayList<>();
             for (long id : ids) {
@@ -162,19 +194,28 @@ public final class PostIndex implements AutoCloseable {
                     toIndex.add(e);
                 }
             }
-            List<float[]> vectors = vectors(toIndex);
+            List<float[]> vectors = vectors(toIndex, ready, defer);
+            List<PendingVector> pending = new ArrayList<>();
             for (int i = 0; i < toIndex.size(); i++) {
                 ExportedPost e = toIndex.get(i);
-                Document d = PostFields.document(e, vectors.get(i));
-                writer.updateDocument(PostFields.key(e.post().id()), d);
+                float[] v = vectors.get(i);
+                boolean owed = v == null && embedder != null;
+                if (owed) {
+                    pending.add(new PendingVector(e.post().id(), PostFields.searchableText(e.post())));
+                }
+                writer.updateDocument(PostFields.key(e.post().id()), PostFields.document(e, v, owed));
             }
+            return pending;
         } catch (IOException e) {
             throw new UncheckedIOException("search index write failed in " + where, e);
         }
     }
 
-    /** Vectors for the posts, reusing the stored one when the text did not change (count updates). */
-    private List<float[]> vectors(List<ExportedPost> posts) throws IOException {
+    /**
+     * Vectors for the posts: the ready one when its text is the post's text, else the indexed one
+     * when the text did not change (count updates), else embedded now (or null when {@code defer}).
+     */
+    private List<float[]> vectors(List<ExportedPost> posts, Map<Long, ReadyVector> ready, boolean defer) throws IOException {
         List<float[]> out = new ArrayList<>();
         if (embedder == null) {
             for (int i = 0; i < posts.size(); i++) {
@@ -185,28 +226,20 @@ public final class PostIndex implements AutoCloseable {
         Map<Integer, String> missing = new HashMap<>();
         IndexSearcher s = searchers.acquire();
         try {
-            StoredFields stored = s.storedFields();
             for (int i = 0; i < posts.size(); i++) {
+                long id = posts.get(i).post().id();
                 String text = PostFields.searchableText(posts.get(i).post());
-                float[] reused = null;
-                TopDocs td = s.search(new TermQuery(PostFields.key(posts.get(i).post().id())), 1);
-                if (td.scoreDocs.length == 1) {
-                    Document d = stored.document(td.scoreDocs[0].doc);
-                    BytesRef b = d.getBinaryValue(PostFields.VECTOR_BYTES);
-                    var h = d.getField(PostFields.TEXT_HASH);
-                    if (b != null && h != null && h.numericValue().intValue() == text.hashCode()) {
-                        reused = PostFields.fromBytes(b);
-                    }
-                }
-                out.add(reused);
-                if (reused == null) {
+                ReadyVector r = ready.get(id);
+                float[] v = r != null && r.text().equals(text) ? r.vector() : indexedVector(s, id, text.hashCode());
+                out.add(v);
+                if (v == null) {
                     missing.put(i, text);
                 }
             }
         } finally {
             searchers.release(s);
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && !defer) {
             List<Integer> at = new ArrayList<>(missing.keySet());
             List<float[]> fresh = embedder.embedAll(at.stream().map(missing::get).toList());
             for (int k = 0; k < at.size(); k++) {
@@ -214,6 +247,52 @@ public final class PostIndex implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The vector of post {@code id} as indexed, when it was computed from a text with hash {@code textHash}; else null. */
+    private static float[] indexedVector(IndexSearcher s, long id, int textHash) throws IOException {
+        TopDocs td = s.search(new TermQuery(PostFields.key(id)), 1);
+        if (td.scoreDocs.length == 0) {
+            return null;
+        }
+        int doc = td.scoreDocs[0].doc;
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        int local = doc - leaf.docBase;
+        NumericDocValues hash = DocValues.getNumeric(leaf.reader(), PostFields.TEXT_HASH);
+        if (!hash.advanceExact(local) || (int) hash.longValue() != textHash) {
+            return null;
+        }
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(PostFields.VECTOR);
+        if (values == null) {
+            return null;
+        }
+        KnnVectorValues.DocIndexIterator it = values.iterator();
+        return it.advance(local) == local ? values.vectorValue(it.index()).clone() : null;
+    }
+
+    /**
+     * Ids of up to {@code max} posts indexed without their vector (waiting for
+     * {@link #applyLexicalFirst}'s second pass), leaving out those {@code skip} accepts.
+     */
+    public List<Long> vectorPendingIds(int max, java.util.function.LongPredicate skip) {
+        return withSearcher(s -> {
+            List<Long> out = new ArrayList<>();
+            for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                org.apache.lucene.index.PostingsEnum docs = leaf.reader().postings(PostFields.vectorPending());
+                if (docs == null) {
+                    continue;
+                }
+                NumericDocValues idValues = DocValues.getNumeric(leaf.reader(), PostFields.ID);
+                org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+                for (int d = docs.nextDoc(); d != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS && out.size() < max; d = docs.nextDoc()) {
+                    if ((live == null || live.get(d)) && idValues.advanceExact(d) && !skip.test(idValues.longValue())) {
+                        out.add(idValues.longValue());
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** Deletes every document (rebuild). */

@@ -5,8 +5,10 @@ import dev.starling.social.export.PostExport.Relations;
 import java.util.Set;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -29,15 +31,26 @@ public final class ViewerFilter {
     }
 
     public static Query anonymous() {
-        return IntPoint.newRangeQuery(PostFields.VISIBILITY, 0, 1);
+        return publicOrUnlisted();
+    }
+
+    /**
+     * Visibility public or unlisted: from the points when the filter leads (e.g. kNN builds its
+     * accepted set), from doc values when a selective query leads (a rare word checks a few hundred
+     * documents instead of every public post's point being collected into a set per query).
+     */
+    private static Query publicOrUnlisted() {
+        return new IndexOrDocValuesQuery(IntPoint.newRangeQuery(PostFields.VISIBILITY, 0, 1),
+                NumericDocValuesField.newSlowRangeQuery(PostFields.VISIBILITY, 0, 1));
     }
 
     public static Query of(Relations r) {
         BooleanQuery.Builder allowed = new BooleanQuery.Builder();
-        allowed.add(IntPoint.newRangeQuery(PostFields.VISIBILITY, 0, 1), Occur.SHOULD);
+        allowed.add(publicOrUnlisted(), Occur.SHOULD);
         if (!r.following().isEmpty()) {
             allowed.add(new BooleanQuery.Builder()
-                    .add(IntPoint.newExactQuery(PostFields.VISIBILITY, 2), Occur.FILTER)
+                    .add(new IndexOrDocValuesQuery(IntPoint.newExactQuery(PostFields.VISIBILITY, 2),
+                            NumericDocValuesField.newSlowExactQuery(PostFields.VISIBILITY, 2)), Occur.FILTER)
                     .add(authors(r.following()), Occur.FILTER)
                     .build(), Occur.SHOULD);
         }
@@ -50,17 +63,20 @@ public final class ViewerFilter {
             others.add(authors(r.muted()), Occur.MUST_NOT);
         }
         return new BooleanQuery.Builder()
-                .add(LongPoint.newExactQuery(PostFields.AUTHOR, r.accountId()), Occur.SHOULD)
+                .add(new IndexOrDocValuesQuery(LongPoint.newExactQuery(PostFields.AUTHOR, r.accountId()),
+                        NumericDocValuesField.newSlowExactQuery(PostFields.AUTHOR, r.accountId())), Occur.SHOULD)
                 .add(others.build(), Occur.SHOULD)
                 .setMinimumNumberShouldMatch(1)
                 .build();
     }
 
-    private static Query authors(Set<Long> ids) {
+    /** Posts by any of {@code ids} (points or doc values, whichever is cheaper where it is used). */
+    public static Query authors(Set<Long> ids) {
         if (ids.isEmpty()) {
             return new MatchNoDocsQuery();
         }
-        return LongPoint.newSetQuery(PostFields.AUTHOR, ids);
+        long[] a = ids.stream().mapToLong(Long::longValue).toArray();
+        return new IndexOrDocValuesQuery(LongPoint.newSetQuery(PostFields.AUTHOR, a), NumericDocValuesField.newSlowSetQuery(PostFields.AUTHOR, a));
     }
 
     static Query all() {
