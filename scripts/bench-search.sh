@@ -28,13 +28,17 @@
 #   --rate N [200]          --seconds S [30]  (freshness write load; 0 skips the phase)
 #   --queries N [1000]      timed queries per kind (PostgreSQL: half)
 #   --no-vectors            skip phase 4        --no-postgres   skip phase 3
+#   --no-lexical            skip phases 1-2 (the index without vectors and the freshness run)
+#   --keep DIR              keep MiniLM's vectors and the vector index in DIR and reuse them on the next
+#                           run with the same --posts/--texts (query-side changes re-measured in minutes);
+#                           phase 4 then also times lexical and operator queries on that index
 #   --offline               pass -o to Maven (dependencies already downloaded)
 # Environment: JAVA_HOME (JDK 25; default /usr/lib/jvm/temurin-25-jdk-amd64),
 #   STARLING_BENCH_BUILD_DIR (Maven build directory name, default target-bench-search).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-posts=1000000 texts=2147483647 rate=200 seconds=30 queries=1000 vectors=true postgres=true offline=()
+posts=1000000 texts=2147483647 rate=200 seconds=30 queries=1000 vectors=true postgres=true lexical=true keep="" offline=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) posts=100000; texts=5000; seconds=20; queries=500; shift ;;
@@ -45,8 +49,10 @@ while [[ $# -gt 0 ]]; do
     --queries) queries="$2"; shift 2 ;;
     --no-vectors) vectors=false; shift ;;
     --no-postgres) postgres=false; shift ;;
+    --no-lexical) lexical=false; shift ;;
+    --keep) keep="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --offline) offline=(-o); shift ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-search: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,12 +76,12 @@ build="${STARLING_BENCH_BUILD_DIR:-target-bench-search}"
 out="$here/search/$build/surefire-reports/dev.starling.search.bench.SearchBenchTest-output.txt"
 progress="$(mktemp -t bench-search.XXXXXX)"
 trap 'rm -f "$progress"' EXIT
-log "posts=$posts texts=$texts rate=$rate/s for ${seconds}s queries=$queries vectors=$vectors postgres=$postgres; load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+log "posts=$posts texts=$texts rate=$rate/s for ${seconds}s queries=$queries vectors=$vectors postgres=$postgres lexical=$lexical keep=${keep:-none}; load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 rm -f "$out"
 cd "$here"
 ./mvnw -q -B -ntp "${offline[@]}" -Dstarling.build.dir="$build" -pl search -am test -Dtest=SearchBenchTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dstarling.bench=true -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rate="$rate" -Dbench.fresh.seconds="$seconds" \
-  -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" -Dbench.log="$progress" &
+  -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" -Dbench.lexical="$lexical" -Dbench.keep="$keep" -Dbench.log="$progress" &
 mvn_pid=$!
 # Follow the figures as they come (Surefire writes the test's own output only when it ends).
 tail -n +1 -f --pid="$mvn_pid" "$progress" || true

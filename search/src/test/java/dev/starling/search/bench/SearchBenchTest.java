@@ -69,9 +69,11 @@ class SearchBenchTest {
         Supplier<String> lexical = () -> corpus.word(r);
         Supplier<String> operators = () -> corpus.word(r) + " OR " + corpus.word(r) + " -" + corpus.word(r) + " since:" + since
                 + " min_faves:1 -filter:replies lang:en";
-        double[] lex;
-        double[] ops;
-        try (PostIndex index = PostIndex.open(dir.resolve("lexical"), null)) {
+        double[] lex = {Double.NaN, Double.NaN};
+        double[] ops = {Double.NaN, Double.NaN};
+        // -Dbench.keep=DIR keeps the vector cache and the vector index between runs (query-side changes re-measured in minutes)
+        String keep = System.getProperty("bench.keep", "");
+        if (!"false".equals(System.getProperty("bench.lexical"))) try (PostIndex index = PostIndex.open(dir.resolve("lexical"), null)) {
             BenchClock c = new BenchClock();
             build(index, corpus, n);
             row("indexing, no embeddings", String.format(Locale.ROOT, "%,.0f posts/s (%,.0f per CPU-s)", n / c.wallSeconds(), n / c.cpuSeconds()), c);
@@ -101,19 +103,45 @@ class SearchBenchTest {
         }
         if (!"false".equals(System.getProperty("bench.vectors"))) {
             TextCachedEmbedder embedder = new TextCachedEmbedder(new MiniLmEmbedder());
-            BenchClock e = new BenchClock();
-            embedder.prefill(corpus.texts.subList(0, distinctUsed), 64);
-            double embedSeconds = e.wallSeconds();
-            row("MiniLM, distinct texts", String.format(Locale.ROOT, "%,d texts in %.0f s = %.0f texts/s (%.1f per CPU-s)", distinctUsed, embedSeconds,
-                    distinctUsed / embedSeconds, distinctUsed / e.cpuSeconds()), e);
-            try (PostIndex index = PostIndex.open(dir.resolve("hybrid"), embedder)) {
-                BenchClock c = new BenchClock();
-                build(index, corpus, n);
-                double indexSeconds = c.wallSeconds();
-                row("indexing with HNSW vectors", String.format(Locale.ROOT, "%,.0f posts/s (%,.0f per CPU-s), cached vectors, %,d model calls",
-                        n / indexSeconds, n / c.cpuSeconds(), embedder.misses.get()), c);
-                row("  with embeddings included", String.format(Locale.ROOT, "%,.0f posts/s = %,d posts / (%.0f s embedding + %.0f s indexing)",
-                        n / (embedSeconds + indexSeconds), n, embedSeconds, indexSeconds), c);
+            Path vectorFile = keep.isBlank() ? null : Path.of(keep, "vectors-" + distinctUsed + ".svec");
+            double embedSeconds;
+            if (vectorFile != null && Files.exists(vectorFile)) {
+                BenchClock e = new BenchClock();
+                int loaded = embedder.load(vectorFile);
+                embedSeconds = Double.NaN;
+                row("MiniLM, distinct texts", String.format(Locale.ROOT, "%,d vectors loaded from %s (embedded by an earlier run) in %.1f s", loaded, vectorFile,
+                        e.wallSeconds()), e);
+            } else {
+                BenchClock e = new BenchClock();
+                embedder.prefill(corpus.texts.subList(0, distinctUsed), 64);
+                embedSeconds = e.wallSeconds();
+                row("MiniLM, distinct texts", String.format(Locale.ROOT, "%,d texts in %.0f s = %.0f texts/s (%.1f per CPU-s)", distinctUsed, embedSeconds,
+                        distinctUsed / embedSeconds, distinctUsed / e.cpuSeconds()), e);
+                if (vectorFile != null) {
+                    Files.createDirectories(vectorFile.getParent());
+                    embedder.save(vectorFile);
+                }
+            }
+            Path hybridDir = keep.isBlank() ? dir.resolve("hybrid") : Path.of(keep, "hybrid-" + n + "-" + distinctUsed + "-f" + PostIndex.FORMAT);
+            boolean reuse = !keep.isBlank() && Files.exists(hybridDir.resolveSibling(hybridDir.getFileName() + ".built"));
+            try (PostIndex index = PostIndex.open(hybridDir, embedder)) {
+                if (reuse) {
+                    row("index with HNSW vectors", String.format(Locale.ROOT, "reused from %s (%,d posts)", hybridDir, index.size()), "load " + BenchClock.loadAverage());
+                } else {
+                    BenchClock c = new BenchClock();
+                    build(index, corpus, n);
+                    double indexSeconds = c.wallSeconds();
+                    row("indexing with HNSW vectors", String.format(Locale.ROOT, "%,.0f posts/s (%,.0f per CPU-s), cached vectors, %,d model calls",
+                            n / indexSeconds, n / c.cpuSeconds(), embedder.misses.get()), c);
+                    row("  with embeddings included", String.format(Locale.ROOT, "%,.0f posts/s = %,d posts / (%.0f s embedding + %.0f s indexing)",
+                            n / (embedSeconds + indexSeconds), n, embedSeconds, indexSeconds), c);
+                    if (!keep.isBlank()) {
+                        Files.writeString(hybridDir.resolveSibling(hybridDir.getFileName() + ".built"), n + " posts\n");
+                    }
+                }
+                PostSearch lexicalOnVectors = new PostSearch(index, id -> viewer, at);
+                latency("lexical (Top), vector index", lexicalOnVectors, lexical, SearchMode.TOP, viewer.accountId(), queries);
+                latency("operator-heavy (Latest), vector index", lexicalOnVectors, operators, SearchMode.LATEST, viewer.accountId(), queries);
                 long[] q = new long[200];
                 for (int i = 0; i < q.length; i++) {
                     long t0 = System.nanoTime();

@@ -35,6 +35,64 @@ final class TextCachedEmbedder implements Embedder {
         }
     }
 
+    /**
+     * Saves the cached vectors to {@code file} so that a later run need not embed them again.
+     * Layout (big-endian): magic {@code SVEC}, version int 1, dimension int, count int, then per
+     * text: UTF-8 length int, the bytes, dimension floats.
+     */
+    void save(java.nio.file.Path file) throws java.io.IOException {
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (var out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(tmp), 1 << 16))) {
+            out.writeInt(MAGIC);
+            out.writeInt(1);
+            out.writeInt(dimension());
+            out.writeInt(byText.size());
+            for (var e : byText.entrySet()) {
+                byte[] t = e.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeInt(t.length);
+                out.write(t);
+                for (float f : e.getValue()) {
+                    out.writeFloat(f);
+                }
+            }
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Loads vectors written by {@link #save}; returns how many. Fails naming the file and offset on a malformed one. */
+    int load(java.nio.file.Path file) throws java.io.IOException {
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16))) {
+            long offset = 0;
+            if (in.readInt() != MAGIC || in.readInt() != 1) {
+                throw new java.io.IOException(file + " at offset 0: not a version 1 vector cache (magic SVEC)");
+            }
+            int dim = in.readInt();
+            int count = in.readInt();
+            offset = 16;
+            if (dim != dimension() || count < 0 || count > 10_000_000) {
+                throw new java.io.IOException(file + " at offset 8: dimension " + dim + " (want " + dimension() + ") or count " + count + " out of range");
+            }
+            for (int i = 0; i < count; i++) {
+                int len = in.readInt();
+                if (len < 0 || len > 1 << 20) {
+                    throw new java.io.IOException(file + " at offset " + offset + ": text length " + len + " out of range");
+                }
+                byte[] t = in.readNBytes(len);
+                float[] v = new float[dim];
+                for (int k = 0; k < dim; k++) {
+                    v[k] = in.readFloat();
+                }
+                offset += 4 + len + 4L * dim;
+                byText.put(new String(t, java.nio.charset.StandardCharsets.UTF_8), v);
+            }
+            return count;
+        } catch (java.io.EOFException e) {
+            throw new java.io.IOException(file + ": truncated vector cache", e);
+        }
+    }
+
+    private static final int MAGIC = 0x53564543; // "SVEC"
+
     int cachedTexts() {
         return byText.size();
     }
