@@ -20,6 +20,7 @@ public final class RecentPosts {
 
     private static final long[] AUTHORS = new long[CAPACITY];
     private static final long[] IDS = new long[CAPACITY];
+    private static final long[] APPENDED_NANOS = new long[CAPACITY];
     private static long appended;
 
     private RecentPosts() {
@@ -30,6 +31,7 @@ public final class RecentPosts {
         int i = (int) (appended & (CAPACITY - 1));
         AUTHORS[i] = authorId;
         IDS[i] = postId;
+        APPENDED_NANOS[i] = System.nanoTime();
         appended++;
     }
 
@@ -41,6 +43,24 @@ public final class RecentPosts {
     /** The position of the oldest entry still kept. */
     public static synchronized long oldest() {
         return Math.max(0, appended - CAPACITY);
+    }
+
+    /**
+     * The position of the oldest entry kept that was appended at or after {@code nanoTime}
+     * ({@link System#nanoTime}), or {@link #position()} when there is none.
+     */
+    public static synchronized long positionSince(long nanoTime) {
+        long lo = Math.max(0, appended - CAPACITY);
+        long hi = appended;
+        while (lo < hi) { // appends are in time order: binary search
+            long mid = (lo + hi) >>> 1;
+            if (APPENDED_NANOS[(int) (mid & (CAPACITY - 1))] - nanoTime < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Receives log entries; called while the log is locked, so it must be quick and must not write posts. */

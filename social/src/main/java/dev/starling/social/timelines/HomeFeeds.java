@@ -44,8 +44,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       than the log's capacity behind is rebuilt;</li>
  *   <li>posts older than the feed's floor: read from the database, as without the feed.</li>
  * </ul>
- * Posts inserted by another process into the same database (an import run against an external
- * PostgreSQL) are not in this process's log: feeds are rebuilt after {@link Settings#maxAgeMillis}.
+ * Known limits, both bounded by rebuilding every feed after {@link Settings#maxAgeMillis}: posts
+ * inserted by another process into the same database (an import run against an external
+ * PostgreSQL) are not in this process's log; and a post whose transaction was open for more than
+ * {@link #IN_FLIGHT_NANOS} when a feed was built and committed after it could be missed by that feed.
  */
 final class HomeFeeds {
 
@@ -74,6 +76,9 @@ final class HomeFeeds {
     /** Counters for metrics and benchmarks. */
     record Stats(long reads, long builds, long epochMisses, long databaseTails) {
     }
+
+    /** How long before a build a post's transaction may have started and still be uncommitted. */
+    static final long IN_FLIGHT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final Settings settings;
     private final Map<Long, HomeFeed> feeds;
@@ -194,13 +199,14 @@ final class HomeFeeds {
     }
 
     /**
-     * Reads the epoch, the followees and the newest candidates. The whole log is absorbed
-     * afterwards (from its oldest entry), since a post appended before this build may commit after
-     * the candidate query ran.
+     * Reads the epoch, the followees and the newest candidates. The log is absorbed afterwards from
+     * the entries of the last {@link #IN_FLIGHT_NANOS} on, since a post appended before this build
+     * may commit after the candidate query ran (post transactions are short: the importers commit
+     * every 250 posts).
      */
     private HomeFeed build(Connection c, long viewerId) throws SQLException {
         builds.increment();
-        long position = RecentPosts.oldest();
+        long position = RecentPosts.positionSince(System.nanoTime() - IN_FLIGHT_NANOS);
         long epoch;
         Set<Long> followees = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT e.epoch FROM home_feed_epochs e WHERE e.account_id = ?),"

@@ -62,7 +62,7 @@ class HomeFeedEquivalenceTest {
             List<Long> posts = new ArrayList<>();
             List<Long> viewers = accounts.subList(0, 6).stream().map(Account::id).toList();
             int checks = 0;
-            for (int step = 0; step < 260; step++) {
+            for (int step = 0; step < 180; step++) {
                 long actor = accounts.get(r.nextInt(n)).id();
                 long other = accounts.get(r.nextInt(n)).id();
                 int op = r.nextInt(100);

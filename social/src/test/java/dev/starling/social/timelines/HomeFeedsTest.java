@@ -11,6 +11,8 @@ import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostVisibility;
 import dev.starling.social.relationships.Relationships;
 import dev.starling.social.testing.TestDatabase;
+import dev.starling.social.posts.PostWriter;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -72,6 +74,22 @@ class HomeFeedsTest {
         assertEquals(List.of(own), home(t, a));
         db.inTransaction(c -> Relationships.follow(c, a.id(), b.id(), Instant.now()).orThrow());
         assertEquals(List.of(old, own), home(t, a));
+    }
+
+    @Test
+    void aPostWrittenBeforeTheFeedWasBuiltButCommittedAfterIsNotMissed() throws Exception {
+        Timelines t = cached();
+        Account a = account(false);
+        Account b = account(false);
+        s.relationships().follow(a.id(), b.id()).orThrow();
+        long id;
+        try (Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            id = PostWriter.insert(c, b.id(), NewPost.of("slow transaction"), Instant.now()).orThrow().id();
+            assertEquals(List.of(), home(t, a)); // the feed is built while the post is uncommitted
+            c.commit();
+        }
+        assertEquals(List.of(id), home(t, a));
     }
 
     @Test
