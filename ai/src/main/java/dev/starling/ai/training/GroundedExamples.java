@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * of Ask and Explain: quoted posts in, an answer copied from the right one of them with its {@code [n]} marker out.
  *
  * <p>For a post p (drawn by the seed): a topic word of p that other posts share (a hashtag first, else a rarer content
- * word) makes the question; 2-5 other training posts with that word are the distractors, as a search for it would
- * retrieve them; p and they are shuffled and numbered, and the prompt is rendered by the real prompt files
+ * word; @mentions are no words) makes the question; 2-5 other training posts with that word are the distractors, as a
+ * search for it would retrieve them (each with its own text: reposted copies of p, mentions aside, are no distractors); p and they are shuffled and numbered, and the prompt is rendered by the real prompt files
  * ({@code ask-compact}, {@code explain-compact}) through {@link PromptBindings}, the way {@code ai.answers} renders them
  * for a small model. Half of the questions also name a word that only p has among the quoted posts, so that p is the
  * one post that answers them. The answer is extractive and copy-friendly: the cited post is the quoted post sharing the
@@ -63,6 +63,7 @@ public final class GroundedExamples {
     static final String EXPLAIN_PROMPT = "explain-compact";
     private static final Pattern WORD = Pattern.compile("#?[\\p{L}\\p{N}_]{2,40}");
     private static final Pattern SPLIT = Pattern.compile("\\s+");
+    private static final Pattern MENTION = Pattern.compile("@[\\p{L}\\p{N}_.@-]+");
     private static final Set<String> STOPWORDS = Set.of("a", "an", "and", "are", "as", "at", "be", "been", "but", "by",
             "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is",
             "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "said", "say", "says", "should", "so", "than",
@@ -127,7 +128,7 @@ public final class GroundedExamples {
         this.words = new ArrayList<>(this.posts.size());
         Map<String, List<Integer>> lists = new HashMap<>();
         for (int i = 0; i < this.posts.size(); i++) {
-            List<String> w = contentWords(this.posts.get(i).text());
+            List<String> w = contentWords(MENTION.matcher(this.posts.get(i).text()).replaceAll(" ")); // no handles
             words.add(w);
             for (String s : w) {
                 List<Integer> l = lists.computeIfAbsent(s, k -> new ArrayList<>());
@@ -193,7 +194,7 @@ public final class GroundedExamples {
         List<Integer> chosen = new ArrayList<>(others(p, List.of(topic), 2 + rnd.nextInt(4), rnd));
         if (chosen.size() < 2) { // too few share the topic: any of p's shared words
             LinkedHashSet<Integer> more = new LinkedHashSet<>(chosen);
-            more.addAll(others(p, shared, 2 + rnd.nextInt(4) - chosen.size(), rnd));
+            more.addAll(others(p, shared, 2 + rnd.nextInt(4) - chosen.size(), rnd, chosen));
             chosen = new ArrayList<>(more);
         }
         List<String> q = new ArrayList<>(List.of(topic));
@@ -255,20 +256,35 @@ public final class GroundedExamples {
         return w.subList(0, Math.min(w.size(), 4));
     }
 
-    /** Up to n posts other than p that share a word of {@code with}, drawn from the words' postings. */
     private List<Integer> others(int p, List<String> with, int n, SplittableRandom rnd) {
+        return others(p, with, n, rnd, List.of());
+    }
+
+    /**
+     * Up to n posts other than p that share a word of {@code with}, drawn from the words' postings, each with a text
+     * (mentions aside) unlike p's, {@code besides}' and each other's: a distractor that repeats p teaches nothing.
+     */
+    private List<Integer> others(int p, List<String> with, int n, SplittableRandom rnd, List<Integer> besides) {
         LinkedHashSet<Integer> out = new LinkedHashSet<>();
+        Set<String> texts = new java.util.HashSet<>();
+        texts.add(normalized(posts.get(p).text()));
+        besides.forEach(b -> texts.add(normalized(posts.get(b).text())));
         for (int tries = 0; tries < 8 * n && out.size() < n; tries++) {
             int[] list = postings.get(with.get(rnd.nextInt(with.size())));
             if (list == null) {
                 continue;
             }
             int o = list[rnd.nextInt(list.length)];
-            if (o != p && !posts.get(o).text().equals(posts.get(p).text())) {
+            if (o != p && texts.add(normalized(posts.get(o).text()))) {
                 out.add(o);
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** A text without its @mentions, lower case, spaces collapsed: reposted copies of one post compare equal. */
+    static String normalized(String text) {
+        return SPLIT.matcher(MENTION.matcher(text).replaceAll(" ").toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
     }
 
     private Example fitted(Kind kind, int p, List<Integer> chosen, List<String> roles, List<String> questionWords, Fit fit,
@@ -368,7 +384,7 @@ public final class GroundedExamples {
             if (s == null && i == 0) {
                 s = keyClause(quoted.get(0).text(), List.of());
             }
-            if (s == null) {
+            if (s == null || sb.indexOf("- " + s + " [") >= 0) { // no point twice
                 continue;
             }
             sb.append(sb.isEmpty() ? "" : "\n").append("- ").append(s).append(" [").append(i + 1).append(']');

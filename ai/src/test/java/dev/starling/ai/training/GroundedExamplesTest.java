@@ -120,6 +120,28 @@ class GroundedExamplesTest {
     }
 
     @Test
+    void repostedCopiesAreNoDistractorsAndHandlesNoQuestionWords() {
+        List<GroundedExamples.Source> s = new ArrayList<>();
+        String[] texts = {"The river path is flooded again, so the ducks have the cycle lane. #cycling",
+            "Fixed a flat tyre in the rain on the way to work. #cycling", "New bike lights, finally seen at night. #cycling"};
+        for (int i = 0; i < 60; i++) {
+            String t = texts[i % texts.length];
+            s.add(new GroundedExamples.Source(i, "user" + i, T, i % 2 == 0 ? "@friend_" + (i % 4) + " " + t : t));
+        }
+        for (GroundedExamples.Example e : new GroundedExamples(s, Prompts.classpath()).build(50, 0.3, 5, GroundedExamples.Fit.none())) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (long k : e.quotedKeys()) {
+                assertTrue(seen.add(GroundedExamples.normalized(s.get((int) k).text())), "copies quoted together: " + e.prompt());
+            }
+            String user = e.prompt().get(1).content();
+            assertTrue(!user.contains("\nQ: ") || !user.substring(user.lastIndexOf("\nQ: ")).contains("friend_"),
+                    "a handle made the question: " + user);
+            assertTrue(!e.answer().contains("@"), e.answer());
+        }
+        assertEquals("the river path is flooded again", GroundedExamples.normalized("@a_b  The river\npath is @c.d flooded again"));
+    }
+
+    @Test
     void keyClausesAreWholeSentencesInThePostsOwnWords() {
         String text = "@bob look https://x.example/a at the [1] old bridge. The river #city floods in the rain again today and"
                 + " more words beyond the limit of fourteen. Short one. #bridge";
@@ -169,6 +191,10 @@ class GroundedExamplesTest {
             assertTrue(words <= GroundedExamples.MAX_CLAUSE_WORDS, clause);
             if (e.quotedKeys().size() >= 3) {
                 withDistractors++;
+            }
+            java.util.Set<String> texts = new java.util.HashSet<>();
+            for (long k : e.quotedKeys()) {
+                assertTrue(texts.add(GroundedExamples.normalized(byKey.get(k).text())), "a quoted post repeats another: " + user);
             }
             if (best > 0) {
                 notFirst++;
