@@ -1,7 +1,7 @@
 package dev.starling.social.posts;
 
 import dev.starling.social.accounts.Account;
-import dev.starling.social.accounts.Accounts;
+import dev.starling.social.accounts.AccountRows;
 import dev.starling.social.visibility.VisibilitySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,52 +51,48 @@ public final class PostViews {
         missingQuotes.removeAll(all.keySet());
         all.putAll(PostRows.loadMany(c, missingQuotes));
 
-        Set<Long> authorIds = new LinkedHashSet<>();
-        for (Post p : all.values()) {
-            authorIds.add(p.authorId());
-        }
         Map<Long, Account> authors = new HashMap<>();
-        for (Account a : Accounts.loadMany(c, authorIds)) {
-            authors.put(a.id(), a);
+        List<Long> ids = new ArrayList<>(all.size());
+        List<Long> authorOf = new ArrayList<>(all.size());
+        for (Post p : all.values()) {
+            ids.add(p.id());
+            authorOf.add(p.authorId());
         }
-        Collection<Long> ids = all.keySet();
         Map<Long, Long> replies = new HashMap<>();
         Map<Long, Long> reblogs = new HashMap<>();
         Map<Long, Long> favs = new HashMap<>();
         Set<Long> myFavs = new HashSet<>();
         Set<Long> myReblogs = new HashSet<>();
         Set<Long> myBookmarks = new HashSet<>();
-        // Stored counts (migration V2) and the viewer's flags for every post in one round trip.
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT x.id,
-                  coalesce(ps.replies_count, 0),
-                  coalesce(ps.reblogs_count, 0),
-                  coalesce(ps.favourites_count, 0),
-                  EXISTS (SELECT 1 FROM favourites f WHERE f.account_id = ? AND f.post_id = x.id),
-                  EXISTS (SELECT 1 FROM posts r WHERE r.author_id = ? AND r.reblog_of_id = x.id),
-                  EXISTS (SELECT 1 FROM bookmarks b WHERE b.account_id = ? AND b.post_id = x.id)
-                FROM unnest(?::bigint[]) AS x(id) LEFT JOIN post_stats ps ON ps.post_id = x.id""")) {
+        // Stored counts (migration V2), the viewer's flags and the author's row for every post in one round trip.
+        try (PreparedStatement ps = c.prepareStatement(COUNTS_FLAGS_AUTHORS)) {
             long viewer = viewerId == null ? 0L : viewerId;
             ps.setLong(1, viewer);
             ps.setLong(2, viewer);
             ps.setLong(3, viewer);
             ps.setArray(4, c.createArrayOf("bigint", ids.toArray()));
+            ps.setArray(5, c.createArrayOf("bigint", authorOf.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long id = rs.getLong(1);
-                    replies.put(id, rs.getLong(2));
-                    reblogs.put(id, rs.getLong(3));
-                    favs.put(id, rs.getLong(4));
+                    long id = rs.getLong("post_id");
+                    replies.put(id, rs.getLong("post_replies"));
+                    reblogs.put(id, rs.getLong("post_reblogs"));
+                    favs.put(id, rs.getLong("post_favourites"));
                     if (viewerId != null) {
-                        if (rs.getBoolean(5)) {
+                        if (rs.getBoolean("my_favourite")) {
                             myFavs.add(id);
                         }
-                        if (rs.getBoolean(6)) {
+                        if (rs.getBoolean("my_reblog")) {
                             myReblogs.add(id);
                         }
-                        if (rs.getBoolean(7)) {
+                        if (rs.getBoolean("my_bookmark")) {
                             myBookmarks.add(id);
                         }
+                    }
+                    rs.getLong("id");
+                    if (!rs.wasNull()) {
+                        Account a = AccountRows.map(rs);
+                        authors.putIfAbsent(a.id(), a);
                     }
                 }
             }
@@ -112,6 +107,19 @@ public final class PostViews {
         }
         return out;
     }
+
+    /** Per post (ids and their authors as two aligned arrays): counts, the viewer's flags, and the author's columns ({@link AccountRows}). */
+    private static final String COUNTS_FLAGS_AUTHORS = """
+            SELECT x.id AS post_id,
+              coalesce(ps.replies_count, 0) AS post_replies,
+              coalesce(ps.reblogs_count, 0) AS post_reblogs,
+              coalesce(ps.favourites_count, 0) AS post_favourites,
+              EXISTS (SELECT 1 FROM favourites f WHERE f.account_id = ? AND f.post_id = x.id) AS my_favourite,
+              EXISTS (SELECT 1 FROM posts r WHERE r.author_id = ? AND r.reblog_of_id = x.id) AS my_reblog,
+              EXISTS (SELECT 1 FROM bookmarks b WHERE b.account_id = ? AND b.post_id = x.id) AS my_bookmark,
+              au.*
+            FROM unnest(?::bigint[], ?::bigint[]) AS x(id, author_id) LEFT JOIN post_stats ps ON ps.post_id = x.id
+            LEFT JOIN LATERAL (SELECT""" + " " + AccountRows.COLUMNS + " FROM accounts a" + AccountRows.JOIN_STATS + "WHERE a.id = x.author_id) au ON true";
 
     private record Ctx(Map<Long, Post> all, Map<Long, Account> authors, Map<Long, Long> replies, Map<Long, Long> reblogs,
                        Map<Long, Long> favs, Set<Long> myFavs, Set<Long> myReblogs, Set<Long> myBookmarks, Set<Long> visibleQuotes) {
