@@ -53,8 +53,10 @@ public final class PostSearch {
 
     public static final int MAX_LIMIT = 100;
     public static final int MAX_OFFSET = 10_000;
-    /** Candidates per side for SEMANTIC and HYBRID (their pages reach at most this far). */
+    /** Candidates per side for SEMANTIC and HYBRID at most (their pages reach at most this far). */
     public static final int CANDIDATES = 200;
+    /** Candidates per side at least: a first page of 20 fuses the best 50 of each side. */
+    public static final int MIN_CANDIDATES = 50;
     public static final double HALF_LIFE_HOURS = 72;
     /** Totals are exact up to this many matches, a lower bound beyond. */
     public static final int COUNT_EXACT_UP_TO = 10_000;
@@ -129,14 +131,15 @@ public final class PostSearch {
         SearchMode effective = (mode == SearchMode.SEMANTIC || mode == SearchMode.HYBRID) && (index.embedder() == null || !c.hasText())
                 ? SearchMode.TOP : mode;
         String text = ((ParseResult.Parsed) parsed).query().positiveText();
+        int window = candidates(offset, limit);
         return index.withSearcher(s -> switch (effective) {
             case LATEST -> page(s, s.search(lexical, new TopFieldCollectorManager(
                     new Sort(new SortField(PostFields.ID, SortField.Type.LONG, true)), offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
             case TOP -> page(s, s.search(top(lexical), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
-            case SEMANTIC -> window(semantic(s, text, filtered(c.nonText(), visible)), offset, limit);
+            case SEMANTIC -> window(semantic(s, text, filtered(c.nonText(), visible), window), offset, limit);
             case HYBRID -> window(Fusion.reciprocalRank(List.of(
-                    ids(s, s.search(top(lexical), CANDIDATES)),
-                    semantic(s, text, filtered(c.nonText(), visible))), Fusion.K), offset, limit);
+                    ids(s, s.search(top(lexical), window)),
+                    semantic(s, text, filtered(c.nonText(), visible), window)), Fusion.K), offset, limit);
         });
     }
 
@@ -163,8 +166,14 @@ public final class PostSearch {
         return new FunctionScoreQuery(lexical, new TopSignals(clock.millis(), HALF_LIFE_HOURS, authors.get()));
     }
 
-    private List<Long> semantic(IndexSearcher s, String text, Query filter) throws IOException {
-        return semantic(s, text, filter, CANDIDATES);
+    /**
+     * Candidates per side for a semantic or hybrid page: twice what the page reaches, between
+     * {@value #MIN_CANDIDATES} and {@value #CANDIDATES}. The HNSW search explores about this many
+     * neighbours per segment, so a first page costs a quarter of the deepest one; fusion over twice
+     * the page keeps the page's order stable against the items just below it.
+     */
+    static int candidates(int offset, int limit) {
+        return Math.min(CANDIDATES, Math.max(MIN_CANDIDATES, 2 * (offset + limit)));
     }
 
     private List<Long> semantic(IndexSearcher s, String text, Query filter, int k) throws IOException {

@@ -6,9 +6,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
@@ -101,11 +103,20 @@ public final class QueryCompiler {
             case LANG -> new TermQuery(new Term(PostFields.LANG, t.value()));
             case HAS_LINKS -> new TermQuery(new Term(PostFields.HAS, "links"));
             case REPLIES -> new TermQuery(new Term(PostFields.REPLY, "1"));
-            case SINCE -> LongPoint.newRangeQuery(PostFields.CREATED, dayStartMillis(t.number()), Long.MAX_VALUE);
-            case UNTIL -> LongPoint.newRangeQuery(PostFields.CREATED, Long.MIN_VALUE, dayStartMillis(t.number()) - 1);
-            case MIN_FAVES -> LongPoint.newRangeQuery(PostFields.FAVES, t.number(), Long.MAX_VALUE);
-            case MIN_REPOSTS -> LongPoint.newRangeQuery(PostFields.REPOSTS, t.number(), Long.MAX_VALUE);
+            case SINCE -> range(PostFields.CREATED, dayStartMillis(t.number()), Long.MAX_VALUE);
+            case UNTIL -> range(PostFields.CREATED, Long.MIN_VALUE, dayStartMillis(t.number()) - 1);
+            case MIN_FAVES -> range(PostFields.FAVES, t.number(), Long.MAX_VALUE);
+            case MIN_REPOSTS -> range(PostFields.REPOSTS, t.number(), Long.MAX_VALUE);
         };
+    }
+
+    /**
+     * A range over a field indexed as points and doc values: the points when the range leads, the
+     * doc values when a selective part of the query leads (since:, min_faves: often match half the
+     * index, and collecting that from the points for every query cost more than the words' matches).
+     */
+    private static Query range(String field, long from, long to) {
+        return new IndexOrDocValuesQuery(LongPoint.newRangeQuery(field, from, to), NumericDocValuesField.newSlowRangeQuery(field, from, to));
     }
 
     private static long dayStartMillis(long epochDay) {
