@@ -25,7 +25,8 @@
 # Options (defaults in brackets; --quick changes them as noted):
 #   --quick                 --posts 100000 --texts 5000 --seconds 20 --queries 500
 #   --posts N [1000000]     --texts N [all]  (distinct tweets used)
-#   --rate N [200]          --seconds S [30]  (freshness write load; 0 skips the phase)
+#   --rate N[,N...] [200]   --seconds S [30]  (freshness write load, one run per rate; 0 seconds skips it;
+#                           with --keep, phase 4 repeats it with MiniLM on the indexing path, on a copy of the index)
 #   --queries N [1000]      timed queries per kind (PostgreSQL: half)
 #   --no-vectors            skip phase 4        --no-postgres   skip phase 3
 #   --no-lexical            skip phases 1-2 (the index without vectors and the freshness run)
@@ -56,11 +57,12 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench-search: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in posts texts rate seconds queries; do
+[[ "$rate" =~ ^[0-9]+(,[0-9]+)*$ ]] || { echo "bench-search: --rate must be a number or a comma list of numbers, got '$rate'" >&2; exit 2; }
+for r in ${rate//,/ }; do (( r >= 1 && r <= 5000 )) || { echo "bench-search: each --rate must be 1..5000, got $r" >&2; exit 2; }; done
+for v in posts texts seconds queries; do
   if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then echo "bench-search: --$v must be a whole number, got '${!v}'" >&2; exit 2; fi
 done
 (( posts >= 1000 && posts <= 10000000 )) || { echo "bench-search: --posts must be 1000..10000000, got $posts" >&2; exit 2; }
-(( rate >= 1 && rate <= 5000 )) || { echo "bench-search: --rate must be 1..5000, got $rate" >&2; exit 2; }
 (( queries >= 10 && queries <= 100000 )) || { echo "bench-search: --queries must be 10..100000, got $queries" >&2; exit 2; }
 
 log() { printf '[bench-search %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -80,7 +82,7 @@ log "posts=$posts texts=$texts rate=$rate/s for ${seconds}s queries=$queries vec
 rm -f "$out"
 cd "$here"
 ./mvnw -q -B -ntp "${offline[@]}" -Dstarling.build.dir="$build" -pl search -am test -Dtest=SearchBenchTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dstarling.bench=true -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rate="$rate" -Dbench.fresh.seconds="$seconds" \
+  -Dstarling.bench=true -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rates="$rate" -Dbench.fresh.seconds="$seconds" \
   -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" -Dbench.lexical="$lexical" -Dbench.keep="$keep" -Dbench.log="$progress" &
 mvn_pid=$!
 # Follow the figures as they come (Surefire writes the test's own output only when it ends).

@@ -40,7 +40,7 @@ final class FreshnessBench {
     static final int WRITER_THREADS = 8;
 
     record Result(int written, double achievedRate, long[] freshnessNanos, int neverSeen, long[] queryNanos, double cpuSeconds, double wallSeconds,
-                  String loadStart, String loadEnd, OutboxIndexer.StepStats steps) {
+                  String loadStart, String loadEnd, OutboxIndexer.StepStats steps, dev.starling.search.index.VectorBackfill.Stats vectors) {
     }
 
     private FreshnessBench() {
@@ -127,7 +127,7 @@ final class FreshnessBench {
                 }
                 return new Result(total, total / writeSeconds, fresh.stream().mapToLong(Long::longValue).toArray(), total - seen,
                         queries.stream().mapToLong(Long::longValue).toArray(), clock.cpuSeconds(), clock.wallSeconds(), clock.loadAtStart,
-                        BenchClock.loadAverage(), indexer.stepStats());
+                        BenchClock.loadAverage(), indexer.stepStats(), indexer.backfill() == null ? null : indexer.backfill().stats());
             }
         } finally {
             db.close();

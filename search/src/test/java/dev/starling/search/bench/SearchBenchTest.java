@@ -80,23 +80,7 @@ class SearchBenchTest {
             PostSearch search = new PostSearch(index, id -> viewer, at);
             lex = latency("lexical (Top)", search, lexical, SearchMode.TOP, viewer.accountId(), queries);
             ops = latency("operator-heavy (Latest)", search, operators, SearchMode.LATEST, viewer.accountId(), queries);
-            int rate = Integer.getInteger("bench.fresh.rate", 200);
-            int seconds = Integer.getInteger("bench.fresh.seconds", 30);
-            if (seconds > 0) {
-                FreshnessBench.Result f = FreshnessBench.run(index, corpus, rate, seconds);
-                String load = "load " + f.loadStart() + " -> " + f.loadEnd();
-                row("freshness (post -> searchable)", String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d of %d seen",
-                        BenchClock.pct(f.freshnessNanos(), 50), BenchClock.pct(f.freshnessNanos(), 99), BenchClock.pct(f.freshnessNanos(), 100),
-                        f.written() - f.neverSeen(), f.written()), load);
-                row("  writes during it", String.format(Locale.ROOT, "%.0f posts/s achieved (target %d) through social + outbox + indexer, for %d s",
-                        f.achievedRate(), rate, seconds), load);
-                row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f, refresh %.1f; indexer thread CPU %.1f), max %.0f ms",
-                        f.steps().steps(), f.steps().events() / (double) Math.max(1, f.steps().steps()), f.steps().meanMillis(),
-                        f.steps().pollNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().reloadNanos() / 1e6 / Math.max(1, f.steps().steps()),
-                        f.steps().refreshNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
-                row("  lexical Top during writes", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries)",
-                        BenchClock.pct(f.queryNanos(), 50), BenchClock.pct(f.queryNanos(), 99), f.queryNanos().length), load);
-            }
+            freshness(index, corpus, "");
         }
         if (!"false".equals(System.getProperty("bench.postgres"))) {
             PostgresSideBySide.run(corpus, n, r, since, queries / 2, lex, ops, this::row);
@@ -152,13 +136,61 @@ class SearchBenchTest {
                         "load " + BenchClock.loadAverage());
                 PostSearch search = new PostSearch(index, id -> viewer, at);
                 Supplier<String> twoWords = () -> corpus.word(r) + " " + corpus.word(r);
+                latency("semantic (HNSW, visibility-filtered)", search, twoWords, SearchMode.SEMANTIC, viewer.accountId(), queries);
                 latency("hybrid (Top + HNSW, RRF)", search, twoWords, SearchMode.HYBRID, viewer.accountId(), queries);
+            }
+            if (!keep.isBlank() && Boolean.parseBoolean(System.getProperty("bench.fresh.vectors", "true"))) {
+                // freshness with the real model on the indexing path, on a copy of the kept index (the written posts do not stay in it)
+                Path copy = dir.resolve("fresh-copy");
+                copyIndex(hybridDir, copy);
+                try (PostIndex index = PostIndex.open(copy, new TextCachedEmbedder(new MiniLmEmbedder()))) {
+                    freshness(index, corpus, ", MiniLM two-pass");
+                }
             }
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "| %,d posts | figure | load |%n|---|---|---|%n", n);
         table.forEach(System.out::println);
         System.out.println("(vectors: each distinct text embedded once by MiniLM and reused for its repeats; equal texts have equal embeddings)");
+    }
+
+    /** Freshness at each rate of {@code -Dbench.fresh.rates} (default: {@code -Dbench.fresh.rate}, 200). */
+    private void freshness(PostIndex index, BenchCorpus corpus, String label) throws InterruptedException {
+        int seconds = Integer.getInteger("bench.fresh.seconds", 30);
+        if (seconds <= 0) {
+            return;
+        }
+        for (String rateText : System.getProperty("bench.fresh.rates", Integer.getInteger("bench.fresh.rate", 200).toString()).split(",")) {
+            int rate = Integer.parseInt(rateText.strip());
+            FreshnessBench.Result f = FreshnessBench.run(index, corpus, rate, seconds);
+            String load = "load " + f.loadStart() + " -> " + f.loadEnd();
+            row("freshness at " + rate + " posts/s" + label, String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d of %d seen",
+                    BenchClock.pct(f.freshnessNanos(), 50), BenchClock.pct(f.freshnessNanos(), 99), BenchClock.pct(f.freshnessNanos(), 100),
+                    f.written() - f.neverSeen(), f.written()), load);
+            row("  writes during it", String.format(Locale.ROOT, "%.0f posts/s achieved (target %d) through social + outbox + indexer, for %d s; process CPU %.0f%% of one core",
+                    f.achievedRate(), rate, seconds, 100 * f.cpuSeconds() / f.wallSeconds()), load);
+            row("  indexer steps", String.format(Locale.ROOT, "%d steps, %.1f events each, mean %.1f ms (outbox poll %.1f, reload %.1f, refresh %.1f; indexer thread CPU %.1f), max %.0f ms",
+                    f.steps().steps(), f.steps().events() / (double) Math.max(1, f.steps().steps()), f.steps().meanMillis(),
+                    f.steps().pollNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().reloadNanos() / 1e6 / Math.max(1, f.steps().steps()),
+                    f.steps().refreshNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
+            if (f.vectors() != null) {
+                row("  second pass (vectors)", String.format(Locale.ROOT, "%,d texts embedded by the model in %.1f s, %,d posts from the text cache, %,d vectors applied, %,d posts still queued at the end",
+                        f.vectors().embeddedTexts(), f.vectors().embedMillis() / 1e3, f.vectors().cachedPosts(), f.steps().vectorsApplied(), f.vectors().queued()), load);
+            }
+            row("  lexical Top during writes", String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries)",
+                    BenchClock.pct(f.queryNanos(), 50), BenchClock.pct(f.queryNanos(), 99), f.queryNanos().length), load);
+        }
+    }
+
+    private static void copyIndex(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                if (!f.getFileName().toString().equals("write.lock")) {
+                    Files.copy(f, to.resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     private static void build(PostIndex index, BenchCorpus corpus, int n) {
@@ -182,21 +214,38 @@ class SearchBenchTest {
         }
         BenchClock c = new BenchClock();
         long[] t = new long[count];
+        long[] cpu = new long[count];
+        String[] asked = new String[count];
+        long[] totals = new long[count];
         long hits = 0;
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < t.length; i++) {
             String query = q.get();
+            long c0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             SearchResult res = search.search(viewer, query, mode, 0, 20);
             t[i] = System.nanoTime() - t0;
+            cpu[i] = threads.getCurrentThreadCpuTime() - c0;
+            asked[i] = query;
             if (res instanceof SearchResult.Hits h) {
                 hits += h.total();
+                totals[i] = h.total();
             } else {
                 throw new AssertionError(query + ": " + res);
             }
         }
         double[] p = {BenchClock.pct(t, 50), BenchClock.pct(t, 99)};
-        row(name, String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries, mean total hits %,d, %.1f ms CPU per query)", p[0], p[1], count,
-                hits / count, c.cpuSeconds() * 1000 / count), c);
+        row(name, String.format(Locale.ROOT, "p50 %.2f ms, p99 %.2f ms (%d queries, mean total hits %,d, %.1f ms CPU per query); query thread CPU p50 %.2f ms, p99 %.2f ms",
+                p[0], p[1], count, hits / count, c.cpuSeconds() * 1000 / count, BenchClock.pct(cpu, 50), BenchClock.pct(cpu, 99)), c);
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(cpu[b], cpu[a]));
+        for (int k = 0; k < Math.min(3, count); k++) {
+            int i = order[k];
+            say(String.format(Locale.ROOT, "bench:   slow %s: %.1f ms wall, %.1f ms CPU, %,d hits: %s", name, t[i] / 1e6, cpu[i] / 1e6, totals[i], asked[i]));
+        }
         return p;
     }
 
