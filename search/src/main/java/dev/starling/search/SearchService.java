@@ -38,7 +38,9 @@ public final class SearchService implements AutoCloseable {
 
     /**
      * Opens the index in {@code dataDir/index} and starts the indexer thread, which first catches
-     * up with the outbox (in batches, searchable as it goes) and then follows it.
+     * up with the outbox (in batches, searchable as it goes) and then follows it, and (with an
+     * embedder) the thread that adds vectors in a second pass. An index of another format or
+     * embedder is rebuilt from the database first, by its words; the vectors follow in the background.
      */
     public static SearchService start(Path dataDir, Social social, Embedder embedder) {
         Path dir = dataDir.resolve("index");
@@ -61,8 +63,9 @@ public final class SearchService implements AutoCloseable {
                     if (done % 10_000 == 0) {
                         System.err.println("starling: re-indexed " + done + " posts");
                     }
-                });
-                System.err.println("starling: search index rebuilt (" + n + " posts)");
+                }, true);
+                System.err.println("starling: search index rebuilt (" + n + " posts" + (embedder == null ? ""
+                        : "; their vectors are added in the background, semantic search finds them as they come") + ")");
             }
             OutboxIndexer indexer = new OutboxIndexer(index, social.outbox(), export);
             indexer.start();

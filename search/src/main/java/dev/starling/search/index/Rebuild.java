@@ -21,8 +21,18 @@ public final class Rebuild {
     private Rebuild() {
     }
 
-    /** Returns the number of posts indexed; {@code progress} gets the running count. */
+    /** Returns the number of posts indexed, each with its vector; {@code progress} gets the running count. */
     public static long run(PostIndex index, PostExport export, Outbox outbox, LongConsumer progress) {
+        return run(index, export, outbox, progress, false);
+    }
+
+    /**
+     * As {@link #run(PostIndex, PostExport, Outbox, LongConsumer)}; when {@code lexicalFirst}, posts
+     * are indexed without waiting for their vectors, marked as owed one, and the
+     * {@link OutboxIndexer} started afterwards adds them in the background (a server back up in
+     * minutes rather than after embedding every post).
+     */
+    public static long run(PostIndex index, PostExport export, Outbox outbox, LongConsumer progress, boolean lexicalFirst) {
         long head = outbox.head();
         index.deleteAll();
         long after = 0;
@@ -36,7 +46,11 @@ public final class Rebuild {
             for (ExportedPost p : batch) {
                 byId.put(p.post().id(), p);
             }
-            index.apply(byId.keySet(), byId);
+            if (lexicalFirst) {
+                index.applyLexicalFirst(byId.keySet(), byId, Map.of());
+            } else {
+                index.apply(byId.keySet(), byId);
+            }
             after = batch.getLast().post().id();
             done += batch.size();
             progress.accept(done);

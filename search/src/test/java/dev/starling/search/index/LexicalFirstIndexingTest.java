@@ -141,6 +141,29 @@ class LexicalFirstIndexingTest {
     }
 
     @Test
+    void anUpgradeRebuildIsSearchableByWordsBeforeAnyVectorAndGetsThemInTheBackground(@TempDir Path dataDir) throws Exception {
+        Post p = social.posts().create(bob.id(), NewPost.of("platypus lays eggs in the river bank")).orThrow();
+        Path indexDir = dataDir.resolve("index");
+        try (var d = org.apache.lucene.store.FSDirectory.open(indexDir);
+             var w = new org.apache.lucene.index.IndexWriter(d, new org.apache.lucene.index.IndexWriterConfig())) {
+            w.setLiveCommitData(java.util.Map.of(PostIndex.FORMAT_KEY, "3", PostIndex.POSITION_KEY, "0", PostIndex.EMBEDDER_KEY, "none").entrySet());
+            w.commit();
+        }
+        GatedWordEmbedder embedder = new GatedWordEmbedder(false);
+        try (dev.starling.search.SearchService s = dev.starling.search.SearchService.start(dataDir, social, embedder)) {
+            try {
+                assertEquals(List.of(p.id()), ids(s.search().search(null, "platypus", SearchMode.LATEST, 0, 5)),
+                        "searchable by its words as soon as the service is up, the model not having answered once");
+                embedder.open();
+                await("the rebuilt posts' vectors", 10_000, () -> s.index().vectorPendingIds(1, id -> false).isEmpty());
+                assertTrue(ids(s.search().search(null, "river bank platypus eggs lays", SearchMode.SEMANTIC, 0, 5)).contains(p.id()));
+            } finally {
+                embedder.open();
+            }
+        }
+    }
+
+    @Test
     void aFullQueueDropsPostsAndSaysSo() throws Exception {
         GatedWordEmbedder e = new GatedWordEmbedder(true);
         VectorBackfill b = new VectorBackfill(e, 2);
