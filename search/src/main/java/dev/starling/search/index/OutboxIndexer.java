@@ -53,6 +53,8 @@ public final class OutboxIndexer implements AutoCloseable {
     private final VectorBackfill backfill;
     /** Look in the index for posts marked as waiting for a vector that the backfill does not hold (at start, after an overflow). */
     private boolean rescanPending = true;
+    /** When a step last found outbox events (the second pass yields while writes arrive). */
+    private volatile long lastEventsNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
     public OutboxIndexer(PostIndex index, Outbox outbox, PostExport export, long pollIntervalMillis, long commitIntervalMillis) {
         if (pollIntervalMillis < 1 || commitIntervalMillis < 1) {
@@ -115,6 +117,7 @@ public final class OutboxIndexer implements AutoCloseable {
             }
             if (!events.isEmpty()) {
                 position = events.getLast().position();
+                lastEventsNanos = System.nanoTime();
             }
             long took = System.nanoTime() - t0;
             stats.incrementAndGet(0);
@@ -231,7 +234,14 @@ public final class OutboxIndexer implements AutoCloseable {
             embedThread = Thread.ofPlatform().daemon().name("search-embedder").start(() -> {
                 while (running.get()) {
                     try {
-                        backfill.embedNext(pollIntervalMillis);
+                        long t0 = System.nanoTime();
+                        int embedded = backfill.embedNext(pollIntervalMillis);
+                        long took = System.nanoTime() - t0;
+                        if (embedded > 0 && System.nanoTime() - lastEventsNanos < TimeUnit.MILLISECONDS.toNanos(2 * pollIntervalMillis)) {
+                            // Writes are arriving: on a busy machine the model's threads would take the CPU the lexical
+                            // pass needs, so the second pass rests as long as it worked (at most half the time).
+                            LockSupport.parkNanos(took);
+                        }
                     } catch (InterruptedException e) {
                         return;
                     } catch (RuntimeException ex) {
