@@ -10,6 +10,7 @@ import dev.starling.search.query.QueryParser;
 import dev.starling.search.query.SearchMode;
 import dev.starling.search.query.SearchResult;
 import dev.starling.search.query.TopSignals;
+import dev.starling.search.query.TopWithoutText;
 import dev.starling.search.query.ViewerFilter;
 import dev.starling.social.export.PostExport;
 import java.io.IOException;
@@ -66,6 +67,7 @@ public final class PostSearch {
     private final QueryCompiler compiler;
     private final Clock clock;
     private final Supplier<AuthorSignals> authors;
+    private final boolean pruneTopWithoutText;
 
     /** {@code export} supplies each viewer's follows, blocks and mutes (may be null when only {@link #rank} is used). */
     public PostSearch(PostIndex index, PostExport export, Clock clock) {
@@ -84,6 +86,12 @@ public final class PostSearch {
      * {@link dev.starling.search.authors.AuthorSignalsSource}), asked once per Top or hybrid query.
      */
     public PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock, Supplier<AuthorSignals> authors) {
+        this(index, relations, clock, authors, true);
+    }
+
+    private PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock, Supplier<AuthorSignals> authors,
+                       boolean pruneTopWithoutText) {
+        this.pruneTopWithoutText = pruneTopWithoutText;
         this.index = index;
         this.relations = relations;
         this.compiler = new QueryCompiler(index.analyzer());
@@ -135,7 +143,8 @@ public final class PostSearch {
         return index.withSearcher(s -> switch (effective) {
             case LATEST -> page(s, s.search(lexical, new TopFieldCollectorManager(
                     new Sort(new SortField(PostFields.ID, SortField.Type.LONG, true)), offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
-            case TOP -> page(s, s.search(top(lexical), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
+            case TOP -> !c.hasText() && pruneTopWithoutText ? topWithoutText(s, lexical, offset, limit)
+                    : page(s, s.search(top(lexical), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
             case SEMANTIC -> window(semantic(s, text, filtered(c.nonText(), visible), window), offset, limit);
             case HYBRID -> window(Fusion.reciprocalRank(List.of(
                     ids(s, s.search(top(lexical), window)),
@@ -163,7 +172,31 @@ public final class PostSearch {
     }
 
     private Query top(Query lexical) {
-        return new FunctionScoreQuery(lexical, new TopSignals(clock.millis(), HALF_LIFE_HOURS, authors.get()));
+        return new FunctionScoreQuery(lexical, signals());
+    }
+
+    private TopSignals signals() {
+        return new TopSignals(clock.millis(), HALF_LIFE_HOURS, authors.get());
+    }
+
+    /** Top for a query without words, scoring only the posts that can reach the page ({@link TopWithoutText}); same result as scoring all. */
+    private SearchResult topWithoutText(IndexSearcher s, Query lexical, int offset, int limit) throws IOException {
+        TopSignals signals = signals();
+        long[] total = {0};
+        Query candidates = TopWithoutText.candidates(s, lexical, signals, offset + limit, COUNT_EXACT_UP_TO, total);
+        if (candidates == null) {
+            return page(s, s.search(new FunctionScoreQuery(lexical, signals), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)),
+                    offset, limit);
+        }
+        TopDocs td = s.search(new FunctionScoreQuery(filtered(lexical, candidates), signals), offset + limit);
+        List<Long> all = ids(s, td);
+        List<Long> page = offset >= all.size() ? List.of() : all.subList(offset, Math.min(all.size(), offset + limit));
+        return new SearchResult.Hits(total[0], List.copyOf(page));
+    }
+
+    /** The same searcher without {@link TopWithoutText}'s pruning (tests compare the two). */
+    PostSearch scoringEveryMatch() {
+        return new PostSearch(index, relations, clock, authors, false);
     }
 
     /**

@@ -57,12 +57,17 @@ public final class TopSignals extends DoubleValuesSource {
                 long f = faves.advanceExact(doc) ? faves.longValue() : 0;
                 long r = reposts.advanceExact(doc) ? reposts.longValue() : 0;
                 long c = created.advanceExact(doc) ? created.longValue() : nowMillis;
-                double ageHours = Math.max(0, nowMillis - c) / 3_600_000.0;
                 double a = author != null && author.advanceExact(doc) ? authors.factor(author.longValue()) : 1.0;
-                value = s * (1 + 0.3 * Math.log1p(f + 2.0 * r)) * (0.3 + 0.7 * Math.pow(2, -ageHours / halfLifeHours)) * a;
+                value = s * (1 + 0.3 * Math.log1p(f + 2.0 * r)) * recency(c) * a;
                 return true;
             }
         };
+    }
+
+    /** The recency factor of a post created at {@code createdMillis}: 0.3 + 0.7 * 2^(-ageHours / halfLifeHours), in (0.3, 1]. */
+    public double recency(long createdMillis) {
+        double ageHours = Math.max(0, nowMillis - createdMillis) / 3_600_000.0;
+        return 0.3 + 0.7 * Math.pow(2, -ageHours / halfLifeHours);
     }
 
     @Override
