@@ -271,8 +271,9 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
     awk -v l=" $r" 'BEGIN {
       n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
-      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req), load generator %s; machine load average before: %s\n",
-        v["workload"], v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per,
+      cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
+      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; machine load average before: %s\n",
+        v["workload"], v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
         v["client_cpu_cores"], v["load_avg_before"] }'
   done
   echo
