@@ -53,6 +53,8 @@ public final class OutboxIndexer implements AutoCloseable {
     private final VectorBackfill backfill;
     /** Look in the index for posts marked as waiting for a vector that the backfill does not hold (at start, after an overflow). */
     private boolean rescanPending = true;
+    /** Vectors were applied since the last commit (they are committed even when the outbox position did not move). */
+    private boolean vectorsSinceCommit;
     /** When a step last found outbox events (the second pass yields while writes arrive). */
     private volatile long lastEventsNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
@@ -126,8 +128,10 @@ public final class OutboxIndexer implements AutoCloseable {
             stats.accumulateAndGet(3, took, Math::max);
             stats.addAndGet(6, THREADS.getCurrentThreadCpuTime() - cpu0);
             stats.addAndGet(8, ready.size());
+            vectorsSinceCommit |= !ready.isEmpty();
         }
-        if (position != index.committedPosition() && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
+        if ((position != index.committedPosition() || vectorsSinceCommit)
+                && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
             commit();
         }
         return events.size() + ready.size() + owed.size();
@@ -166,7 +170,9 @@ public final class OutboxIndexer implements AutoCloseable {
             }
             if (backfill != null && !backfill.idle()) {
                 try {
-                    backfill.embedNext(0);
+                    if (backfill.embedNext(0) == 0) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the embedder thread has the batch in flight
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while catching up on vectors", e);
@@ -181,9 +187,10 @@ public final class OutboxIndexer implements AutoCloseable {
     /** Commits the index at the applied position and checkpoints the consumer. */
     public synchronized void commit() {
         long p = position;
-        if (p != index.committedPosition()) {
-            index.commit(p);
+        if (p != index.committedPosition() || vectorsSinceCommit) {
+            index.commit(p); // vectors applied are committed too, or a crash would have them embedded again
             outbox.checkpoint(CONSUMER, p);
+            vectorsSinceCommit = false;
         }
         lastCommitNanos = System.nanoTime();
     }

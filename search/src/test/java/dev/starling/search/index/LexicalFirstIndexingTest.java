@@ -133,6 +133,9 @@ class LexicalFirstIndexingTest {
             assertEquals(0, social.outbox().poll(OutboxIndexer.CONSUMER, indexer.position(), 10).size(), "no event is left to replay");
             indexer.catchUp();
             assertEquals(List.of(), index.vectorPendingIds(100, id -> false), "every owed vector was added");
+            try (var committed = org.apache.lucene.store.FSDirectory.open(dir); var reader = org.apache.lucene.index.DirectoryReader.open(committed)) {
+                assertEquals(0, reader.docFreq(PostFields.vectorPending()), "and committed, though no outbox event moved the position");
+            }
             PostSearch search = new PostSearch(index, export, Clock.systemUTC());
             List<Long> semantic = ids(search.search(null, "burrows wombats dusk dig at", SearchMode.SEMANTIC, 0, 2));
             assertEquals(List.of(p.id(), q.id()), semantic.stream().sorted().toList());
