@@ -5,9 +5,10 @@
  * reference; {@link dev.starling.llm.tensor.VectorKernels} the Vector API version tested against it;
  * {@link dev.starling.llm.tensor.Kernels} picks one. {@link dev.starling.llm.tensor.MatMul} runs
  * matrix-vector (decode) and matrix-matrix (prefill, batched decode: rows decoded once per batch)
- * products on a fixed {@link dev.starling.llm.tensor.ComputePool}: batches of up to 16 tokens (batched decode)
- * through {@link dev.starling.llm.tensor.BatchKernels} (Q8_0/Q4_0 blocks decoded into registers once for 8 or 4
- * tokens), larger ones (prefill) by decoding a panel of rows into floats once and reusing it for every token.
+ * products on a fixed {@link dev.starling.llm.tensor.ComputePool}: Q8_0/Q4_0 batches of any length (batched decode
+ * and prefill) through {@link dev.starling.llm.tensor.BatchKernels} (blocks of 4 rows decoded into registers once
+ * for 4 tokens; long batches a ~128 KiB panel of rows at a time, 16 tokens at a time within it); other types by
+ * decoding a panel of rows into floats once and reusing it for every token.
  * Int8 dot products on quantized activations are not used: the Vector API offers no int8/int16 multiply-add
  * into int32 lanes (vpmaddwd, vpdpbusd), and the widening multiplies and per-block conversions it does offer
  * cost more vector operations per weight than the float FMA path (counted from the instruction sequences, not
