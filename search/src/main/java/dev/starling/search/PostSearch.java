@@ -67,7 +67,8 @@ public final class PostSearch {
     private final QueryCompiler compiler;
     private final Clock clock;
     private final Supplier<AuthorSignals> authors;
-    private final boolean pruneTopWithoutText;
+    /** {@link TopWithoutText}'s newest matches looked at first; 0: no pruning. */
+    private final int topNewest;
 
     /** {@code export} supplies each viewer's follows, blocks and mutes (may be null when only {@link #rank} is used). */
     public PostSearch(PostIndex index, PostExport export, Clock clock) {
@@ -86,12 +87,12 @@ public final class PostSearch {
      * {@link dev.starling.search.authors.AuthorSignalsSource}), asked once per Top or hybrid query.
      */
     public PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock, Supplier<AuthorSignals> authors) {
-        this(index, relations, clock, authors, true);
+        this(index, relations, clock, authors, TopWithoutText.MIN_NEWEST);
     }
 
     private PostSearch(PostIndex index, Function<Long, PostExport.Relations> relations, Clock clock, Supplier<AuthorSignals> authors,
-                       boolean pruneTopWithoutText) {
-        this.pruneTopWithoutText = pruneTopWithoutText;
+                       int topNewest) {
+        this.topNewest = topNewest;
         this.index = index;
         this.relations = relations;
         this.compiler = new QueryCompiler(index.analyzer());
@@ -143,7 +144,7 @@ public final class PostSearch {
         return index.withSearcher(s -> switch (effective) {
             case LATEST -> page(s, s.search(lexical, new TopFieldCollectorManager(
                     new Sort(new SortField(PostFields.ID, SortField.Type.LONG, true)), offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
-            case TOP -> !c.hasText() && pruneTopWithoutText ? topWithoutText(s, lexical, offset, limit)
+            case TOP -> !c.hasText() && topNewest > 0 ? topWithoutText(s, lexical, offset, limit)
                     : page(s, s.search(top(lexical), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)), offset, limit);
             case SEMANTIC -> window(semantic(s, text, filtered(c.nonText(), visible), window), offset, limit);
             case HYBRID -> window(Fusion.reciprocalRank(List.of(
@@ -183,7 +184,7 @@ public final class PostSearch {
     private SearchResult topWithoutText(IndexSearcher s, Query lexical, int offset, int limit) throws IOException {
         TopSignals signals = signals();
         long[] total = {0};
-        Query candidates = TopWithoutText.candidates(s, lexical, signals, offset + limit, COUNT_EXACT_UP_TO, total);
+        Query candidates = TopWithoutText.candidates(s, lexical, signals, offset + limit, COUNT_EXACT_UP_TO, total, topNewest);
         if (candidates == null) {
             return page(s, s.search(new FunctionScoreQuery(lexical, signals), new TopScoreDocCollectorManager(offset + limit, null, COUNT_EXACT_UP_TO)),
                     offset, limit);
@@ -196,7 +197,12 @@ public final class PostSearch {
 
     /** The same searcher without {@link TopWithoutText}'s pruning (tests compare the two). */
     PostSearch scoringEveryMatch() {
-        return new PostSearch(index, relations, clock, authors, false);
+        return new PostSearch(index, relations, clock, authors, 0);
+    }
+
+    /** The same searcher with {@link TopWithoutText} looking at {@code newest} matches first (tests: small indexes). */
+    PostSearch pruningTopFrom(int newest) {
+        return new PostSearch(index, relations, clock, authors, newest);
     }
 
     /**

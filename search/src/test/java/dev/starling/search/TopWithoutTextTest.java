@@ -50,7 +50,7 @@ class TopWithoutTextTest {
         Random r = new Random(seed);
         long start = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
         int n = 3000 + r.nextInt(2000);
-        long stepMillis = 60_000L * (1 + r.nextInt(120)); // a post every 1 to 120 minutes: the span is 2 days to 1 year
+        long stepMillis = 60_000L * (30 + r.nextInt(90)); // a post every 30 to 120 minutes: the newest few hundred span days, so the bound prunes
         try (PostIndex index = PostIndex.open(new ByteBuffersDirectory(), null)) {
             Map<Long, ExportedPost> batch = new HashMap<>();
             for (int i = 0; i < n; i++) {
@@ -79,8 +79,9 @@ class TopWithoutTextTest {
                 following.add(1L + r.nextInt(60));
             }
             Relations viewer = new Relations(1L + r.nextInt(60), following, Set.of(1L + r.nextInt(60)), Set.of(1L + r.nextInt(60)));
-            PostSearch pruned = new PostSearch(index, id -> viewer, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), () -> authors);
-            PostSearch full = pruned.scoringEveryMatch();
+            PostSearch base = new PostSearch(index, id -> viewer, Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC), () -> authors);
+            PostSearch pruned = base.pruningTopFrom(300);
+            PostSearch full = base.scoringEveryMatch();
             String[] queries = {"such", "the into", "lang:es", "min_faves:1", "-filter:replies", "such -filter:replies", "from:u7", "their lang:en"};
             int[][] pages = {{0, 20}, {20, 20}, {0, 1}, {0, 100}, {97, 3}};
             for (String q : queries) {
@@ -99,7 +100,7 @@ class TopWithoutTextTest {
                     .add(new QueryCompiler(index.analyzer()).compile(((ParseResult.Parsed) QueryParser.parse("such")).query()).lexical(), Occur.MUST)
                     .add(ViewerFilter.anonymous(), Occur.FILTER).build();
             TopSignals signals = new TopSignals(now, PostSearch.HALF_LIFE_HOURS, authors);
-            assertNotNull(index.withSearcher(s -> TopWithoutText.candidates(s, lexical, signals, 20, PostSearch.COUNT_EXACT_UP_TO, new long[1])),
+            assertNotNull(index.withSearcher(s -> TopWithoutText.candidates(s, lexical, signals, 20, PostSearch.COUNT_EXACT_UP_TO, new long[1], 300)),
                     "seed " + seed + ": no pruning for the match-all query");
         }
     }

@@ -64,6 +64,15 @@ public final class AuthorSignals {
         return i >= 0 ? factors[i] : 1.0;
     }
 
+    /** The largest factor of this snapshot (1 when it knows no author): a bound for pruning. */
+    public double maxFactor() {
+        double m = 1.0;
+        for (float f : factors) {
+            m = Math.max(m, f);
+        }
+        return m;
+    }
+
     /** Number of authors with a known factor. */
     public int size() {
         return ids.length;

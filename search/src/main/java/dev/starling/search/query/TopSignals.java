@@ -64,6 +64,11 @@ public final class TopSignals extends DoubleValuesSource {
         };
     }
 
+    /** The largest author factor this scoring can apply. */
+    public double maxAuthorFactor() {
+        return authors.maxFactor();
+    }
+
     /** The recency factor of a post created at {@code createdMillis}: 0.3 + 0.7 * 2^(-ageHours / halfLifeHours), in (0.3, 1]. */
     public double recency(long createdMillis) {
         double ageHours = Math.max(0, nowMillis - createdMillis) / 3_600_000.0;

@@ -1,6 +1,5 @@
 package dev.starling.search.query;
 
-import dev.starling.search.authors.AuthorSignals;
 import dev.starling.search.index.PostFields;
 import java.io.IOException;
 import org.apache.lucene.document.LongPoint;
@@ -33,8 +32,11 @@ import org.apache.lucene.search.TopFieldCollectorManager;
  */
 public final class TopWithoutText {
 
-    /** Newest matches looked at first, at least. */
-    public static final int MIN_NEWEST = 1000;
+    /**
+     * Newest matches looked at first, at least: enough that their k-th score is high (the best of
+     * many) and their age already lowers the recency bound of everything older.
+     */
+    public static final int MIN_NEWEST = 10_000;
     /** Relative safety margin on the bound (float scores, rounding of the author factor). */
     static final double MARGIN = 1e-5;
 
@@ -47,7 +49,13 @@ public final class TopWithoutText {
      * k-th score); {@code total} receives the match count (exact up to {@code countExactUpTo}).
      */
     public static Query candidates(IndexSearcher s, Query lexical, TopSignals signals, int k, int countExactUpTo, long[] total) throws IOException {
-        int n = Math.max(MIN_NEWEST, 20 * k);
+        return candidates(s, lexical, signals, k, countExactUpTo, total, MIN_NEWEST);
+    }
+
+    /** As above, looking at {@code minNewest} newest matches at least (tests use small indexes). */
+    public static Query candidates(IndexSearcher s, Query lexical, TopSignals signals, int k, int countExactUpTo, long[] total, int minNewest)
+            throws IOException {
+        int n = Math.max(minNewest, 20 * k);
         Sort newestFirst = new Sort(new SortField(PostFields.CREATED, SortField.Type.LONG, true));
         TopDocs newest = s.search(lexical, new TopFieldCollectorManager(newestFirst, n, null, countExactUpTo));
         total[0] = newest.totalHits.value();
@@ -62,7 +70,7 @@ public final class TopWithoutText {
             return null;
         }
         double kth = best.scoreDocs[k - 1].score;
-        double ceiling = signals.recency(cutMillis) * (1 + AuthorSignals.MAX_BOOST) * (1 + MARGIN);
+        double ceiling = signals.recency(cutMillis) * signals.maxAuthorFactor() * (1 + MARGIN);
         // largest F with (1 + 0.3 ln(1 + F)) * ceiling < kth
         double lnBound = (kth / ceiling - 1) / 0.3;
         if (lnBound <= 0) {
@@ -77,6 +85,10 @@ public final class TopWithoutText {
             return null;
         }
         long above = maxCount / 3 + 1;
+        long estimate = s.count(recent) + s.count(range(PostFields.FAVES, above, Long.MAX_VALUE)) + s.count(range(PostFields.REPOSTS, above, Long.MAX_VALUE));
+        if (estimate > s.getIndexReader().maxDoc() / 4) {
+            return null; // the bound leaves too much: scoring every match is as cheap
+        }
         return new BooleanQuery.Builder()
                 .add(recent, Occur.SHOULD)
                 .add(range(PostFields.FAVES, above, Long.MAX_VALUE), Occur.SHOULD)
