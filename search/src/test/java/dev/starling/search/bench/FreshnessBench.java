@@ -51,13 +51,11 @@ final class FreshnessBench {
 
     static Result run(PostIndex index, BenchCorpus corpus, int ratePerSecond, int seconds) throws InterruptedException {
         int run = RUNS.incrementAndGet();
-        Database db = TestDatabase.fresh("search_bench_fresh", 8);
-        try {
-            Social social = TestDatabase.social(db);
-            List<Account> writers = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                writers.add(social.accounts().signUp(new SignUp("writer" + i, "writer" + i + "@example.org", "correct horse battery staple")).orThrow());
-            }
+        Network net = NETWORKS.computeIfAbsent(index, i -> Network.create());
+        Database db = net.db();
+        {
+            Social social = net.social();
+            List<Account> writers = net.writers();
             int total = ratePerSecond * seconds;
             AtomicLongArray committedAt = new AtomicLongArray(total);
             long[] seenAt = new long[total];
@@ -158,9 +156,32 @@ final class FreshnessBench {
                         queries.stream().mapToLong(Long::longValue).toArray(), clock.cpuSeconds(), clock.wallSeconds(), clock.loadAtStart,
                         BenchClock.loadAverage(), indexer.stepStats(), indexer.backfill() == null ? null : indexer.backfill().stats());
             }
-        } finally {
-            db.close();
         }
+    }
+
+    /**
+     * One database per index, kept for the later runs on that index: the index's committed outbox
+     * position belongs to that database's outbox (a fresh database restarts its positions, and the
+     * indexer, resuming from the index's position, would skip the new posts).
+     */
+    private record Network(Database db, Social social, List<Account> writers) {
+        static Network create() {
+            Database db = TestDatabase.fresh("search_bench_fresh", 8);
+            Social social = TestDatabase.social(db);
+            List<Account> writers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                writers.add(social.accounts().signUp(new SignUp("writer" + i, "writer" + i + "@example.org", "correct horse battery staple")).orThrow());
+            }
+            return new Network(db, social, writers);
+        }
+    }
+
+    private static final java.util.Map<PostIndex, Network> NETWORKS = new java.util.IdentityHashMap<>();
+
+    /** Closes the databases of every run. */
+    static void closeAll() {
+        NETWORKS.values().forEach(n -> n.db().close());
+        NETWORKS.clear();
     }
 
     /** Runs so far in this process: each run's words differ, as later runs write into the same index. */

@@ -148,6 +148,7 @@ class SearchBenchTest {
                 }
             }
         }
+        FreshnessBench.closeAll();
         System.out.println();
         System.out.printf(Locale.ROOT, "| %,d posts | figure | load |%n|---|---|---|%n", n);
         table.forEach(System.out::println);
