@@ -11,7 +11,7 @@
  *     privileged reader (anonymous for a public reply, the mentioner for a direct one) and each post is checked
  *     against every reader ({@code Audience}), minus the mentioner's mutes and the assistant's blocks and mutes.</li>
  * <li><b>Data, not instructions</b>: posts enter {@code prompts/assistant.txt} (or, for a model with a small context
- *     such as the 256-token demo model, {@code assistant-compact.txt}) as quoted, escaped blocks; the
+ *     such as a 256-token model, {@code assistant-compact.txt}) as quoted, escaped blocks; the
  *     assistant's only action is its reply, whose text loses every @mention (the mentioner is addressed by a prefix)
  *     and every link except to this instance's posts that the prompt quoted; no bot loops, never its own posts,
  *     nothing from or into threads of accounts that block it.</li>
