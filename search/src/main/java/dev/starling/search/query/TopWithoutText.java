@@ -6,14 +6,10 @@ import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.TopFieldCollectorManager;
 
 /**
  * Top for a query without words (only operators, or only stop words: "such" matches every visible
@@ -22,8 +18,8 @@ import org.apache.lucene.search.TopFieldCollectorManager;
  * <pre>
  * score(d) &lt;= (1 + 0.3 ln(1 + faves + 2 reposts)) * recency(created) * maxAuthorFactor
  * </pre>
- * The newest {@code n} matches (a sorted search, which Lucene ends early) give the k-th best score
- * S among them and the cut-off time T of the n-th. A post older than T with faves + 2 reposts
+ * A cut-off time T after which about {@code n} posts were created (found from the points' count
+ * estimates, without visiting documents) gives the k-th best score S among the matches after it. A post older than T with faves + 2 reposts
  * &lt;= F, where F is the largest count whose bound stays below S, cannot reach the first k, so the
  * exact Top query only needs the posts created at or after T, or with faves or reposts above F/3
  * (if both are at most floor(F/3), faves + 2 reposts &lt;= F). The result equals the full
@@ -56,13 +52,15 @@ public final class TopWithoutText {
     public static Query candidates(IndexSearcher s, Query lexical, TopSignals signals, int k, int countExactUpTo, long[] total, int minNewest)
             throws IOException {
         int n = Math.max(minNewest, 20 * k);
-        Sort newestFirst = new Sort(new SortField(PostFields.CREATED, SortField.Type.LONG, true));
-        TopDocs newest = s.search(lexical, new TopFieldCollectorManager(newestFirst, n, null, countExactUpTo));
-        total[0] = newest.totalHits.value();
-        if (newest.scoreDocs.length < n) {
-            return null; // every match is among them: scoring all is as cheap
+        // the count as the full scoring reports it (exact up to countExactUpTo): a constant-score search stops there
+        TopDocs counted = s.search(lexical, new org.apache.lucene.search.TopScoreDocCollectorManager(1, null, countExactUpTo));
+        total[0] = counted.totalHits.value();
+        if (total[0] < 4L * n) {
+            return null; // few matches: scoring all is as cheap
         }
-        long cutMillis = (Long) ((FieldDoc) newest.scoreDocs[n - 1]).fields[0];
+        // the cut: a creation time with about n posts (of all, from the points' estimates) at or after it; any cut is
+        // correct (the k-th score below is computed exactly over the matches after it), n only makes it effective
+        long cutMillis = newestCut(s, n);
         Query recent = range(PostFields.CREATED, cutMillis, Long.MAX_VALUE);
         TopDocs best = s.search(new org.apache.lucene.queries.function.FunctionScoreQuery(
                 new BooleanQuery.Builder().add(lexical, Occur.MUST).add(recent, Occur.FILTER).build(), signals), k);
@@ -95,6 +93,63 @@ public final class TopWithoutText {
                 .add(range(PostFields.REPOSTS, above, Long.MAX_VALUE), Occur.SHOULD)
                 .setMinimumNumberShouldMatch(1)
                 .build();
+    }
+
+    /** A creation time such that about {@code n} posts were created at or after it (binary search on the points' count estimates). */
+    static long newestCut(IndexSearcher s, int n) throws IOException {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (var leaf : s.getIndexReader().leaves()) {
+            org.apache.lucene.index.PointValues pv = leaf.reader().getPointValues(PostFields.CREATED);
+            if (pv != null) {
+                lo = Math.min(lo, LongPoint.decodeDimension(pv.getMinPackedValue(), 0));
+                hi = Math.max(hi, LongPoint.decodeDimension(pv.getMaxPackedValue(), 0));
+            }
+        }
+        if (lo > hi) {
+            return Long.MIN_VALUE;
+        }
+        while (lo < hi) {
+            long mid = lo + (hi - lo + 1) / 2;
+            if (estimateAtOrAfter(s, mid) >= n) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    private static long estimateAtOrAfter(IndexSearcher s, long fromMillis) throws IOException {
+        byte[] from = new byte[Long.BYTES];
+        LongPoint.encodeDimension(fromMillis, from, 0);
+        long count = 0;
+        for (var leaf : s.getIndexReader().leaves()) {
+            org.apache.lucene.index.PointValues pv = leaf.reader().getPointValues(PostFields.CREATED);
+            if (pv == null) {
+                continue;
+            }
+            count += pv.estimatePointCount(new org.apache.lucene.index.PointValues.IntersectVisitor() {
+                @Override
+                public void visit(int docID) {
+                }
+
+                @Override
+                public void visit(int docID, byte[] packedValue) {
+                }
+
+                @Override
+                public org.apache.lucene.index.PointValues.Relation compare(byte[] minPackedValue, byte[] maxPackedValue) {
+                    if (java.util.Arrays.compareUnsigned(maxPackedValue, 0, Long.BYTES, from, 0, Long.BYTES) < 0) {
+                        return org.apache.lucene.index.PointValues.Relation.CELL_OUTSIDE_QUERY;
+                    }
+                    return java.util.Arrays.compareUnsigned(minPackedValue, 0, Long.BYTES, from, 0, Long.BYTES) >= 0
+                            ? org.apache.lucene.index.PointValues.Relation.CELL_INSIDE_QUERY
+                            : org.apache.lucene.index.PointValues.Relation.CELL_CROSSES_QUERY;
+                }
+            });
+        }
+        return count;
     }
 
     private static Query range(String field, long from, long to) {
