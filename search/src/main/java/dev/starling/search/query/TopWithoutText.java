@@ -55,8 +55,8 @@ public final class TopWithoutText {
         // the count as the full scoring reports it (exact up to countExactUpTo): a constant-score search stops there
         TopDocs counted = s.search(lexical, new org.apache.lucene.search.TopScoreDocCollectorManager(1, null, countExactUpTo));
         total[0] = counted.totalHits.value();
-        if (total[0] < 4L * n) {
-            return null; // few matches: scoring all is as cheap
+        if (counted.totalHits.relation() == org.apache.lucene.search.TotalHits.Relation.EQUAL_TO && total[0] < 4L * n) {
+            return null; // few matches (counted exactly): scoring all is as cheap
         }
         // the cut: a creation time with about n posts (of all, from the points' estimates) at or after it; any cut is
         // correct (the k-th score below is computed exactly over the matches after it), n only makes it effective
