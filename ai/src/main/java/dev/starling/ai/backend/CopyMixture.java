@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * <p><b>p_copy</b>, from the output so far (the answer's tokens only, never the prompt):
  * <ol>
  * <li>At the start of the answer, or right after a citation marker ({@code [2]}, possibly followed by white space):
- *     uniform over the <em>start tokens</em> of the sources: the first token of every source and the first token of
- *     every clause in it (the token after one whose text ends in {@code . ! ? ; :} or a line break).</li>
+ *     all mass on the first token of the <em>next clause not yet copied</em>, in evidence order: clauses start at the
+ *     start of every source and after every token whose text ends in {@code . ! ? ; :} or a line break; a clause counts
+ *     as copied when its first {@value #OPENING_TOKENS} tokens (fewer when it is shorter) already occur in the output.
+ *     So an answer goes through the evidence clause by clause (post [1] first, the best match) instead of repeating
+ *     one; when every clause is copied, p_copy is undefined.</li>
  * <li>Otherwise, longest match first: for k = min({@link #maxMatch()}, output length) down to 1, every position in
  *     a source where the last k output tokens occur and a token follows; at the first k with any such position, p_copy
  *     gives each following token its share of those positions (so longer matches win outright; shorter ones only
@@ -45,13 +48,16 @@ public final class CopyMixture implements LogitsProcessor {
     public static final int DEFAULT_MAX_MATCH = 4;
     /** How many output tokens are decoded to look for a citation marker at the end of the output. */
     static final int MARKER_TOKENS = 6;
+    /** How many tokens of a clause's opening show that it was copied already. */
+    static final int OPENING_TOKENS = 3;
     private static final Pattern ENDS_WITH_MARKER = Pattern.compile("\\[\\s*\\d{1,4}(?:\\s*,\\s*\\d{1,4})*\\s*]\\s*$");
 
     private final int[][] sources;
     private final double weight;
     private final int maxMatch;
     private final int vocabSize;
-    private final int[] startTokens;
+    /** Clause starts in evidence order, as (source index, offset) pairs. */
+    private final int[] starts;
     private final Predicate<int[]> endsWithCitation;
 
     /**
@@ -78,7 +84,7 @@ public final class CopyMixture implements LogitsProcessor {
         this.endsWithCitation = Objects.requireNonNull(endsWithCitation, "endsWithCitation");
         long total = 0;
         List<int[]> kept = new ArrayList<>();
-        List<Integer> starts = new ArrayList<>();
+        List<Integer> startList = new ArrayList<>();
         for (int s = 0; s < sources.size(); s++) {
             int[] ids = sources.get(s);
             total += ids.length;
@@ -91,7 +97,8 @@ public final class CopyMixture implements LogitsProcessor {
                             + ", outside the vocabulary of " + vocabSize);
                 }
                 if (i == 0 || endsClause.test(ids[i - 1])) {
-                    starts.add(ids[i]);
+                    startList.add(kept.size());
+                    startList.add(i);
                 }
             }
             if (ids.length > 0) {
@@ -102,7 +109,7 @@ public final class CopyMixture implements LogitsProcessor {
         this.weight = weight;
         this.maxMatch = maxMatch;
         this.vocabSize = vocabSize;
-        this.startTokens = starts.stream().mapToInt(Integer::intValue).toArray();
+        this.starts = startList.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -142,7 +149,7 @@ public final class CopyMixture implements LogitsProcessor {
     public Distribution copyDistribution(int[] history, int from, int to) {
         int n = to - from;
         if (n == 0 || endsWithCitation.test(Arrays.copyOfRange(history, Math.max(from, to - MARKER_TOKENS), to))) {
-            return startTokens.length == 0 ? null : counted(startTokens, startTokens.length, 0);
+            return nextClause(history, from, to);
         }
         int[] next = new int[64];
         for (int k = Math.min(maxMatch, n); k >= 1; k--) {
@@ -173,6 +180,33 @@ public final class CopyMixture implements LogitsProcessor {
             }
         }
         return null;
+    }
+
+    /** The first token of the first clause not yet copied, or null when every clause is. */
+    private Distribution nextClause(int[] history, int from, int to) {
+        for (int i = 0; i < starts.length; i += 2) {
+            int[] s = sources[starts[i]];
+            int at = starts[i + 1];
+            int len = Math.min(OPENING_TOKENS, s.length - at);
+            if (!occurs(history, from, to, s, at, len)) {
+                return new Distribution(new int[] {s[at]}, new double[] {1.0}, 0);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code s[at..at+len)} occurs in {@code history[from..to)}. */
+    private static boolean occurs(int[] history, int from, int to, int[] s, int at, int len) {
+        outer:
+        for (int i = from; i + len <= to; i++) {
+            for (int j = 0; j < len; j++) {
+                if (history[i + j] != s[at + j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static Distribution counted(int[] tokens, int count, int matchLength) {

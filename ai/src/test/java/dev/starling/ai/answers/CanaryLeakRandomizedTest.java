@@ -43,9 +43,12 @@ class CanaryLeakRandomizedTest {
         System.out.println("CanaryLeakRandomizedTest seed: " + seed + " (replay with -Dtests.seed=" + seed + ")");
         Random seeds = new Random(seed);
         int visibleCanariesInPrompts = 0;
+        int visibleCanariesCopied = 0;
         for (int n = 0; n < networks; n++) {
             long netSeed = seeds.nextLong();
-            AnswerSettings settings = AiTestNetwork.testSettings().withMaxTokens(4);
+            // copy-augmented decoding with a high weight: answers copy from their evidence, so a canary that reached
+            // the copy source would reach the output too
+            AnswerSettings settings = AiTestNetwork.testSettings().withMaxTokens(COPY_TOKENS).withCopyWeight(0.9);
             try (AiTestNetwork net = new AiTestNetwork("ai_canary", settings, true)) {
                 Random r = new Random(netSeed);
                 List<Account> accounts = new ArrayList<>();
@@ -55,7 +58,9 @@ class CanaryLeakRandomizedTest {
                 net.index();
                 try {
                     long t0 = System.nanoTime();
-                    visibleCanariesInPrompts += check(net, r, accounts, posts, canaries, ops);
+                    int[] hits = check(net, r, accounts, posts, canaries, ops);
+                    visibleCanariesInPrompts += hits[0];
+                    visibleCanariesCopied += hits[1];
                     System.out.printf("network %d: %d accounts, %d posts, %d canaries, %d operations in %d ms (%d model calls)%n", n,
                             accounts.size(), posts.size(), canaries.size(), ops * 4, (System.nanoTime() - t0) / 1_000_000,
                             net.model.prompts.size());
@@ -66,7 +71,11 @@ class CanaryLeakRandomizedTest {
         }
         assertTrue(visibleCanariesInPrompts > 0, "control: no canary its viewer may see ever reached a prompt, so the"
                 + " test could not see a leak either (seed " + seed + ")");
+        System.out.println("canaries their viewer may see copied into outputs: " + visibleCanariesCopied);
     }
+
+    /** Tokens per answer: enough for the tiny model to copy a post's two topic words and its canary. */
+    private static final int COPY_TOKENS = 20;
 
     private static <T> T pick(Random r, List<T> l) {
         return l.get(r.nextInt(l.size()));
@@ -122,9 +131,11 @@ class CanaryLeakRandomizedTest {
         }
     }
 
-    private static int check(AiTestNetwork net, Random r, List<Account> accounts, List<Post> posts, List<Canary> canaries, int ops) {
+    /** Visible canaries that reached prompts, and outputs. */
+    private static int[] check(AiTestNetwork net, Random r, List<Account> accounts, List<Post> posts, List<Canary> canaries, int ops) {
         Map<Long, Viewer> viewers = new HashMap<>();
         int controlHits = 0;
+        int copiedHits = 0;
         for (int i = 0; i < ops * 4; i++) {
             Long viewerId = r.nextInt(8) == 0 ? null : pick(r, accounts).id();
             Viewer viewer = viewers.computeIfAbsent(viewerId == null ? -1L : viewerId,
@@ -163,8 +174,9 @@ class CanaryLeakRandomizedTest {
                                 + " by " + c.post().authorId() + ") reached " + (prompt.contains(c.word()) ? "the prompt" : "the output")
                                 + " of " + what + " for viewer " + viewerId + "\n" + prompt);
                     }
-                } else if (prompt.contains(c.word())) {
-                    controlHits++;
+                } else {
+                    controlHits += prompt.contains(c.word()) ? 1 : 0;
+                    copiedHits += output.contains(c.word()) ? 1 : 0;
                 }
             }
             if (o instanceof AnswerOutcome.Answered a) {
@@ -174,6 +186,6 @@ class CanaryLeakRandomizedTest {
                 }
             }
         }
-        return controlHits;
+        return new int[] {controlHits, copiedHits};
     }
 }

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -61,8 +62,10 @@ import org.junit.jupiter.api.io.TempDir;
  * public posts and of followers-only posts of locked accounts; askers alternate between accounts that follow a locked
  * account and accounts that follow none. Each is asked through {@link StarlingAi} as its asker and judged by
  * {@link Grounding} as that asker. Prints the valid-and-visible share (asserted to be 100%), the grounded share, the
- * no-evidence share, the distribution of key-word support, time to first text and total time p50/p90; then the
- * assistant: 20 sequential mentions, each from its posting to its reply being posted, p50/p90.
+ * no-evidence share, the distribution of key-word support, time to first text and total time p50/p90, once per copy
+ * weight ({@code -Dstarling.bench.copyWeight=0,0.5,0.8}: copy-augmented decoding, {@code ai.backend.CopyMixture}; default:
+ * the settings' choice by model); then the assistant ({@code -Dstarling.bench.assistant=false} skips it): 20 sequential
+ * mentions, each from its posting to its reply being posted, p50/p90.
  */
 class GroundingBench {
 
@@ -98,16 +101,41 @@ class GroundingBench {
                 registry.addFile(model, id);
                 assertTrue(registry.assignAll(id) instanceof ModelRegistry.SwitchOutcome.Switched);
                 PostSearch search = new PostSearch(index, export::relations, Clock.systemUTC(), new AuthorSignalsSource(db));
-                StarlingAi ai = StarlingAi.create(social, search, registry, Prompts.classpath(),
-                        AnswerSettings.defaults().withSampling(0.7, java.util.OptionalLong.of(seed)));
                 System.out.printf("%nmodel %s%n", registry.snapshot().models().stream().filter(m -> m.entry().id().equals(id))
                         .findFirst().orElseThrow().entry());
                 Grounding grounding = new Grounding(social);
-                ask(ai, grounding, social, questions);
-                assistantLatency(social, registry, search, seed);
+                for (OptionalDouble weight : copyWeights()) {
+                    AnswerSettings settings = AnswerSettings.defaults().withSampling(0.7, java.util.OptionalLong.of(seed));
+                    settings = weight.isPresent() ? settings.withCopyWeight(weight.getAsDouble()) : settings;
+                    StarlingAi ai = StarlingAi.create(social, search, registry, Prompts.classpath(), settings);
+                    System.out.printf("%ncopy weight %s (copy-augmented decoding from the evidence posts; ai.backend.CopyMixture)%n",
+                            weight.isPresent() ? weight.getAsDouble() : "by model: " + settings.copyWeightFor(registry.snapshot().models()
+                                    .stream().filter(m -> m.entry().id().equals(id)).findFirst().orElseThrow().entry()));
+                    long askCpu = cpuNanos();
+                    long askWall = System.nanoTime();
+                    ask(ai, grounding, social, questions);
+                    System.out.printf("  asking took %.1f s wall, %.1f s process CPU (load average %.1f)%n",
+                            (System.nanoTime() - askWall) / 1e9, (cpuNanos() - askCpu) / 1e9, load());
+                }
+                if (!"false".equals(System.getProperty("starling.bench.assistant"))) {
+                    assistantLatency(social, registry, search, seed);
+                }
             }
         }
         System.out.printf("process CPU %.1f s, load average %.1f%n", (cpuNanos() - cpu0) / 1e9, load());
+    }
+
+    /**
+     * The copy weights to compare ({@code -Dstarling.bench.copyWeight=0,0.5,0.8}; each model's questions are asked once per
+     * weight); by default the settings' own choice by model (0.5 for a model trained by Starling).
+     */
+    private static List<OptionalDouble> copyWeights() {
+        String given = System.getProperty("starling.bench.copyWeight");
+        if (given == null || given.isBlank()) {
+            return List.of(OptionalDouble.empty());
+        }
+        return java.util.Arrays.stream(given.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                .map(x -> OptionalDouble.of(Double.parseDouble(x))).toList();
     }
 
     /** The given models (comma-separated), or a tiny one trained now on the network's consented posts. */
@@ -192,7 +220,7 @@ class GroundingBench {
             if (a.modelId() != null) {
                 first.add(a.firstTextMillis());
                 total.add(a.totalMillis());
-                if (samples.size() < 4) {
+                if (samples.size() < Integer.getInteger("starling.bench.samples", 4)) {
                     samples.add(String.format("Q: %s%n   A: %s%n   citations %s, support %.2f %s of %s", q.text(), a.text(),
                             a.citedPostIds(), v.support(), v.supportedWords(), v.contentWords()));
                 }

@@ -37,7 +37,9 @@ final class RecordingBackend implements ModelBackend {
 
     @Override
     public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
-        prompts.add(flatten(request.messages()));
+        // the copy evidence (copy-augmented decoding) is part of what the model is given
+        prompts.add(flatten(request.messages()) + (request.copy() == null ? ""
+                : "\n[copy evidence]\n" + String.join("\n", request.copy().texts())));
         conversations.add(request.messages());
         BackendResult<Completion> r = inner.chat(request, listener);
         if (r instanceof BackendResult.Ok<Completion> ok) {

@@ -96,16 +96,20 @@ class CopyMixtureTest {
     }
 
     @Test
-    void theStartAndCitationMarkersPointAtPostAndClauseStarts() {
+    void theStartAndCitationMarkersPointAtTheNextClauseNotYetCopied() {
         CopyMixture m = mixture(0.5, 4, new int[] {1, 2, DOT, 5, 6}, new int[] {7, 8});
         CopyMixture.Distribution start = dist(m);
         assertEquals(0, start.matchLength());
-        assertArrayEquals(new int[] {1, 5, 7}, start.ids());
-        assertArrayEquals(new double[] {1 / 3.0, 1 / 3.0, 1 / 3.0}, start.probs(), 1e-12);
-        CopyMixture.Distribution afterMarker = dist(m, 1, 2, MARKER);
-        assertEquals(0, afterMarker.matchLength());
-        assertArrayEquals(new int[] {1, 5, 7}, afterMarker.ids());
+        assertArrayEquals(new int[] {1}, start.ids(), "the answer starts with the first clause of the first source");
+        assertArrayEquals(new double[] {1.0}, start.probs());
+        // after "1 2 . [marker]": clause "1 2 ." is copied (its opening 1 2 DOT occurs), so the next one, 5 6
+        assertArrayEquals(new int[] {5}, dist(m, 1, 2, DOT, MARKER).ids());
+        // a copied opening counts wherever it occurs in the output; shorter clauses by their whole length
+        assertArrayEquals(new int[] {7}, dist(m, 9, 5, 6, 1, 2, DOT, 3, MARKER).ids());
+        assertNull(dist(m, 1, 2, DOT, 5, 6, 7, 8, MARKER), "every clause copied: the model alone");
         assertNull(mixture(0.5, 4).copyDistribution(history(), 2, 2), "no sources: nothing to start from");
+        // a marker that is not at the end does not count
+        assertEquals(1, dist(m, MARKER, 5).matchLength());
     }
 
     @Test
@@ -167,15 +171,7 @@ class CopyMixtureTest {
     /** p_copy the slow way: the longest k with a following token, counting occurrences; the start rule for no output. */
     private static TreeMap<Integer, Double> referenceCopy(List<int[]> sources, int[] output, int maxMatch) {
         if (output.length == 0) {
-            List<Integer> starts = new ArrayList<>();
-            for (int[] s : sources) {
-                for (int i = 0; i < s.length; i++) {
-                    if (i == 0 || s[i - 1] == DOT) {
-                        starts.add(s[i]);
-                    }
-                }
-            }
-            return share(starts);
+            return share(List.of(sources.getFirst()[0])); // nothing copied yet: the first clause of the first source
         }
         for (int k = Math.min(maxMatch, output.length); k >= 1; k--) {
             int[] suffix = Arrays.copyOfRange(output, output.length - k, output.length);
