@@ -4,7 +4,6 @@ import dev.starling.ai.backend.BackendError;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.ChatRequest;
 import dev.starling.ai.backend.Completion;
-import dev.starling.ai.backend.CopyEvidence;
 import dev.starling.ai.backend.DeltaListener;
 import dev.starling.ai.backend.SamplingParams;
 import dev.starling.ai.backend.Usage;
@@ -158,20 +157,6 @@ final class Generation {
         }
     }
 
-    private static final java.util.regex.Pattern SENTENCE_END = java.util.regex.Pattern.compile("([.!?\u2026]+)(\\s+|$)");
-
-    /**
-     * A quoted post as the copy mixture copies from it: its text with its citation marker after every sentence and at
-     * the end ({@code "Saw it. [2] Amazing. [2]"}), so that an answer copying a sentence of post n goes on to cite
-     * [n], and the marker then points the mixture at the posts' starts again.
-     */
-    static String copySource(QuotedPost p) {
-        String marker = " [" + p.number() + "]";
-        String text = SENTENCE_END.matcher(p.text().strip()).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                m.group(1) + marker + m.group(2)));
-        return text.endsWith(marker) ? text : text + marker;
-    }
-
     /** Post [1] of an explanation keeps more of its text than the rest. */
     private static int charsFor(QuotedPost p, int n, int chars) {
         return p.number() == 1 && n > 1 ? Math.max(chars, Math.min(1000, 2 * chars)) : chars;
@@ -213,7 +198,7 @@ final class Generation {
         double copyWeight = posts.isEmpty() || job.feature() == Feature.COMPOSE ? 0 : settings.copyWeightFor(lease.entry());
         ChatRequest request = new ChatRequest(lease.modelId(), messages, sampling);
         if (copyWeight > 0) {
-            request = request.withCopy(CopyEvidence.of(posts.stream().map(Generation::copySource).toList(), copyWeight));
+            request = request.withCopy(CopySources.evidence(posts, copyWeight));
         }
         BackendResult<Completion> result = lease.backend().chat(request, deltas);
         if (result instanceof BackendResult.Err<Completion> err) {

@@ -9,5 +9,10 @@
  * reads it ({@link dev.starling.ai.answers.Evidence}); posts enter prompts only as escaped, delimited quotes; model text
  * passes {@link dev.starling.ai.answers.OutputFilter} (valid citations only, no foreign links, no HTML) before anyone
  * sees it; every generation has a token and a time limit.
+ *
+ * <p>Answers with evidence (Ask, Explain, Summarize) from an in-process model are decoded with a copy mixture over the
+ * quoted posts ({@link dev.starling.ai.answers.CopySources}; weight {@link dev.starling.ai.answers.AnswerSettings#copyWeightFor},
+ * 0.5 by default for models trained by Starling, 0 for other GGUFs and always 0 for remote models), so that small
+ * models quote the posts they cite; {@link dev.starling.ai.answers.Answer#copyWeight()} records the weight used.
  */
 package dev.starling.ai.answers;

@@ -21,5 +21,10 @@
  * Failures are values ({@link dev.starling.ai.backend.BackendError}, with the HTTP status and OpenAI error type
  * they map to), not exceptions. Both implementations pass one contract suite ({@code ModelBackendContract}, in the
  * server module's tests, where Starling's own {@code /v1} can be started for the remote one).
+ *
+ * <p>Copy-augmented decoding: a {@link dev.starling.ai.backend.ChatRequest} may carry
+ * {@link dev.starling.ai.backend.CopyEvidence} (texts and a copy weight); {@code LocalBackend} then mixes a copy
+ * distribution over those texts into each next-token distribution ({@link dev.starling.ai.backend.CopyMixture}, an
+ * engine {@code LogitsProcessor}). {@code OpenAiHttpBackend} ignores it: a remote model gets no copy mixture.
  */
 package dev.starling.ai.backend;

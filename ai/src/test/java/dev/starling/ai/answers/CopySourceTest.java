@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class CopySourceTest {
 
     private static String source(int n, String text) {
-        return Generation.copySource(new QuotedPost(n, 10L + n, "ann", Instant.EPOCH, "", text));
+        return CopySources.text(new QuotedPost(n, 10L + n, "ann", Instant.EPOCH, "", text));
     }
 
     @Test
