@@ -252,7 +252,7 @@ public final class LocalBackend implements ModelBackend {
         GenerationRequest request = GenerationRequest.ofTokens(promptIds, engineSampling(sampling), maxTokens,
                 sampling.stop());
         if (mixture != null) {
-            // PENDING-HOOK: request.withProcessor(mixture) once the llm/generate hook lands
+            request = request.withProcessor(mixture);
         }
         LinkedBlockingQueue<String> pieces = new LinkedBlockingQueue<>();
         AtomicBoolean cancel = new AtomicBoolean();

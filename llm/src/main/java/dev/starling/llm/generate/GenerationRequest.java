@@ -8,8 +8,10 @@ import java.util.List;
  *
  * @param maxTokens most tokens to generate (1..1,000,000); fewer when the context fills up ("length")
  * @param stop      strings that end the generation when they appear in the output (not included in the text)
+ * @param processor changes each step's logits before the sampler (for example a copy mixture); null for none
  */
-public record GenerationRequest(int[] promptIds, String prompt, SamplingParams sampling, int maxTokens, List<String> stop) {
+public record GenerationRequest(int[] promptIds, String prompt, SamplingParams sampling, int maxTokens, List<String> stop,
+        LogitsProcessor processor) {
     /** Limits on a request. */
     public static final int MAX_STOP_STRINGS = 16;
     public static final int MAX_STOP_CHARS = 1000;
@@ -38,6 +40,16 @@ public record GenerationRequest(int[] promptIds, String prompt, SamplingParams s
             }
         }
         promptIds = promptIds == null ? null : promptIds.clone();
+    }
+
+    /** A request without a logits processor. */
+    public GenerationRequest(int[] promptIds, String prompt, SamplingParams sampling, int maxTokens, List<String> stop) {
+        this(promptIds, prompt, sampling, maxTokens, stop, null);
+    }
+
+    /** The same request with {@code p} applied to each step's logits before sampling. */
+    public GenerationRequest withProcessor(LogitsProcessor p) {
+        return new GenerationRequest(promptIds, prompt, sampling, maxTokens, stop, p);
     }
 
     public static GenerationRequest ofText(String prompt, SamplingParams sampling, int maxTokens, List<String> stop) {

@@ -51,6 +51,9 @@ final class SequenceRun {
 
     /** Samples from logits and records the token; returns true when the sequence is done. */
     boolean accept(float[] logits) {
+        if (request.processor() != null) {
+            request.processor().process(logits, history, promptTokens, length);
+        }
         int token = sampler.sample(logits, history, length);
         if (tokenizer != null && tokenizer.isEndOfGeneration(token)) {
             return finish(FinishReason.STOP);
