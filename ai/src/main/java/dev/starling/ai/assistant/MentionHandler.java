@@ -1,9 +1,12 @@
 package dev.starling.ai.assistant;
 
+import dev.starling.ai.answers.AnswerSettings;
+import dev.starling.ai.answers.CopySources;
 import dev.starling.ai.backend.BackendError;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.ChatRequest;
 import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.CopyEvidence;
 import dev.starling.ai.backend.DeltaListener;
 import dev.starling.ai.backend.SamplingParams;
 import dev.starling.ai.budget.AiBudget;
@@ -163,8 +166,12 @@ final class MentionHandler {
                 return limitReached(meta, mentioner, x);
             }
         }
+        // copy-augmented decoding from the quoted thread and related posts, by the same rule as Ask (in-process models
+        // trained by Starling only)
+        double copyWeight = AnswerSettings.defaults().copyWeightFor(lease.entry());
+        CopyEvidence copy = copyWeight > 0 && !rendered.evidence().isEmpty() ? CopySources.evidence(rendered.evidence(), copyWeight) : null;
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
-                new HashSet<>(rendered.quotedPostIds())));
+                new HashSet<>(rendered.quotedPostIds())), copy);
         if (gen.interrupted()) {
             budget.cancel(reservation); // answered again after the next start, charged then
         } else {
@@ -234,7 +241,9 @@ final class MentionHandler {
         }
     }
 
-    private Generated generate(List<ChatMessage> messages, ModelLease lease, int maxTokens, long mentionId, ReplyText.LinkPolicy links) {
+    /** @param copy the evidence to mix into the model's distribution, or null for the model alone */
+    private Generated generate(List<ChatMessage> messages, ModelLease lease, int maxTokens, long mentionId, ReplyText.LinkPolicy links,
+            CopyEvidence copy) {
         int promptTokens = 0;
         int completionTokens = 0;
         long t0 = System.nanoTime();
@@ -249,7 +258,8 @@ final class MentionHandler {
                     .withSeed(mentionId * 31 + attempt);
             BackendResult<Completion> r;
             try {
-                r = lease.backend().chat(new ChatRequest(lease.modelId(), messages, sampling), new DeltaListener() {
+                ChatRequest request = new ChatRequest(lease.modelId(), messages, sampling);
+                r = lease.backend().chat(copy == null ? request : request.withCopy(copy), new DeltaListener() {
                     @Override
                     public void onDelta(String text) {
                     }

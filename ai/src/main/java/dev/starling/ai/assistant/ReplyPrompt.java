@@ -23,8 +23,11 @@ final class ReplyPrompt {
     /** The short variant, tried when {@link #NAME} does not fit a model's context even with its posts cut. */
     static final String COMPACT = "assistant-compact";
 
-    /** The messages for the model, which prompt made them, and the ids of the posts it quotes. */
-    record Rendered(List<ChatMessage> messages, PromptRef prompt, List<Long> quotedPostIds, int chars) {
+    /**
+     * The messages for the model, which prompt made them, the ids of the posts it quotes, and the quoted thread and
+     * related posts (not the mention itself: the reply may quote its evidence, never parrot the asker).
+     */
+    record Rendered(List<ChatMessage> messages, PromptRef prompt, List<Long> quotedPostIds, int chars, List<QuotedPost> evidence) {
     }
 
     private final Prompts prompts;
@@ -97,7 +100,9 @@ final class ReplyPrompt {
         for (ChatMessage m : messages) {
             chars += m.content().length();
         }
-        return new Rendered(messages, template.ref(), ids, chars);
+        List<QuotedPost> evidence = new ArrayList<>(threadQuotes);
+        evidence.addAll(relatedQuotes);
+        return new Rendered(messages, template.ref(), ids, chars, List.copyOf(evidence));
     }
 
     private static QuotedPost quote(int n, Post p, String role, GroundingRetriever.Grounding g, int quotedChars) {

@@ -25,6 +25,7 @@ final class AiJson {
         m.put("cited_ids", a.citedPostIds().stream().map(String::valueOf).toList());
         m.put("evidence_ids", a.evidencePostIds().stream().map(String::valueOf).toList());
         m.put("model", a.modelId());
+        m.put("copy_weight", a.copyWeight()); // share of each next-token distribution copied from the evidence (0: none)
         if (a.prompt() == null) {
             m.put("prompt", null);
         } else {

@@ -124,6 +124,8 @@ class AiApiTest {
     static void assertProvenance(JsonNode a, String feature) {
         assertEquals(feature, a.get("feature").asText());
         assertEquals("tiny", a.get("model").asText());
+        double copy = a.get("copy_weight").asDouble(-1);
+        assertTrue(a.get("copy_weight").isNumber() && copy >= 0 && copy < 1, "copy_weight in [0, 1): " + a);
         assertTrue(a.get("prompt").get("sha256").asText().matches("[0-9a-f]{12}"), a.toString());
         assertTrue(a.get("prompt").get("version").asInt() >= 1);
         assertTrue(a.get("ai_generated").asBoolean());
