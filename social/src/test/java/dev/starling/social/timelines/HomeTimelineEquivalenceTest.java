@@ -7,11 +7,7 @@ import dev.starling.social.Social;
 import dev.starling.social.accounts.Account;
 import dev.starling.social.common.Page;
 import dev.starling.social.common.Paging;
-import dev.starling.social.common.Slice;
 import dev.starling.social.db.Database;
-import dev.starling.social.posts.NewPost;
-import dev.starling.social.posts.Post;
-import dev.starling.social.posts.PostVisibility;
 import dev.starling.social.relationships.Relationships;
 import dev.starling.social.testing.TestDatabase;
 import java.sql.PreparedStatement;
@@ -61,76 +57,17 @@ class HomeTimelineEquivalenceTest {
             List<Long> posts = new ArrayList<>();
             int checks = 0;
             for (int step = 0; step < 240; step++) {
-                long actor = accounts.get(r.nextInt(n)).id();
-                long other = accounts.get(r.nextInt(n)).id();
-                int op = r.nextInt(100);
-                if (op < 55) {
-                    PostVisibility v = PostVisibility.values()[r.nextInt(PostVisibility.values().length)];
-                    String text = "post " + step + (r.nextInt(4) == 0 ? " @he" + r.nextInt(n) : "");
-                    posts.add(s.posts().create(actor, NewPost.of(text, v)).orThrow().id());
-                } else if (op < 65 && !posts.isEmpty()) {
-                    s.posts().reblog(actor, posts.get(r.nextInt(posts.size()))); // may be refused: fine
-                } else if (op < 70 && !posts.isEmpty()) {
-                    s.posts().delete(actor, posts.get(r.nextInt(posts.size())));
-                } else if (op < 75 && !posts.isEmpty()) {
-                    PostVisibility v = PostVisibility.values()[r.nextInt(PostVisibility.values().length)];
-                    s.posts().changeVisibility(actor, posts.get(r.nextInt(posts.size())), v);
-                } else if (op < 80 && actor != other) {
-                    s.relationships().follow(actor, other);
-                } else if (op < 85 && actor != other) {
-                    s.relationships().unfollow(actor, other);
-                } else if (op < 88 && actor != other) {
-                    s.relationships().block(actor, other);
-                } else if (op < 90 && actor != other) {
-                    s.relationships().unblock(actor, other);
-                } else if (op < 93 && actor != other) {
-                    s.relationships().mute(actor, other, r.nextBoolean());
-                } else if (op < 95 && actor != other) {
-                    s.relationships().unmute(actor, other);
-                }
+                HomeRandomOps.step(s, db, r, accounts, posts, step, "he");
                 if (step % 80 == 79) {
                     for (Account viewer : accounts.subList(0, 6)) {
                         String where = "seed " + seed + ", step " + step + ", viewer " + viewer.username();
-                        compareAllPages(s.timelines(), viewer.id(), r, where);
+                        HomeRandomOps.compareAllPages(s.timelines()::homeReference, s.timelines()::home, viewer.id(), r, where);
                         compareCandidates(db, viewer.id(), r, where);
                         checks++;
                     }
                 }
             }
             assertTrue(checks > 0);
-        }
-    }
-
-    /** Pages the whole timeline both ways with a random limit, comparing every page and its cursors; then cursor pages. */
-    private static void compareAllPages(Timelines t, long viewer, Random r, String where) {
-        int limit = 1 + r.nextInt(r.nextBoolean() ? 5 : 30);
-        Page p = Page.first(limit);
-        List<Long> all = new ArrayList<>();
-        for (int guard = 0; guard < 2_000; guard++) {
-            Slice<Post> fast = t.home(viewer, p);
-            Slice<Post> ref = t.homeReference(viewer, p);
-            assertEquals(ids(ref), ids(fast), where + ", page " + p);
-            assertEquals(ref.nextMaxId(), fast.nextMaxId(), where + ", next cursor of " + p);
-            assertEquals(ref.prevMinId(), fast.prevMinId(), where + ", prev cursor of " + p);
-            all.addAll(ids(fast));
-            if (fast.isEmpty() || fast.nextMaxId() == null) {
-                break;
-            }
-            p = new Page(fast.nextMaxId(), null, null, limit);
-        }
-        if (all.size() < 2) {
-            return;
-        }
-        // since_id and min_id pages anchored at a random visible post, and a max_id+since_id window.
-        long a = all.get(r.nextInt(all.size()));
-        long b = all.get(r.nextInt(all.size()));
-        for (Page q : List.of(new Page(null, a, null, limit), new Page(null, null, a, limit),
-                new Page(Math.max(a, b), Math.min(a, b), null, limit))) {
-            Slice<Post> fast = t.home(viewer, q);
-            Slice<Post> ref = t.homeReference(viewer, q);
-            assertEquals(ids(ref), ids(fast), where + ", page " + q);
-            assertEquals(ref.nextMaxId(), fast.nextMaxId(), where + ", next cursor of " + q);
-            assertEquals(ref.prevMinId(), fast.prevMinId(), where + ", prev cursor of " + q);
         }
     }
 
@@ -169,9 +106,5 @@ class HomeTimelineEquivalenceTest {
             }
             return out;
         });
-    }
-
-    private static List<Long> ids(Slice<Post> s) {
-        return s.items().stream().map(Post::id).toList();
     }
 }
