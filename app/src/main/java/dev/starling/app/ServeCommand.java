@@ -51,6 +51,12 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--copy-weight", paramLabel = "F",
+            description = "Copy-augmented decoding for in-process models: the share of each next-token distribution that"
+                    + " continues the quoted evidence posts in Ask, Explain, Summarize and assistant replies, 0 to below 1"
+                    + " (default: 0.5 for models trained by Starling, 0 for other GGUFs; upstream models never copy)")
+    Double copyWeight;
+
     @Option(names = "--assistant-handle", defaultValue = "starling", paramLabel = "USERNAME",
             description = "Username of the assistant account people mention to ask it in a thread. Default: ${DEFAULT-VALUE}")
     String assistantHandle;
@@ -68,6 +74,10 @@ public final class ServeCommand implements Callable<Integer> {
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--training-consent-default must be opt-in or opt-out, was '" + trainingConsentDefault + "'");
         };
+        if (copyWeight != null && !(copyWeight >= 0 && copyWeight < 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--copy-weight must be at least 0 and below 1, was " + copyWeight);
+        }
         System.err.println("starling: opening " + db.describe());
         DatabaseOptions.Opened opened = db.open();
         if (demo) Demo.buildIfEmpty(opened.database(), demoSeed, corpus, System.err);
@@ -91,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 ai = dev.starling.app.ai.AiWiring.start(social, search.service(), serving, model,
                         new dev.starling.app.ai.AiWiring.Config(db.dataDir, demo, publicUrl, options.maxPostChars(),
-                                dev.starling.ai.training.TrainingConfig.preset(demoModelPreset), assistantHandle));
+                                dev.starling.ai.training.TrainingConfig.preset(demoModelPreset), assistantHandle, copyWeight));
                 try {
                     List<dev.starling.server.RouteModule> routes = new java.util.ArrayList<>(serving.routes());
                     routes.add(search.routes());

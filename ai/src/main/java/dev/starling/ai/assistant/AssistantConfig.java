@@ -2,6 +2,7 @@ package dev.starling.ai.assistant;
 
 import dev.starling.social.accounts.Accounts;
 import java.net.URI;
+import java.util.OptionalDouble;
 
 /**
  * How the assistant account behaves. Every number is a limit; {@link #defaults()} are sensible for one machine.
@@ -26,11 +27,14 @@ import java.net.URI;
  * @param instanceBaseUrl         this instance's public URL ({@code https://starling.example}, a path allowed); the only links a
  *                                reply may keep are to this instance's posts that the prompt quoted; null: no links
  * @param temperature             sampling temperature, 0..2
+ * @param copyWeight              copy-augmented decoding weight for in-process models, in [0, 1); empty: the rule of
+ *                                {@link dev.starling.ai.answers.AnswerSettings#copyWeightFor} (0.5 for models trained by
+ *                                Starling, 0 for others); remote models never copy
  */
 public record AssistantConfig(String handle, int workers, int queueCapacity, int pollBatch, long pollIntervalMillis,
         int maxTokens, long generationTimeoutMillis, int maxAttempts, long retryBackoffMillis, int maxReplyPosts,
         int threadPosts, int searchPosts, int maxQuotedChars, int maxPromptChars, boolean answerBots,
-        String instanceBaseUrl, double temperature) {
+        String instanceBaseUrl, double temperature, OptionalDouble copyWeight) {
 
     public static final String DEFAULT_HANDLE = "starling";
 
@@ -51,6 +55,9 @@ public record AssistantConfig(String handle, int workers, int queueCapacity, int
         check("searchPosts", searchPosts, 0, 20);
         check("maxQuotedChars", maxQuotedChars, 50, 5_000);
         check("maxPromptChars", maxPromptChars, 500, 200_000);
+        if (copyWeight == null || (copyWeight.isPresent() && !(copyWeight.getAsDouble() >= 0 && copyWeight.getAsDouble() < 1))) {
+            throw new IllegalArgumentException("copy weight must be in [0, 1), was " + copyWeight);
+        }
         if (!(temperature >= 0 && temperature <= 2)) {
             throw new IllegalArgumentException("temperature must be 0..2, was " + temperature);
         }
@@ -72,60 +79,67 @@ public record AssistantConfig(String handle, int workers, int queueCapacity, int
 
     public static AssistantConfig defaults() {
         return new AssistantConfig(DEFAULT_HANDLE, 2, 32, 200, 500, 160, 60_000, 3, 500, 3, 6, 5, 500, 6_000, false,
-                null, 0.7);
+                null, 0.7, OptionalDouble.empty());
     }
 
     public AssistantConfig withHandle(String h) {
         return new AssistantConfig(h, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, instanceBaseUrl, temperature);
+                answerBots, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withWorkers(int n, int queue) {
         return new AssistantConfig(handle, n, queue, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, instanceBaseUrl, temperature);
+                answerBots, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withPolling(int batch, long intervalMillis) {
         return new AssistantConfig(handle, workers, queueCapacity, batch, intervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, instanceBaseUrl, temperature);
+                answerBots, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withGeneration(int tokens, long timeoutMillis, int attempts, long backoffMillis) {
         return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, tokens, timeoutMillis,
                 attempts, backoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, instanceBaseUrl, temperature);
+                answerBots, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withPrompt(int thread, int search, int quotedChars, int promptChars) {
         return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, thread, search, quotedChars, promptChars,
-                answerBots, instanceBaseUrl, temperature);
+                answerBots, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withAnswerBots(boolean b) {
         return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                b, instanceBaseUrl, temperature);
+                b, instanceBaseUrl, temperature, copyWeight);
     }
 
     public AssistantConfig withInstanceBaseUrl(String url) {
         return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, url, temperature);
+                answerBots, url, temperature, copyWeight);
     }
 
     public AssistantConfig withTemperature(double t) {
         return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
                 maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
-                answerBots, instanceBaseUrl, t);
+                answerBots, instanceBaseUrl, t, copyWeight);
     }
 
     private static void check(String name, long v, long min, long max) {
         if (v < min || v > max) {
             throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + v);
         }
+    }
+
+    /** @param w copy-augmented decoding weight for in-process models, in [0, 1) */
+    public AssistantConfig withCopyWeight(double w) {
+        return new AssistantConfig(handle, workers, queueCapacity, pollBatch, pollIntervalMillis, maxTokens, generationTimeoutMillis,
+                maxAttempts, retryBackoffMillis, maxReplyPosts, threadPosts, searchPosts, maxQuotedChars, maxPromptChars,
+                answerBots, instanceBaseUrl, temperature, OptionalDouble.of(w));
     }
 }

@@ -166,9 +166,11 @@ final class MentionHandler {
                 return limitReached(meta, mentioner, x);
             }
         }
-        // copy-augmented decoding from the quoted thread and related posts, by the same rule as Ask (in-process models
-        // trained by Starling only)
-        double copyWeight = AnswerSettings.defaults().copyWeightFor(lease.entry());
+        // copy-augmented decoding from the quoted thread and related posts: the configured weight, or the same rule as Ask
+        // (in-process models trained by Starling only); remote models never copy
+        AnswerSettings copyRule = config.copyWeight().isPresent() ? AnswerSettings.defaults().withCopyWeight(config.copyWeight().getAsDouble())
+                : AnswerSettings.defaults();
+        double copyWeight = copyRule.copyWeightFor(lease.entry());
         CopyEvidence copy = copyWeight > 0 && !rendered.evidence().isEmpty() ? CopySources.evidence(rendered.evidence(), copyWeight) : null;
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
                 new HashSet<>(rendered.quotedPostIds())), copy);

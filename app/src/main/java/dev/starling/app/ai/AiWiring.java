@@ -64,11 +64,19 @@ public final class AiWiring implements AutoCloseable {
      * @param maxPostChars the post length limit
      * @param demoTraining how the demo model is trained (null: the {@code small} preset)
      * @param assistantHandle the assistant account's username (null: {@code starling})
+     * @param copyWeight   copy-augmented decoding weight of in-process models for every AI feature, in [0, 1) (null: 0.5 for
+     *                     models trained by Starling, 0 for others)
      */
     public record Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining,
-            String assistantHandle) {
+            String assistantHandle, Double copyWeight) {
         public Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining) {
-            this(dataDir, demo, publicUrl, maxPostChars, demoTraining, null);
+            this(dataDir, demo, publicUrl, maxPostChars, demoTraining, null, null);
+        }
+
+        public Config {
+            if (copyWeight != null && !(copyWeight >= 0 && copyWeight < 1)) {
+                throw new IllegalArgumentException("--copy-weight " + copyWeight + " is outside [0, 1)");
+            }
         }
     }
 
@@ -131,12 +139,18 @@ public final class AiWiring implements AutoCloseable {
             ModelSelections.attach(registry, social.database());
             AnswerSettings settings = AnswerSettings.defaults().withMaxPostChars(config.maxPostChars())
                     .withInstanceHosts(hosts(config.publicUrl()));
+            if (config.copyWeight() != null) {
+                settings = settings.withCopyWeight(config.copyWeight());
+            }
             StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings);
             trends = TrendsService.start(social.database(), social.outbox(), registry, prompts, search.index().embedder(),
                     Clock.systemUTC(), TrendsService.Options.defaults());
             AssistantConfig assistantConfig = AssistantConfig.defaults();
             if (config.assistantHandle() != null) {
                 assistantConfig = assistantConfig.withHandle(config.assistantHandle());
+            }
+            if (config.copyWeight() != null) {
+                assistantConfig = assistantConfig.withCopyWeight(config.copyWeight());
             }
             if (config.publicUrl() != null) {
                 assistantConfig = assistantConfig.withInstanceBaseUrl(config.publicUrl());
