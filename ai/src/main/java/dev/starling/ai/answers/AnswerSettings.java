@@ -93,11 +93,19 @@ public record AnswerSettings(int maxQuestionChars, int maxDraftChars, int maxPos
 
     /** The copy weight for answers with evidence from {@code model}: 0 for remote models (no copy mixture there). */
     public double copyWeightFor(ModelEntry model) {
+        return copyWeightFor(model, copyWeight);
+    }
+
+    /**
+     * The copy weight rule every feature follows: 0 for remote models (no copy mixture there); else the configured weight;
+     * else {@link #DEFAULT_COPY_WEIGHT} for a model trained by Starling (it has a model card) and 0 for other GGUFs.
+     */
+    public static double copyWeightFor(ModelEntry model, OptionalDouble configured) {
         if (model.kind() != ModelEntry.Kind.LOCAL) {
             return 0;
         }
-        if (copyWeight.isPresent()) {
-            return copyWeight.getAsDouble();
+        if (configured.isPresent()) {
+            return configured.getAsDouble();
         }
         return model.modelCard() != null ? DEFAULT_COPY_WEIGHT : 0;
     }

@@ -168,9 +168,7 @@ final class MentionHandler {
         }
         // copy-augmented decoding from the quoted thread and related posts: the configured weight, or the same rule as Ask
         // (in-process models trained by Starling only); remote models never copy
-        AnswerSettings copyRule = config.copyWeight().isPresent() ? AnswerSettings.defaults().withCopyWeight(config.copyWeight().getAsDouble())
-                : AnswerSettings.defaults();
-        double copyWeight = copyRule.copyWeightFor(lease.entry());
+        double copyWeight = AnswerSettings.copyWeightFor(lease.entry(), config.copyWeight());
         CopyEvidence copy = copyWeight > 0 && !rendered.evidence().isEmpty() ? CopySources.evidence(rendered.evidence(), copyWeight) : null;
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
                 new HashSet<>(rendered.quotedPostIds())), copy);
