@@ -40,14 +40,15 @@ public final class QueryCompiler {
         boolean positiveLexical = false;
         boolean positiveNonText = false;
         boolean hasText = false;
-        for (List<SearchQuery.Term> group : q.groups()) {
-            boolean positiveTextInGroup = group.stream().anyMatch(t -> t.isText() && !t.negated());
-            Query g = group(group);
-            if (g == null) {
+        for (List<SearchQuery.Term> written : q.groups()) {
+            List<Alternative> group = alternatives(written);
+            if (group.isEmpty()) {
                 continue; // only stop words
             }
+            boolean positiveTextInGroup = group.stream().anyMatch(a -> a.term().isText() && !a.term().negated());
+            Query g = group(group);
             boolean scoring = positiveTextInGroup;
-            boolean negatedSingle = group.size() == 1 && group.getFirst().negated();
+            boolean negatedSingle = group.size() == 1 && group.getFirst().term().negated();
             if (negatedSingle) {
                 lexical.add(g, Occur.MUST_NOT);
                 nonText.add(g, Occur.MUST_NOT);
@@ -70,25 +71,43 @@ public final class QueryCompiler {
         return new Compiled(lexical.build(), nonText.build(), hasText);
     }
 
-    /** A group's query (the term negated inside when the group is a single negated term: the caller excludes it). */
-    private Query group(List<SearchQuery.Term> group) {
+    /** A written term and its query (the term itself, not negated: the caller applies {@code negated}). */
+    private record Alternative(SearchQuery.Term term, Query query) {
+    }
+
+    /**
+     * The alternatives of a group that can match something: an alternative made only of stop words
+     * (which are not indexed) is left out, as stop words are left out of a query that has other
+     * words. So {@code shot OR into} means {@code shot}, not every post (an empty alternative would
+     * match anything, and one stop word would turn the group into a scan of the whole index). A
+     * group of stop words only is empty: the caller drops it, as it drops a lone stop word. Groups
+     * without stop words are unchanged.
+     */
+    private List<Alternative> alternatives(List<SearchQuery.Term> group) {
+        List<Alternative> out = new java.util.ArrayList<>(group.size());
+        for (SearchQuery.Term t : group) {
+            Query q = term(t);
+            if (q != null) {
+                out.add(new Alternative(t, q));
+            }
+        }
+        return out;
+    }
+
+    /** A group's query (the term not negated inside when the group is a single negated term: the caller excludes it). */
+    private static Query group(List<Alternative> group) {
         if (group.size() == 1) {
-            return term(group.getFirst());
+            return group.getFirst().query();
         }
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        int added = 0;
-        for (SearchQuery.Term t : group) {
-            Query tq = term(t);
-            if (tq == null) {
-                return null; // an alternative that matches anything (stop words) makes the group match anything
-            }
-            if (t.negated()) {
+        for (Alternative a : group) {
+            Query tq = a.query();
+            if (a.term().negated()) {
                 tq = new BooleanQuery.Builder().add(new MatchAllDocsQuery(), Occur.FILTER).add(tq, Occur.MUST_NOT).build();
             }
             b.add(tq, Occur.SHOULD);
-            added++;
         }
-        return added == 0 ? null : b.build();
+        return b.build();
     }
 
     private Query term(SearchQuery.Term t) {
