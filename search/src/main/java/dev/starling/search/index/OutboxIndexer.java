@@ -47,7 +47,7 @@ public final class OutboxIndexer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long position;
     private long lastCommitNanos = System.nanoTime();
-    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(9); // steps with work, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos, vectors applied
+    private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(14); // steps with work, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos, vectors applied, commits, commit nanos, max commit nanos, max refresh nanos, apply nanos
     private Thread thread;
     private Thread embedThread;
     private final VectorBackfill backfill;
@@ -111,8 +111,11 @@ public final class OutboxIndexer implements AutoCloseable {
                 stats.addAndGet(5, reloaded - polled);
                 List<PostIndex.PendingVector> pending = index.applyLexicalFirst(all, present, ready);
                 long applied = System.nanoTime();
+                stats.addAndGet(13, applied - reloaded);
                 index.refresh();
-                stats.addAndGet(7, System.nanoTime() - applied);
+                long refreshed = System.nanoTime() - applied;
+                stats.addAndGet(7, refreshed);
+                stats.accumulateAndGet(12, refreshed, Math::max);
                 if (backfill != null && !pending.isEmpty()) {
                     backfill.offer(pending); // after the refresh: these posts are already searchable by their words
                 }
@@ -149,14 +152,16 @@ public final class OutboxIndexer implements AutoCloseable {
      * database's own work not included), and the vectors applied.
      */
     public record StepStats(long steps, long events, long totalNanos, long maxNanos, long pollNanos, long reloadNanos, long threadCpuNanos,
-                            long refreshNanos, long vectorsApplied) {
+                            long refreshNanos, long vectorsApplied, long commits, long commitNanos, long maxCommitNanos, long maxRefreshNanos,
+                            long applyNanos) {
         public double meanMillis() {
             return steps == 0 ? 0 : totalNanos / 1e6 / steps;
         }
     }
 
     public StepStats stepStats() {
-        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6), stats.get(7), stats.get(8));
+        return new StepStats(stats.get(0), stats.get(1), stats.get(2), stats.get(3), stats.get(4), stats.get(5), stats.get(6), stats.get(7), stats.get(8),
+                stats.get(9), stats.get(10), stats.get(11), stats.get(12), stats.get(13));
     }
 
     /**
@@ -188,9 +193,14 @@ public final class OutboxIndexer implements AutoCloseable {
     public synchronized void commit() {
         long p = position;
         if (p != index.committedPosition() || vectorsSinceCommit) {
+            long t0 = System.nanoTime();
             index.commit(p); // vectors applied are committed too, or a crash would have them embedded again
             outbox.checkpoint(CONSUMER, p);
             vectorsSinceCommit = false;
+            long took = System.nanoTime() - t0;
+            stats.incrementAndGet(9);
+            stats.addAndGet(10, took);
+            stats.accumulateAndGet(11, took, Math::max);
         }
         lastCommitNanos = System.nanoTime();
     }

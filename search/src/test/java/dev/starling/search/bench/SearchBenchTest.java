@@ -174,6 +174,9 @@ class SearchBenchTest {
                     f.steps().steps(), f.steps().events() / (double) Math.max(1, f.steps().steps()), f.steps().meanMillis(),
                     f.steps().pollNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().reloadNanos() / 1e6 / Math.max(1, f.steps().steps()),
                     f.steps().refreshNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().threadCpuNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxNanos() / 1e6), load);
+            row("  indexer apply, refresh, commit", String.format(Locale.ROOT, "apply mean %.1f ms; refresh max %.0f ms; %d commits, mean %.0f ms, max %.0f ms",
+                    f.steps().applyNanos() / 1e6 / Math.max(1, f.steps().steps()), f.steps().maxRefreshNanos() / 1e6, f.steps().commits(),
+                    f.steps().commitNanos() / 1e6 / Math.max(1, f.steps().commits()), f.steps().maxCommitNanos() / 1e6), load);
             if (f.vectors() != null) {
                 row("  second pass (vectors)", String.format(Locale.ROOT, "%,d texts embedded by the model in %.1f s, %,d posts from the text cache, %,d vectors applied, %,d posts still queued at the end",
                         f.vectors().embeddedTexts(), f.vectors().embedMillis() / 1e3, f.vectors().cachedPosts(), f.steps().vectorsApplied(), f.vectors().queued()), load);
