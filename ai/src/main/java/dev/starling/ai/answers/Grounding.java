@@ -173,19 +173,14 @@ public final class Grounding {
         }
         List<String> runs = runs(MARKER.matcher(text).replaceAll(" "));
         String language = language(runs);
-        LinkedHashSet<String> content = new LinkedHashSet<>();
-        for (String w : runs) {
-            if (w.length() >= 2 && !DIGITS.matcher(w).matches() && !isStopWord(language, w)) {
-                content.add(w);
-            }
-        }
+        List<String> content = contentWords(answer.text());
         Set<String> support = new HashSet<>();
         for (String t : citedTexts) {
-            support.addAll(runs(normalize(t)));
+            support.addAll(words(t));
         }
         List<String> supported = new ArrayList<>();
         for (String w : content) {
-            if (support.contains(w) || support.contains(w + "s") || w.endsWith("s") && support.contains(w.substring(0, w.length() - 1))) {
+            if (supports(support, w)) {
                 supported.add(w);
             }
         }
@@ -222,7 +217,30 @@ public final class Grounding {
         return language.equals("en") ? ENGLISH.contains(w) : OTHERS.get(language).contains(w);
     }
 
-    private static String normalize(String s) {
+    /** The words of a post's text as support is looked up: NFKC, lower case, maximal runs of letters and digits. */
+    static Set<String> words(String text) {
+        return new HashSet<>(runs(normalize(text)));
+    }
+
+    /** Whether {@code word} is among {@code words}, also with a trailing {@code s} added or removed. */
+    static boolean supports(Set<String> words, String word) {
+        return words.contains(word) || words.contains(word + "s") || word.endsWith("s") && words.contains(word.substring(0, word.length() - 1));
+    }
+
+    /** The content words of {@code text} (a question, an answer), as {@link Verdict#contentWords()} defines them. */
+    static List<String> contentWords(String text) {
+        List<String> runs = runs(MARKER.matcher(normalize(text)).replaceAll(" "));
+        String language = language(runs);
+        LinkedHashSet<String> content = new LinkedHashSet<>();
+        for (String w : runs) {
+            if (w.length() >= 2 && !DIGITS.matcher(w).matches() && !isStopWord(language, w)) {
+                content.add(w);
+            }
+        }
+        return List.copyOf(content);
+    }
+
+    static String normalize(String s) {
         return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
