@@ -43,11 +43,14 @@ final class Generation {
     private final ModelRegistry registry;
     private final Prompts prompts;
     private final AnswerSettings settings;
+    private final CopyWeightSetting copyWeight;
 
-    Generation(ModelRegistry registry, Prompts prompts, AnswerSettings settings) {
+    /** @param copyWeight the operator's copy weight, read once per request (empty: {@code settings}' rule by model) */
+    Generation(ModelRegistry registry, Prompts prompts, AnswerSettings settings, CopyWeightSetting copyWeight) {
         this.registry = registry;
         this.prompts = prompts;
         this.settings = settings;
+        this.copyWeight = copyWeight;
     }
 
     AnswerSettings settings() {
@@ -195,7 +198,9 @@ final class Generation {
         SamplingParams sampling = new SamplingParams(settings.temperature(), 0.9, 0, 0.05, 1.1, 0, 0, settings.seed(),
                 maxTokens, List.of());
         // copy-augmented decoding: only from the posts quoted in this prompt (the evidence the asker may see)
-        double copyWeight = posts.isEmpty() || job.feature() == Feature.COMPOSE ? 0 : settings.copyWeightFor(lease.entry());
+        // the operator's weight now (a change applies from the next request; this one keeps what it read here)
+        double copyWeight = posts.isEmpty() || job.feature() == Feature.COMPOSE ? 0
+                : AnswerSettings.copyWeightFor(lease.entry(), this.copyWeight.current());
         ChatRequest request = new ChatRequest(lease.modelId(), messages, sampling);
         if (copyWeight > 0) {
             request = request.withCopy(CopySources.evidence(posts, copyWeight));

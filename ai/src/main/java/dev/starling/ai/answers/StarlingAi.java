@@ -28,21 +28,39 @@ public final class StarlingAi {
     private final Explain explain;
     private final Summarize summarize;
     private final Compose compose;
+    private final CopyWeightSetting copyWeight;
 
-    private StarlingAi(ModelRegistry registry, Prompts prompts, AnswerSettings settings, Evidence evidence) {
+    private StarlingAi(ModelRegistry registry, Prompts prompts, AnswerSettings settings, Evidence evidence, CopyWeightSetting copyWeight) {
         this.registry = registry;
         this.prompts = prompts;
         this.settings = settings;
-        Generation g = new Generation(registry, prompts, settings);
+        this.copyWeight = copyWeight;
+        Generation g = new Generation(registry, prompts, settings, copyWeight);
         this.ask = new Ask(g, evidence);
         this.explain = new Explain(g, evidence);
         this.summarize = new Summarize(g, evidence);
         this.compose = new Compose(g);
     }
 
+    /** The features with the copy weight fixed at {@code settings.copyWeight()} (empty: by model). */
     public static StarlingAi create(Social social, PostSearch search, ModelRegistry registry, Prompts prompts,
             AnswerSettings settings) {
-        return new StarlingAi(registry, prompts, settings, new Evidence(social, search));
+        return create(social, search, registry, prompts, settings, CopyWeightSetting.inMemory(settings.copyWeight()));
+    }
+
+    /**
+     * The features with the operator's copy weight {@code copyWeight}, read at the start of each request (it replaces
+     * {@code settings.copyWeight()}; the rule by model still applies when it is empty).
+     */
+    public static StarlingAi create(Social social, PostSearch search, ModelRegistry registry, Prompts prompts,
+            AnswerSettings settings, CopyWeightSetting copyWeight) {
+        return new StarlingAi(registry, prompts, settings, new Evidence(social, search), java.util.Objects.requireNonNull(copyWeight,
+                "copyWeight"));
+    }
+
+    /** The operator's copy weight these features read per request. */
+    public CopyWeightSetting copyWeight() {
+        return copyWeight;
     }
 
     public ModelRegistry registry() {

@@ -2,6 +2,7 @@ package dev.starling.ai.assistant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.budget.AiBudget;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.Feature;
@@ -101,14 +102,14 @@ public final class AssistantService implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
 
     private AssistantService(Social social, ModelRegistry models, PostSearch search, AiBudget budget, Prompts prompts,
-            AssistantConfig config, Clock clock) {
+            AssistantConfig config, Clock clock, CopyWeightSetting copyWeight) {
         this.social = social;
         this.models = models;
         this.config = config;
         this.account = AssistantAccount.ensure(social, config.handle());
         this.ledger = new MentionLedger(social.database(), social.posts().rules(), clock, account.id());
         this.handler = new MentionHandler(social, models, budget, new GroundingRetriever(social, search, config),
-                new ReplyPrompt(prompts, config), ledger, config, account, () -> stopped);
+                new ReplyPrompt(prompts, config), ledger, config, account, () -> stopped, copyWeight::current);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     }
 
@@ -122,9 +123,20 @@ public final class AssistantService implements AutoCloseable {
      */
     public static AssistantService create(Social social, ModelRegistry models, PostSearch search, AiBudget budget, Prompts prompts,
             AssistantConfig config) {
+        return create(social, models, search, budget, prompts, config, CopyWeightSetting.inMemory(Objects.requireNonNull(config,
+                "config").copyWeight()));
+    }
+
+    /**
+     * As {@link #create(Social, ModelRegistry, PostSearch, AiBudget, Prompts, AssistantConfig)}, with the operator's copy
+     * weight {@code copyWeight} read once per mention (a change applies from the next mention; it replaces
+     * {@code config.copyWeight()}, and the rule by model applies when it is empty).
+     */
+    public static AssistantService create(Social social, ModelRegistry models, PostSearch search, AiBudget budget, Prompts prompts,
+            AssistantConfig config, CopyWeightSetting copyWeight) {
         return new AssistantService(Objects.requireNonNull(social, "social"), Objects.requireNonNull(models, "models"), search,
                 Objects.requireNonNull(budget, "budget"), Objects.requireNonNull(prompts, "prompts"), Objects.requireNonNull(config, "config"),
-                social.settings().clock());
+                social.settings().clock(), Objects.requireNonNull(copyWeight, "copyWeight"));
     }
 
     /** The assistant's account. */

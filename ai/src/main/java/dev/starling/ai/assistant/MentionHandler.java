@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -61,9 +63,18 @@ final class MentionHandler {
     private final AssistantConfig config;
     private final Account assistant;
     private final BooleanSupplier stopping;
+    private final Supplier<OptionalDouble> copyWeight;
 
+    /** With the copy weight fixed at {@code config.copyWeight()}. */
     MentionHandler(Social social, ModelRegistry models, AiBudget budget, GroundingRetriever retriever, ReplyPrompt prompt,
             MentionLedger ledger, AssistantConfig config, Account assistant, BooleanSupplier stopping) {
+        this(social, models, budget, retriever, prompt, ledger, config, assistant, stopping, config::copyWeight);
+    }
+
+    /** @param copyWeight the operator's copy weight, read once per mention (empty: the rule by model) */
+    MentionHandler(Social social, ModelRegistry models, AiBudget budget, GroundingRetriever retriever, ReplyPrompt prompt,
+            MentionLedger ledger, AssistantConfig config, Account assistant, BooleanSupplier stopping, Supplier<OptionalDouble> copyWeight) {
+        this.copyWeight = copyWeight;
         this.social = social;
         this.models = models;
         this.budget = budget;
@@ -168,7 +179,7 @@ final class MentionHandler {
         }
         // copy-augmented decoding from the quoted thread and related posts: the configured weight, or the same rule as Ask
         // (in-process models trained by Starling only); remote models never copy
-        double copyWeight = AnswerSettings.copyWeightFor(lease.entry(), config.copyWeight());
+        double copyWeight = AnswerSettings.copyWeightFor(lease.entry(), this.copyWeight.get());
         CopyEvidence copy = copyWeight > 0 && !rendered.evidence().isEmpty() ? CopySources.evidence(rendered.evidence(), copyWeight) : null;
         Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
                 new HashSet<>(rendered.quotedPostIds())), copy);

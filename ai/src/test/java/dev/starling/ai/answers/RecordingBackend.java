@@ -21,6 +21,8 @@ final class RecordingBackend implements ModelBackend {
     final List<String> prompts = new CopyOnWriteArrayList<>();
     final List<String> outputs = new CopyOnWriteArrayList<>();
     final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
+    /** The copy weight of each chat request (0: no copy evidence). */
+    final List<Double> copyWeights = new CopyOnWriteArrayList<>();
 
     RecordingBackend(ModelBackend inner) {
         this.inner = inner;
@@ -41,6 +43,7 @@ final class RecordingBackend implements ModelBackend {
         prompts.add(flatten(request.messages()) + (request.copy() == null ? ""
                 : "\n[copy evidence]\n" + String.join("\n", request.copy().texts())));
         conversations.add(request.messages());
+        copyWeights.add(request.copy() == null ? 0.0 : request.copy().weight());
         BackendResult<Completion> r = inner.chat(request, listener);
         if (r instanceof BackendResult.Ok<Completion> ok) {
             outputs.add(ok.value().text());
