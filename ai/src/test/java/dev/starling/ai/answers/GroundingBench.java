@@ -35,9 +35,7 @@ import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
@@ -60,19 +58,25 @@ import org.junit.jupiter.api.io.TempDir;
  * 256-token context, 60 s) and says so. Questions ({@code -Dstarling.bench.questions}, default 120, at least 100) come
  * from the network: the planted trend events (#aurora, #swingbridge: tag, phrase), the demo's hashtags, content words of
  * public posts and of followers-only posts of locked accounts; askers alternate between accounts that follow a locked
- * account and accounts that follow none. Each is asked through {@link StarlingAi} as its asker and judged by
- * {@link Grounding} as that asker. Prints the valid-and-visible share (asserted to be 100%), the grounded share, the
- * no-evidence share, the distribution of key-word support, time to first text and total time p50/p90, once per copy
- * weight ({@code -Dstarling.bench.copyWeight=0,0.5,0.8}: copy-augmented decoding, {@code ai.backend.CopyMixture}; default:
- * the settings' choice by model); then the assistant ({@code -Dstarling.bench.assistant=false} skips it): 20 sequential
- * mentions, each from its posting to its reply being posted, p50/p90.
+ * account and accounts that follow none. Each question knows what it is about ({@link Relevance.Topic}: the event's
+ * hashtag or phrase, the hashtag, or two of the three words taken from a post), so the posts that answer it are known.
+ * Each is asked through {@link StarlingAi} as its asker and judged by {@link Grounding} and {@link Relevance} as that
+ * asker. Prints ({@link GroundingTally}) the valid-and-visible share (asserted to be 100%), the share citing, the
+ * grounded share, the relevant share (grounded in cited posts on the question's topic), the mean citation precision,
+ * how often retrieval gave the model a post on the topic, the no-evidence share, the distribution of key-word support,
+ * time to first text and total time p50/p90, once per copy weight ({@code -Dstarling.bench.copyWeight=0,0.5,0.8}:
+ * copy-augmented decoding, {@code ai.backend.CopyMixture}; default: the settings' choice by model); and after each, the
+ * assistant with the same copy weight ({@code -Dstarling.bench.assistant=false} skips it): mentions generated like the
+ * questions ({@code -Dstarling.bench.mentions}, default 30), scored with the same columns, and mention posted to reply
+ * posted p50/p90. A line starting {@code TABLE} per run is a row for the note.
  */
 class GroundingBench {
 
     @TempDir
     Path dir;
 
-    record Question(String kind, String text, long askerId, boolean followsLocked) {
+    /** A question, its asker, and what it is about (the posts that answer it: {@link Relevance.Topic}). */
+    record Question(String kind, String text, long askerId, boolean followsLocked, Relevance.Topic topic) {
     }
 
     @Test
@@ -103,7 +107,6 @@ class GroundingBench {
                 PostSearch search = new PostSearch(index, export::relations, Clock.systemUTC(), new AuthorSignalsSource(db));
                 System.out.printf("%nmodel %s%n", registry.snapshot().models().stream().filter(m -> m.entry().id().equals(id))
                         .findFirst().orElseThrow().entry());
-                Grounding grounding = new Grounding(social);
                 for (OptionalDouble weight : copyWeights()) {
                     AnswerSettings settings = AnswerSettings.defaults().withSampling(0.7, java.util.OptionalLong.of(seed));
                     settings = weight.isPresent() ? settings.withCopyWeight(weight.getAsDouble()) : settings;
@@ -113,12 +116,13 @@ class GroundingBench {
                                     .stream().filter(m -> m.entry().id().equals(id)).findFirst().orElseThrow().entry()));
                     long askCpu = cpuNanos();
                     long askWall = System.nanoTime();
-                    ask(ai, grounding, social, questions);
+                    ask(ai, new Relevance(social), social, questions, "Ask " + id + " w=" + (weight.isPresent() ? weight.getAsDouble() : "model"));
                     System.out.printf("  asking took %.1f s wall, %.1f s process CPU (load average %.1f)%n",
                             (System.nanoTime() - askWall) / 1e9, (cpuNanos() - askCpu) / 1e9, load());
-                }
-                if (!"false".equals(System.getProperty("starling.bench.assistant"))) {
-                    assistantLatency(social, registry, search, seed);
+                    if (!"false".equals(System.getProperty("starling.bench.assistant"))) {
+                        assistant(social, registry, search, seed, weight, questions, "Assistant " + id + " w="
+                                + (weight.isPresent() ? weight.getAsDouble() : "model"));
+                    }
                 }
             }
         }
@@ -156,123 +160,88 @@ class GroundingBench {
         return List.of(done.model());
     }
 
-    private static void ask(StarlingAi ai, Grounding grounding, Social social, List<Question> questions) {
-        Map<String, int[]> byKind = new LinkedHashMap<>(); // answered, valid, grounded, noEvidence
-        int valid = 0;
+    private static void ask(StarlingAi ai, Relevance relevance, Social social, List<Question> questions, String label) {
+        GroundingTally tally = new GroundingTally("ASK (" + label + ")");
         int evidenceVisible = 0;
         int evidencePosts = 0;
-        int grounded = 0;
-        int noEvidence = 0;
-        int cited = 0;
-        int notAnswered = 0;
-        int[] buckets = new int[11];
-        List<Long> first = new ArrayList<>();
-        List<Long> total = new ArrayList<>();
-        List<String> invalid = new ArrayList<>();
-        List<String> samples = new ArrayList<>();
-        int modelAnswers = 0;
-        int[] byFollow = new int[4]; // answers/grounded for followers of locked accounts, then for the others
         for (Question q : questions) {
             AnswerOutcome o = ai.ask().ask(q.askerId(), q.text(), AnswerListener.NONE);
             if (!(o instanceof AnswerOutcome.Answered answered)) {
-                notAnswered++;
+                tally.notAnswered++;
                 System.out.println("not answered: '" + q.text() + "': " + o);
                 continue;
             }
             Answer a = answered.answer();
-            Grounding.Verdict v = grounding.judge(q.askerId(), a);
+            Relevance.Verdict v = relevance.judge(q.askerId(), a, q.topic());
             // stronger than the citations: every post the model was given must be visible to the asker
             boolean allVisible = true;
+            boolean onTopic = false;
             for (long id : a.evidencePostIds()) {
                 evidencePosts++;
-                if (social.posts().get(q.askerId(), id).isEmpty()) {
+                Optional<Post> p = social.posts().get(q.askerId(), id);
+                if (p.isEmpty()) {
                     allVisible = false;
-                    invalid.add("'" + q.text() + "' as " + q.askerId() + ": the model was given post " + id + ", which the asker may not see");
+                    tally.invalid.add("'" + q.text() + "' as " + q.askerId() + ": the model was given post " + id + ", which the asker may not see");
+                } else if (q.topic().matches(Grounding.textOf(p.get()))) {
+                    onTopic = true;
                 }
             }
             if (allVisible) {
                 evidenceVisible++;
             }
-            int[] k = byKind.computeIfAbsent(q.kind(), x -> new int[4]);
-            k[0]++;
-            if (v.citationsValid()) {
-                valid++;
-                k[1]++;
-            } else {
-                invalid.add("'" + q.text() + "' as " + q.askerId() + ": " + v.problems());
+            if (!v.grounding().citationsValid()) {
+                tally.invalid.add("'" + q.text() + "' as " + q.askerId() + ": " + v.grounding().problems());
             }
-            if (v.noEvidence()) {
-                noEvidence++;
-                k[3]++;
-            } else {
-                modelAnswers++;
-                buckets[(int) Math.floor(v.support() * 10)]++;
-                if (!a.citations().isEmpty()) {
-                    cited++;
-                }
-                byFollow[q.followsLocked() ? 0 : 2]++;
-                if (v.grounded()) {
-                    grounded++;
-                    k[2]++;
-                    byFollow[q.followsLocked() ? 1 : 3]++;
-                }
-            }
+            tally.add(q.kind(), v, !a.citations().isEmpty(), onTopic);
             if (a.modelId() != null) {
-                first.add(a.firstTextMillis());
-                total.add(a.totalMillis());
-                if (samples.size() < Integer.getInteger("starling.bench.samples", 4)) {
-                    samples.add(String.format("Q: %s%n   A: %s%n   citations %s, support %.2f %s of %s", q.text(), a.text(),
-                            a.citedPostIds(), v.support(), v.supportedWords(), v.contentWords()));
+                tally.firstMillis.add(a.firstTextMillis());
+                tally.totalMillis.add(a.totalMillis());
+                if (tally.samples.size() < Integer.getInteger("starling.bench.samples", 4)) {
+                    tally.samples.add(sample(q, a.text(), a.citedPostIds(), v));
                 }
             }
         }
-        int answered = questions.size() - notAnswered;
-        System.out.printf("ASK over %d questions (%d answered, %d not): citations valid and visible in %d of %d (%.1f%%)%n",
-                questions.size(), answered, notAnswered, valid, answered, pct(valid, answered));
+        tally.print();
         System.out.printf("  every post the model was given visible to the asker: %d of %d answers (%d posts given)%n", evidenceVisible,
-                answered, evidencePosts);
-        System.out.printf("  no evidence: %d of %d (%.1f%%); model answers: %d, of which cite >= 1 post: %d (%.1f%%)%n", noEvidence,
-                answered, pct(noEvidence, answered), modelAnswers, cited, pct(cited, modelAnswers));
-        System.out.printf("  GROUNDED (support >= %.1f, >= 1 valid citation): %d of %d model answers (%.1f%%); of all answered: %.1f%%%n",
-                Grounding.GROUNDED_SUPPORT, grounded, modelAnswers, pct(grounded, modelAnswers), pct(grounded, answered));
-        System.out.printf("  grounded, askers following a locked account: %d of %d; the others: %d of %d%n", byFollow[1], byFollow[0],
-                byFollow[3], byFollow[2]);
-        StringBuilder dist = new StringBuilder("  key-word support of model answers:");
-        for (int i = 0; i <= 10; i++) {
-            dist.append(i == 10 ? " [1.0]=" : String.format(" [%.1f,%.1f)=", i / 10.0, (i + 1) / 10.0)).append(buckets[i]);
-        }
-        System.out.println(dist);
-        byKind.forEach((kind, k) -> System.out.printf("  %-14s %3d answered, %3d valid, %3d grounded, %3d no evidence%n", kind, k[0], k[1],
-                k[2], k[3]));
-        System.out.printf("  model answers: first text p50 %d ms p90 %d ms; total p50 %d ms p90 %d ms (load average %.1f)%n",
-                pctl(first, 50), pctl(first, 90), pctl(total, 50), pctl(total, 90), load());
-        samples.forEach(s -> System.out.println("  " + s));
-        invalid.forEach(s -> System.out.println("  INVALID " + s));
-        assertEquals(answered, evidenceVisible, "the model may only be given posts the asker may see: " + invalid);
-        assertEquals(answered, valid, "every citation of every answer must be valid and visible to its asker: " + invalid);
-        assertTrue(answered > 0, "no question was answered");
+                tally.answered(), evidencePosts);
+        assertEquals(tally.answered(), evidenceVisible, "the model may only be given posts the asker may see: " + tally.invalid);
+        assertEquals(tally.answered(), tally.valid(), "every citation of every answer must be valid and visible to its asker: " + tally.invalid);
+        assertTrue(tally.answered() > 0, "no question was answered");
     }
 
-    private static void assistantLatency(Social social, ModelRegistry registry, PostSearch search, long seed) throws Exception {
+    private static String sample(Question q, String text, List<Long> cited, Relevance.Verdict v) {
+        return String.format("Q: %s (topic %s)%n   A: %s%n   cited %s, support %.2f %s of %s; relevant: %s (on-topic cited %d, support from"
+                + " them %.2f)", q.text(), q.topic(), text, cited, v.grounding().support(), v.grounding().supportedWords(),
+                v.grounding().contentWords(), v.relevant(), v.relevantCitedPosts(), v.relevantSupportShare());
+    }
+
+    /**
+     * The assistant, scored like Ask: mentions ({@code -Dstarling.bench.mentions}, default 30) generated like the questions
+     * ({@code "@starling " + question}, posted publicly by the question's asker), one after the other. A reply is judged
+     * against every post the assistant was given (the thread and related posts, from its ledger), read again as the
+     * mentioner: those must all be visible to the mentioner, the reply's words must be found in them (grounded) and in
+     * those on the question's topic (relevant). The assistant's prompt does not ask for {@code [n]} citations, so its
+     * "cites" column counts replies that carry one anyway. Also the latency, mention posted to reply posted.
+     */
+    private static void assistant(Social social, ModelRegistry registry, PostSearch search, long seed, OptionalDouble weight,
+            List<Question> questions, String label) throws Exception {
         AiBudget budget = new AiBudget(social.database(), AiBudget.Config.defaults().withDefaultLimits(new BudgetLimits(1000, 10_000_000)),
                 Clock.systemUTC());
         BlockingQueue<MentionOutcome> outcomes = new ArrayBlockingQueue<>(100);
-        List<Long> millis = new ArrayList<>();
-        List<Long> publicAccounts = ids(social.database(), "SELECT id FROM accounts WHERE NOT locked AND NOT bot AND email LIKE '%"
-                + DemoNetwork.EMAIL_DOMAIN + "' ORDER BY id");
-        Random r = new Random(seed);
-        String[] topics = {"#aurora", "the northern lights", "#swingbridge", "#coffee", "#cycling", "#gardening", "#books", "#hiking",
-            "#music", "#birds"};
+        int mentions = Math.min(questions.size(), Integer.getInteger("starling.bench.mentions", 30));
+        GroundingTally tally = new GroundingTally("ASSISTANT (" + label + ")");
+        Relevance relevance = new Relevance(social);
         int failed = 0;
-        try (AssistantService assistant = AssistantService.create(social, registry, search, budget, Prompts.classpath(),
-                AssistantConfig.defaults())) {
+        AssistantConfig config = AssistantConfig.defaults();
+        config = weight.isPresent() ? config.withCopyWeight(weight.getAsDouble()) : config;
+        try (AssistantService assistant = AssistantService.create(social, registry, search, budget, Prompts.classpath(), config)) {
             assistant.onOutcome(outcomes::add);
             assistant.start();
-            for (int i = 0; i < 20; i++) {
-                long author = publicAccounts.get(r.nextInt(publicAccounts.size()));
-                String text = "@" + assistant.account().username() + " what do people say about " + topics[i % topics.length] + "?";
+            for (int i = 0; i < mentions; i++) {
+                Question q = questions.get((int) ((long) i * questions.size() / mentions));
+                String text = "@" + assistant.account().username() + " " + q.text();
                 long t0 = System.nanoTime();
-                Post mention = social.posts().create(author, NewPost.of(text)).orThrow();
+                Post mention = social.posts().create(q.askerId(), NewPost.of(text)).orThrow();
                 MentionOutcome o;
                 do {
                     o = outcomes.poll(180, TimeUnit.SECONDS);
@@ -281,17 +250,74 @@ class GroundingBench {
                     }
                 } while (o.mentionPostId() != mention.id());
                 long ms = (System.nanoTime() - t0) / 1_000_000;
-                if (o instanceof MentionOutcome.Replied) {
-                    millis.add(ms);
-                } else {
+                if (!(o instanceof MentionOutcome.Replied replied)) {
                     failed++;
+                    tally.notAnswered++;
                     System.out.println("  mention " + mention.id() + ": " + o);
+                    continue;
                 }
+                tally.totalMillis.add(ms);
+                judgeReply(social, relevance, tally, q, mention, replied);
             }
         }
-        System.out.printf("ASSISTANT: 20 sequential mentions, %d replied; mention posted -> reply posted p50 %d ms p90 %d ms (poll interval %d ms;"
-                + " load average %.1f)%n", millis.size(), pctl(millis, 50), pctl(millis, 90), AssistantConfig.defaults().pollIntervalMillis(), load());
+        tally.print();
+        System.out.printf("  (assistant: total = mention posted -> reply posted, including the outbox poll interval of %d ms)%n",
+                AssistantConfig.defaults().pollIntervalMillis());
         assertEquals(0, failed, "every mention should be replied to");
+        assertEquals(tally.answered(), tally.valid(), "every post the assistant was given must be visible to the mentioner: " + tally.invalid);
+    }
+
+    private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}_])@[A-Za-z0-9_]+(?:@[A-Za-z0-9.-]+)?");
+    private static final java.util.regex.Pattern MARKER = java.util.regex.Pattern.compile("\\[\\s*\\d{1,4}\\s*]");
+
+    /** One reply as an {@link Answer} citing every post it was given, judged as the mentioner. */
+    private static void judgeReply(Social social, Relevance relevance, GroundingTally tally, Question q, Post mention,
+            MentionOutcome.Replied replied) {
+        List<Long> given = new ArrayList<>();
+        for (long id : longArray(social.database(), "SELECT retrieved_post_ids FROM assistant_mentions WHERE mention_post_id = "
+                + mention.id())) {
+            if (id != mention.id()) {
+                given.add(id); // in the order quoted: the thread, then related posts ([1], [2], ...)
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (long id : replied.replyPostIds()) {
+            Post p = social.posts().get(q.askerId(), id).orElseThrow(() -> new AssertionError("the mentioner cannot see the reply " + id));
+            text.append(MENTION.matcher(p.text()).replaceAll(" ")).append(' ');
+        }
+        List<Citation> citations = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            citations.add(new Citation(i + 1, given.get(i), "?"));
+        }
+        Answer a = new Answer(dev.starling.ai.registry.Feature.ASK, text.toString().strip(), citations, given, replied.model(), null, "stop",
+                new dev.starling.ai.backend.Usage(0, 0), -1, -1);
+        Relevance.Verdict v = relevance.judge(q.askerId(), a, q.topic());
+        boolean onTopic = false;
+        for (long id : given) {
+            Optional<Post> p = social.posts().get(q.askerId(), id);
+            onTopic |= p.isPresent() && q.topic().matches(Grounding.textOf(p.get()));
+        }
+        if (!v.grounding().citationsValid()) {
+            tally.invalid.add("mention '" + q.text() + "' by " + q.askerId() + ": " + v.grounding().problems());
+        }
+        tally.add(q.kind(), v, MARKER.matcher(a.text()).find(), onTopic);
+        if (tally.samples.size() < Integer.getInteger("starling.bench.samples", 4)) {
+            tally.samples.add(sample(q, a.text(), given, v));
+        }
+    }
+
+    private static List<Long> longArray(Database db, String sql) {
+        return db.withConnection(c -> {
+            List<Long> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    for (Long id : (Long[]) rs.getArray(1).getArray()) {
+                        out.add(id);
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** Questions from the demo network, askers alternating between followers of a locked account and the others. */
@@ -301,37 +327,47 @@ class GroundingBench {
         List<Long> others = ids(db, "SELECT id FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM follows f JOIN accounts l ON l.id ="
                 + " f.followee_id WHERE f.follower_id = a.id AND l.locked) AND email LIKE '%" + DemoNetwork.EMAIL_DOMAIN + "' ORDER BY 1");
         assertTrue(!followLocked.isEmpty() && !others.isEmpty(), "the demo network should have followers of locked accounts and others");
-        List<String[]> texts = new ArrayList<>(); // kind, question
+        record Text(String kind, String question, Relevance.Topic topic) {
+        }
+        List<Text> texts = new ArrayList<>();
         for (DemoSummary.Event e : demo.events()) {
-            texts.add(new String[] {"event", "What is happening with #" + e.tag() + "?"});
-            texts.add(new String[] {"event", "Who saw the " + e.phrase() + "?"});
-            texts.add(new String[] {"event", "Tell me about the " + e.phrase() + "."});
-            texts.add(new String[] {"event", "#" + e.tag() + " news?"});
+            // the planted event's posts: its hashtag, or its phrase (two thirds of the phrase's words)
+            Relevance.Topic words = Relevance.Topic.words(Grounding.contentWords(e.phrase()));
+            Relevance.Topic event = new Relevance.Topic(Set.of(e.tag().toLowerCase(java.util.Locale.ROOT)), words.words(), words.minWords());
+            texts.add(new Text("event", "What is happening with #" + e.tag() + "?", event));
+            texts.add(new Text("event", "Who saw the " + e.phrase() + "?", event));
+            texts.add(new Text("event", "Tell me about the " + e.phrase() + ".", event));
+            texts.add(new Text("event", "#" + e.tag() + " news?", event));
         }
         List<String> tags = strings(db, "SELECT t FROM (SELECT unnest(hashtags) AS t FROM posts WHERE visibility = 0 AND reblog_of_id IS NULL)"
                 + " x GROUP BY t ORDER BY count(*) DESC, t LIMIT 15");
         for (String t : tags) {
-            texts.add(new String[] {"hashtag", "What do people say about #" + t + "?"});
-            texts.add(new String[] {"hashtag", "Any news on #" + t + "?"});
+            texts.add(new Text("hashtag", "What do people say about #" + t + "?", Relevance.Topic.hashtag(t)));
+            texts.add(new Text("hashtag", "Any news on #" + t + "?", Relevance.Topic.hashtag(t)));
         }
         List<String> publicTexts = strings(db, "SELECT text FROM posts WHERE visibility = 0 AND reblog_of_id IS NULL ORDER BY id");
         List<String> lockedTexts = strings(db, "SELECT p.text FROM posts p JOIN accounts a ON a.id = p.author_id WHERE a.locked AND"
                 + " p.visibility = 2 AND p.reblog_of_id IS NULL ORDER BY p.id");
         int fromLocked = Math.min(lockedTexts.size(), Math.max(10, (wanted - texts.size()) / 5));
         for (int i = 0; i < fromLocked; i++) {
-            wordsQuestion(lockedTexts.get(r.nextInt(lockedTexts.size()))).ifPresent(q -> texts.add(new String[] {"locked-words", q}));
+            wordsQuestion(lockedTexts.get(r.nextInt(lockedTexts.size()))).ifPresent(q -> texts.add(new Text("locked-words", q, topic(q))));
         }
         while (texts.size() < wanted) {
-            wordsQuestion(publicTexts.get(r.nextInt(publicTexts.size()))).ifPresent(q -> texts.add(new String[] {"public-words", q}));
+            wordsQuestion(publicTexts.get(r.nextInt(publicTexts.size()))).ifPresent(q -> texts.add(new Text("public-words", q, topic(q))));
         }
         List<Question> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             boolean fl = i % 2 == 0;
             List<Long> pool = fl ? followLocked : others;
-            out.add(new Question(texts.get(i)[0], texts.get(i)[1], pool.get(r.nextInt(pool.size())), fl));
+            out.add(new Question(texts.get(i).kind(), texts.get(i).question(), pool.get(r.nextInt(pool.size())), fl, texts.get(i).topic()));
         }
         System.out.printf("%d questions (%d askers follow a locked account, %d do not)%n", out.size(), followLocked.size(), others.size());
         return out;
+    }
+
+    /** A words question's topic: the posts with two of its three words (the post it was made from has all three). */
+    private static Relevance.Topic topic(String question) {
+        return Relevance.Topic.ofQuestion(question).orElseThrow(() -> new AssertionError("no key words in '" + question + "'"));
     }
 
     private static final Set<String> QUESTION_STOP = Set.of("the", "and", "for", "with", "that", "this", "was", "are", "but", "have",
@@ -376,18 +412,6 @@ class GroundingBench {
             }
             return out;
         });
-    }
-
-    private static double pct(int n, int of) {
-        return of == 0 ? 0 : 100.0 * n / of;
-    }
-
-    private static long pctl(List<Long> values, int p) {
-        if (values.isEmpty()) {
-            return -1;
-        }
-        long[] s = values.stream().mapToLong(Long::longValue).sorted().toArray();
-        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
     }
 
     private static double load() {
