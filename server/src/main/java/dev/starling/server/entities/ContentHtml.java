@@ -1,6 +1,7 @@
 package dev.starling.server.entities;
 
 import com.twitter.twittertext.Extractor;
+import dev.starling.social.text.TextExtractor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class ContentHtml {
      */
     public static String render(String text, String baseUrl, Map<String, String> mentioned) {
         if (text == null || text.isEmpty()) return "";
-        Extractor extractor = new Extractor();
+        Extractor extractor = new TextExtractor();
         List<Extractor.Entity> entities = new ArrayList<>(extractor.extractEntitiesWithIndices(text));
         entities.sort(Comparator.comparingInt(Extractor.Entity::getStart));
         StringBuilder html = new StringBuilder(text.length() + 64).append("<p>");

@@ -1,10 +1,11 @@
 package dev.starling.social.posts;
 
 import com.twitter.twittertext.Extractor;
-import com.twitter.twittertext.TwitterTextParseResults;
+import com.twitter.twittertext.TwitterTextConfiguration;
 import com.twitter.twittertext.TwitterTextParser;
 import dev.starling.social.common.Outcome;
 import dev.starling.social.common.Rejection;
+import dev.starling.social.text.TextExtractor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * Post text rules, by twitter-text: the weighted length (URLs count 23, CJK and emoji 2) must be
  * 1..{@code maxWeightedLength} (default 280), and the text must not contain the characters
  * twitter-text forbids (U+FFFE, U+FEFF, U+FFFF). Entities are extracted with twitter-text's
- * {@link Extractor}.
+ * {@link Extractor} (as {@link TextExtractor}, which scans for URLs at most once per text).
  */
 public final class PostText {
 
@@ -54,19 +55,19 @@ public final class PostText {
 
     /**
      * Validates and extracts in one pass over the text: what {@link #validate} and {@link #extract}
-     * give separately, for the write path. The weighted length of a plain ASCII text without URLs is
-     * its length (every ASCII character weighs 1 in twitter-text, and NFC leaves ASCII alone), so
-     * twitter-text's full parse (normalisation, URL and emoji scans) runs only for other texts.
+     * give separately, for the write path. The URLs are found once ({@link TextExtractor}) and serve
+     * the length, the hashtags (which twitter-text drops inside URLs) and the URL list. The weighted
+     * length of a plain ASCII text follows from them without twitter-text's full parse
+     * ({@link #asciiWeightedLength}); other texts get the full parse (normalisation, emoji, URLs).
      */
     public Outcome<Extracted> validateAndExtract(String text) {
         Optional<Rejection> bad = precheck(text);
         if (bad.isPresent()) {
             return Outcome.rejected(bad.get());
         }
-        Extractor ex = new Extractor();
+        Extractor ex = new TextExtractor(); // one URL pass for validation and every entity kind
         List<Extractor.Entity> urls = ex.extractURLsWithIndices(text);
-        int weighted = urls.isEmpty() && isPlainAscii(text) ? text.length() : TwitterTextParser.parseTweet(text).weightedLength;
-        bad = lengthRejection(weighted);
+        bad = lengthRejection(weightedLength(text, urls));
         if (bad.isPresent()) {
             return Outcome.rejected(bad.get());
         }
@@ -79,13 +80,52 @@ public final class PostText {
 
     /** The weighted length by the fast rule of {@link #validateAndExtract} (for tests that hold it to twitter-text). */
     static int fastWeightedLength(String text) {
-        List<Extractor.Entity> urls = new Extractor().extractURLsWithIndices(text);
-        return urls.isEmpty() && isPlainAscii(text) ? text.length() : TwitterTextParser.parseTweet(text).weightedLength;
+        return weightedLength(text, new TextExtractor().extractURLsWithIndices(text));
     }
 
-    /** ASCII and not blank (twitter-text weighs a blank text 0, whatever its length). */
+    private static int weightedLength(String text, List<Extractor.Entity> urls) {
+        return isPlainAscii(text) ? asciiWeightedLength(text, urls) : TwitterTextParser.parseTweet(text).weightedLength;
+    }
+
+    /** True when the default configuration weighs every ASCII character 1 (twitter-text v3 does). */
+    private static final boolean ASCII_WEIGHS_ONE = asciiWeighsOne(TwitterTextParser.TWITTER_TEXT_DEFAULT_CONFIG);
+    private static final int URL_WEIGHT = TwitterTextParser.TWITTER_TEXT_DEFAULT_CONFIG.getTransformedURLLength();
+
+    private static boolean asciiWeighsOne(TwitterTextConfiguration config) {
+        for (int c = 0; c < 0x80; c++) {
+            int weight = config.getDefaultWeight();
+            for (TwitterTextConfiguration.TwitterTextWeightedRange r : config.getRanges()) {
+                if (r.getRange().isInRange(c)) {
+                    weight = r.getWeight();
+                    break;
+                }
+            }
+            if (weight != config.getScale()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * twitter-text's weighted length of a plain ASCII text with these URLs, as its parser counts it:
+     * NFC leaves ASCII alone, no ASCII sequence is an emoji, every character weighs 1 and every URL
+     * {@code getTransformedURLLength()} (23) whatever its length.
+     */
+    private static int asciiWeightedLength(String text, List<Extractor.Entity> urls) {
+        int weighted = text.length();
+        for (Extractor.Entity u : urls) {
+            weighted += URL_WEIGHT - (u.getEnd() - u.getStart());
+        }
+        return weighted;
+    }
+
+    /**
+     * ASCII, and not empty after {@link String#trim} (twitter-text weighs such a text 0, whatever
+     * its length), and the configuration weighs ASCII 1 a character.
+     */
     private static boolean isPlainAscii(String text) {
-        if (text.isBlank()) {
+        if (!ASCII_WEIGHS_ONE || text.trim().isEmpty()) {
             return false;
         }
         for (int i = 0; i < text.length(); i++) {
@@ -124,7 +164,7 @@ public final class PostText {
 
     /** Extracts entities; hashtags and mentions deduplicated case-insensitively, in text order. */
     public static Extracted extract(String text) {
-        Extractor ex = new Extractor();
+        Extractor ex = new TextExtractor();
         return extract(ex, text, ex.extractURLs(text));
     }
 

@@ -3,6 +3,7 @@ package dev.starling.server.web.text;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.twitter.twittertext.Extractor;
+import dev.starling.social.text.TextExtractor;
 import dev.starling.server.entities.ContentHtml;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ public final class PostHtml {
     }
 
     static String renderUncached(String text, Set<String> localMentions) {
-        Extractor extractor = new Extractor();
+        Extractor extractor = new TextExtractor();
         extractor.setExtractURLWithoutProtocol(false);
         List<Extractor.Entity> entities = new ArrayList<>(extractor.extractEntitiesWithIndices(text));
         entities.sort(Comparator.comparingInt(Extractor.Entity::getStart));
