@@ -1,6 +1,7 @@
 package dev.starling.app.ai;
 
 import dev.starling.ai.answers.AnswerSettings;
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.answers.StarlingAi;
 import dev.starling.ai.assistant.AssistantConfig;
 import dev.starling.ai.assistant.AssistantService;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +66,10 @@ public final class AiWiring implements AutoCloseable {
      * @param maxPostChars the post length limit
      * @param demoTraining how the demo model is trained (null: the {@code small} preset)
      * @param assistantHandle the assistant account's username (null: {@code starling})
-     * @param copyWeight   copy-augmented decoding weight of in-process models for every AI feature, in [0, 1) (null: 0.5 for
-     *                     models trained by Starling, 0 for others)
+     * @param copyWeight   copy-augmented decoding weight of in-process models for every AI feature, in [0, 1): written to
+     *                     the stored setting at start ({@link CopyWeightSetting}, table {@code ai_copy_weight}), which the
+     *                     admin page may change while serving and a later start without it keeps (null: the stored value,
+     *                     else by model: 0.5 for models trained by Starling, 0 for others)
      */
     public record Config(Path dataDir, boolean demo, String publicUrl, int maxPostChars, TrainingConfig demoTraining,
             String assistantHandle, Double copyWeight) {
@@ -139,23 +143,27 @@ public final class AiWiring implements AutoCloseable {
             ModelSelections.attach(registry, social.database());
             AnswerSettings settings = AnswerSettings.defaults().withMaxPostChars(config.maxPostChars())
                     .withInstanceHosts(hosts(config.publicUrl()));
+            // the operator's copy weight: --copy-weight sets the stored value (the latest word when given); the admin page
+            // changes it while serving; every feature reads it once per request
+            CopyWeightSetting copyWeight = CopyWeightSetting.stored(social.database(), Clock.systemUTC());
             if (config.copyWeight() != null) {
-                settings = settings.withCopyWeight(config.copyWeight());
+                if (copyWeight.set(OptionalDouble.of(config.copyWeight()), "serve --copy-weight") instanceof CopyWeightSetting.Change.Rejected r) {
+                    throw new IllegalArgumentException("--copy-weight: " + r.reason());
+                }
             }
-            StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings);
+            LOG.info("copy weight: {}{}", copyWeight.value().describe(), copyWeight.value().changedBy() == null ? ""
+                    : " (set by " + copyWeight.value().changedBy() + " at " + copyWeight.value().changedAt() + ")");
+            StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings, copyWeight);
             trends = TrendsService.start(social.database(), social.outbox(), registry, prompts, search.index().embedder(),
                     Clock.systemUTC(), TrendsService.Options.defaults());
             AssistantConfig assistantConfig = AssistantConfig.defaults();
             if (config.assistantHandle() != null) {
                 assistantConfig = assistantConfig.withHandle(config.assistantHandle());
             }
-            if (config.copyWeight() != null) {
-                assistantConfig = assistantConfig.withCopyWeight(config.copyWeight());
-            }
             if (config.publicUrl() != null) {
                 assistantConfig = assistantConfig.withInstanceBaseUrl(config.publicUrl());
             }
-            assistant = AssistantService.create(social, registry, search.search(), budget, prompts, assistantConfig);
+            assistant = AssistantService.create(social, registry, search.search(), budget, prompts, assistantConfig, copyWeight);
             assistant.start();
             RouteSupport support = new RouteSupport(Json.newMapper(), config.publicUrl());
             List<RouteModule> routes = List.of(new AiRoutes(support, social, ai, budget),
@@ -163,7 +171,7 @@ public final class AiWiring implements AutoCloseable {
             TrainingRuns runs = training == null ? TrainingRuns.none()
                     : TrainingRuns.of("demo model", demoModel, training.job());
             List<WebFeature> web = List.of(new AiPages(ai, budget), new ExplorePages(trends.lists(), trends.stories()),
-                    new AdminPages(registry, runs, trends.lists(), trends.stories(), trends.moderation()),
+                    new AdminPages(registry, runs, trends.lists(), trends.stories(), trends.moderation(), copyWeight),
                     new dev.starling.server.web.ai.AssistantMarks(assistant));
             return new AiWiring(registry, ai, budget, trends, assistant, training, routes, web);
         } catch (RuntimeException | java.io.IOException e) {

@@ -26,6 +26,7 @@ import dev.starling.social.posts.Post;
 import dev.starling.social.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,40 @@ class AiWiringTest {
                 assertEquals(Set.of("starling.test"), ai.ai().settings().instanceHosts());
             }
             assertTrue(serving.backend().models().isOk(), "the /v1 backend is closed by its owner, not by the AI wiring");
+        }
+    }
+
+    @Test
+    void copyWeightFlagSetsTheStoredValueThatALaterStartKeeps() throws Exception {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(Shape.TINY_LLAMA, GgmlType.F32, null, 2, model);
+        ModelServingOptions o = options("--model", model.toString());
+        try (Database db = TestDatabase.fresh("ai_wiring_copy", 4);
+             ModelServingOptions.Serving serving = o.open()) {
+            Social social = TestDatabase.social(db);
+            Account a = social.accounts().createWithoutPassword("ann", "ann@example.org", "", false).orThrow();
+            social.posts().create(a.id(), NewPost.of("the ferry runs late on sundays")).orThrow();
+            try (SearchService search = SearchService.start(dir.resolve("data"), social, null)) {
+                search.indexer().catchUp();
+                try (AiWiring ai = AiWiring.start(social, search, serving, o,
+                        new AiWiring.Config(dir, false, null, 280, null, null, 0.3))) {
+                    assertEquals(OptionalDouble.of(0.3), ai.ai().copyWeight().current());
+                    assertEquals("serve --copy-weight", ai.ai().copyWeight().value().changedBy());
+                    AnswerOutcome.Answered ans = assertInstanceOf(AnswerOutcome.Answered.class,
+                            ai.ai().ask().ask(a.id(), "ferry on sundays", AnswerListener.NONE));
+                    assertEquals(0.3, ans.answer().copyWeight());
+                    // the admin page's change (the same setting object) applies to the next request
+                    ai.ai().copyWeight().set(OptionalDouble.of(0.2), "admin @root");
+                }
+                // a later start without the flag keeps what was stored last
+                try (AiWiring ai = AiWiring.start(social, search, serving, o, new AiWiring.Config(dir, false, null, 280, null))) {
+                    assertEquals(OptionalDouble.of(0.2), ai.ai().copyWeight().current());
+                    AnswerOutcome.Answered ans = assertInstanceOf(AnswerOutcome.Answered.class,
+                            ai.ai().ask().ask(a.id(), "ferry on sundays", AnswerListener.NONE));
+                    assertEquals(0.2, ans.answer().copyWeight());
+                }
+                assertThrows(IllegalArgumentException.class, () -> new AiWiring.Config(dir, false, null, 280, null, null, 1.0));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.starling.server.web.admin;
 
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.registry.Feature;
 import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.ai.trends.TrendItem;
@@ -25,7 +26,8 @@ import java.util.Optional;
 /**
  * The admin area ({@code /admin}, accounts with the admin role only; others get 403): the models
  * and which serves each AI feature (switch without restart), training runs with progress, model
- * cards, and trend moderation (hide or show again a hashtag, link, phrase or story). Every change is
+ * cards, the copy weight of copy-augmented decoding (applied from the next request, kept across restarts), and
+ * trend moderation (hide or show again a hashtag, link, phrase or story). Every change is
  * a CSRF-checked form POST answered with 303 back to {@code /admin} and a notice, or the page again
  * with 422 and the reason.
  */
@@ -39,9 +41,21 @@ public final class AdminPages implements WebFeature {
     private final TrendLists lists;
     private final TrendStories stories;
     private final TrendModeration moderation;
+    private final CopyWeightSetting copyWeight;
 
-    /** Any part may be null when the server runs without it; the page then says so. */
+    /** Any part may be null when the server runs without it; the page then says so. Without a copy weight setting. */
     public AdminPages(ModelRegistry registry, TrainingRuns training, TrendLists lists, TrendStories stories, TrendModeration moderation) {
+        this(registry, training, lists, stories, moderation, null);
+    }
+
+    /**
+     * Any part may be null when the server runs without it; the page then says so.
+     *
+     * @param copyWeight the operator's copy weight the AI features read per request (null: not changeable here)
+     */
+    public AdminPages(ModelRegistry registry, TrainingRuns training, TrendLists lists, TrendStories stories, TrendModeration moderation,
+            CopyWeightSetting copyWeight) {
+        this.copyWeight = copyWeight;
         this.registry = registry;
         this.training = training == null ? TrainingRuns.none() : training;
         this.lists = lists;
@@ -68,6 +82,7 @@ public final class AdminPages implements WebFeature {
                 show(ctx, 200, null);
             });
             routes.post("/admin/models/assign", this::assign);
+            routes.post("/admin/ai/copy-weight", this::copyWeight);
             routes.post("/admin/trends/hide", ctx -> trend(ctx, true));
             routes.post("/admin/trends/unhide", ctx -> trend(ctx, false));
             routes.post("/admin/stories/unhide", ctx -> {
@@ -103,7 +118,8 @@ public final class AdminPages implements WebFeature {
                 for (TrendKind k : TrendKind.values()) trending.addAll(lists.items(k, 0, TRENDING_PER_KIND));
             }
             AdminView view = new AdminView(registry == null ? null : registry.snapshot(), training.runs(), lists == null ? null : trending,
-                    moderation == null ? null : moderation.hidden(), stories == null ? null : stories.list(0, STORIES), error);
+                    moderation == null ? null : moderation.hidden(), stories == null ? null : stories.list(0, STORIES), error,
+                    copyWeight == null ? null : copyWeight.value());
             Map<String, Object> p = new HashMap<>();
             p.put("view", view);
             p.put("styles", web.assets().url(STYLES));
@@ -115,6 +131,7 @@ public final class AdminPages implements WebFeature {
             if (done == null) return null;
             return switch (done) {
                 case "assigned" -> "The model assignment was changed. Requests already running finish on the model they started with.";
+                case "copy-weight" -> "The copy weight was changed. It applies from the next request; requests already running keep theirs.";
                 case "hidden" -> "Hidden: it no longer shows in trends.";
                 case "shown" -> "Shown again in trends.";
                 default -> null;
@@ -146,6 +163,16 @@ public final class AdminPages implements WebFeature {
                 return;
             }
             web.seeOther(ctx, "/admin?done=assigned#models");
+        }
+
+        private void copyWeight(Context ctx) {
+            Account me = adminPost(ctx);
+            if (copyWeight == null) throw new WebException(503, "This server runs without a changeable copy weight.");
+            String text = Form.field(ctx, CopyWeightSetting.FIELD, 100);
+            switch (copyWeight.set(text == null ? "" : text, "admin @" + me.username())) {
+                case CopyWeightSetting.Change.Rejected r -> show(ctx, 422, "The copy weight was not changed: " + r.reason() + ".");
+                case CopyWeightSetting.Change.Saved s -> web.seeOther(ctx, "/admin?done=copy-weight#copy-weight");
+            }
         }
 
         private void trend(Context ctx, boolean hide) {

@@ -2,6 +2,8 @@ package dev.starling.server.web.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.starling.ai.answers.AnswerSettings;
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.registry.Feature;
 import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.ai.trends.TrendItem;
@@ -14,9 +16,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The model of {@code admin/admin.jte}; a null part means the server runs without it (the page says so). */
+/**
+ * The model of {@code admin/admin.jte}; a null part means the server runs without it (the page says so).
+ * {@code copyWeight}: the operator's copy weight now (null: not changeable on this server).
+ */
 public record AdminView(ModelRegistry.Snapshot models, List<TrainingRuns.Run> runs, List<TrendItem> trending, List<TrendModeration.Hidden> hidden,
-                        List<TrendStory> stories, String error) {
+                        List<TrendStory> stories, String error, CopyWeightSetting.Value copyWeight) {
+
+    public AdminView(ModelRegistry.Snapshot models, List<TrainingRuns.Run> runs, List<TrendItem> trending, List<TrendModeration.Hidden> hidden,
+                     List<TrendStory> stories, String error) {
+        this(models, runs, trending, hidden, stories, error, null);
+    }
+
+    /** The copy weight a model decodes with now, by {@link AnswerSettings#copyWeightFor} (remote models: 0). */
+    public String effectiveCopyWeight(ModelRegistry.ModelStatus m) {
+        double w = AnswerSettings.copyWeightFor(m.entry(), copyWeight == null ? java.util.OptionalDouble.empty() : copyWeight.weight());
+        return w == 0 ? "0 (no copying)" : Double.toString(w);
+    }
+
+    /** The form field's current text: the weight, or empty for "by model". */
+    public String copyWeightText() {
+        return copyWeight == null || copyWeight.weight().isEmpty() ? "" : Double.toString(copyWeight.weight().getAsDouble());
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public List<Feature> features() {
