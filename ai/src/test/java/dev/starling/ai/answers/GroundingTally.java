@@ -76,17 +76,23 @@ final class GroundingTally {
         return all.valid;
     }
 
+    /**
+     * Prints the columns. Shares of "model answers" count a question the feature did not answer (a backend failure, or an
+     * assistant whose every attempt was empty once cleaned) as a model answer that is neither citing, grounded nor relevant.
+     */
     void print() {
         Counts a = all;
+        int modelAnswers = a.modelAnswers + notAnswered;
         System.out.printf("%s over %d questions (%d answered, %d not): citations valid and visible in %d of %d (%.1f%%)%n", label,
                 a.answered + notAnswered, a.answered, notAnswered, a.valid, a.answered, pct(a.valid, a.answered));
-        System.out.printf("  no evidence: %d of %d (%.1f%%); model answers: %d, of which cite >= 1 post: %d (%.1f%%)%n", a.noEvidence,
-                a.answered, pct(a.noEvidence, a.answered), a.modelAnswers, a.cited, pct(a.cited, a.modelAnswers));
+        System.out.printf("  no evidence: %d of %d (%.1f%%); model answers: %d (%d of them not answered), of which cite >= 1 post: %d"
+                + " (%.1f%%)%n", a.noEvidence, a.answered, pct(a.noEvidence, a.answered), modelAnswers, notAnswered, a.cited,
+                pct(a.cited, modelAnswers));
         System.out.printf("  GROUNDED (support >= %.1f, >= 1 valid citation): %d of %d model answers (%.1f%%)%n",
-                Grounding.GROUNDED_SUPPORT, a.grounded, a.modelAnswers, pct(a.grounded, a.modelAnswers));
+                Grounding.GROUNDED_SUPPORT, a.grounded, modelAnswers, pct(a.grounded, modelAnswers));
         System.out.printf("  RELEVANT (grounded, and support >= %.1f from cited posts on the question's topic): %d of %d (%.1f%%);"
-                + " mean citation precision %.2f%n", Grounding.GROUNDED_SUPPORT, a.relevant, a.modelAnswers, pct(a.relevant, a.modelAnswers),
-                a.modelAnswers == 0 ? 0 : a.precisionSum / a.modelAnswers);
+                + " mean citation precision of the answers given %.2f%n", Grounding.GROUNDED_SUPPORT, a.relevant, modelAnswers,
+                pct(a.relevant, modelAnswers), a.modelAnswers == 0 ? 0 : a.precisionSum / a.modelAnswers);
         System.out.printf("  retrieval: a post on the question's topic among the posts the model was given in %d of %d (%.1f%%)%n",
                 a.evidenceOnTopic, a.answered, pct(a.evidenceOnTopic, a.answered));
         StringBuilder dist = new StringBuilder("  key-word support of model answers:");
@@ -100,8 +106,10 @@ final class GroundingTally {
                 pctl(firstMillis, 50), pctl(firstMillis, 90), pctl(totalMillis, 50), pctl(totalMillis, 90), load());
         samples.forEach(s -> System.out.println("  " + s));
         invalid.forEach(s -> System.out.println("  INVALID " + s));
-        System.out.printf("  TABLE | %s | %.0f%% | %.0f%% | %.0f%% | **%.0f%%** | %.0f%% | %.2f | %d/%d ms | %d/%d ms |%n", label,
-                pct(a.valid, a.answered), pct(a.cited, a.modelAnswers), pct(a.grounded, a.modelAnswers), pct(a.relevant, a.modelAnswers),
+        // | run | answered | valid + visible | cite >= 1 | grounded | relevant | on-topic evidence | precision | first p50/p90 | total p50/p90 |
+        System.out.printf("  TABLE | %s | %d/%d | %.0f%% | %.0f%% | %.0f%% | **%.0f%%** | %.0f%% | %.2f | %d/%d ms | %d/%d ms |%n", label,
+                a.answered, a.answered + notAnswered,
+                pct(a.valid, a.answered), pct(a.cited, modelAnswers), pct(a.grounded, modelAnswers), pct(a.relevant, modelAnswers),
                 pct(a.evidenceOnTopic, a.answered), a.modelAnswers == 0 ? 0 : a.precisionSum / a.modelAnswers, pctl(firstMillis, 50),
                 pctl(firstMillis, 90), pctl(totalMillis, 50), pctl(totalMillis, 90));
     }
