@@ -46,15 +46,21 @@ public final class OutboxIndexer implements AutoCloseable {
     private final long commitIntervalMillis;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile long position;
-    private long lastCommitNanos = System.nanoTime();
+    /** Guards commits (which run beside steps: a commit's fsync never holds back a refresh). */
+    private final Object commitLock = new Object();
+    private volatile long lastCommitNanos = System.nanoTime();
+    /** Steps that changed the index (events or vectors); a commit is due when this moved since the last one. */
+    private volatile long changes;
+    /** {@link #changes} covered by the last commit; guarded by {@link #commitLock}. */
+    private long committedChanges;
     private final java.util.concurrent.atomic.AtomicLongArray stats = new java.util.concurrent.atomic.AtomicLongArray(14); // steps with work, events, nanos, max nanos, poll nanos, reload nanos, thread CPU nanos, refresh nanos, vectors applied, commits, commit nanos, max commit nanos, max refresh nanos, apply nanos
     private Thread thread;
     private Thread embedThread;
+    /** Commits every {@code commitIntervalMillis} while the indexer runs (null: steps commit inline, as when stepped by hand). */
+    private volatile Thread commitThread;
     private final VectorBackfill backfill;
     /** Look in the index for posts marked as waiting for a vector that the backfill does not hold (at start, after an overflow). */
     private boolean rescanPending = true;
-    /** Vectors were applied since the last commit (they are committed even when the outbox position did not move). */
-    private boolean vectorsSinceCommit;
     /** When a step last found outbox events (the second pass yields while writes arrive). */
     private volatile long lastEventsNanos = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
@@ -83,7 +89,8 @@ public final class OutboxIndexer implements AutoCloseable {
 
     /**
      * Applies one batch of events (at most {@link #BATCH}); returns how many there were. Refreshes
-     * the searcher when there were any. Commits when the commit interval has passed.
+     * the searcher when there were any. When the indexer was not {@link #start() started}, also
+     * commits once the commit interval has passed (a started indexer commits on its own thread).
      */
     public synchronized int step() {
         long t0 = System.nanoTime();
@@ -131,10 +138,9 @@ public final class OutboxIndexer implements AutoCloseable {
             stats.accumulateAndGet(3, took, Math::max);
             stats.addAndGet(6, THREADS.getCurrentThreadCpuTime() - cpu0);
             stats.addAndGet(8, ready.size());
-            vectorsSinceCommit |= !ready.isEmpty();
+            changes++; // after the position: a commit that sees this count also covers this step's writes
         }
-        if ((position != index.committedPosition() || vectorsSinceCommit)
-                && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
+        if (commitThread == null && System.nanoTime() - lastCommitNanos >= TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis)) {
             commit();
         }
         return events.size() + ready.size() + owed.size();
@@ -189,14 +195,27 @@ public final class OutboxIndexer implements AutoCloseable {
         commit();
     }
 
-    /** Commits the index at the applied position and checkpoints the consumer. */
-    public synchronized void commit() {
+    /**
+     * Commits the index at the applied position and checkpoints the consumer, when anything was
+     * applied since the last commit (vectors too, or a crash would have them embedded again). Runs
+     * beside {@link #step()}: the position is read before the commit starts, and everything applied
+     * up to it was written to the index before the position moved, so the commit covers at least
+     * that position (writes after it may be in the commit too; replaying them is idempotent).
+     */
+    public void commit() {
+        synchronized (commitLock) {
+            commitLocked();
+        }
+    }
+
+    private void commitLocked() {
         long p = position;
-        if (p != index.committedPosition() || vectorsSinceCommit) {
+        long c = changes;
+        if (p != index.committedPosition() || c != committedChanges) {
             long t0 = System.nanoTime();
-            index.commit(p); // vectors applied are committed too, or a crash would have them embedded again
+            index.commit(p);
             outbox.checkpoint(CONSUMER, p);
-            vectorsSinceCommit = false;
+            committedChanges = c;
             long took = System.nanoTime() - t0;
             stats.incrementAndGet(9);
             stats.addAndGet(10, took);
@@ -235,6 +254,19 @@ public final class OutboxIndexer implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        commitThread = Thread.ofPlatform().daemon().name("search-committer").start(() -> {
+            while (running.get()) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(commitIntervalMillis));
+                if (!running.get()) {
+                    break;
+                }
+                try {
+                    commit();
+                } catch (RuntimeException ex) {
+                    LOG.warn("search index commit failed (retrying at the next interval; searches are unaffected): {}", ex.toString());
+                }
+            }
+        });
         thread = Thread.ofPlatform().daemon().name("search-indexer").start(() -> {
             while (running.get()) {
                 try {
@@ -276,6 +308,8 @@ public final class OutboxIndexer implements AutoCloseable {
         if (running.compareAndSet(true, false)) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
+                LockSupport.unpark(commitThread);
+                commitThread.join(TimeUnit.SECONDS.toMillis(30));
                 if (embedThread != null) {
                     embedThread.join(TimeUnit.SECONDS.toMillis(30));
                 }

@@ -66,6 +66,13 @@ public final class PostIndex implements AutoCloseable {
     private final SearcherManager searchers;
     private final Embedder embedder;
     private volatile long committedPosition;
+    /**
+     * No document has a post id above this (deleted ones included): a post with a higher id is
+     * added without the delete-by-key an update costs in every segment at the next refresh (post
+     * ids grow with time, so every new post takes this path). Guarded by {@link #writeLock}.
+     */
+    private long maxIndexedId;
+    private final Object writeLock = new Object();
 
     private PostIndex(Directory dir, String where, Embedder embedder) throws IOException {
         this.dir = dir;
@@ -89,13 +96,29 @@ public final class PostIndex implements AutoCloseable {
         IndexWriterConfig cfg = new IndexWriterConfig(indexAnalyzer);
         cfg.setCommitOnClose(false);
         cfg.setRAMBufferSizeMB(64);
+        // A refresh or commit never waits for merges (Lucene's default waits up to 500 ms for merges of the
+        // small segments it just flushed; on a busy machine, at 1M posts, that wait was most of a refresh).
+        cfg.setMaxFullFlushMergeWaitMillis(0);
         this.writer = new IndexWriter(dir, cfg);
         this.searchers = new SearcherManager(writer, null);
         this.committedPosition = position;
+        this.maxIndexedId = withSearcher(PostIndex::maxId);
         if (position == 0 && !DirectoryReader.indexExists(dir)) {
             writer.setLiveCommitData(Map.of(FORMAT_KEY, FORMAT, POSITION_KEY, "0", EMBEDDER_KEY, embedderName).entrySet());
             writer.commit();
         }
+    }
+
+    /** The largest post id in the index's points (deleted documents included), 0 when empty. */
+    private static long maxId(IndexSearcher s) throws IOException {
+        long max = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            org.apache.lucene.index.PointValues points = leaf.reader().getPointValues(PostFields.ID);
+            if (points != null && points.size() > 0) {
+                max = Math.max(max, org.apache.lucene.document.LongPoint.decodeDimension(points.getMaxPackedValue(), 0));
+            }
+        }
+        return max;
     }
 
     /** Opens (or creates) the index in {@code path}; {@code embedder} may be null (no vectors). */
@@ -184,12 +207,20 @@ public final class PostIndex implements AutoCloseable {
     }
 
     private List<PendingVector> write(Collection<Long> ids, Map<Long, ExportedPost> present, Map<Long, ReadyVector> ready, boolean defer) {
+        synchronized (writeLock) {
+            return writeLocked(ids, present, ready, defer);
+        }
+    }
+
+    private List<PendingVector> writeLocked(Collection<Long> ids, Map<Long, ExportedPost> present, Map<Long, ReadyVector> ready, boolean defer) {
         try {
             List<ExportedPost> toIndex = new ArrayList<>();
             for (long id : ids) {
                 ExportedPost e = present.get(id);
                 if (e == null || e.post().isReblog()) {
-                    writer.deleteDocuments(PostFields.key(id));
+                    if (id <= maxIndexedId) { // a higher id was never indexed (a repost's own id, a post deleted before it was seen)
+                        writer.deleteDocuments(PostFields.key(id));
+                    }
                 } else {
                     toIndex.add(e);
                 }
@@ -203,7 +234,14 @@ public final class PostIndex implements AutoCloseable {
                 if (owed) {
                     pending.add(new PendingVector(e.post().id(), PostFields.searchableText(e.post())));
                 }
-                writer.updateDocument(PostFields.key(e.post().id()), PostFields.document(e, v, owed));
+                long id = e.post().id();
+                Document doc = PostFields.document(e, v, owed);
+                if (id > maxIndexedId) {
+                    writer.addDocument(doc); // cannot be in the index yet: no delete-by-key to apply
+                    maxIndexedId = id;
+                } else {
+                    writer.updateDocument(PostFields.key(id), doc);
+                }
             }
             return pending;
         } catch (IOException e) {
@@ -298,7 +336,10 @@ public final class PostIndex implements AutoCloseable {
     /** Deletes every document (rebuild). */
     public void deleteAll() {
         try {
-            writer.deleteAll();
+            synchronized (writeLock) {
+                writer.deleteAll();
+                maxIndexedId = 0;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("search index write failed in " + where, e);
         }
