@@ -24,11 +24,13 @@ import java.util.regex.Pattern;
  * hashtag or planted event gives the topic itself; {@link Topic#ofQuestion} derives one from a question's text.
  *
  * <p>Of an answer's valid, visible cited posts, the <b>relevant</b> ones are those on the topic; the <b>citation
- * precision</b> is their share. The answer is <b>relevant</b> when it is {@link Grounding.Verdict#grounded() grounded}
- * and its content words are supported at least {@value Grounding#GROUNDED_SUPPORT} by the relevant cited posts alone:
- * it cites a post that answers the question and says what that post says. So a fluent answer whose words are not in
- * the post it cites fails, an answer quoting an off-topic post fails (even when it also cites an on-topic one), and an
- * answer without content words ({@code "Is that... [1]"}) fails.
+ * precision</b> is their share. The answer is <b>relevant</b> when it is {@link Grounding.Verdict#grounded() grounded},
+ * its content words are supported at least {@value Grounding#GROUNDED_SUPPORT} by the relevant cited posts alone, and
+ * at least one of those supported words is not a word of the topic itself: it cites a post that answers the question,
+ * says what that post says, and says more than the question's own words. So a fluent answer whose words are not in the
+ * post it cites fails, an answer quoting an off-topic post fails (even when it also cites an on-topic one), and an
+ * answer without content words ({@code "Is that... [1]"}) or with only the topic's ({@code "#aurora Is that... [1]"})
+ * fails.
  */
 public final class Relevance {
 
@@ -91,6 +93,11 @@ public final class Relevance {
             return words.isEmpty() ? Optional.empty() : Optional.of(words(words));
         }
 
+        /** Whether {@code word} (a content word) is one of the topic's hashtags or key words (plural or not). */
+        public boolean names(String word) {
+            return hashtags.contains(word) || Grounding.supports(Set.copyOf(words), word);
+        }
+
         /** Whether a post with this text answers the question. */
         public boolean matches(String postText) {
             String normalized = Grounding.normalize(postText);
@@ -131,12 +138,14 @@ public final class Relevance {
      * @param grounding          {@link Grounding}'s verdict on it
      * @param relevantCitedPosts valid, visible cited posts on the topic
      * @param relevantSupport    content words supported by those posts alone
+     * @param newWords           those of {@code relevantSupport} that are not words of the topic itself
      */
-    public record Verdict(Grounding.Verdict grounding, int relevantCitedPosts, List<String> relevantSupport) {
+    public record Verdict(Grounding.Verdict grounding, int relevantCitedPosts, List<String> relevantSupport, List<String> newWords) {
 
         public Verdict {
             Objects.requireNonNull(grounding, "grounding");
             relevantSupport = List.copyOf(relevantSupport);
+            newWords = List.copyOf(newWords);
         }
 
         /** Relevant cited posts / valid, visible cited posts; 0 when it cites none. */
@@ -150,9 +159,13 @@ public final class Relevance {
             return content.isEmpty() ? 0 : (double) relevantSupport.size() / content.size();
         }
 
-        /** Grounded, and at least {@link Grounding#GROUNDED_SUPPORT} of its content words are in relevant cited posts. */
+        /**
+         * Grounded, at least {@link Grounding#GROUNDED_SUPPORT} of its content words in relevant cited posts, and one of
+         * those beyond the topic's own words.
+         */
         public boolean relevant() {
-            return grounding.grounded() && relevantCitedPosts > 0 && relevantSupportShare() >= Grounding.GROUNDED_SUPPORT;
+            return grounding.grounded() && relevantCitedPosts > 0 && relevantSupportShare() >= Grounding.GROUNDED_SUPPORT
+                    && !newWords.isEmpty();
         }
     }
 
@@ -192,11 +205,15 @@ public final class Relevance {
             }
         }
         List<String> supported = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
         for (String w : g.contentWords()) {
             if (Grounding.supports(relevantWords, w)) {
                 supported.add(w);
+                if (!topic.names(w)) {
+                    fresh.add(w);
+                }
             }
         }
-        return new Verdict(g, relevant, supported);
+        return new Verdict(g, relevant, supported, fresh);
     }
 }

@@ -211,8 +211,9 @@ class GroundingBench {
 
     private static String sample(Question q, String text, List<Long> cited, Relevance.Verdict v) {
         return String.format("Q: %s (topic %s)%n   A: %s%n   cited %s, support %.2f %s of %s; relevant: %s (on-topic cited %d, support from"
-                + " them %.2f)", q.text(), q.topic(), text, cited, v.grounding().support(), v.grounding().supportedWords(),
-                v.grounding().contentWords(), v.relevant(), v.relevantCitedPosts(), v.relevantSupportShare());
+                + " them %.2f, beyond the topic's words %s)", q.text(), q.topic(), text, cited, v.grounding().support(),
+                v.grounding().supportedWords(), v.grounding().contentWords(), v.relevant(), v.relevantCitedPosts(), v.relevantSupportShare(),
+                v.newWords());
     }
 
     /**
@@ -267,7 +268,7 @@ class GroundingBench {
         System.out.printf("  (assistant: total = mention posted -> reply posted, including the outbox poll interval of %d ms)%n",
                 AssistantConfig.defaults().pollIntervalMillis());
         System.out.printf("  mentions without a reply: %d of %d%n", failed, mentions);
-        assertEquals(tally.answered(), tally.valid(), "every post the assistant was given must be visible to the mentioner: " + tally.invalid);
+        assertEquals(List.of(), tally.hidden, "every post the assistant was given must be visible to the mentioner");
     }
 
     private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}_])@[A-Za-z0-9_]+(?:@[A-Za-z0-9.-]+)?");
@@ -299,8 +300,13 @@ class GroundingBench {
         for (long id : given) {
             Optional<Post> p = social.posts().get(q.askerId(), id);
             onTopic |= p.isPresent() && q.topic().matches(Grounding.textOf(p.get()));
+            if (p.isEmpty()) {
+                tally.hidden.add("mention '" + q.text() + "' by " + q.askerId() + ": the assistant was given post " + id
+                        + ", which the mentioner may not see");
+            }
         }
         if (!v.grounding().citationsValid()) {
+            // also a marker [n] the reply carries beyond the posts it was given (the model wrote it): not valid, but no leak
             tally.invalid.add("mention '" + q.text() + "' by " + q.askerId() + ": " + v.grounding().problems());
         }
         tally.add(q.kind(), v, MARKER.matcher(a.text()).find(), onTopic);

@@ -33,6 +33,8 @@ final class GroundingTally {
     final List<Long> firstMillis = new ArrayList<>();
     final List<Long> totalMillis = new ArrayList<>();
     final List<String> invalid = new ArrayList<>();
+    /** Posts a model was given that its reader may not see (must stay empty). */
+    final List<String> hidden = new ArrayList<>();
     final List<String> samples = new ArrayList<>();
     int notAnswered;
 

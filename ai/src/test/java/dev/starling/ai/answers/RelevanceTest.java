@@ -41,6 +41,7 @@ class RelevanceTest {
         assertEquals(1, v.relevantCitedPosts());
         assertEquals(1.0, v.citationPrecision(), 1e-9);
         assertEquals(1.0, v.relevantSupportShare(), 1e-9);
+        assertEquals(List.of("northern", "lights", "dancing", "rooftops"), v.newWords());
         assertTrue(v.relevant());
         // the hashtag as a plain word counts too (post 14 says "the aurora is back")
         Answer b = answer("Green curtains over the bay tonight [1].", List.of(new Citation(1, 14, "bo")), List.of(14L));
@@ -82,6 +83,19 @@ class RelevanceTest {
         assertEquals(List.of(), v.grounding().contentWords());
         assertFalse(v.grounding().grounded());
         assertFalse(v.relevant());
+        // nor one whose only content is the topic itself
+        Relevance.Verdict echo = Relevance.judge(answer("#swingbridge Is that... [1]", List.of(new Citation(1, 13, "dee")), List.of(13L)),
+                POSTS, Relevance.Topic.hashtag("swingbridge"));
+        assertTrue(echo.grounding().grounded(), "grounded: its one content word is in the post");
+        assertEquals(List.of("swingbridge"), echo.relevantSupport());
+        assertEquals(List.of(), echo.newWords());
+        assertFalse(echo.relevant());
+        Relevance.Verdict words = Relevance.judge(answer("The swing bridge [1]", List.of(new Citation(1, 13, "dee")), List.of(13L)),
+                POSTS, Relevance.Topic.words(List.of("bridges", "swing")));
+        assertEquals(List.of(), words.newWords(), "the topic's words, plural or not");
+        assertFalse(words.relevant());
+        assertTrue(Relevance.judge(answer("The swing bridge is stuck open again [1]", List.of(new Citation(1, 13, "dee")), List.of(13L)),
+                POSTS, Relevance.Topic.words(List.of("bridge", "swing"))).relevant(), "stuck, open: more than the question");
         // nor does an answer citing nothing, or one whose citation is invalid
         assertFalse(Relevance.judge(answer("northern lights dancing", List.of(), List.of(11L)), POSTS, AURORA).relevant());
         Relevance.Verdict invalid = Relevance.judge(answer("northern lights dancing [1]", List.of(new Citation(1, 11, "x")),
