@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * marks are committed with the documents, so after a crash the posts still owed a vector are found
  * in the index (at start, and after the backfill's queue overflowed) and get one. Every {@code commitIntervalMillis} the index commits
  * with the position it covers and the outbox checkpoint of consumer {@value #CONSUMER} follows
- * (for lag metrics). After a crash the index resumes from its last commit; events are replayed
- * idempotently (reload from the database, update or delete).
+ * (for lag metrics). A started indexer commits on its own thread "search-committer", beside its
+ * steps, so that a commit's fsync (hundreds of milliseconds on a busy disk, more after a large
+ * merge) never delays a refresh; such a commit may hold writes beyond the position it records.
+ * After a crash the index resumes from its last commit; events are replayed idempotently (reload
+ * from the database, update or delete; {@link PostIndex} adds a post only when its id is above
+ * every indexed one, so a replayed post is updated, never added twice).
  */
 public final class OutboxIndexer implements AutoCloseable {
 

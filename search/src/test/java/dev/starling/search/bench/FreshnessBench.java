@@ -172,7 +172,9 @@ final class FreshnessBench {
      */
     private record Network(Database db, Social social, List<Account> writers) {
         static Network create() {
-            Database db = TestDatabase.fresh("search_bench_fresh", 8);
+            // a connection each for the writers, and some for the indexer, its committer and the probe's relations: with 8 the
+            // indexer waited for a writer's connection at every call (up to 90 ms each under load)
+            Database db = TestDatabase.fresh("search_bench_fresh", WRITER_THREADS + 4);
             Social social = TestDatabase.social(db);
             List<Account> writers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
