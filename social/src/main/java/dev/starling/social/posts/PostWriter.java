@@ -1,5 +1,7 @@
 package dev.starling.social.posts;
 
+import dev.starling.social.accounts.Account;
+import dev.starling.social.accounts.AccountRows;
 import dev.starling.social.common.Outcome;
 import dev.starling.social.common.Rejection;
 import dev.starling.social.notifications.NotificationType;
@@ -55,6 +57,41 @@ public final class PostWriter {
     /** As above, with the text's entities already extracted ({@link PostText#validateAndExtract}), or null to extract them here. */
     static Outcome<Post> insert(Connection c, long authorId, NewPost np, Instant createdAt, boolean live, PostText.Extracted extracted)
             throws SQLException {
+        return write(c, authorId, np, createdAt, live, extracted, false).map(Created::post);
+    }
+
+    /** A post just written, and (when asked for) its author as the post's own statement read it. */
+    record Created(Post post, Account author) {
+    }
+
+    /**
+     * As {@link #insert(Connection, long, NewPost, Instant, boolean, PostText.Extracted)}, and reads the
+     * author in the same statement (one round trip less for the API's answer). The author's counters
+     * count the new post: the statement sees the stored counters as they were before its own trigger
+     * ran, so the post is added here exactly as the trigger adds it (statuses_count + 1, last_status_at
+     * at least the post's time). A missing author is a foreign-key violation, as for {@code insert}.
+     */
+    static Outcome<Created> insertWithAuthor(Connection c, long authorId, NewPost np, Instant createdAt, PostText.Extracted extracted)
+            throws SQLException {
+        return write(c, authorId, np, createdAt, true, extracted, true);
+    }
+
+    private static final String INSERT_CTE = """
+            WITH p AS (
+              INSERT INTO posts (id, author_id, text, visibility, in_reply_to_id, in_reply_to_account_id, thread_root_id,
+                                 quote_of_id, language, sensitive, spoiler_text, hashtags, urls, cashtags, created_at)
+              VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, created_at),
+            m AS (INSERT INTO post_mentions (post_id, account_id) SELECT p.id, x FROM p, unnest(?::bigint[]) AS x),
+            t AS (INSERT INTO post_tags (tag, post_id) SELECT DISTINCT x, p.id FROM p, unnest(?::text[]) AS x),
+            o AS (INSERT INTO outbox (type, aggregate_id, account_id, payload) SELECT ?, p.id, ?, ?::jsonb FROM p)
+            """;
+    private static final String INSERT_SQL = INSERT_CTE + "SELECT p.id AS post_id, p.created_at AS post_created_at FROM p";
+    /** The author's row beside the new id; {@link AccountRows#COLUMNS} with the stored counters (alias s). */
+    private static final String INSERT_WITH_AUTHOR_SQL = INSERT_CTE + "SELECT p.id AS post_id, p.created_at AS post_created_at, " + AccountRows.COLUMNS
+            + " FROM p LEFT JOIN accounts a ON a.id = ?" + AccountRows.JOIN_STATS;
+
+    private static Outcome<Created> write(Connection c, long authorId, NewPost np, Instant createdAt, boolean live, PostText.Extracted extracted,
+            boolean withAuthor) throws SQLException {
         PostVisibility visibility = np.visibility() == null ? PostVisibility.PUBLIC : np.visibility();
         String spoiler = np.spoilerText() == null ? "" : np.spoilerText();
         if (spoiler.length() > PostText.MAX_SPOILER_CHARS) {
@@ -103,16 +140,10 @@ public final class PostWriter {
         }
         boolean sensitive = np.sensitive() || !spoiler.isEmpty();
         long id;
-        // One round trip: the post, its mentions and tags, and its outbox row.
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH p AS (
-                  INSERT INTO posts (id, author_id, text, visibility, in_reply_to_id, in_reply_to_account_id, thread_root_id,
-                                     quote_of_id, language, sensitive, spoiler_text, hashtags, urls, cashtags, created_at)
-                  VALUES (snowflake_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id),
-                m AS (INSERT INTO post_mentions (post_id, account_id) SELECT p.id, x FROM p, unnest(?::bigint[]) AS x),
-                t AS (INSERT INTO post_tags (tag, post_id) SELECT DISTINCT x, p.id FROM p, unnest(?::text[]) AS x),
-                o AS (INSERT INTO outbox (type, aggregate_id, account_id, payload) SELECT ?, p.id, ?, ?::jsonb FROM p)
-                SELECT id FROM p""")) {
+        Instant stored; // as PostgreSQL stored it (microseconds, rounded)
+        Account author = null;
+        // One round trip: the post, its mentions and tags, its outbox row (and, when asked for, its author).
+        try (PreparedStatement ps = c.prepareStatement(withAuthor ? INSERT_WITH_AUTHOR_SQL : INSERT_SQL)) {
             Timestamp ts = Timestamp.from(createdAt);
             ps.setTimestamp(1, ts);
             ps.setLong(2, authorId);
@@ -134,9 +165,20 @@ public final class PostWriter {
             ps.setString(18, EventType.POST_CREATED.wireName());
             ps.setLong(19, authorId);
             ps.setString(20, OutboxWriter.json(payload));
+            if (withAuthor) {
+                ps.setLong(21, authorId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                id = rs.getLong(1);
+                id = rs.getLong("post_id");
+                stored = rs.getTimestamp("post_created_at").toInstant();
+                if (withAuthor) {
+                    rs.getLong("id");
+                    if (rs.wasNull()) {
+                        throw new IllegalStateException("the author " + authorId + " of a post just created is missing");
+                    }
+                    author = countingNewPost(AccountRows.map(rs), stored);
+                }
             }
         }
         RecentPosts.append(authorId, id); // before commit: a committed post is never missing from the home feeds' log
@@ -149,10 +191,16 @@ public final class PostWriter {
         mentions.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> ms.add(new Entities.Mention(e.getKey(), e.getValue())));
         Entities entities = new Entities(ex.hashtags(), ms, ex.urls(), ex.cashtags());
-        // Timestamps round-trip through PostgreSQL with microsecond precision.
-        Instant stored = createdAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        return Outcome.ok(new Post(id, authorId, np.text(), visibility, inReplyToId, inReplyToAccountId, threadRootId, null, quoteOfId,
-                np.language(), sensitive, spoiler, entities, stored, null));
+        return Outcome.ok(new Created(new Post(id, authorId, np.text(), visibility, inReplyToId, inReplyToAccountId, threadRootId, null,
+                quoteOfId, np.language(), sensitive, spoiler, entities, stored, null), author));
+    }
+
+    /** The author as read before the posts trigger ran, with the new post counted as the trigger counts it. */
+    private static Account countingNewPost(Account a, Instant at) {
+        Instant last = a.lastStatusAt() == null || a.lastStatusAt().isBefore(at) ? at : a.lastStatusAt();
+        return new Account(a.id(), a.username(), a.email(), a.displayName(), a.note(), a.avatarUrl(), a.locked(), a.bot(),
+                a.aiTrainingConsent(), a.createdAt(), a.followersCount(), a.followingCount(), a.statusesCount() + 1, last,
+                a.defaultVisibility());
     }
 
     /**

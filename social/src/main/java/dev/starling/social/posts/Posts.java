@@ -62,20 +62,18 @@ public final class Posts {
         }
         PostText.Extracted extracted = ((Outcome.Ok<PostText.Extracted>) checked).value();
         return db.inTransaction(c -> {
+            if (post.quoteOfId() == null) {
+                // Nobody else has seen the uncommitted post yet: its counters are 0 and no flag is set, so only the
+                // author is needed, and the insert reads it in the same statement.
+                Outcome<PostWriter.Created> created = authorMissingAsNotFound(authorId,
+                        () -> PostWriter.insertWithAuthor(c, authorId, post, clock.instant(), extracted));
+                return created.map(w -> new PostView(w.post(), w.author(), null, null, 0, 0, 0, false, false, false));
+            }
             Outcome<Post> created = insert(c, authorId, post, extracted);
             if (created instanceof Outcome.Rejected<Post> no) {
                 return Outcome.<PostView>rejected(no.rejection());
             }
-            Post p = ((Outcome.Ok<Post>) created).value();
-            if (p.quoteOfId() == null) {
-                // Nobody else has seen the uncommitted post yet: its counters are 0 and no flag is set, so only the author is read.
-                List<dev.starling.social.accounts.Account> author = dev.starling.social.accounts.Accounts.loadMany(c, List.of(authorId));
-                if (author.isEmpty()) {
-                    throw new IllegalStateException("the author " + authorId + " of a post just created is missing");
-                }
-                return Outcome.ok(new PostView(p, author.getFirst(), null, null, 0, 0, 0, false, false, false));
-            }
-            List<PostView> v = PostViews.hydrate(c, authorId, List.of(p));
+            List<PostView> v = PostViews.hydrate(c, authorId, List.of(((Outcome.Ok<Post>) created).value()));
             if (v.isEmpty()) {
                 throw new IllegalStateException("a post just created by account " + authorId + " could not be hydrated");
             }
@@ -84,9 +82,17 @@ public final class Posts {
     }
 
     private Outcome<Post> insert(Connection c, long authorId, NewPost post, PostText.Extracted extracted) throws SQLException {
-        // A savepoint-free check: a missing author shows as a foreign-key violation of the one INSERT.
+        return authorMissingAsNotFound(authorId, () -> PostWriter.insert(c, authorId, post, clock.instant(), true, extracted));
+    }
+
+    private interface SqlWrite<T> {
+        Outcome<T> run() throws SQLException;
+    }
+
+    /** A savepoint-free check: a missing author shows as a foreign-key violation of the one INSERT. */
+    private static <T> Outcome<T> authorMissingAsNotFound(long authorId, SqlWrite<T> write) throws SQLException {
         try {
-            return PostWriter.insert(c, authorId, post, clock.instant(), true, extracted);
+            return write.run();
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) { // foreign_key_violation: the author does not exist
                 return Outcome.rejected(Rejection.Kind.NOT_FOUND, "account " + authorId + " not found");

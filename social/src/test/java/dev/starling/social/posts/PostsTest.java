@@ -64,6 +64,23 @@ class PostsTest {
     }
 
     @Test
+    void theCreatedViewCarriesTheAuthorAsAReadAfterCommitSeesIt() {
+        // createView reads the author in the insert statement itself (before the counters' trigger ran) and counts
+        // the new post there: a fresh account (no stored counters yet), then the same account again, and a missing one
+        Account dave = signUp("dave_first_post");
+        for (int i = 1; i <= 3; i++) {
+            PostView v = social.posts().createView(dave.id(), NewPost.of("post number " + i + " #n" + i)).orThrow();
+            Account stored = social.accounts().byId(dave.id()).orElseThrow();
+            assertEquals(stored, v.author(), "post " + i);
+            assertEquals(i, v.author().statusesCount());
+            assertEquals(v.post().createdAt(), v.author().lastStatusAt());
+        }
+        assertEquals(Rejection.Kind.NOT_FOUND, social.posts().createView(987654321L, NewPost.of("no such author")).rejectionOrNull().kind());
+        assertEquals(Rejection.Kind.INVALID, social.posts().createView(dave.id(), new NewPost("x", null, null, null, "not a language", false, null))
+                .rejectionOrNull().kind());
+    }
+
+    @Test
     void entitiesAreExtractedAndMentionsResolved() {
         Post p = social.posts().create(alice.id(), NewPost.of(
                 "Hello @bob and @Carol_with_a_very_long_name_x and @nobody #Java #java #Starling $TWTR see https://starling.dev/x")).orThrow();
