@@ -58,28 +58,45 @@ final class BatchKernels {
 
     /** {@link #rows(QuantizedMatrix, int, int, float[], int, float[], int, int)} for tokens t in [tFrom, tTo) only. */
     static void rows(QuantizedMatrix w, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff, int outStride) {
+        int done = count == ROWS ? ROWS : 2 * (count / 2);
+        byte[] s = done > 0 && tTo - tFrom >= 4 ? stage(w, r0, done) : null;
+        rowsStaged(w, s, 0, r0, count, x, tFrom, tTo, out, outOff, outStride, MatMul.batchVariant() >= 1);
+    }
+
+    /**
+     * {@link #rows} with rows r0.. already copied to s[sOff ..] (s may be null when tTo - tFrom < 4). With preScaled, a
+     * full Q4_0 tile decodes its block scales once ({@link #q4Scales}) for all its tokens and goes through
+     * {@link #q4_0r4x4s}; otherwise through {@link #q4_0r4x4}, which decodes them in its loop for every 4 tokens.
+     */
+    static void rowsStaged(QuantizedMatrix w, byte[] s, int sOff, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff,
+            int outStride, boolean preScaled) {
         int cols = w.cols();
         int rowBytes = Math.toIntExact(w.rowBytes());
         int done = count == ROWS ? ROWS : 2 * (count / 2); // rows the register kernels do for tokens [0, t)
         int t = tFrom;
         if (done > 0 && tTo - tFrom >= 4) {
-            byte[] s = stage(w, r0, done);
             float[] acc = ACC.get();
             boolean q8 = w.type() == QuantType.Q8_0;
+            if (done == ROWS && !q8 && preScaled) {
+                float[] sc = q4Scales(s, sOff, rowBytes, cols / 32);
+                for (; t + 4 <= tTo; t += 4) {
+                    q4_0r4x4s(s, sOff, rowBytes, sc, cols, x, t, acc, out, t * outStride + outOff + r0, outStride);
+                }
+            }
             for (; t + 4 <= tTo; t += 4) {
                 int o = t * outStride + outOff + r0;
                 if (done == ROWS) {
                     if (q8) {
-                        q8_0r4x4(s, 0, rowBytes, cols, x, t, acc, out, o, outStride);
+                        q8_0r4x4(s, sOff, rowBytes, cols, x, t, acc, out, o, outStride);
                     } else {
-                        q4_0r4x4(s, 0, rowBytes, cols, x, t, acc, out, o, outStride);
+                        q4_0r4x4(s, sOff, rowBytes, cols, x, t, acc, out, o, outStride);
                     }
                 } else {
                     for (int p = 0; p < done / 2; p++) {
                         if (q8) {
-                            q8_0x4(s, 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, o + 2 * p, outStride);
+                            q8_0x4(s, sOff + 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, o + 2 * p, outStride);
                         } else {
-                            q4_0x4(s, 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, o + 2 * p, outStride);
+                            q4_0x4(s, sOff + 2 * p * rowBytes, rowBytes, cols, x, t, acc, out, o + 2 * p, outStride);
                         }
                     }
                 }
@@ -98,7 +115,7 @@ final class BatchKernels {
      * whose vector loads cost C2 far fewer nodes than segment loads (with segment loads the kernels grew past
      * the inlining budget and their vectors were boxed).
      */
-    private static byte[] stage(QuantizedMatrix w, int r0, int count) {
+    static byte[] stage(QuantizedMatrix w, int r0, int count) {
         int bytes = Math.toIntExact(count * w.rowBytes());
         byte[] b = STAGED.get();
         if (b.length < bytes) {
@@ -389,5 +406,117 @@ final class BatchKernels {
         a23.intoArray(acc, 14 * L);
         a33.intoArray(acc, 15 * L);
         reduce(acc, 4, 4, out, outOff, outStride);
+    }
+
+    /**
+     * {@link #q4_0r4x4} with the block scales decoded beforehand ({@link #q4Scales}: d and -8 d of block b, row r at
+     * sc[8 b + 2 r]): each half-block is one widening, one AND or shift, one conversion and one FMA ((q - 8) d as
+     * q d + (-8 d), exact in float since q < 16 and d has 11 significant bits), with no scale decoding in the loop.
+     */
+    static void q4_0r4x4s(byte[] s, int off, int rowBytes, float[] sc, int cols, float[] x, int t0, float[] acc, float[] out, int outOff, int outStride) {
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        int x0 = t0 * cols;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            int o0 = off + 18 * b;
+            for (int j = 0; j < 16; j += L) {
+                int xj = 32 * b + j;
+                // each row is unpacked right before its FMAs (C2 reorders them anyway: it keeps two accumulators on the
+                // stack, as it does for q4_0r4x4; the saving is the scale decoding, about a quarter of the loop's instructions)
+                FloatVector xa0 = FloatVector.fromArray(F, x, x0 + xj);
+                FloatVector xc0 = FloatVector.fromArray(F, x, x0 + xj + 16);
+                FloatVector xa1 = FloatVector.fromArray(F, x, x1 + xj);
+                FloatVector xc1 = FloatVector.fromArray(F, x, x1 + xj + 16);
+                FloatVector xa2 = FloatVector.fromArray(F, x, x2 + xj);
+                FloatVector xc2 = FloatVector.fromArray(F, x, x2 + xj + 16);
+                FloatVector xa3 = FloatVector.fromArray(F, x, x3 + xj);
+                FloatVector xc3 = FloatVector.fromArray(F, x, x3 + xj + 16);
+                IntVector q0 = (IntVector) ByteVector.fromArray(BL, s, o0 + 2 + j).convertShape(VectorOperators.ZERO_EXTEND_B2I, IL, 0);
+                FloatVector d0 = FloatVector.broadcast(F, sc[8 * b + 0]);
+                FloatVector m0 = FloatVector.broadcast(F, sc[8 * b + 1]);
+                FloatVector w0 = ((FloatVector) q0.and(0xF).castShape(F, 0)).fma(d0, m0);
+                FloatVector v0 = ((FloatVector) q0.lanewise(VectorOperators.LSHR, 4).castShape(F, 0)).fma(d0, m0);
+                a00 = v0.fma(xc0, w0.fma(xa0, a00));
+                a01 = v0.fma(xc1, w0.fma(xa1, a01));
+                a02 = v0.fma(xc2, w0.fma(xa2, a02));
+                a03 = v0.fma(xc3, w0.fma(xa3, a03));
+                IntVector q1 = (IntVector) ByteVector.fromArray(BL, s, o0 + rowBytes + 2 + j).convertShape(VectorOperators.ZERO_EXTEND_B2I, IL, 0);
+                FloatVector d1 = FloatVector.broadcast(F, sc[8 * b + 2]);
+                FloatVector m1 = FloatVector.broadcast(F, sc[8 * b + 3]);
+                FloatVector w1 = ((FloatVector) q1.and(0xF).castShape(F, 0)).fma(d1, m1);
+                FloatVector v1 = ((FloatVector) q1.lanewise(VectorOperators.LSHR, 4).castShape(F, 0)).fma(d1, m1);
+                a10 = v1.fma(xc0, w1.fma(xa0, a10));
+                a11 = v1.fma(xc1, w1.fma(xa1, a11));
+                a12 = v1.fma(xc2, w1.fma(xa2, a12));
+                a13 = v1.fma(xc3, w1.fma(xa3, a13));
+                IntVector q2 = (IntVector) ByteVector.fromArray(BL, s, o0 + 2 * rowBytes + 2 + j).convertShape(VectorOperators.ZERO_EXTEND_B2I, IL, 0);
+                FloatVector d2 = FloatVector.broadcast(F, sc[8 * b + 4]);
+                FloatVector m2 = FloatVector.broadcast(F, sc[8 * b + 5]);
+                FloatVector w2 = ((FloatVector) q2.and(0xF).castShape(F, 0)).fma(d2, m2);
+                FloatVector v2 = ((FloatVector) q2.lanewise(VectorOperators.LSHR, 4).castShape(F, 0)).fma(d2, m2);
+                a20 = v2.fma(xc0, w2.fma(xa0, a20));
+                a21 = v2.fma(xc1, w2.fma(xa1, a21));
+                a22 = v2.fma(xc2, w2.fma(xa2, a22));
+                a23 = v2.fma(xc3, w2.fma(xa3, a23));
+                IntVector q3 = (IntVector) ByteVector.fromArray(BL, s, o0 + 3 * rowBytes + 2 + j).convertShape(VectorOperators.ZERO_EXTEND_B2I, IL, 0);
+                FloatVector d3 = FloatVector.broadcast(F, sc[8 * b + 6]);
+                FloatVector m3 = FloatVector.broadcast(F, sc[8 * b + 7]);
+                FloatVector w3 = ((FloatVector) q3.and(0xF).castShape(F, 0)).fma(d3, m3);
+                FloatVector v3 = ((FloatVector) q3.lanewise(VectorOperators.LSHR, 4).castShape(F, 0)).fma(d3, m3);
+                a30 = v3.fma(xc0, w3.fma(xa0, a30));
+                a31 = v3.fma(xc1, w3.fma(xa1, a31));
+                a32 = v3.fma(xc2, w3.fma(xa2, a32));
+                a33 = v3.fma(xc3, w3.fma(xa3, a33));
+            }
+        }
+        // stored and summed by reduce(): summing here would push the kernel past C2's inlining budget (boxed vectors)
+        a00.intoArray(acc, 0 * L);
+        a10.intoArray(acc, 1 * L);
+        a20.intoArray(acc, 2 * L);
+        a30.intoArray(acc, 3 * L);
+        a01.intoArray(acc, 4 * L);
+        a11.intoArray(acc, 5 * L);
+        a21.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
+        a02.intoArray(acc, 8 * L);
+        a12.intoArray(acc, 9 * L);
+        a22.intoArray(acc, 10 * L);
+        a32.intoArray(acc, 11 * L);
+        a03.intoArray(acc, 12 * L);
+        a13.intoArray(acc, 13 * L);
+        a23.intoArray(acc, 14 * L);
+        a33.intoArray(acc, 15 * L);
+        reduce(acc, 4, 4, out, outOff, outStride);
+    }
+
+    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Scales of 4 staged Q4_0 rows: sc[8 b + 2 r] = d and sc[8 b + 2 r + 1] = -8 d of block b of row r. */
+    static float[] q4Scales(byte[] s, int off, int rowBytes, int blocks) {
+        float[] sc = SCALES.get();
+        if (sc.length < 8 * blocks) {
+            sc = new float[8 * blocks];
+            SCALES.set(sc);
+        }
+        q4Scales(s, off, rowBytes, blocks, sc, 0);
+        return sc;
+    }
+
+    /** {@link #q4Scales(byte[], int, int, int)} into sc[scOff ..]. */
+    static void q4Scales(byte[] s, int off, int rowBytes, int blocks, float[] sc, int scOff) {
+        for (int r = 0; r < ROWS; r++) {
+            int o = off + r * rowBytes;
+            for (int b = 0; b < blocks; b++, o += 18) {
+                float d = Float.float16ToFloat((short) ((s[o] & 0xFF) | (s[o + 1] << 8)));
+                sc[scOff + 8 * b + 2 * r] = d;
+                sc[scOff + 8 * b + 2 * r + 1] = -8f * d;
+            }
+        }
     }
 }

@@ -65,13 +65,15 @@ class BatchKernelsTest {
         long seed = TestSeeds.seed("BatchKernelsTest.longBatchesBlocked");
         Random r = new Random(seed);
         try (Arena arena = Arena.ofShared()) {
-            for (int round = 0; round < 24; round++) {
+            for (int round = 0; round < 48; round++) {
                 QuantType type = r.nextBoolean() ? QuantType.Q8_0 : QuantType.Q4_0;
                 int rows = 1 + r.nextInt(45); // any count: full tiles, a ragged last tile (1..3 rows)
                 int cols = 32 * (1 + r.nextInt(6));
                 int n = 1 + r.nextInt(41); // token blocks with tails of every length
                 int tokenBlock = 1 + r.nextInt(12);
                 long panelBytes = r.nextInt(3) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..2 tiles per panel (0 -> 1)
+                long stageBytes = r.nextInt(4) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..3 tiles per copy (0 -> 1)
+                boolean preScaled = r.nextBoolean(); // the Q4_0 kernel with scales decoded per tile, or the one that decodes them in its loop
                 MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                 QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                 float[] x = RandomRows.vector(n * cols, r);
@@ -80,15 +82,15 @@ class BatchKernelsTest {
                 float[] out = new float[n * stride + outOff];
                 int tiles = (rows + MatMul.TILE_ROWS - 1) / MatMul.TILE_ROWS;
                 int split = r.nextInt(tiles + 1); // two callers' ranges of tiles, as the pool splits them
-                MatMul.directTiles(w, x, n, out, outOff, stride, 0, split, panelBytes, tokenBlock);
-                MatMul.directTiles(w, x, n, out, outOff, stride, split, tiles, panelBytes, tokenBlock);
+                MatMul.directTiles(w, x, n, out, outOff, stride, 0, split, panelBytes, tokenBlock, stageBytes, preScaled);
+                MatMul.directTiles(w, x, n, out, outOff, stride, split, tiles, panelBytes, tokenBlock, stageBytes, preScaled);
                 for (int t = 0; t < n; t++) {
                     for (int row = 0; row < rows; row++) {
                         float want = ScalarKernels.dot(type, s, w.rowOffset(row), x, t * cols, cols);
                         float tol = RandomRows.dotTolerance(type, s, w.rowOffset(row), x, t * cols, cols);
                         int tt = t, rr = row;
                         assertEquals(want, out[t * stride + outOff + row], tol, () -> type + " rows=" + rows + " cols=" + cols + " n=" + n
-                                + " tokenBlock=" + tokenBlock + " panelBytes=" + panelBytes + " token " + tt + " row " + rr + ", seed " + seed);
+                                + " tokenBlock=" + tokenBlock + " panelBytes=" + panelBytes + " stageBytes=" + stageBytes + " preScaled=" + preScaled + " token " + tt + " row " + rr + ", seed " + seed);
                     }
                     for (int c = rows; c < stride && t * stride + outOff + c < out.length; c++) {
                         assertEquals(0f, out[t * stride + outOff + c], "padding at token " + t + " column " + c + ", seed " + seed);
