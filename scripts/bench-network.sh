@@ -178,11 +178,18 @@ proc_ticks() {
 }
 pg_pids() { echo "$pgpid" $(ps -o pid= --ppid "$pgpid" 2>/dev/null); }
 measured_run() { # $1 workload; prints the result line with server_cpu_cores, pg_cpu_cores and load_avg appended
-  local load s0 p0 t0 line s1 p1 t1
+  # CPU is taken over the measured window only (from 1 s after the warm-up ends to the end of the run): the
+  # warm-up is where the JIT compiles the workload's code, which is not a per-request cost of a running server.
+  local load s0 p0 t0 line s1 p1 t1 out="$work/run-$1.out"
+  run "$1" >"$out" &
+  local run_pid=$!
+  sleep $(( warmup + 1 ))
   load="$(cut -d' ' -f1 /proc/loadavg)"
   s0="$(proc_ticks "$server_pid")"; p0="$(proc_ticks $(pg_pids))"; t0="$(date +%s.%N)"
-  line="$(run "$1")"
+  wait "$run_pid" || true
   s1="$(proc_ticks "$server_pid")"; p1="$(proc_ticks $(pg_pids))"; t1="$(date +%s.%N)"
+  line="$(cat "$out")"
+  [[ -n "$line" ]] || { echo "bench-network: the $1 workload printed no result (see $work/run.err)" >&2; exit 1; }
   awk -v l="$line" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v c="$clk" -v a="$t0" -v b="$t1" -v la="$load" \
     'BEGIN { w = b - a; printf "%s server_cpu_cores=%.2f pg_cpu_cores=%.2f load_avg_before=%s\n", l, s / c / w, p / c / w, la }'
 }
@@ -266,13 +273,13 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-"
   printf '%-44s %12s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-"
   echo
-  echo "CPU during each workload (warm-up + window, in cores of $(nproc)), and its cost per request:"
+  echo "CPU during each measured window (warm-up excluded; in cores of $(nproc)), and its cost per request:"
   for r in "$home" "$write"; do
     awk -v l=" $r" 'BEGIN {
       n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
       cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
-      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; machine load average before: %s\n",
+      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; machine load average at the window start: %s\n",
         v["workload"], v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
         v["client_cpu_cores"], v["load_avg_before"] }'
   done

@@ -32,7 +32,44 @@ public final class StatusJsonCache {
     /** Longer statuses bypass the cache. */
     public static final int MAX_CACHED_JSON_CHARS = 64 * 1024;
 
-    private record Key(PostView view, String baseUrl) {
+    /**
+     * The view and base URL, compared in full ({@link PostView#equals}); the hash is taken once from a
+     * few components that the full comparison also compares (ids, counts, flags), so that equal keys
+     * hash alike without hashing every text of the view on each look-up.
+     */
+    private static final class Key {
+        private final PostView view;
+        private final String baseUrl;
+        private final int hash;
+
+        Key(PostView view, String baseUrl) {
+            this.view = view;
+            this.baseUrl = baseUrl;
+            this.hash = 31 * quickHash(view) + baseUrl.hashCode();
+        }
+
+        private static int quickHash(PostView v) {
+            if (v == null) {
+                return 0;
+            }
+            int h = Long.hashCode(v.post().id());
+            h = 31 * h + Long.hashCode(v.author().id());
+            h = 31 * h + Long.hashCode(v.author().statusesCount());
+            h = 31 * h + Long.hashCode(v.repliesCount() + 7 * v.reblogsCount() + 31 * v.favouritesCount());
+            h = 31 * h + (v.favourited() ? 1 : 0) + (v.reblogged() ? 2 : 0) + (v.bookmarked() ? 4 : 0);
+            return 31 * (31 * h + quickHash(v.reblog())) + quickHash(v.quote());
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o || o instanceof Key k && hash == k.hash && baseUrl.equals(k.baseUrl) && view.equals(k.view);
+        }
+
         int weightChars() {
             return 512 + text(view) + (view.reblog() == null ? 0 : text(view.reblog())) + (view.quote() == null ? 0 : text(view.quote()));
         }

@@ -1,6 +1,7 @@
 package dev.starling.social.posts;
 
 import dev.starling.social.accounts.Account;
+import java.util.Objects;
 
 /**
  * A post hydrated for one viewer, with everything Mastodon's Status entity needs: the author,
@@ -18,4 +19,27 @@ public record PostView(
         boolean favourited,
         boolean reblogged,
         boolean bookmarked) {
+
+    /** Written out as {@link Post#equals} is (see there): every component, cheap ones first. */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof PostView v && repliesCount == v.repliesCount && reblogsCount == v.reblogsCount
+                && favouritesCount == v.favouritesCount && favourited == v.favourited && reblogged == v.reblogged
+                && bookmarked == v.bookmarked && Objects.equals(post, v.post) && Objects.equals(author, v.author)
+                && Objects.equals(reblog, v.reblog) && Objects.equals(quote, v.quote);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hashCode(post);
+        h = 31 * h + Objects.hashCode(author);
+        h = 31 * h + Objects.hashCode(reblog);
+        h = 31 * h + Objects.hashCode(quote);
+        h = 31 * h + Long.hashCode(repliesCount);
+        h = 31 * h + Long.hashCode(reblogsCount);
+        h = 31 * h + Long.hashCode(favouritesCount);
+        h = 31 * h + Boolean.hashCode(favourited);
+        h = 31 * h + Boolean.hashCode(reblogged);
+        return 31 * h + Boolean.hashCode(bookmarked);
+    }
 }
