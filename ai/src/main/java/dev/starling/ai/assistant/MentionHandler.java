@@ -181,8 +181,8 @@ final class MentionHandler {
         // (in-process models trained by Starling only); remote models never copy
         double copyWeight = AnswerSettings.copyWeightFor(lease.entry(), this.copyWeight.get());
         CopyEvidence copy = copyWeight > 0 && !rendered.evidence().isEmpty() ? CopySources.evidence(rendered.evidence(), copyWeight) : null;
-        Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, new ReplyText.LinkPolicy(config.instanceBaseUrl(),
-                new HashSet<>(rendered.quotedPostIds())), copy);
+        Generated gen = generate(rendered.messages(), lease, maxTokens, mentionId, ReplyText.LinkPolicy.of(config.instanceBaseUrl(),
+                new HashSet<>(rendered.quotedPostIds()), rendered.evidence()), copy);
         if (gen.interrupted()) {
             budget.cancel(reservation); // answered again after the next start, charged then
         } else {

@@ -5,6 +5,7 @@ import dev.starling.social.posts.PostText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,10 +35,33 @@ final class ReplyText {
     private static final Pattern SPACES = Pattern.compile("[ \\t\\u00A0]+");
     private static final Pattern BLANK_LINES = Pattern.compile("\\n\\s*\\n+");
 
-    /** Which links a reply may keep: this instance's post URLs whose id the prompt quoted. */
-    record LinkPolicy(String instanceBaseUrl, Set<Long> quotedPostIds) {
+    /**
+     * Which links a reply may keep: this instance's post URLs whose id the prompt quoted. {@code markerUrls}: the URL of
+     * each quoted post by its reference number, for the model's {@code [n]} markers (empty without an instance URL).
+     */
+    record LinkPolicy(String instanceBaseUrl, Set<Long> quotedPostIds, Map<Integer, String> markerUrls) {
 
         static final LinkPolicy NONE = new LinkPolicy(null, Set.of());
+
+        LinkPolicy(String instanceBaseUrl, Set<Long> quotedPostIds) {
+            this(instanceBaseUrl, quotedPostIds, Map.of());
+        }
+
+        LinkPolicy {
+            quotedPostIds = Set.copyOf(quotedPostIds);
+            markerUrls = Map.copyOf(markerUrls);
+        }
+
+        /** The policy for a prompt quoting {@code posts}: their ids, and their URLs on this instance for {@code [n]}. */
+        static LinkPolicy of(String instanceBaseUrl, Set<Long> quotedPostIds, List<dev.starling.ai.prompts.QuotedPost> posts) {
+            Map<Integer, String> urls = new java.util.HashMap<>();
+            if (instanceBaseUrl != null) {
+                for (dev.starling.ai.prompts.QuotedPost p : posts) {
+                    urls.put(p.number(), instanceBaseUrl + "/@" + p.authorHandle() + "/" + p.postId());
+                }
+            }
+            return new LinkPolicy(instanceBaseUrl, quotedPostIds, urls);
+        }
 
         boolean allows(String url) {
             if (instanceBaseUrl == null) {
@@ -65,10 +89,15 @@ final class ReplyText {
     private ReplyText() {
     }
 
-    /** The model's text made safe to post: no control text, no mentions, only allowed links, tidy white space. */
+    /**
+     * The model's text made safe to post: no control text, no mentions, only allowed links, tidy white space; a citation
+     * marker {@code [n]} (a reader of a post has no reference list) becomes the link to quoted post n on this instance,
+     * once per post, and is removed when there is no such post or no instance URL.
+     */
     static String clean(String raw, LinkPolicy links) {
         String s = CONTROL_TOKENS.matcher(raw).replaceAll(" ");
         s = CONTROL_CHARS.matcher(s).replaceAll("");
+        s = markersToLinks(s, links);
         s = s.replace("\r\n", "\n").replace('\r', '\n');
         s = s.replace(KEEP_OPEN, ' ').replace(KEEP_CLOSE, ' ');
         List<String> kept = new ArrayList<>();
@@ -88,6 +117,23 @@ final class ReplyText {
             out.append(line.strip());
         }
         return out.toString().strip();
+    }
+
+    private static final Pattern MARKER = Pattern.compile("\\s*\\[\\s*(\\d{1,4}(?:\\s*[,;]\\s*\\d{1,4})*)\\s*]");
+
+    /** {@code [n]} and {@code [n, m]} markers as links to the quoted posts (each post linked once), or removed. */
+    static String markersToLinks(String s, LinkPolicy links) {
+        Set<String> linked = new java.util.HashSet<>();
+        return MARKER.matcher(s).replaceAll(m -> {
+            StringBuilder out = new StringBuilder();
+            for (String n : m.group(1).split("\\s*[,;]\\s*")) {
+                String url = links.markerUrls().get(Integer.parseInt(n));
+                if (url != null && linked.add(url)) {
+                    out.append(' ').append(url);
+                }
+            }
+            return Matcher.quoteReplacement(out.isEmpty() ? "" : out.append(' ').toString());
+        });
     }
 
     /** Removes links the policy does not allow; allowed ones are parked in {@code kept} behind placeholders. */

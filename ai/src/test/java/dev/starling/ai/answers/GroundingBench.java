@@ -221,8 +221,9 @@ class GroundingBench {
      * ({@code "@starling " + question}, posted publicly by the question's asker), one after the other. A reply is judged
      * against every post the assistant was given (the thread and related posts, from its ledger), read again as the
      * mentioner: those must all be visible to the mentioner, the reply's words must be found in them (grounded) and in
-     * those on the question's topic (relevant). The assistant's prompt does not ask for {@code [n]} citations, so its
-     * "cites" column counts replies that carry one anyway. Also the latency, mention posted to reply posted.
+     * those on the question's topic (relevant). The assistant's prompt does not ask for citations; the {@code [n]} markers
+     * its model writes anyway (copying carries them) become links to the quoted posts, and its "cites" column counts
+     * replies with such a link (each must be to a post it was given). Also the latency, mention posted to reply posted.
      */
     private static void assistant(Social social, ModelRegistry registry, PostSearch search, long seed, OptionalDouble weight,
             List<Question> questions, String label) throws Exception {
@@ -233,7 +234,8 @@ class GroundingBench {
         GroundingTally tally = new GroundingTally("ASSISTANT (" + label + ")");
         Relevance relevance = new Relevance(social);
         int failed = 0;
-        AssistantConfig config = AssistantConfig.defaults();
+        // an instance URL, so that the reply's [n] markers become links to the quoted posts (as on a served instance)
+        AssistantConfig config = AssistantConfig.defaults().withInstanceBaseUrl(BENCH_URL);
         config = weight.isPresent() ? config.withCopyWeight(weight.getAsDouble()) : config;
         try (AssistantService assistant = AssistantService.create(social, registry, search, budget, Prompts.classpath(), config)) {
             assistant.onOutcome(outcomes::add);
@@ -272,7 +274,10 @@ class GroundingBench {
     }
 
     private static final java.util.regex.Pattern MENTION = java.util.regex.Pattern.compile("(?<![\\p{L}\\p{N}_])@[A-Za-z0-9_]+(?:@[A-Za-z0-9.-]+)?");
-    private static final java.util.regex.Pattern MARKER = java.util.regex.Pattern.compile("\\[\\s*\\d{1,4}\\s*]");
+    static final String BENCH_URL = "https://starling.bench";
+    /** A link to a post of this instance, as the assistant's replies carry them in place of [n]. */
+    private static final java.util.regex.Pattern POST_LINK = java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(BENCH_URL) + "/@[A-Za-z0-9_]+/(\\d{1,19})");
 
     /** One reply as an {@link Answer} citing every post it was given, judged as the mentioner. */
     private static void judgeReply(Social social, Relevance relevance, GroundingTally tally, Question q, Post mention,
@@ -284,10 +289,16 @@ class GroundingBench {
                 given.add(id); // in the order quoted: the thread, then related posts ([1], [2], ...)
             }
         }
+        // the reply's prose (its links to quoted posts and its @mentioner prefix left out), and the posts it links
         StringBuilder text = new StringBuilder();
+        List<Long> linked = new ArrayList<>();
         for (long id : replied.replyPostIds()) {
             Post p = social.posts().get(q.askerId(), id).orElseThrow(() -> new AssertionError("the mentioner cannot see the reply " + id));
-            text.append(MENTION.matcher(p.text()).replaceAll(" ")).append(' ');
+            java.util.regex.Matcher m = POST_LINK.matcher(p.text());
+            while (m.find()) {
+                linked.add(Long.parseLong(m.group(1)));
+            }
+            text.append(MENTION.matcher(POST_LINK.matcher(p.text()).replaceAll(" ")).replaceAll(" ")).append(' ');
         }
         List<Citation> citations = new ArrayList<>();
         for (int i = 0; i < given.size(); i++) {
@@ -306,10 +317,14 @@ class GroundingBench {
             }
         }
         if (!v.grounding().citationsValid()) {
-            // also a marker [n] the reply carries beyond the posts it was given (the model wrote it): not valid, but no leak
             tally.invalid.add("mention '" + q.text() + "' by " + q.askerId() + ": " + v.grounding().problems());
         }
-        tally.add(q.kind(), v, MARKER.matcher(a.text()).find(), onTopic);
+        for (long id : linked) {
+            if (!given.contains(id)) {
+                tally.hidden.add("mention '" + q.text() + "' by " + q.askerId() + ": the reply links post " + id + ", which it was not given");
+            }
+        }
+        tally.add(q.kind(), v, !linked.isEmpty(), onTopic);
         if (tally.samples.size() < Integer.getInteger("starling.bench.samples", 4)) {
             tally.samples.add(sample(q, a.text(), given, v));
         }
