@@ -79,6 +79,8 @@ final class HomeFeeds {
 
     /** How long before a build a post's transaction may have started and still be uncommitted. */
     static final long IN_FLIGHT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Candidates checked beyond the page in the first look (a page short of hidden posts looks again, further). */
+    static final int FIRST_BATCH_SLACK = 2;
 
     private final Settings settings;
     private final Map<Long, HomeFeed> feeds;
@@ -122,7 +124,10 @@ final class HomeFeeds {
             window = feed.window(page.maxId(), page.sinceId());
             floor = feed.floor();
         }
-        int batch = Math.min(Page.MAX_LIMIT, page.limit() + 10);
+        // Most candidates are visible (they are the followees' own posts), so the first look checks just past the
+        // page (each candidate costs the visibility rule's index probes); a page short of hidden posts looks further.
+        int firstBatch = Math.min(Page.MAX_LIMIT, page.limit() + FIRST_BATCH_SLACK);
+        int nextBatch = Math.min(Page.MAX_LIMIT, page.limit() + 10);
         List<Post> kept = new ArrayList<>();
         if (window.length == 0 && followEpoch(c, viewerId) != feed.epoch) {
             // Nothing to check the epoch beside: a new follow may have brought candidates the feed lacks.
@@ -130,7 +135,7 @@ final class HomeFeeds {
             drop(feed);
             return null;
         }
-        for (int from = 0; from < window.length && kept.size() < page.limit(); from += batch) {
+        for (int from = 0, batch = firstBatch; from < window.length && kept.size() < page.limit(); from += batch, batch = nextBatch) {
             long[] ids = Arrays.copyOfRange(window, from, Math.min(window.length, from + batch));
             Map<Long, Post> visible = new HashMap<>();
             long epoch = visibleCandidates(c, viewerId, ids, visible);
