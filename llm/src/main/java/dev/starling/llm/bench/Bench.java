@@ -23,10 +23,12 @@ import jdk.incubator.vector.VectorOperators;
  * decode tokens/s (one sequence), aggregate decode tokens/s of N concurrent streams (batched decode),
  * and decode tokens/s x bytes read per token beside the machine's measured read bandwidth.
  * <pre>
- * Bench --model m.gguf [--threads 2] [--prefill 512] [--decode 64] [--streams 8] [--repeats 3]
+ * Bench --model m.gguf [--threads 2] [--prefill 512] [--decode 64] [--streams 8] [--repeats 3] [--variants 0,1]
  * Bench --synth llama-3.2-1b --type Q8_0 --out m.gguf      (write a random-weight model of a real shape)
  * </pre>
- * The last output line is a JSON object with every figure.
+ * The last output line is a JSON object with every figure. {@code --variants} also measures the streams with each
+ * batched path of {@link dev.starling.llm.tensor.MatMul#setBatchVariant} in turn, in every round (old against new
+ * within one run, as a shared machine needs).
  */
 public final class Bench {
     private Bench() {
@@ -49,6 +51,8 @@ public final class Bench {
         int streams = Integer.parseInt(a.get("streams", "8"));
         int repeats = Integer.parseInt(a.get("repeats", "3"));
         int chunk = Integer.parseInt(a.get("chunk", "256"));
+        String[] variants = a.get("variants", "").isEmpty() ? new String[0] : a.get("variants", "").split(",");
+        int defaultVariant = Integer.getInteger("starling.llm.batchVariant", 1);
         try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(threads)) {
             ModelConfig c = ModelConfig.from(f);
             ModelWeights w = ModelWeights.load(f, c);
@@ -84,6 +88,15 @@ public final class Bench {
                         + " | per %d CPU-seconds: prefill %.1f, decode %.2f, %d streams %.2f tok/s (%.2fx one) | load %s%n",
                         r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi, threads, prefillCpu, decodeCpu,
                         streams, multiCpu, multiCpu / decodeCpu, loadAverage());
+                for (String v : variants) { // the same streams measurement with each batched path, alternating within this run
+                    dev.starling.llm.tensor.MatMul.setBatchVariant(Integer.parseInt(v.trim()));
+                    long cpu3 = processCpuNanos();
+                    double mv = decode(t, streams, decodeTokens);
+                    double mvCpu = (double) streams * decodeTokens / ((processCpuNanos() - cpu3) / 1e9 / threads);
+                    System.out.printf(Locale.ROOT, "  batch variant %s: %d streams %.2f tok/s | per %d CPU-seconds %.2f tok/s (%.2fx one) | load %s%n",
+                            v.trim(), streams, mv, threads, mvCpu, mvCpu / decodeCpu, loadAverage());
+                }
+                dev.starling.llm.tensor.MatMul.setBatchVariant(defaultVariant);
                 if (r > 0) {
                     bestPrefillCpu = Math.max(bestPrefillCpu, prefillCpu);
                     bestDecodeCpu = Math.max(bestDecodeCpu, decodeCpu);

@@ -126,4 +126,33 @@ class BatchKernelsTest {
             }
         }
     }
+
+    @Test
+    void theQ4KernelWithPreDecodedScalesGivesExactlyTheOldKernelsFloats() {
+        Assumptions.assumeTrue(Kernels.VECTOR, "the batch kernels need the Vector API");
+        long seed = TestSeeds.seed("BatchKernelsTest.preScaledExact");
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofShared()) {
+            for (int round = 0; round < 16; round++) {
+                int rows = 4 * (1 + r.nextInt(12));
+                int cols = 32 * (1 + r.nextInt(40));
+                int n = 4 + r.nextInt(13);
+                MemorySegment s = RandomRows.matrix(arena, QuantType.Q4_0, rows, cols, 0, r);
+                QuantizedMatrix w = new QuantizedMatrix("w", QuantType.Q4_0, s, rows, cols);
+                float[] x = RandomRows.vector(n * cols, r);
+                int tiles = rows / MatMul.TILE_ROWS;
+                long stageBytes = r.nextInt(5) * BatchKernels.ROWS * w.rowBytes();
+                float[] old = new float[n * rows];
+                float[] pre = new float[n * rows];
+                MatMul.directTiles(w, x, n, old, 0, rows, 0, tiles, Long.MAX_VALUE, 16, 0, false);
+                MatMul.directTiles(w, x, n, pre, 0, rows, 0, tiles, Long.MAX_VALUE, 16, stageBytes, true);
+                // (q - 8) d computed as q d + (-8 d) in one FMA is exact, and the FMA order per output is the same
+                for (int i = 0; i < old.length; i++) {
+                    int ii = i;
+                    assertEquals(Float.floatToIntBits(old[i]), Float.floatToIntBits(pre[i]),
+                            () -> "rows=" + rows + " cols=" + cols + " n=" + n + " output " + ii + ": " + old[ii] + " vs " + pre[ii] + ", seed " + seed);
+                }
+            }
+        }
+    }
 }
