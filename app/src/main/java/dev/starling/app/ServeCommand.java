@@ -54,7 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--copy-weight", paramLabel = "F",
             description = "Copy-augmented decoding for in-process models: the share of each next-token distribution that"
                     + " continues the quoted evidence posts in Ask, Explain, Summarize and assistant replies, 0 to below 1"
-                    + " (default: 0.5 for models trained by Starling, 0 for other GGUFs; upstream models never copy)")
+                    + "; stored at start, the admin page can change it while serving, and a start without this option keeps"
+                    + " the stored value (none stored: 0.5 for models trained by Starling, 0 for other GGUFs; upstream models"
+                    + " never copy)")
     Double copyWeight;
 
     @Option(names = "--assistant-handle", defaultValue = "starling", paramLabel = "USERNAME",
