@@ -7,6 +7,8 @@
 #   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
 # KV=F16 runs Starling with an F16 KV cache as llama.cpp's side always does (default KV=F32: the decode kernels are
 # what is compared, and at these short contexts the cache type moves our figures by little).
+# VARIANTS=0,1 also measures the 8 streams with the old (0) and the current (1) batched path in every round, in the same
+# process (MatMul.setBatchVariant): the comparison to trust on a shared machine.
 # Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,7 @@ PREFILL="${PREFILL:-256}"
 DECODE="${DECODE:-64}"
 STREAMS="${STREAMS:-8}"
 KV="${KV:-F32}"
+VARIANTS="${VARIANTS:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT=bench-out
@@ -40,7 +43,7 @@ for TYPE in $TYPES; do
   fi
   echo "== Starling on $MODEL ($THREADS threads, $KV KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --model "$MODEL" --threads "$THREADS" \
-      --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
+      --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 ${VARIANTS:+--variants "$VARIANTS"} 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
   ours=$(tail -n 1 "$OUT/starling-$TYPE.txt")
   echo "== llama.cpp on $MODEL ($THREADS threads, F16 KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3}}")

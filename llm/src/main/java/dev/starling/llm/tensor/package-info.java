@@ -7,7 +7,8 @@
  * matrix-vector (decode) and matrix-matrix (prefill, batched decode: rows decoded once per batch)
  * products on a fixed {@link dev.starling.llm.tensor.ComputePool}: Q8_0/Q4_0 batches of any length (batched decode
  * and prefill) through {@link dev.starling.llm.tensor.BatchKernels} (blocks of 4 rows decoded into registers once
- * for 4 tokens; long batches a ~128 KiB panel of rows at a time, 16 tokens at a time within it); other types by
+ * for 4 tokens; long batches a ~128 KiB panel of rows at a time, 16 tokens at a time within it; rows copied ~64 KiB
+ * at a time, one sequential burst, and Q4_0 block scales decoded once per tile for all its tokens); other types by
  * decoding a panel of rows into floats once and reusing it for every token.
  * Int8 dot products on quantized activations are not used: the Vector API offers no int8/int16 multiply-add
  * into int32 lanes (vpmaddwd, vpdpbusd), and the widening multiplies and per-block conversions it does offer
