@@ -29,6 +29,11 @@ final class ServeProcess implements AutoCloseable {
 
     static ServeProcess start(Path dataDir, Path logFile, String... extraArgs) throws IOException, InterruptedException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return startOn(classpath, dataDir, logFile, extraArgs);
+    }
+
+    /** {@code starling serve} on {@code classpath} instead of the test's (see {@link LauncherClasspathTest}). */
+    static ServeProcess startOn(String classpath, Path dataDir, Path logFile, String... extraArgs) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
                 "-Xmx512m", "-cp", classpath, "dev.starling.app.Main", "serve", "--data-dir", dataDir.toString(), "--port", "0", "--no-rate-limits"));
