@@ -5,17 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.ai.answers.CopyWeightSetting;
-import dev.starling.ai.backend.BackendResult;
-import dev.starling.ai.backend.ChatRequest;
-import dev.starling.ai.backend.Completion;
-import dev.starling.ai.backend.CompletionRequest;
 import dev.starling.ai.backend.CopyEvidence;
-import dev.starling.ai.backend.DeltaListener;
-import dev.starling.ai.backend.EmbeddingRequest;
-import dev.starling.ai.backend.Embeddings;
 import dev.starling.ai.backend.LocalBackend;
-import dev.starling.ai.backend.ModelBackend;
-import dev.starling.ai.backend.ModelInfo;
+import dev.starling.ai.backend.PromptRecorder;
 import dev.starling.ai.budget.AiBudget;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.Feature;
@@ -33,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,42 +34,6 @@ class AssistantCopyWeightTest {
     @TempDir
     Path dir;
 
-    /** The real tiny model, recording the copy evidence of each request (null: none). */
-    static final class Recording implements ModelBackend {
-        final ModelBackend inner;
-        final List<CopyEvidence> copies = new CopyOnWriteArrayList<>();
-
-        Recording(ModelBackend inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public BackendResult<List<ModelInfo>> models() {
-            return inner.models();
-        }
-
-        @Override
-        public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
-            copies.add(request.copy());
-            return inner.chat(request, listener);
-        }
-
-        @Override
-        public BackendResult<Completion> complete(CompletionRequest request, DeltaListener listener) {
-            return inner.complete(request, listener);
-        }
-
-        @Override
-        public BackendResult<Embeddings> embed(EmbeddingRequest request) {
-            return inner.embed(request);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     @Test
     void aChangedCopyWeightAppliesFromTheNextMention() throws Exception {
         Path gguf = TinyModel.write(dir);
@@ -86,7 +41,7 @@ class AssistantCopyWeightTest {
              ModelRegistry registry = ModelRegistry.withDefaultOpener()) {
             Social social = TestDatabase.social(db);
             LocalBackend local = LocalBackend.open(gguf, LocalBackend.Options.defaults().withModelId(TinyModel.ID));
-            Recording model = new Recording(local);
+            PromptRecorder model = new PromptRecorder(local);
             registry.addOpened(ModelFiles.describe(gguf, TinyModel.ID), new OpenedModel(model, PromptSizer.of(local)), false);
             registry.assign(Feature.ASSISTANT, TinyModel.ID);
             CopyWeightSetting setting = CopyWeightSetting.inMemory(OptionalDouble.empty());
@@ -112,7 +67,7 @@ class AssistantCopyWeightTest {
     }
 
     /** Handles one mention replying to {@code root}; the model must have been called for it. */
-    private static void handle(AssistantService assistant, Recording model, Social social, Account author, Post root, String text) {
+    private static void handle(AssistantService assistant, PromptRecorder model, Social social, Account author, Post root, String text) {
         int calls = model.copies.size();
         Post m = social.posts().create(author.id(), NewPost.of(text).replyTo(root.id())).orThrow();
         MentionOutcome o = assistant.handle(m.id());

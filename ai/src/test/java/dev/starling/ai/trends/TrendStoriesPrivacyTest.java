@@ -1,5 +1,7 @@
 package dev.starling.ai.trends;
 
+import dev.starling.ai.backend.PromptRecorder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,26 +1,21 @@
-package dev.starling.ai.trends;
+package dev.starling.ai.backend;
 
-import dev.starling.ai.backend.BackendResult;
-import dev.starling.ai.backend.ChatRequest;
-import dev.starling.ai.backend.Completion;
-import dev.starling.ai.backend.CompletionRequest;
-import dev.starling.ai.backend.DeltaListener;
-import dev.starling.ai.backend.EmbeddingRequest;
-import dev.starling.ai.backend.Embeddings;
-import dev.starling.ai.backend.ModelBackend;
-import dev.starling.ai.backend.ModelInfo;
 import dev.starling.ai.chat.ChatMessage;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real backend with a recorder around it: every conversation it was given and every text it wrote. */
-final class PromptRecorder implements ModelBackend {
+/**
+ * A real backend with a recorder around it, for tests: every conversation it was given, the copy evidence of each chat
+ * (null when the request had none) and every text it wrote.
+ */
+public final class PromptRecorder implements ModelBackend {
 
-    final ModelBackend inner;
-    final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
-    final List<String> outputs = new CopyOnWriteArrayList<>();
+    private final ModelBackend inner;
+    public final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
+    public final List<CopyEvidence> copies = new CopyOnWriteArrayList<>();
+    public final List<String> outputs = new CopyOnWriteArrayList<>();
 
-    PromptRecorder(ModelBackend inner) {
+    public PromptRecorder(ModelBackend inner) {
         this.inner = inner;
     }
 
@@ -32,6 +27,7 @@ final class PromptRecorder implements ModelBackend {
     @Override
     public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
         conversations.add(request.messages());
+        copies.add(request.copy());
         BackendResult<Completion> r = inner.chat(request, listener);
         if (r instanceof BackendResult.Ok<Completion> ok) {
             outputs.add(ok.value().text());
