@@ -17,6 +17,7 @@ public final class TrendScheduler implements AutoCloseable {
     private final TrendRefresh refresh;
     private final TrendStories stories;
     private final long intervalMillis;
+    private final java.util.concurrent.atomic.AtomicLong runsCompleted = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService executor;
 
     /** @param stories may be null (no stories, only the lists) */
@@ -38,6 +39,22 @@ public final class TrendScheduler implements AutoCloseable {
         executor.scheduleWithFixedDelay(this::runSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * One extra refresh and stories update on the schedule's thread as soon as it is free (so never beside a scheduled
+     * run), for example when a model that writes stories has just become ready; the fixed schedule goes on as before.
+     * Does nothing before {@link #start} or after {@link #close}.
+     */
+    public synchronized void runSoon() {
+        if (executor != null) {
+            executor.execute(this::runSafely);
+        }
+    }
+
+    /** How many refreshes have completed since this scheduler was made (scheduled, {@link #runSoon} or {@link #runOnce}). */
+    public long runsCompleted() {
+        return runsCompleted.get();
+    }
+
     /** One refresh and stories update, in the caller's thread. */
     public void runOnce() {
         TrendRefresh.Result r = refresh.refresh();
@@ -46,6 +63,7 @@ public final class TrendScheduler implements AutoCloseable {
             TrendStories.UpdateResult u = stories.update();
             LOG.debug("trend stories updated: {}", u);
         }
+        runsCompleted.incrementAndGet();
     }
 
     private void runSafely() {

@@ -103,6 +103,19 @@ public final class TrendsService implements AutoCloseable {
         return moderation;
     }
 
+    /**
+     * Rescores and updates the stories on the schedule's thread as soon as it is free, beside the fixed schedule: for when
+     * a model to write the stories' text has just become ready (otherwise readers wait up to a whole interval for it).
+     */
+    public void refreshSoon() {
+        scheduler.runSoon();
+    }
+
+    /** Refreshes completed by the schedule so far (see {@link TrendScheduler#runsCompleted}). */
+    public long refreshesCompleted() {
+        return scheduler.runsCompleted();
+    }
+
     /** Counts what is pending, rescores and updates the stories now, in the caller's thread. */
     public void runNow() {
         counter.catchUp();

@@ -43,4 +43,25 @@ class TrendsServiceTest {
                     .noneMatch(t -> t.isAlive() && (t.getName().equals("trend-counter") || t.getName().equals("trend-scheduler"))), "threads stopped");
         }
     }
+
+    @Test
+    void refreshSoonRunsBetweenScheduledRuns() throws Exception {
+        try (Database db = TestDatabase.fresh("trends_soon")) {
+            Social social = TestDatabase.social(db);
+            TrendsService.Options hourly = TrendsService.Options.defaults().withRefreshIntervalMillis(3_600_000);
+            try (TrendsService trends = TrendsService.start(db, social.outbox(), null, null, null, Clock.systemUTC(), hourly)) {
+                awaitRefreshes(trends, 1); // the schedule's first run, at start
+                trends.refreshSoon();
+                awaitRefreshes(trends, 2); // the next scheduled one is an hour away
+            }
+        }
+    }
+
+    private static void awaitRefreshes(TrendsService trends, long n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (trends.refreshesCompleted() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(n, trends.refreshesCompleted(), "refreshes completed");
+    }
 }

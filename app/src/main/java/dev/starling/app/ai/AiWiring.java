@@ -122,6 +122,8 @@ public final class AiWiring implements AutoCloseable {
         BackgroundTraining training = null;
         TrendsService trends = null;
         AssistantService assistant = null;
+        // trends start after the demo training does; once its model serves, the stories get their text at once
+        java.util.concurrent.atomic.AtomicReference<TrendsService> trendsOnceStarted = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             Path demoModel = config.dataDir().resolve(DEMO_MODEL);
             if (serving.backend() != null) {
@@ -134,7 +136,12 @@ public final class AiWiring implements AutoCloseable {
                 LOG.info("AI features are served by the demo model trained earlier ({})", demoModel);
             } else if (config.demo()) {
                 training = startDemoTraining(social, registry, demoModel,
-                        config.demoTraining() == null ? TrainingConfig.preset("small") : config.demoTraining());
+                        config.demoTraining() == null ? TrainingConfig.preset("small") : config.demoTraining(), () -> {
+                            TrendsService t = trendsOnceStarted.get();
+                            if (t != null) {
+                                t.refreshSoon();
+                            }
+                        });
             } else {
                 registry.setStatus("no model is configured (start serve with --model FILE.gguf or --model-upstream URL)");
             }
@@ -156,6 +163,7 @@ public final class AiWiring implements AutoCloseable {
             StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings, copyWeight);
             trends = TrendsService.start(social.database(), social.outbox(), registry, prompts, search.index().embedder(),
                     Clock.systemUTC(), TrendsService.Options.defaults());
+            trendsOnceStarted.set(trends);
             AssistantConfig assistantConfig = AssistantConfig.defaults();
             if (config.assistantHandle() != null) {
                 assistantConfig = assistantConfig.withHandle(config.assistantHandle());
@@ -183,7 +191,9 @@ public final class AiWiring implements AutoCloseable {
         }
     }
 
-    private static BackgroundTraining startDemoTraining(Social social, ModelRegistry registry, Path out, TrainingConfig trainingConfig) {
+    /** Trains the demo model in the background; {@code onServing} runs once the features use it. */
+    private static BackgroundTraining startDemoTraining(Social social, ModelRegistry registry, Path out, TrainingConfig trainingConfig,
+                                                        Runnable onServing) {
         registry.setStatus("training: starting (the demo model is trained on this network's consented posts)");
         TrainingJob job = new TrainingJob(new DatabaseCorpus(social.database()), trainingConfig, out,
                 TrainingJob.Options.defaults().withResume(TrainingJob.Resume.IF_PRESENT)
@@ -200,6 +210,7 @@ public final class AiWiring implements AutoCloseable {
                         registry.addFile(c.model(), DEMO_MODEL_ID);
                         ModelRegistry.SwitchOutcome s = registry.assignAllUnrecorded(DEMO_MODEL_ID);
                         LOG.info("the demo model is trained; AI features now use it ({})", s);
+                        onServing.run(); // trend stories written now, not at the next 5-minute refresh
                     } catch (java.io.IOException | RuntimeException e) {
                         registry.setStatus("the trained model could not be loaded: " + e.getMessage());
                         LOG.error("the trained demo model could not be loaded", e);
