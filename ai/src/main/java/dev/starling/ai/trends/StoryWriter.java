@@ -26,6 +26,9 @@ public final class StoryWriter {
 
     public static final String PROMPT = "trend-story";
 
+    /** A story cites at least three posts, so its prompt quotes at least three, however small the model's context. */
+    static final int MIN_QUOTED_POSTS = 3;
+
     /** Token and time limits of one story, and how much of each post is quoted at most. */
     public record Settings(int maxTokens, long timeoutMillis, int quotedPostChars) {
         public Settings {
@@ -92,20 +95,27 @@ public final class StoryWriter {
             int context = lease.entry().contextTokens();
             int maxTokens = Math.max(16, Math.min(settings.maxTokens(), context / 4));
             String topicLine = String.join(", ", topics);
+            // fit the context: first cut each post (down to 40 characters), then quote fewer of them (the first ones, so
+            // that [n] still names posts.get(n - 1)), down to the 3 a story must cite
             int chars = settings.quotedPostChars();
+            int count = posts.size();
             List<ChatMessage> messages;
+            List<QuotedPost> quoted;
             while (true) {
                 int c = chars;
-                List<QuotedPost> cut = posts.stream().map(p -> p.truncated(c)).toList();
-                messages = template.render(PromptBindings.of().line("topics", topicLine).posts("posts", cut));
+                quoted = posts.subList(0, count).stream().map(p -> p.truncated(c)).toList();
+                messages = template.render(PromptBindings.of().line("topics", topicLine).posts("posts", quoted));
                 if (lease.promptTokens(messages) + maxTokens <= context) {
                     break;
                 }
-                if (chars <= 40) {
+                if (chars > 40) {
+                    chars = Math.max(40, chars / 2);
+                } else if (count > MIN_QUOTED_POSTS) {
+                    count--;
+                } else {
                     return new Outcome.Failed("the story prompt does not fit model " + lease.modelId() + "'s context of " + context
-                            + " tokens even with its posts cut to 40 characters", lease.modelId(), template.ref());
+                            + " tokens even with " + count + " posts cut to 40 characters", lease.modelId(), template.ref());
                 }
-                chars = Math.max(40, chars / 2);
             }
             long deadline = System.nanoTime() + settings.timeoutMillis() * 1_000_000;
             boolean[] timedOut = {false};
@@ -126,7 +136,7 @@ public final class StoryWriter {
                 return new Outcome.Failed("the model failed: " + err.error().message(), lease.modelId(), template.ref());
             }
             Completion c = ((BackendResult.Ok<Completion>) result).value();
-            StoryText.Parsed parsed = StoryText.parse(c.text(), posts.size());
+            StoryText.Parsed parsed = StoryText.parse(c.text(), quoted.size());
             if (parsed.headline().isBlank()) {
                 return new Outcome.Failed("the model wrote no headline" + (timedOut[0] ? " within " + settings.timeoutMillis() + " ms" : ""),
                         lease.modelId(), template.ref());
