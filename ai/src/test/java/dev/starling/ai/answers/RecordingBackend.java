@@ -3,6 +3,7 @@ package dev.starling.ai.answers;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.ChatRequest;
 import dev.starling.ai.backend.Completion;
+import dev.starling.ai.backend.CopyEvidence;
 import dev.starling.ai.backend.CompletionRequest;
 import dev.starling.ai.backend.DeltaListener;
 import dev.starling.ai.backend.EmbeddingRequest;
@@ -14,17 +15,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-/** A real backend with a recorder around it: every prompt it was given and every text it produced. */
-final class RecordingBackend implements ModelBackend {
+/**
+ * A real backend with a recorder around it, for the ai tests of every package: every prompt it was given and every text
+ * it produced.
+ */
+public final class RecordingBackend implements ModelBackend {
 
     final ModelBackend inner;
-    final List<String> prompts = new CopyOnWriteArrayList<>();
-    final List<String> outputs = new CopyOnWriteArrayList<>();
-    final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
+    public final List<String> prompts = new CopyOnWriteArrayList<>();
+    public final List<String> outputs = new CopyOnWriteArrayList<>();
+    public final List<List<ChatMessage>> conversations = new CopyOnWriteArrayList<>();
     /** The copy weight of each chat request (0: no copy evidence). */
-    final List<Double> copyWeights = new CopyOnWriteArrayList<>();
+    public final List<Double> copyWeights = new CopyOnWriteArrayList<>();
+    /** The copy evidence of each chat request (null: none). */
+    public final List<CopyEvidence> copies = new CopyOnWriteArrayList<>();
 
-    RecordingBackend(ModelBackend inner) {
+    public RecordingBackend(ModelBackend inner) {
         this.inner = inner;
     }
 
@@ -44,6 +50,7 @@ final class RecordingBackend implements ModelBackend {
                 : "\n[copy evidence]\n" + String.join("\n", request.copy().texts())));
         conversations.add(request.messages());
         copyWeights.add(request.copy() == null ? 0.0 : request.copy().weight());
+        copies.add(request.copy());
         BackendResult<Completion> r = inner.chat(request, listener);
         if (r instanceof BackendResult.Ok<Completion> ok) {
             outputs.add(ok.value().text());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.backend.CopyEvidence;
 import dev.starling.ai.backend.LocalBackend;
-import dev.starling.ai.backend.PromptRecorder;
+import dev.starling.ai.answers.RecordingBackend;
 import dev.starling.ai.budget.AiBudget;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.Feature;
@@ -41,7 +41,7 @@ class AssistantCopyWeightTest {
              ModelRegistry registry = ModelRegistry.withDefaultOpener()) {
             Social social = TestDatabase.social(db);
             LocalBackend local = LocalBackend.open(gguf, LocalBackend.Options.defaults().withModelId(TinyModel.ID));
-            PromptRecorder model = new PromptRecorder(local);
+            RecordingBackend model = new RecordingBackend(local);
             registry.addOpened(ModelFiles.describe(gguf, TinyModel.ID), new OpenedModel(model, PromptSizer.of(local)), false);
             registry.assign(Feature.ASSISTANT, TinyModel.ID);
             CopyWeightSetting setting = CopyWeightSetting.inMemory(OptionalDouble.empty());
@@ -67,7 +67,7 @@ class AssistantCopyWeightTest {
     }
 
     /** Handles one mention replying to {@code root}; the model must have been called for it. */
-    private static void handle(AssistantService assistant, PromptRecorder model, Social social, Account author, Post root, String text) {
+    private static void handle(AssistantService assistant, RecordingBackend model, Social social, Account author, Post root, String text) {
         int calls = model.copies.size();
         Post m = social.posts().create(author.id(), NewPost.of(text).replyTo(root.id())).orThrow();
         MentionOutcome o = assistant.handle(m.id());

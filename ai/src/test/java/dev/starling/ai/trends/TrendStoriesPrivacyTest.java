@@ -1,6 +1,6 @@
 package dev.starling.ai.trends;
 
-import dev.starling.ai.backend.PromptRecorder;
+import dev.starling.ai.answers.RecordingBackend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -65,7 +65,7 @@ class TrendStoriesPrivacyTest {
              LocalBackend local = LocalBackend.open(gguf, LocalBackend.Options.defaults().withModelId("tiny-privacy"));
              ModelRegistry registry = ModelRegistry.withDefaultOpener()) {
             Social social = TestDatabase.social(db);
-            PromptRecorder recorder = new PromptRecorder(local);
+            RecordingBackend recorder = new RecordingBackend(local);
             registry.addOpened(ModelFiles.describe(gguf, "tiny-privacy"), new OpenedModel(recorder, PromptSizer.of(local)), true);
             registry.assign(Feature.TRENDS, "tiny-privacy");
             Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
