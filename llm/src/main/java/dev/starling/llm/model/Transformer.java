@@ -7,6 +7,8 @@ import dev.starling.llm.tensor.MatMul;
 import dev.starling.llm.tensor.QuantType;
 import dev.starling.llm.tensor.QuantizedMatrix;
 import dev.starling.llm.tensor.StableMath;
+import dev.starling.llm.tensor.VectorRounding;
+import dev.starling.llm.model.StepPhases.Phase;
 
 /**
  * The one forward pass of the Llama family (llama, mistral, qwen2, qwen3), configured by
@@ -26,6 +28,7 @@ public final class Transformer {
     private final boolean roundActivations;
     /** What {@link #newCache(int)} makes: -Dstarling.llm.kvType=F16|F32 (F32 when unset). */
     private final KvType defaultKvType = KvType.fromSystemProperty();
+    private static final boolean VECTOR_STEPS = vectorSteps();
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
@@ -49,6 +52,14 @@ public final class Transformer {
                 f /= w.ropeFreqFactors()[i];
             }
             invFreq[i] = f;
+        }
+    }
+
+    private static boolean vectorSteps() {
+        try {
+            return VectorRounding.usable();
+        } catch (Throwable e) { // no jdk.incubator.vector module
+            return false;
         }
     }
 
@@ -119,6 +130,7 @@ public final class Transformer {
         for (int i = 0; i < tokens.length; i++) {
             r[i] = o.logitsRow(i, c.vocabSize());
         }
+        StepPhases.end(Phase.LOGITS_COPY);
         return r;
     }
 
@@ -137,6 +149,7 @@ public final class Transformer {
         if (t == 0 || caches.length != t || wantLogits.length != t) {
             throw new IllegalArgumentException("batch arrays must have the same, non-zero length");
         }
+        StepPhases.start();
         // positions: each entry goes at its cache's end, after earlier entries of the same cache
         int[] pos = new int[t];
         java.util.IdentityHashMap<KvCache, Integer> next = new java.util.IdentityHashMap<>();
@@ -179,10 +192,24 @@ public final class Transformer {
                 sin[i][j] = (float) StrictMath.sin(a);
             }
         }
+        float[] xr = null; // [T][max(dim, ffn)] the next product's input, rounded (fused paths)
+        StepPhases.end(Phase.SETUP);
         for (int l = 0; l < c.layers(); l++) {
             LayerWeights lw = w.layers()[l];
-            rmsNormRows(x, xb, lw.attnNorm(), t, dim);
-            matmulMany(new QuantizedMatrix[] {lw.wq(), lw.wk(), lw.wv()}, xb, t, new float[][] {q, k, v});
+            QuantizedMatrix[] qkv = {lw.wq(), lw.wk(), lw.wv()};
+            QuantType qkvRound = fusedRoundType(qkv);
+            if (qkvRound != null && xr == null) {
+                xr = new float[t * Math.max(dim, ffn)];
+            }
+            // the residual of the previous layer's down product, the norm and the rounding: one pass per row
+            addNormRound(x, l == 0 ? null : proj, xb, lw.attnNorm(), t, dim, qkvRound, xr);
+            StepPhases.end(Phase.ATTN_NORM);
+            if (qkvRound != null) {
+                MatMul.matmulMany(pool, qkv, new float[][] {xr, xr, xr}, t, new float[][] {q, k, v});
+            } else {
+                matmulMany(qkv, xb, t, new float[][] {q, k, v}, Phase.ROUND_QKV);
+            }
+            StepPhases.end(Phase.QKV);
             for (int i = 0; i < t; i++) {
                 if (lw.qBias() != null) {
                     addInPlace(q, i * qDim, lw.qBias(), qDim);
@@ -205,29 +232,58 @@ public final class Transformer {
                 }
                 caches[i].write(l, pos[i], k, i * kvDim, v, i * kvDim);
             }
+            StepPhases.end(Phase.ROPE_KV);
             final int layer = l;
+            // each head's output rounded for wo as soon as it is written (Q8_0 blocks of 32 lie within a head)
+            QuantType oRound = fusedRoundType(new QuantizedMatrix[] {lw.wo()});
+            boolean roundHeads = oRound != null && (oRound == QuantType.Q8_0 || oRound == QuantType.Q4_0) && c.headDim() % 32 == 0;
             pool.parallelFor(t * c.heads(), 1, (s, e) -> {
                 for (int job = s; job < e; job++) {
                     int i = job / c.heads();
+                    int head = job % c.heads();
                     if (caches[i].type() == KvType.F16) {
-                        attention16(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                        attention16(caches[i], layer, pos[i], q, i * qDim, head, att);
                     } else {
-                        attention(caches[i], layer, pos[i], q, i * qDim, job % c.heads(), att);
+                        attention(caches[i], layer, pos[i], q, i * qDim, head, att);
+                    }
+                    if (roundHeads) {
+                        int o = i * qDim + head * c.headDim();
+                        ActivationRounding.roundRow(oRound, att, o, att, o, c.headDim());
                     }
                 }
             });
-            matmul(lw.wo(), att, t, proj, dim);
-            addInPlace(x, 0, proj, t * dim);
-            rmsNormRows(x, xb, lw.ffnNorm(), t, dim);
-            matmulMany(new QuantizedMatrix[] {lw.wGate(), lw.wUp()}, xb, t, new float[][] {gate, up});
-            pool.parallelFor(t * ffn, 4096, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    float g = gate[i];
-                    gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
-                }
-            });
-            matmul(lw.wDown(), gate, t, proj, dim);
-            addInPlace(x, 0, proj, t * dim);
+            StepPhases.end(Phase.ATTENTION);
+            if (roundHeads) {
+                MatMul.matmul(pool, lw.wo(), att, t, proj, 0, dim);
+            } else {
+                matmul(lw.wo(), att, t, proj, dim, Phase.ROUND_O);
+            }
+            StepPhases.end(Phase.O);
+            QuantizedMatrix[] gateUp = {lw.wGate(), lw.wUp()};
+            QuantType guRound = fusedRoundType(gateUp);
+            if (guRound != null && xr == null) {
+                xr = new float[t * Math.max(dim, ffn)];
+            }
+            addNormRound(x, proj, xb, lw.ffnNorm(), t, dim, guRound, xr);
+            StepPhases.end(Phase.FFN_NORM);
+            if (guRound != null) {
+                MatMul.matmulMany(pool, gateUp, new float[][] {xr, xr}, t, new float[][] {gate, up});
+            } else {
+                matmulMany(gateUp, xb, t, new float[][] {gate, up}, Phase.ROUND_GATE_UP);
+            }
+            StepPhases.end(Phase.GATE_UP);
+            QuantType downRound = fusedRoundType(new QuantizedMatrix[] {lw.wDown()});
+            if (downRound != null && xr == null) {
+                xr = new float[t * Math.max(dim, ffn)];
+            }
+            siluRound(gate, up, t, ffn, downRound, xr);
+            StepPhases.end(Phase.SILU);
+            if (downRound != null) {
+                MatMul.matmul(pool, lw.wDown(), xr, t, proj, 0, dim);
+            } else {
+                matmul(lw.wDown(), gate, t, proj, dim, Phase.ROUND_DOWN);
+            }
+            StepPhases.end(Phase.DOWN);
         }
         for (int i = 0; i < t; i++) {
             next.put(caches[i], pos[i] + 1);
@@ -235,7 +291,8 @@ public final class Transformer {
         for (var e : next.entrySet()) {
             e.getKey().setLength(e.getValue());
         }
-        rmsNormRows(x, xb, w.outputNorm(), t, dim);
+        addNormRound(x, proj, xb, w.outputNorm(), t, dim, null, null);
+        StepPhases.end(Phase.OUT_NORM);
         int outRows = 0;
         for (boolean b : wantLogits) {
             outRows += b ? 1 : 0;
@@ -249,13 +306,102 @@ public final class Transformer {
                     System.arraycopy(xb, i * dim, sel, r++ * dim, dim);
                 }
             }
-            matmul(w.output(), sel, outRows, logits, c.vocabSize());
+            StepPhases.end(Phase.OUT_NORM);
+            matmul(w.output(), sel, outRows, logits, c.vocabSize(), Phase.ROUND_OUT);
+            StepPhases.end(Phase.OUTPUT);
         }
         return new Output(logits, outRows, wantHidden ? xb : null);
     }
 
+    /**
+     * The rounding type when {@link #roundActivations} asks to round and every matrix rounds its input the same way
+     * (so one rounded copy serves them all, made by a fused pass); null when there is nothing to round or the old
+     * per-matrix path should run.
+     */
+    private QuantType fusedRoundType(QuantizedMatrix[] ms) {
+        if (!roundActivations || !fused()) {
+            return null;
+        }
+        QuantType type = ms[0].type();
+        for (QuantizedMatrix m : ms) {
+            if (m.type() != type) {
+                return null;
+            }
+        }
+        return type == QuantType.F32 ? null : type;
+    }
+
+    /**
+     * One parallel pass over rows: x_i += add_i (when add is not null), xb_i = rmsNorm(x_i) * weight, and, when
+     * roundType is not null, xr_i = xb_i rounded for a product with a weight of that type.
+     */
+    private void addNormRound(float[] x, float[] add, float[] xb, float[] weight, int t, int dim, QuantType roundType, float[] xr) {
+        ComputePool.RangeTask rows = (s, e) -> {
+            for (int i = s; i < e; i++) {
+                int o = i * dim;
+                if (add != null) {
+                    for (int j = 0; j < dim; j++) {
+                        x[o + j] += add[o + j];
+                    }
+                }
+                rmsNorm(x, o, xb, o, weight, dim);
+                if (roundType != null) {
+                    ActivationRounding.roundRow(roundType, xb, o, xr, o, dim);
+                }
+            }
+        };
+        if (fused()) {
+            pool.parallelFor(t, 1, rows);
+        } else { // the path before batch variant 2: residual and norm on this thread
+            rows.run(0, t);
+        }
+    }
+
+    /**
+     * Whether the fused, vectorized steps between products run (batch variant 2, the default; {@link MatMul#setBatchVariant}
+     * selects 1 to compare with the separate passes before them within one run).
+     */
+    private static boolean fused() {
+        return MatMul.currentBatchVariant() >= 2;
+    }
+
+    /**
+     * gate = silu(gate) * up, and, when roundType is not null, xr = gate rounded for the down product: one parallel
+     * pass over pieces of rows (pieces of whole 256-float blocks, so rounding blocks never straddle two pieces).
+     */
+    private void siluRound(float[] gate, float[] up, int t, int ffn, QuantType roundType, float[] xr) {
+        if (!fused()) { // the path before batch variant 2
+            pool.parallelFor(t * ffn, 4096, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    float g = gate[i];
+                    gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
+                }
+            });
+            return;
+        }
+        int piece = ffn % 256 == 0 ? Math.min(ffn, 2048) : ffn;
+        int parts = (ffn + piece - 1) / piece;
+        pool.parallelFor(t * parts, 1, (s, e) -> {
+            for (int u = s; u < e; u++) {
+                int start = (u / parts) * ffn + (u % parts) * piece;
+                int len = Math.min(piece, ffn - (u % parts) * piece);
+                if (VECTOR_STEPS) {
+                    VectorRounding.silu(gate, up, start, len);
+                } else {
+                    for (int i = start; i < start + len; i++) {
+                        float g = gate[i];
+                        gate[i] = g / (1f + StableMath.exp(-g)) * up[i];
+                    }
+                }
+                if (roundType != null) {
+                    ActivationRounding.roundRow(roundType, gate, start, xr, start, len);
+                }
+            }
+        });
+    }
+
     /** Products of several matrices with the same input (rounded once per weight type), in one parallel loop. */
-    private void matmulMany(QuantizedMatrix[] ms, float[] in, int n, float[][] outs) {
+    private void matmulMany(QuantizedMatrix[] ms, float[] in, int n, float[][] outs, Phase roundPhase) {
         float[][] xs = new float[ms.length][];
         for (int i = 0; i < ms.length; i++) {
             xs[i] = in;
@@ -270,6 +416,7 @@ public final class Transformer {
                 }
             }
         }
+        StepPhases.end(roundPhase);
         MatMul.matmulMany(pool, ms, xs, n, outs);
     }
 
@@ -287,11 +434,12 @@ public final class Transformer {
         return r;
     }
 
-    private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride) {
+    private void matmul(QuantizedMatrix m, float[] in, int n, float[] out, int outStride, Phase roundPhase) {
         float[] x = in;
         if (roundActivations && m.type() != QuantType.F32) {
             x = rounded(m, in, n);
         }
+        StepPhases.end(roundPhase);
         MatMul.matmul(pool, m, x, n, out, 0, outStride);
     }
 
@@ -397,12 +545,6 @@ public final class Transformer {
                 vec[off + j] = x0 * cos[j] - x1 * sin[j];
                 vec[off + j + half] = x0 * sin[j] + x1 * cos[j];
             }
-        }
-    }
-
-    private void rmsNormRows(float[] in, float[] out, float[] weight, int rows, int n) {
-        for (int i = 0; i < rows; i++) {
-            rmsNorm(in, i * n, out, i * n, weight, n);
         }
     }
 

@@ -7,7 +7,38 @@ package dev.starling.llm.tensor;
  * weights to those formats; F32 stays. The rounded floats then go through the float kernels.
  */
 public final class ActivationRounding {
+    /** Q8_0 rounding through {@link VectorRounding} (the same bits as {@link #q8_0}, which stays as the reference). */
+    private static final boolean VECTOR_Q8 = vectorQ8();
+
     private ActivationRounding() {
+    }
+
+    private static boolean vectorQ8() {
+        try {
+            return VectorRounding.usable();
+        } catch (Throwable t) { // no jdk.incubator.vector module
+            return false;
+        }
+    }
+
+    /** Whether Q8_0 rounding of a whole row runs as one vector pass ({@link #roundRow} is then cheap to call per row). */
+    static boolean vectorQ8_0() {
+        return VECTOR_Q8;
+    }
+
+    /**
+     * dst[dstOff ..+cols) = src[srcOff ..+cols) rounded as for a weight of this type (a copy when F32): one row, out of
+     * place, so that a fused step (norm then rounding, SwiGLU then rounding) writes the product's input in one pass.
+     */
+    public static void roundRow(QuantType weightType, float[] src, int srcOff, float[] dst, int dstOff, int cols) {
+        if (VECTOR_Q8 && MatMul.batchVariant() >= 2 && (weightType == QuantType.Q8_0 || weightType == QuantType.Q4_0)) {
+            VectorRounding.q8_0(src, srcOff, dst, dstOff, cols);
+            return;
+        }
+        if (src != dst || srcOff != dstOff) {
+            System.arraycopy(src, srcOff, dst, dstOff, cols);
+        }
+        round(weightType, dst, dstOff, 1, cols);
     }
 
     /** Rounds n rows of cols floats in place, as llama.cpp would for a weight of this type. */
@@ -33,7 +64,13 @@ public final class ActivationRounding {
                         x[off + i] = bf16Round(x[off + i]);
                     }
                 }
-                case Q8_0, Q4_0 -> q8_0(x, off, cols);
+                case Q8_0, Q4_0 -> {
+                    if (VECTOR_Q8 && MatMul.batchVariant() >= 2) {
+                        VectorRounding.q8_0(x, off, x, off, cols);
+                    } else {
+                        q8_0(x, off, cols);
+                    }
+                }
                 case Q4_K, Q6_K -> q8_K(x, off, cols);
             }
         }
@@ -49,7 +86,8 @@ public final class ActivationRounding {
         return Float.intBitsToFloat(bits & 0xffff0000);
     }
 
-    private static void q8_0(float[] x, int off, int n) {
+    /** The scalar reference of Q8_0 rounding (in place, whole blocks of 32). */
+    static void q8_0(float[] x, int off, int n) {
         for (int b = 0; b + 32 <= n; b += 32) {
             float amax = 0;
             for (int j = 0; j < 32; j++) {

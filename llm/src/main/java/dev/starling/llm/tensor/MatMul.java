@@ -30,14 +30,16 @@ public final class MatMul {
     static final long STAGE_BYTES = Long.getLong("starling.llm.stageBytes", 64 * 1024);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
-    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 1);
+    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 2);
 
     private MatMul() {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 1, the
-     * default, copies about {@link #STAGE_BYTES} of tiles at once and runs Q4_0 through the kernel with pre-decoded scales;
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 2, the
+     * default, is 1 with the steps between products fused and vectorized (residual, norm and rounding in one pass per
+     * row on every thread, each attention head rounded as it is written, SwiGLU and the down product's rounding in one
+     * pass; see {@code Transformer} and {@link VectorRounding}); 1 copies about {@link #STAGE_BYTES} of tiles at once and runs Q4_0 through the kernel with pre-decoded scales;
      * 0 is the path before it (a copy per 4-row tile, Q4_0 scales decoded in the kernel loop for every 4 tokens).
      */
     public static void setBatchVariant(int variant) {
@@ -45,6 +47,11 @@ public final class MatMul {
     }
 
     static int batchVariant() {
+        return batchVariant;
+    }
+
+    /** The batched path selected now (see {@link #setBatchVariant}). */
+    public static int currentBatchVariant() {
         return batchVariant;
     }
 

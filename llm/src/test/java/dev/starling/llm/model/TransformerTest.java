@@ -65,6 +65,54 @@ class TransformerTest {
     }
 
     /**
+     * Batch variant 2 fuses and vectorizes the steps between products (residual + norm + rounding per row, rounding
+     * inside attention, SwiGLU + rounding) with the same IEEE operations in the same order: logits must be the same
+     * bits as with the separate passes of variant 1, for prefill and for a batched step.
+     */
+    @ParameterizedTest
+    @CsvSource({"llama, Q4_0", "llama, Q8_0", "qwen2, Q8_0", "qwen3, Q4_0", "llama, Q4_K", "llama, F16"})
+    void fusedStepsGiveTheSameBitsAsSeparatePasses(String arch, GgmlType type) throws Exception {
+        long seed = TestSeeds.seed("TransformerTest.fused." + arch + "." + type);
+        Random r = new Random(seed);
+        try (GgufFile f = GgufFile.open(TinyModels.tiny(arch, type))) {
+            Transformer t = load(f);
+            int seqs = 2 + r.nextInt(7);
+            int[][] prompts = new int[seqs][];
+            for (int s = 0; s < seqs; s++) {
+                prompts[s] = r.ints(1 + r.nextInt(9), 0, t.config().vocabSize()).toArray();
+            }
+            int[] next = r.ints(seqs, 0, t.config().vocabSize()).toArray();
+            float[][][] byVariant = new float[2][][];
+            int before = dev.starling.llm.tensor.MatMul.currentBatchVariant();
+            try {
+                for (int v = 1; v <= 2; v++) {
+                    dev.starling.llm.tensor.MatMul.setBatchVariant(v);
+                    KvCache[] caches = new KvCache[seqs];
+                    float[][] out = new float[seqs + 1][];
+                    for (int s = 0; s < seqs; s++) {
+                        caches[s] = t.newCache(32);
+                        float[] last = t.prefill(caches[s], prompts[s], 4);
+                        if (s == 0) {
+                            out[seqs] = last;
+                        }
+                    }
+                    float[][] step = t.step(caches, next);
+                    System.arraycopy(step, 0, out, 0, seqs);
+                    byVariant[v - 1] = out;
+                }
+            } finally {
+                dev.starling.llm.tensor.MatMul.setBatchVariant(before);
+            }
+            for (int s = 0; s <= seqs; s++) {
+                for (int i = 0; i < byVariant[0][s].length; i++) {
+                    assertEquals(Float.floatToRawIntBits(byVariant[0][s][i]), Float.floatToRawIntBits(byVariant[1][s][i]),
+                            arch + " " + type + " row " + s + " logit " + i + " seed " + seed);
+                }
+            }
+        }
+    }
+
+    /**
      * With float activations batched and single decode agree to float rounding; with llama.cpp-style activation
      * rounding a last-bit difference can flip one quantized activation, so the bound is looser there.
      */
