@@ -8,7 +8,10 @@
 # through social's tables, OAuth tokens through the server's token store), starts
 # 'starling serve --no-rate-limits' on it (durable commits: fsync and synchronous_commit on),
 # measures home-timeline reads and post creation with the Java load generator
-# ('starling loadbench run'), then runs 'pgbench -S' (select-only) with the same client
+# ('starling loadbench run'): home first as a closed loop (saturation: each connection sends its next
+# request when the last is answered), then as an OPEN loop at fixed offered rates below that maximum
+# (wrk2 style: latency from each request's scheduled send time, so queueing behind a slow answer is
+# counted), then post creation (closed loop); then it runs 'pgbench -S' (select-only) with the same client
 # concurrency on the SAME PostgreSQL (a separate 'pgbench' database, scale 10), prints a table
 # with the figures, the targets and our ratio to pgbench, and stops and removes everything.
 #
@@ -18,6 +21,10 @@
 #   --connections N [16]   concurrent HTTP connections, and pgbench clients
 #   --warmup S [10]        --seconds S [30]   warm-up and measured window of each workload
 #   --pool N [20]          the server's database pool size
+#   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the closed-loop home maximum just
+#                          measured ('' for none)
+#   --jfr                  record the serve JVM with Java Flight Recorder (profile settings) into the
+#                          temporary directory (use with --keep)
 #   --explain              profile: load pg_stat_statements (adds a little overhead to every
 #                          query), print the statements behind each workload with their time
 #                          per request, and EXPLAIN (ANALYZE, BUFFERS) one home-timeline query
@@ -28,7 +35,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20
-explain=0 keep=0 quick=0
+explain=0 keep=0 quick=0 jfr=0 open_rates="50 75"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; shift ;;
@@ -41,13 +48,18 @@ while [[ $# -gt 0 ]]; do
     --seconds) seconds="$2"; shift 2 ;;
     --pool) pool="$2"; shift 2 ;;
     --explain) explain=1; shift ;;
+    --open-rates) open_rates="$2"; shift 2 ;;
+    --jfr) jfr=1; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 for v in accounts follows posts tokens connections warmup seconds pool; do
   if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then echo "bench-network: --$v must be a whole number, got '${!v}'" >&2; exit 2; fi
+done
+for r in $open_rates; do
+  if ! [[ "$r" =~ ^[0-9]+$ ]] || (( r < 1 || r > 100 )); then echo "bench-network: --open-rates takes percentages 1..100, got '$r'" >&2; exit 2; fi
 done
 if (( tokens > accounts )); then tokens=$accounts; fi
 
@@ -119,6 +131,7 @@ if (( explain )); then
   cat >>"$work/data/postgres/postgresql.auto.conf" <<'CONF'
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track = 'top'
+pg_stat_statements.track_planning = on
 track_activity_query_size = 16384
 CONF
 fi
@@ -136,7 +149,9 @@ export STARLING_SEARCH_EMBEDDINGS=off
 
 # --- serve --------------------------------------------------------------------------------------
 log "starting starling serve (rate limits off, pool $pool, search embeddings off)"
-"${starling[@]}" serve --data-dir "$work/data" --port 0 --no-rate-limits --db-pool-size "$pool" >"$work/serve.out" 2>"$work/serve.err" &
+serve_opts=(-Xlog:gc:file="$work/gc.log":timemillis)
+if (( jfr )); then serve_opts+=(-XX:StartFlightRecording=filename="$work/serve.jfr",settings=profile); fi
+"${starling[@]:0:4}" "${serve_opts[@]}" "${starling[@]:4}" serve --data-dir "$work/data" --port 0 --no-rate-limits --db-pool-size "$pool" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
 url=""
 for _ in $(seq 1 240); do
@@ -157,9 +172,9 @@ pgversion="$(psqlq -d starling -c 'SHOW server_version')"
 pgpid="$(head -1 "$work/data/postgres/postmaster.pid")"
 
 # --- our workloads ------------------------------------------------------------------------------
-run() {
+run() { # $1 workload, $2 offered rate per second (0: closed loop)
   "${starling[@]}" loadbench run --url "$url" --tokens-file "$work/tokens.tsv" --workload "$1" --connections "$connections" \
-    --warmup-seconds "$warmup" --seconds "$seconds" 2> >(tee -a "$work/run.err" >&2) | grep '^loadbench-result'
+    --warmup-seconds "$warmup" --seconds "$seconds" --rate "${2:-0}" 2> >(tee -a "$work/run.err" >&2) | grep '^loadbench-result'
 }
 # CPU used by the server JVM and by PostgreSQL (postmaster and its backends) while a workload runs,
 # from /proc: utime+stime (+ reaped children) in clock ticks. With the client's own figure this
@@ -177,21 +192,47 @@ proc_ticks() {
   echo "$t"
 }
 pg_pids() { echo "$pgpid" $(ps -o pid= --ppid "$pgpid" 2>/dev/null); }
-measured_run() { # $1 workload; prints the result line with server_cpu_cores, pg_cpu_cores and load_avg appended
+# Time spent runnable but waiting for a core (the kernel's schedstat, field 2, nanoseconds), summed over
+# every thread of the given processes: with the window's requests this says how long a request waited
+# for a CPU, beside its CPU time.
+runq_ns() {
+  local t=0 p f w
+  for p in "$@"; do
+    for f in /proc/"$p"/task/*/schedstat; do
+      read -r _ w _ <"$f" 2>/dev/null || continue
+      t=$(( t + w ))
+    done
+  done
+  echo "$t"
+}
+# Young and full GC pauses of serve between two wall-clock instants (ms since the epoch): "count total_ms max_ms"
+gc_pauses() {
+  awk -v a="$1" -v b="$2" '/Pause/ && match($0, /^\[[0-9]+ms\]/) { t = substr($0, 2, RLENGTH - 4) + 0
+      if (t >= a && t <= b && match($0, /[0-9.]+ms$/)) { d = substr($0, RSTART, RLENGTH - 2) + 0; n++; s += d; if (d > m) m = d } }
+    END { printf "%d %.1f %.1f\n", n, s, m }' "$work/gc.log" 2>/dev/null || echo "0 0 0"
+}
+measured_run() { # $1 workload, $2 offered rate (0: closed loop); prints the result line with server_cpu_cores,
+  # pg_cpu_cores, runq_ms_per_req (server + PostgreSQL threads' time waiting for a core, per request), the serve
+  # JVM's GC pauses (gc_pauses, gc_pause_ms, gc_max_pause_ms) and load_avg appended.
   # CPU is taken over the measured window only (from 1 s after the warm-up ends to the end of the run): the
   # warm-up is where the JIT compiles the workload's code, which is not a per-request cost of a running server.
-  local load s0 p0 t0 line s1 p1 t1 out="$work/run-$1.out"
-  run "$1" >"$out" &
+  local load s0 p0 t0 q0 line s1 p1 t1 q1 gc out="$work/run-$1-${2:-0}.out"
+  run "$1" "${2:-0}" >"$out" &
   local run_pid=$!
   sleep $(( warmup + 1 ))
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  s0="$(proc_ticks "$server_pid")"; p0="$(proc_ticks $(pg_pids))"; t0="$(date +%s.%N)"
+  s0="$(proc_ticks "$server_pid")"; p0="$(proc_ticks $(pg_pids))"; q0="$(runq_ns "$server_pid" $(pg_pids))"; t0="$(date +%s.%N)"
   wait "$run_pid" || true
-  s1="$(proc_ticks "$server_pid")"; p1="$(proc_ticks $(pg_pids))"; t1="$(date +%s.%N)"
+  s1="$(proc_ticks "$server_pid")"; p1="$(proc_ticks $(pg_pids))"; q1="$(runq_ns "$server_pid" $(pg_pids))"; t1="$(date +%s.%N)"
+  gc="$(gc_pauses "$(awk -v t="$t0" 'BEGIN { printf "%d", t * 1000 }')" "$(awk -v t="$t1" 'BEGIN { printf "%d", t * 1000 }')")"
   line="$(cat "$out")"
   [[ -n "$line" ]] || { echo "bench-network: the $1 workload printed no result (see $work/run.err)" >&2; exit 1; }
-  awk -v l="$line" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v c="$clk" -v a="$t0" -v b="$t1" -v la="$load" \
-    'BEGIN { w = b - a; printf "%s server_cpu_cores=%.2f pg_cpu_cores=%.2f load_avg_before=%s\n", l, s / c / w, p / c / w, la }'
+  awk -v l="$line" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v q="$((q1 - q0))" -v c="$clk" -v a="$t0" -v b="$t1" -v la="$load" -v gc="$gc" \
+    'BEGIN { w = b - a; split(gc, g, " ")
+      n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
+      r = v["throughput_per_s"] * w
+      printf "%s server_cpu_cores=%.2f pg_cpu_cores=%.2f runq_ms_per_req=%.3f gc_pauses=%d gc_pause_ms=%.1f gc_max_pause_ms=%.1f load_avg_before=%s\n",
+        l, s / c / w, p / c / w, (r > 0 ? q / 1e6 / r : 0), g[1], g[2], g[3], la }'
 }
 profile_reset() { (( explain )) && psqlq -d starling -c "SELECT pg_stat_statements_reset()" >/dev/null || true; }
 profile_print() { # $1: label
@@ -222,11 +263,20 @@ fi
 
 log "home timelines: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
 profile_reset
-home="$(measured_run home)"
+home="$(measured_run home 0)"
 profile_print "home timeline"
+# open loop: fixed offered rates below the closed-loop maximum just measured
+opens=()
+home_max="$(kv "$home" throughput_per_s)"
+for pct in $open_rates; do
+  rate="$(awk -v m="$home_max" -v p="$pct" 'BEGIN { printf "%d", m * p / 100 }')"
+  (( rate >= 1 )) || continue
+  log "home timelines, open loop: ${rate}/s offered (${pct}% of the closed-loop ${home_max}/s), $connections connections"
+  opens+=("$(measured_run home "$rate") open_pct=$pct")
+done
 log "post creation: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
 profile_reset
-write="$(measured_run write)"
+write="$(measured_run write 0)"
 profile_print "post creation"
 if (( explain )); then wait "$sampler_pid" 2>/dev/null || true; fi
 
@@ -264,32 +314,46 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
        "seeded in $(kv "$seed_line" copy_s) s + VACUUM ANALYZE $(kv "$seed_line" vacuum_s) s"
   echo "outbox: the trends and assistant consumers start caught up (the seeded history is not in the trend counters); without that, serve spends the run inserting trend_uses rows for the backlog"
   echo "search: index built before serve (lexical, $index_s s); serve runs with STARLING_SEARCH_EMBEDDINGS=off, so new posts are indexed without vectors"
-  echo "load: $connections connections (closed loop), ${warmup} s warm-up, ${seconds} s measured per workload; loopback; server pool $pool"
+  echo "load: $connections connections, ${warmup} s warm-up, ${seconds} s measured per workload; loopback; server pool $pool"
+  echo "  closed loop = saturation (next request when the last is answered; latency of the requests made);"
+  echo "  open loop = fixed offered rate, latency from each request's scheduled send time (queueing counted)"
   echo
-  printf '%-44s %12s %10s %10s %8s\n' "workload" "per second" "p50 ms" "p99 ms" "errors"
-  printf '%-44s %12s %10s %10s %8s\n' "home timeline GET /api/v1/timelines/home" "$home_tps" "$home_p50" "$home_p99" "$(kv "$home" errors)"
-  printf '%-44s %12s %10s %10s %8s\n' "post creation POST /api/v1/statuses" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" errors)"
-  printf '%-44s %12s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-"
-  printf '%-44s %12s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-"
-  printf '%-44s %12s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-"
+  printf '%-56s %12s %10s %10s %10s %8s\n' "workload" "per second" "p50 ms" "p99 ms" "p99.9 ms" "errors"
+  printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, closed loop (saturation)" "$home_tps" "$home_p50" "$home_p99" "$(kv "$home" p999_ms)" "$(kv "$home" errors)"
+  for o in "${opens[@]}"; do
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% = $(kv "$o" offered_per_s)/s offered" \
+      "$(kv "$o" throughput_per_s)" "$(kv "$o" p50_ms)" "$(kv "$o" p99_ms)" "$(kv "$o" p999_ms)" "$(kv "$o" errors)"
+  done
+  printf '%-56s %12s %10s %10s %10s %8s\n' "post creation POST /api/v1/statuses, closed loop" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" p999_ms)" "$(kv "$write" errors)"
+  printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-" "-"
+  printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-" "-"
+  printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-" "-"
   echo
   echo "CPU during each measured window (warm-up excluded; in cores of $(nproc)), and its cost per request:"
-  for r in "$home" "$write"; do
+  for r in "$home" "${opens[@]}" "$write"; do
     awk -v l=" $r" 'BEGIN {
       n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
       cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
-      printf "  %-6s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; machine load average at the window start: %s\n",
-        v["workload"], v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
-        v["client_cpu_cores"], v["load_avg_before"] }'
+      label = v["workload"] " " v["mode"] (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "")
+      printf "  %-20s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; load average at the window start: %s\n",
+        label, v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
+        v["client_cpu_cores"], v["load_avg_before"]
+      printf "  %-20s waiting for a core (server + PostgreSQL threads, runnable but not running): %.3f ms/req; serve GC: %d pauses, %.1f ms in all, longest %.1f ms%s\n",
+        "", v["runq_ms_per_req"], v["gc_pauses"], v["gc_pause_ms"], v["gc_max_pause_ms"],
+        (v["mode"] == "open" ? sprintf("; %s of the sends started over 1 ms late", v["late_sends"]) : "") }'
   done
   echo
   printf '%-58s %-24s %s\n' "target" "measured" "verdict"
-  printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
+  printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (closed loop, saturated)" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
+  for o in "${opens[@]}"; do
+    printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" offered_per_s)/s offered)" "$(kv "$o" p99_ms) ms" "$(verdict "$(kv "$o" p99_ms)" "<" 20)"
+  done
   printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S" "$ratio% ($ratio_prep% of -M prepared)" "$(verdict "$ratio" ">=" 30)"
   printf '%-58s %-24s %s\n' "post creation >= 1,000 posts/s, durable commits" "$write_tps posts/s" "$(verdict "$write_tps" ">=" 1000)"
   echo
   echo "raw: $home"
+  for o in "${opens[@]}"; do echo "raw: $o"; done
   echo "raw: $write"
 } | tee "$work/report.txt"
 

@@ -15,23 +15,44 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A closed-loop HTTP load generator: {@code connections} virtual threads, each with its own
- * {@link HttpClient} (HTTP/1.1 keep-alive, so one TCP connection per worker), send requests back
- * to back for a warm-up and then a measured window. A request counts when it both starts and ends
- * inside the measured window; its latency (send to full body received) is recorded in
- * microseconds for 2xx answers, anything else counts as an error by kind.
+ * An HTTP load generator: {@code connections} virtual threads, each with its own {@link HttpClient}
+ * (HTTP/1.1 keep-alive, so one TCP connection per worker), for a warm-up and then a measured window.
+ * Latencies of 2xx answers are recorded in microseconds; anything else counts as an error by kind.
  *
- * <p>Closed loop means a slow answer delays the worker's next request (coordinated omission): the
- * percentiles are those of the requests made, at the throughput reached, not of an open arrival rate.
+ * <p><b>Closed loop</b> ({@code ratePerSecond == 0}): each worker sends its next request as soon as
+ * the last one is answered. A request counts when it both starts and ends inside the measured
+ * window; its latency is send to full body received. A slow answer delays the worker's next request
+ * (coordinated omission): the percentiles are those of the requests made, at the throughput reached.
+ *
+ * <p><b>Open loop</b> ({@code ratePerSecond > 0}, as wrk2): requests are scheduled at a fixed
+ * offered rate, request {@code j} (over all workers) at {@code start + j / rate}, worker {@code i}
+ * taking {@code j = i, i + connections, ...}. Latency is measured from the request's <em>scheduled</em>
+ * time, so a request that had to wait for its connection (the previous answer was late) carries that
+ * wait: coordinated omission is counted. A request counts when it was scheduled inside the measured
+ * window. Requests of the window that could not even be sent within one request timeout after the
+ * window's end are counted as errors ({@code not_sent}); sends that started more than a millisecond
+ * after their schedule are counted in {@link LoadResult#lateSends()} (the offered rate was not kept).
  */
 public final class LoadGenerator {
 
     /** How to run. {@code baseUrl} like {@code http://127.0.0.1:8080}. */
     public record Config(URI baseUrl, List<BenchToken> tokens, Workload workload, int connections,
-                         Duration warmup, Duration measure, Duration requestTimeout, long seed) {
+                         Duration warmup, Duration measure, Duration requestTimeout, long seed, double ratePerSecond) {
         public static final int MAX_CONNECTIONS = 1024;
+        /** Highest offered rate of the open loop. */
+        public static final double MAX_RATE_PER_SECOND = 1_000_000;
+
+        /** A closed-loop run. */
+        public Config(URI baseUrl, List<BenchToken> tokens, Workload workload, int connections,
+                      Duration warmup, Duration measure, Duration requestTimeout, long seed) {
+            this(baseUrl, tokens, workload, connections, warmup, measure, requestTimeout, seed, 0);
+        }
 
         public Config {
+            if (!(ratePerSecond >= 0 && ratePerSecond <= MAX_RATE_PER_SECOND)) {
+                throw new IllegalArgumentException("rate must be 0 (closed loop) or up to " + (long) MAX_RATE_PER_SECOND
+                        + " requests per second (open loop), was " + ratePerSecond);
+            }
             Objects.requireNonNull(baseUrl, "baseUrl");
             Objects.requireNonNull(workload, "workload");
             if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
@@ -52,6 +73,10 @@ public final class LoadGenerator {
             }
             if (requestTimeout.toMillis() < 1 || requestTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
                 throw new IllegalArgumentException("request timeout must be 1 ms..5 min, was " + requestTimeout);
+            }
+            if (ratePerSecond > 0 && measure.toNanos() / 1e9 * ratePerSecond < 1) {
+                throw new IllegalArgumentException("an open loop at " + ratePerSecond + " requests per second schedules no request in a "
+                        + measure.toMillis() + " ms window");
             }
             String s = baseUrl.toString();
             if (s.endsWith("/")) {
@@ -94,12 +119,16 @@ public final class LoadGenerator {
         List<LatencyRecorder> recorders = new ArrayList<>();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
+        LongAdder lateSends = new LongAdder();
         for (int i = 0; i < config.connections(); i++) {
             LatencyRecorder rec = new LatencyRecorder();
             recorders.add(rec);
             long workerSeed = config.seed() * 0x9E3779B97F4A7C15L + i;
-            threads.add(Thread.ofVirtual().name("loadbench-" + i)
-                    .start(() -> work(config, new SplittableRandom(workerSeed), rec, errors, measureFromNanos, endNanos)));
+            int worker = i;
+            Runnable body = config.ratePerSecond() > 0
+                    ? () -> workOpen(config, worker, new SplittableRandom(workerSeed), rec, errors, lateSends, startNanos, measureFromNanos, endNanos)
+                    : () -> work(config, new SplittableRandom(workerSeed), rec, errors, measureFromNanos, endNanos);
+            threads.add(Thread.ofVirtual().name("loadbench-" + i).start(body));
         }
         for (Thread t : threads) {
             t.join();
@@ -118,7 +147,8 @@ public final class LoadGenerator {
             byKind.put("samples_dropped", dropped);
         }
         double seconds = config.measure().toNanos() / 1e9;
-        return new LoadResult(config.workload(), config.connections(), seconds, LatencyRecorder.merge(recorders), errorCount, byKind);
+        return new LoadResult(config.workload(), config.connections(), seconds, LatencyRecorder.merge(recorders), errorCount, byKind,
+                config.ratePerSecond(), lateSends.sum());
     }
 
     private static void work(Config config, SplittableRandom random, LatencyRecorder rec, Map<String, LongAdder> errors,
@@ -157,6 +187,69 @@ public final class LoadGenerator {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Send time tolerance of the open loop: later than this after its schedule, a send counts as late. */
+    static final long LATE_SEND_NANOS = 1_000_000;
+
+    /** One worker of the open loop: its share of the fixed schedule, latency from each request's scheduled time. */
+    private static void workOpen(Config config, int worker, SplittableRandom random, LatencyRecorder rec, Map<String, LongAdder> errors,
+                                 LongAdder lateSends, long startNanos, long measureFromNanos, long endNanos) {
+        List<BenchToken> tokens = config.tokens();
+        double periodNanos = 1e9 / config.ratePerSecond();
+        long giveUpNanos = endNanos + config.requestTimeout().toNanos();
+        try (HttpClient client = newClient(config)) {
+            for (long j = worker; ; j += config.connections()) {
+                long scheduled = startNanos + (long) (j * periodNanos);
+                if (scheduled - endNanos >= 0) {
+                    return;
+                }
+                boolean measured = scheduled - measureFromNanos >= 0;
+                long now = System.nanoTime();
+                if (now - giveUpNanos > 0) {
+                    // Far behind schedule after the window: what is left of it was never sent.
+                    if (measured) {
+                        long left = 0;
+                        for (long k = j; startNanos + (long) (k * periodNanos) - endNanos < 0; k += config.connections()) {
+                            left++;
+                        }
+                        errors.computeIfAbsent("not_sent", k -> new LongAdder()).add(left);
+                    }
+                    return;
+                }
+                while (scheduled - now > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(scheduled - now);
+                    if (Thread.interrupted()) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    now = System.nanoTime();
+                }
+                if (measured && now - scheduled > LATE_SEND_NANOS) {
+                    lateSends.increment();
+                }
+                HttpRequest req = config.workload().request(config.baseUrl(), tokens.get(random.nextInt(tokens.size())), random,
+                        config.requestTimeout());
+                String failure;
+                try {
+                    HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
+                    failure = r.statusCode() / 100 == 2 ? null : "http_" + r.statusCode();
+                } catch (IOException e) {
+                    failure = e.getClass().getSimpleName();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                long t1 = System.nanoTime();
+                if (measured) {
+                    if (failure == null) {
+                        rec.record((t1 - scheduled) / 1_000);
+                    } else {
+                        errors.computeIfAbsent(failure, k -> new LongAdder()).increment();
                     }
                 }
             }

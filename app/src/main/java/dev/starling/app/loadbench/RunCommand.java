@@ -33,6 +33,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "10", description = "Per-request timeout. Default: ${DEFAULT-VALUE}")
     double timeoutSeconds;
 
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "PER_SECOND",
+            description = "Open loop: offered requests per second over all connections, latency measured from each request's"
+                    + " scheduled send time (wrk2 style, coordinated omission counted). 0: closed loop. Default: ${DEFAULT-VALUE}")
+    double ratePerSecond;
+
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (token and text choice). Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -42,7 +47,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             List<BenchToken> tokens = BenchToken.read(tokensFile);
             config = new LoadGenerator.Config(url, tokens, workload, connections, seconds(warmupSeconds), seconds(seconds),
-                    seconds(timeoutSeconds), seed);
+                    seconds(timeoutSeconds), seed, ratePerSecond);
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("starling loadbench run: " + e.getMessage());
             return 2;
@@ -52,8 +57,9 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("starling loadbench run: the server does not serve this workload: " + problem);
             return 3;
         }
-        System.err.printf("starling loadbench run: %s with %d connections, %.0f s warm-up, %.0f s measured...%n",
-                workload.label(), connections, warmupSeconds, seconds);
+        System.err.printf("starling loadbench run: %s with %d connections, %s, %.0f s warm-up, %.0f s measured...%n",
+                workload.label(), connections, ratePerSecond > 0 ? "open loop at " + ratePerSecond + "/s" : "closed loop",
+                warmupSeconds, seconds);
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
         LoadResult result = LoadGenerator.run(config);

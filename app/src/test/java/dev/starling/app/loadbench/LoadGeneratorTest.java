@@ -126,8 +126,46 @@ class LoadGeneratorTest {
         assertTrue(maxInFlight.get() <= connections, "in flight " + maxInFlight.get());
         assertEquals(connections, clientPorts.size(), "client ports " + clientPorts);
         String line = r.summaryLine();
-        assertTrue(line.startsWith("loadbench-result workload=home connections=4 "), line);
+        assertTrue(line.startsWith("loadbench-result workload=home mode=closed offered_per_s=0.0 late_sends=0 connections=4 "), line);
         assertTrue(line.contains(" errors_by_kind={http_500=" + r.errors() + "}"), line);
+    }
+
+    @Test
+    void openLoopKeepsTheOfferedRateAndMeasuresFromTheSchedule() throws InterruptedException {
+        // 3 ms answers, 2 connections, 200/s offered: each connection sends every 10 ms and keeps up.
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A, GOOD_B), Workload.HOME, 2,
+                Duration.ofMillis(200), Duration.ofMillis(1500), Duration.ofSeconds(5), 3, 200);
+        LoadResult r = LoadGenerator.run(cfg);
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(0, r.errors(), r.describe());
+        // exactly the requests scheduled in the window: 1.5 s x 200/s (one either way for the window's edges)
+        assertTrue(Math.abs(r.ok() - 300) <= 1, r.describe());
+        assertTrue(r.latencies().minMicros() >= DELAY_MILLIS * 1000, r.describe());
+        assertTrue(maxInFlight.get() <= 2, "in flight " + maxInFlight.get());
+        assertTrue(r.summaryLine().contains(" mode=open offered_per_s=200.0 "), r.summaryLine());
+    }
+
+    @Test
+    void openLoopCountsTheQueueBehindSlowAnswers() throws InterruptedException {
+        // One connection offered 400/s (every 2.5 ms) against 3+ ms answers: it falls further behind with every
+        // request. Measured from the schedule, the latencies grow with the backlog (coordinated omission counted);
+        // a closed loop would report about 3 ms for every one of them.
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A), Workload.HOME, 1,
+                Duration.ZERO, Duration.ofMillis(1000), Duration.ofSeconds(5), 5, 400);
+        LoadResult r = LoadGenerator.run(cfg);
+        assertEquals(0, r.errors(), r.describe());
+        assertTrue(r.lateSends() > r.ok() / 2, r.describe());
+        // after 1 s at <= 1/3.x ms served against 1/2.5 ms offered, the last ones waited well over 100 ms
+        assertTrue(r.latencies().maxMicros() > 100_000, r.describe());
+        assertTrue(r.latencies().percentileMicros(50) > 10 * DELAY_MILLIS * 1000, r.describe());
+    }
+
+    @Test
+    void openLoopRejectsABadRate() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new LoadGenerator.Config(base(),
+                List.of(GOOD_A), Workload.HOME, 1, Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(5), 1, -1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new LoadGenerator.Config(base(),
+                List.of(GOOD_A), Workload.HOME, 1, Duration.ZERO, Duration.ofMillis(500), Duration.ofSeconds(5), 1, Double.NaN));
     }
 
     @Test
