@@ -100,7 +100,8 @@ public final class TimelineRoutes implements RouteModule {
         String base = support.baseUrl(ctx);
         Pages.link(ctx, base, slice);
         // The same JSON as ctx.json(MastodonJson.statuses(...)), each Status written once per content (StatusJsonCache).
-        String body = StatusJsonCache.statuses(posts.views(viewer, slice.items()), base, m -> ctx.jsonMapper().toJsonString(m, Map.class));
+        // UTF-8 bytes assembled once at their exact length (a String would be copied and encoded again).
+        byte[] body = StatusJsonCache.statusesUtf8(posts.views(viewer, slice.items()), base, m -> ctx.jsonMapper().toJsonString(m, Map.class));
         ctx.contentType(ContentType.APPLICATION_JSON).result(body);
     }
 }

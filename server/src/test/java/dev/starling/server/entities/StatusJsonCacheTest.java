@@ -1,5 +1,6 @@
 package dev.starling.server.entities;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostView;
 import dev.starling.social.posts.PostVisibility;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,6 +65,12 @@ class StatusJsonCacheTest {
         assertEquals(MAPPER.writeValueAsString(MastodonJson.statuses(page, "https://a.example")),
                 StatusJsonCache.statuses(page, "https://a.example", WRITER), "seed " + seed + ": the array");
         assertEquals("[]", StatusJsonCache.statuses(List.of(), "https://a.example", WRITER));
+        // the bytes the route sends: the same array in UTF-8, also with non-ASCII text and a single status
+        for (int n : new int[] {0, 1, 7, views.size()}) {
+            List<PostView> some = views.subList(0, n);
+            assertArrayEquals(MAPPER.writeValueAsString(MastodonJson.statuses(some, "https://a.example")).getBytes(StandardCharsets.UTF_8),
+                    StatusJsonCache.statusesUtf8(some, "https://a.example", WRITER), "seed " + seed + ": " + n + " statuses in UTF-8");
+        }
     }
 
     private static PostView view(Random r, long id, PostView reblog) {
@@ -70,7 +78,7 @@ class StatusJsonCacheTest {
                 "", r.nextBoolean(), false, false, Instant.ofEpochMilli(1_700_000_000_000L), r.nextInt(9), r.nextInt(9), r.nextInt(99),
                 Instant.ofEpochMilli(1_700_000_000_000L + r.nextInt(1_000_000)), PostVisibility.PUBLIC);
         Entities e = new Entities(List.of("starling"), List.of(new Entities.Mention(7, "bob")), List.of(), List.of());
-        Post p = new Post(id, author.id(), reblog != null ? "" : "hello #starling @bob " + r.nextInt(100), PostVisibility.values()[r.nextInt(3)],
+        Post p = new Post(id, author.id(), reblog != null ? "" : (r.nextInt(4) == 0 ? "grüße, 漢字 and 🐦 " : "") + "hello #starling @bob " + r.nextInt(100), PostVisibility.values()[r.nextInt(3)],
                 null, null, null, reblog == null ? null : reblog.post().id(), null, "en", false, "", e,
                 Instant.ofEpochMilli(1_700_000_000_000L + id), null);
         return new PostView(p, author, reblog, null, r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextBoolean(), r.nextBoolean(), r.nextBoolean());
