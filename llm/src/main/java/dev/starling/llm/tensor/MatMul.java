@@ -30,14 +30,15 @@ public final class MatMul {
     static final long STAGE_BYTES = Long.getLong("starling.llm.stageBytes", 64 * 1024);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
-    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 2);
+    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 3);
 
     private MatMul() {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 2, the
-     * default, is 1 with the steps between products fused and vectorized (residual, norm and rounding in one pass per
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 3, the
+     * default, is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
+     * that decoding was about a tenth of the Q4_0 kernel's time); 2 is 1 with the steps between products fused and vectorized (residual, norm and rounding in one pass per
      * row on every thread, each attention head rounded as it is written, SwiGLU and the down product's rounding in one
      * pass; see {@code Transformer} and {@link VectorRounding}); 1 copies about {@link #STAGE_BYTES} of tiles at once and runs Q4_0 through the kernel with pre-decoded scales;
      * 0 is the path before it (a copy per 4-row tile, Q4_0 scales decoded in the kernel loop for every 4 tokens).
@@ -105,8 +106,8 @@ public final class MatMul {
     /** {@link #directTiles} with its blocking given (tests use tiny panels and token blocks to cover every edge). */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock) {
-        boolean current = batchVariant >= 1;
-        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, current ? STAGE_BYTES : 0, current);
+        int v = batchVariant;
+        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, v >= 1 ? STAGE_BYTES : 0, v >= 3 ? 2 : v >= 1 ? 1 : 0);
     }
 
     /**
@@ -115,6 +116,12 @@ public final class MatMul {
      */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock, long stageBytes, boolean preScaled) {
+        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, preScaled ? 1 : 0);
+    }
+
+    /** {@link #directTiles} with the full-tile Q4_0 kernel given (see {@link BatchKernels#rowsStaged}: 0, 1 or 2). */
+    static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
+            long panelBytes, int tokenBlock, long stageBytes, int q4Kernel) {
         long tileBytes = TILE_ROWS * w.rowBytes();
         int panelTiles = n <= tokenBlock ? tileEnd - tileStart : (int) Math.max(1, Math.min(tileEnd - tileStart, panelBytes / tileBytes));
         int stageTiles = (int) Math.max(1, Math.min(Integer.MAX_VALUE, stageBytes / tileBytes));
@@ -131,7 +138,7 @@ public final class MatMul {
                     for (int tile = g0; tile < g1; tile++) {
                         int r0 = tile * TILE_ROWS;
                         BatchKernels.rowsStaged(w, s, Math.toIntExact((r0 - first) * w.rowBytes()), r0, Math.min(TILE_ROWS, w.rows() - r0), x,
-                                t0, t1, out, outOff, outStride, preScaled);
+                                t0, t1, out, outOff, outStride, q4Kernel);
                     }
                 }
             }

@@ -73,7 +73,7 @@ class BatchKernelsTest {
                 int tokenBlock = 1 + r.nextInt(12);
                 long panelBytes = r.nextInt(3) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..2 tiles per panel (0 -> 1)
                 long stageBytes = r.nextInt(4) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..3 tiles per copy (0 -> 1)
-                boolean preScaled = r.nextBoolean(); // the Q4_0 kernel with scales decoded per tile, or the one that decodes them in its loop
+                int preScaled = r.nextInt(3); // the Q4_0 kernel: scales decoded in its loop (0), per tile (1), per tile in vectors and by halves (2)
                 MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                 QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                 float[] x = RandomRows.vector(n * cols, r);
@@ -144,13 +144,27 @@ class BatchKernelsTest {
                 long stageBytes = r.nextInt(5) * BatchKernels.ROWS * w.rowBytes();
                 float[] old = new float[n * rows];
                 float[] pre = new float[n * rows];
-                MatMul.directTiles(w, x, n, old, 0, rows, 0, tiles, Long.MAX_VALUE, 16, 0, false);
-                MatMul.directTiles(w, x, n, pre, 0, rows, 0, tiles, Long.MAX_VALUE, 16, stageBytes, true);
+                float[] halves = new float[n * rows];
+                if (r.nextInt(4) == 0) { // zero and subnormal scales: the vector F16 decoding hands such groups to the scalar one
+                    for (int row = 0; row < rows; row++) {
+                        for (int b = 0; b < cols / 32; b++) {
+                            if (r.nextInt(3) == 0) {
+                                long at = w.rowOffset(row) + 18L * b;
+                                s.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) (r.nextBoolean() ? 0 : 1 + r.nextInt(1023)));
+                            }
+                        }
+                    }
+                }
+                MatMul.directTiles(w, x, n, old, 0, rows, 0, tiles, Long.MAX_VALUE, 16, 0, 0);
+                MatMul.directTiles(w, x, n, pre, 0, rows, 0, tiles, Long.MAX_VALUE, 16, stageBytes, 1);
+                MatMul.directTiles(w, x, n, halves, 0, rows, 0, tiles, Long.MAX_VALUE, 16, stageBytes, 2);
                 // (q - 8) d computed as q d + (-8 d) in one FMA is exact, and the FMA order per output is the same
                 for (int i = 0; i < old.length; i++) {
                     int ii = i;
                     assertEquals(Float.floatToIntBits(old[i]), Float.floatToIntBits(pre[i]),
                             () -> "rows=" + rows + " cols=" + cols + " n=" + n + " output " + ii + ": " + old[ii] + " vs " + pre[ii] + ", seed " + seed);
+                    assertEquals(Float.floatToIntBits(old[i]), Float.floatToIntBits(halves[i]),
+                            () -> "by halves: rows=" + rows + " cols=" + cols + " n=" + n + " output " + ii + ": " + old[ii] + " vs " + halves[ii] + ", seed " + seed);
                 }
             }
         }
