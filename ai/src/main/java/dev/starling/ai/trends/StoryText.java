@@ -21,6 +21,8 @@ public final class StoryText {
     private static final Pattern MARKUP = Pattern.compile("<[^>]{0,200}>|[<>]");
     private static final Pattern CITE = Pattern.compile("\\[(\\d{1,3})]");
     private static final Pattern HEADLINE = Pattern.compile("(?i)^\\W{0,4}headline\\W{0,4}:\\s*");
+    /** A list marker a small model puts before its headline ("- ", "* ", "1. "). */
+    private static final Pattern LIST_MARKER = Pattern.compile("^(?:[-*\u2022\u2013\u2014]+|\\d{1,2}[.)])\\s+");
     private static final Pattern SUMMARY = Pattern.compile("(?i)^\\W{0,4}summary\\W{0,4}:\\s*");
 
     /** A parsed story text: headline, summary and the post numbers it cites, in order of first citation. */
@@ -60,7 +62,8 @@ public final class StoryText {
             }
         }
         Set<Integer> cited = new LinkedHashSet<>();
-        String h = cut(validCitations(HEADLINE.matcher(headline).replaceFirst(""), posts, null), MAX_HEADLINE_CHARS);
+        String h = cut(validCitations(LIST_MARKER.matcher(HEADLINE.matcher(headline).replaceFirst("")).replaceFirst(""), posts, null),
+                MAX_HEADLINE_CHARS);
         String s = cut(validCitations(summary.toString(), posts, cited), MAX_SUMMARY_CHARS);
         return new Parsed(h, s, List.copyOf(cited));
     }

@@ -1,5 +1,8 @@
 package dev.starling.ai.trends;
 
+import dev.starling.ai.answers.AnswerSettings;
+import dev.starling.ai.answers.CopySources;
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.backend.BackendResult;
 import dev.starling.ai.backend.ChatRequest;
 import dev.starling.ai.backend.Completion;
@@ -16,11 +19,14 @@ import dev.starling.ai.registry.Feature;
 import dev.starling.ai.registry.ModelLease;
 import dev.starling.ai.registry.ModelRegistry;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * Writes a story's headline and summary with the model that serves {@link Feature#TRENDS}, from the
  * {@value #PROMPT} prompt file: the story's public posts go in as quoted, escaped blocks (data, never instructions),
- * their text cut until the prompt fits the model's context; generation is bounded by tokens and time.
+ * their text cut until the prompt fits the model's context; generation is bounded by tokens and time. Like Ask and the
+ * assistant, an in-process model writes with copy-augmented decoding from the quoted posts (and only those), at the
+ * operator's copy weight ({@link CopyWeightSetting}, read once per story).
  */
 public final class StoryWriter {
 
@@ -59,11 +65,19 @@ public final class StoryWriter {
     private final ModelRegistry registry;
     private final Prompts prompts;
     private final Settings settings;
+    private final CopyWeightSetting copyWeight;
 
+    /** A writer whose copy weight follows the rule by model ({@link AnswerSettings#copyWeightFor}). */
     public StoryWriter(ModelRegistry registry, Prompts prompts, Settings settings) {
+        this(registry, prompts, settings, CopyWeightSetting.inMemory(OptionalDouble.empty()));
+    }
+
+    /** @param copyWeight the operator's copy weight, the one every AI feature reads */
+    public StoryWriter(ModelRegistry registry, Prompts prompts, Settings settings, CopyWeightSetting copyWeight) {
         this.registry = registry;
         this.prompts = prompts;
         this.settings = settings;
+        this.copyWeight = copyWeight;
     }
 
     /** Whether a model serves trends now (null) or why not. */
@@ -130,8 +144,12 @@ public final class StoryWriter {
                     return timedOut[0];
                 }
             };
-            BackendResult<Completion> result = lease.backend().chat(new ChatRequest(lease.modelId(), messages,
-                    SamplingParams.greedy(maxTokens)), deltas);
+            ChatRequest request = new ChatRequest(lease.modelId(), messages, SamplingParams.greedy(maxTokens));
+            double weight = AnswerSettings.copyWeightFor(lease.entry(), copyWeight.current());
+            if (weight > 0) {
+                request = request.withCopy(CopySources.evidence(quoted, weight));
+            }
+            BackendResult<Completion> result = lease.backend().chat(request, deltas);
             if (result instanceof BackendResult.Err<Completion> err) {
                 return new Outcome.Failed("the model failed: " + err.error().message(), lease.modelId(), template.ref());
             }

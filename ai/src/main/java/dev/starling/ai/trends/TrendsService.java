@@ -1,11 +1,13 @@
 package dev.starling.ai.trends;
 
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.prompts.Prompts;
 import dev.starling.ai.registry.ModelRegistry;
 import dev.starling.search.embed.Embedder;
 import dev.starling.social.db.Database;
 import dev.starling.social.outbox.Outbox;
 import java.time.Clock;
+import java.util.OptionalDouble;
 
 /**
  * Everything trends need, wired: the outbox counter (its own thread), the refresh-then-stories schedule (its own
@@ -59,10 +61,17 @@ public final class TrendsService implements AutoCloseable {
     /** Builds the parts without starting threads (tests, commands that rebuild). */
     public static TrendsService create(Database db, Outbox outbox, ModelRegistry registry, Prompts prompts, Embedder embedder, Clock clock,
                                        Options options) {
+        return create(db, outbox, registry, prompts, embedder, clock, options, CopyWeightSetting.inMemory(OptionalDouble.empty()));
+    }
+
+    /** As {@link #create(Database, Outbox, ModelRegistry, Prompts, Embedder, Clock, Options)}, stories written at {@code copyWeight}. */
+    public static TrendsService create(Database db, Outbox outbox, ModelRegistry registry, Prompts prompts, Embedder embedder, Clock clock,
+                                       Options options, CopyWeightSetting copyWeight) {
         TrendCounter counter = new TrendCounter(db, outbox, clock, options.counter());
         TrendRefresh refresh = new TrendRefresh(db, clock, options.scoring());
         TrendLists lists = new TrendLists(db, clock);
-        StoryWriter writer = registry == null ? null : new StoryWriter(registry, prompts == null ? Prompts.classpath() : prompts, options.writer());
+        StoryWriter writer = registry == null ? null : new StoryWriter(registry, prompts == null ? Prompts.classpath() : prompts, options.writer(),
+                copyWeight);
         TrendStories stories = new TrendStories(db, lists, embedder, writer, clock, options.stories());
         return new TrendsService(counter, refresh, lists, stories, new TrendModeration(db), new TrendScheduler(refresh, stories,
                 options.refreshIntervalMillis()));
@@ -77,7 +86,13 @@ public final class TrendsService implements AutoCloseable {
      */
     public static TrendsService start(Database db, Outbox outbox, ModelRegistry registry, Prompts prompts, Embedder embedder, Clock clock,
                                       Options options) {
-        TrendsService s = create(db, outbox, registry, prompts, embedder, clock, options);
+        return start(db, outbox, registry, prompts, embedder, clock, options, CopyWeightSetting.inMemory(OptionalDouble.empty()));
+    }
+
+    /** As {@link #start(Database, Outbox, ModelRegistry, Prompts, Embedder, Clock, Options)}, stories written at {@code copyWeight}. */
+    public static TrendsService start(Database db, Outbox outbox, ModelRegistry registry, Prompts prompts, Embedder embedder, Clock clock,
+                                      Options options, CopyWeightSetting copyWeight) {
+        TrendsService s = create(db, outbox, registry, prompts, embedder, clock, options, copyWeight);
         s.counter.start();
         s.scheduler.start();
         return s;

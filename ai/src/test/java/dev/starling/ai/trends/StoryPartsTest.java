@@ -30,6 +30,15 @@ class StoryPartsTest {
         assertFalse(StoryText.parse("Headline: see www.spam.example now [2]", 3).headline().contains("spam"));
     }
 
+    @Test
+    void aListMarkerBeforeTheHeadlineIsNotPartOfIt() {
+        assertEquals("The old tram line reopens", StoryText.parse("Headline: - The old tram line reopens\nSummary: x [1]", 3).headline());
+        assertEquals("The old tram line reopens", StoryText.parse("* The old tram line reopens", 3).headline());
+        assertEquals("Tram line reopens", StoryText.parse("1. Tram line reopens", 3).headline());
+        assertEquals("2026 tram plans", StoryText.parse("Headline: 2026 tram plans", 3).headline(), "a number that is not a list marker stays");
+        assertEquals("-5 degrees tonight", StoryText.parse("Headline: -5 degrees tonight", 3).headline());
+    }
+
     private static StoryClustering.Candidate cand(String term, double score, List<Long> posts, float... v) {
         return new StoryClustering.Candidate(TrendKind.TAG, term, score, posts, v);
     }

@@ -2,8 +2,11 @@ package dev.starling.ai.trends;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.starling.ai.answers.CopySources;
+import dev.starling.ai.answers.CopyWeightSetting;
 import dev.starling.ai.answers.RecordingBackend;
 import dev.starling.ai.backend.LocalBackend;
 import dev.starling.ai.chat.ChatMessage;
@@ -23,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,10 @@ class StoryWriterFitTest {
 
     /** Writes a model with {@code contextTokens}, registers it for trends behind a recorder, and writes one story. */
     private StoryWriter.Outcome write(int contextTokens, RecordingBackend[] recorderOut) throws Exception {
+        return write(contextTokens, recorderOut, CopyWeightSetting.inMemory(OptionalDouble.empty()));
+    }
+
+    private StoryWriter.Outcome write(int contextTokens, RecordingBackend[] recorderOut, CopyWeightSetting copyWeight) throws Exception {
         Path gguf = dir.resolve("fit-" + contextTokens + ".gguf");
         SyntheticModel.write(shape(contextTokens), GgmlType.F32, null, 3, gguf);
         try (LocalBackend local = LocalBackend.open(gguf, LocalBackend.Options.defaults().withModelId("fit"));
@@ -73,8 +81,8 @@ class StoryWriterFitTest {
             registry.addOpened(ModelFiles.describe(gguf, "fit"), new OpenedModel(recorder, PromptSizer.of(local)), true);
             registry.assign(Feature.TRENDS, "fit");
             recorderOut[0] = recorder;
-            return new StoryWriter(registry, Prompts.classpath(), new StoryWriter.Settings(MAX_TOKENS, 60_000, 200))
-                    .write(List.of("#Storm"), posts());
+            return new StoryWriter(registry, Prompts.classpath(), new StoryWriter.Settings(MAX_TOKENS, 60_000, 200),
+                    copyWeight).write(List.of("#Storm"), posts());
         }
     }
 
@@ -134,5 +142,25 @@ class StoryWriterFitTest {
         assertTrue(failed.reason().contains("does not fit") && failed.reason().contains("even with 3 posts cut to 40 characters"),
                 failed.reason());
         assertTrue(recorder[0].conversations.isEmpty());
+    }
+
+    @Test
+    void theStoryCopiesOnlyFromTheQuotedPostsAtTheOperatorsWeight() throws Exception {
+        PromptTemplate template = Prompts.classpath().get(StoryWriter.PROMPT);
+        int sixAt40;
+        Path sizing = dir.resolve("sizing-copy.gguf");
+        SyntheticModel.write(shape(4096), GgmlType.F32, null, 3, sizing);
+        try (LocalBackend local = LocalBackend.open(sizing, LocalBackend.Options.defaults().withModelId("sizing"))) {
+            sixAt40 = PromptSizer.of(local).tokens(render(template, posts(), 6, 40));
+        }
+        RecordingBackend[] recorder = new RecordingBackend[1];
+        write(sixAt40 + MAX_TOKENS, recorder, CopyWeightSetting.inMemory(OptionalDouble.of(0.4)));
+        assertEquals(0.4, recorder[0].copyWeights.getFirst(), 1e-9);
+        List<String> expected = posts().subList(0, 6).stream().map(p -> CopySources.text(p.truncated(40))).toList();
+        assertEquals(expected, recorder[0].copies.getFirst().texts(), "the six quoted posts, as quoted, and no other");
+
+        // the rule by model: a synthetic model without a model card writes without copying
+        write(sixAt40 + MAX_TOKENS, recorder);
+        assertNull(recorder[0].copies.getFirst());
     }
 }

@@ -162,7 +162,7 @@ public final class AiWiring implements AutoCloseable {
                     : " (set by " + copyWeight.value().changedBy() + " at " + copyWeight.value().changedAt() + ")");
             StarlingAi ai = StarlingAi.create(social, search.search(), registry, prompts, settings, copyWeight);
             trends = TrendsService.start(social.database(), social.outbox(), registry, prompts, search.index().embedder(),
-                    Clock.systemUTC(), TrendsService.Options.defaults());
+                    Clock.systemUTC(), TrendsService.Options.defaults(), copyWeight);
             trendsOnceStarted.set(trends);
             AssistantConfig assistantConfig = AssistantConfig.defaults();
             if (config.assistantHandle() != null) {
