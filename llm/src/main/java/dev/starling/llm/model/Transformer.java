@@ -474,6 +474,14 @@ public final class Transformer {
 
     /** Replaces scores[0..n) by exp(score - max) and returns their sum: the softmax numerators of attention. */
     private static float expShifted(float[] scores, int n, float max) {
+        if (VECTOR_STEPS && fused()) { // the same floats (VectorRoundingTest), summed in the same order below
+            VectorRounding.expShifted(scores, n, max);
+            float sum = 0;
+            for (int p = 0; p < n; p++) {
+                sum += scores[p];
+            }
+            return sum;
+        }
         float sum = 0;
         for (int p = 0; p < n; p++) {
             float e = StableMath.exp(scores[p] - max);

@@ -92,6 +92,29 @@ public final class VectorRounding {
         }
     }
 
+    /**
+     * a[i] = StableMath.exp(a[i] - max) for i in [0, n): exactly the scalar expression's floats (the softmax numerators
+     * of attention; callers sum them in order).
+     */
+    public static void expShifted(float[] a, int n, float max) {
+        int dl = D.length();
+        int i = 0;
+        for (; i + dl <= n; i += dl) {
+            FloatVector v = FloatVector.fromArray(FD, a, i).sub(max);
+            DoubleVector x = (DoubleVector) v.convertShape(VectorOperators.F2D, D, 0);
+            if (!x.abs().compare(VectorOperators.LE, 700.0).allTrue()) {
+                for (int j = i; j < i + dl; j++) {
+                    a[j] = StableMath.exp(a[j] - max);
+                }
+                continue;
+            }
+            ((FloatVector) exp(x).convertShape(VectorOperators.D2F, FD, 0)).intoArray(a, i);
+        }
+        for (; i < n; i++) {
+            a[i] = StableMath.exp(a[i] - max);
+        }
+    }
+
     /** {@link StableMath#exp(double)} for lanes with |x| <= 700 (so the result is normal and 2^k exact). */
     private static DoubleVector exp(DoubleVector x) {
         DoubleVector k = x.mul(LOG2E).add(ROUND_D).sub(ROUND_D); // Math.rint(x * LOG2E)

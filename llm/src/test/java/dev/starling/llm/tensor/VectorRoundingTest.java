@@ -89,4 +89,39 @@ class VectorRoundingTest {
             }
         }
     }
+
+    @Test
+    void shiftedExpMatchesTheScalarExpressionBitForBit() {
+        assumeTrue(VectorRounding.usable(), "no usable vector lanes on this JVM");
+        long seed = TestSeeds.seed("shiftedExpMatchesTheScalarExpressionBitForBit");
+        Random r = new Random(seed);
+        for (int iter = 0; iter < 2000; iter++) {
+            int n = 1 + r.nextInt(200);
+            float[] a = new float[n + r.nextInt(4)];
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < a.length; i++) {
+                a[i] = switch (r.nextInt(10)) {
+                    case 0 -> (float) (r.nextGaussian() * 500);
+                    case 1 -> Float.NEGATIVE_INFINITY;
+                    default -> (float) r.nextGaussian() * 4f;
+                };
+                if (i < n) {
+                    max = Math.max(max, a[i]);
+                }
+            }
+            if (max == Float.NEGATIVE_INFINITY) {
+                max = 0;
+            }
+            float[] want = a.clone();
+            for (int i = 0; i < n; i++) {
+                want[i] = StableMath.exp(want[i] - max);
+            }
+            float[] got = a.clone();
+            VectorRounding.expShifted(got, n, max);
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                        "seed " + seed + " iteration " + iter + " index " + i + ": score " + a[i] + " max " + max);
+            }
+        }
+    }
 }
