@@ -224,7 +224,8 @@ measured_run() { # $1 workload, $2 offered rate (0: closed loop); prints the res
   s0="$(proc_ticks "$server_pid")"; p0="$(proc_ticks $(pg_pids))"; q0="$(runq_ns "$server_pid" $(pg_pids))"; t0="$(date +%s.%N)"
   wait "$run_pid" || true
   s1="$(proc_ticks "$server_pid")"; p1="$(proc_ticks $(pg_pids))"; q1="$(runq_ns "$server_pid" $(pg_pids))"; t1="$(date +%s.%N)"
-  gc="$(gc_pauses "$(awk -v t="$t0" 'BEGIN { printf "%d", t * 1000 }')" "$(awk -v t="$t1" 'BEGIN { printf "%d", t * 1000 }')")"
+  # (%.0f, not %d: mawk's %d stops at 2^31)
+  gc="$(gc_pauses "$(awk -v t="$t0" 'BEGIN { printf "%.0f", t * 1000 }')" "$(awk -v t="$t1" 'BEGIN { printf "%.0f", t * 1000 }')")"
   line="$(cat "$out")"
   [[ -n "$line" ]] || { echo "bench-network: the $1 workload printed no result (see $work/run.err)" >&2; exit 1; }
   awk -v l="$line" -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v q="$((q1 - q0))" -v c="$clk" -v a="$t0" -v b="$t1" -v la="$load" -v gc="$gc" \

@@ -44,9 +44,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       than the log's capacity behind is rebuilt;</li>
  *   <li>posts older than the feed's floor: read from the database, as without the feed.</li>
  * </ul>
- * Known limits, both bounded by rebuilding every feed after {@link Settings#maxAgeMillis}: posts
- * inserted by another process into the same database (an import run against an external
- * PostgreSQL) are not in this process's log; and a post whose transaction was open for more than
+ * Posts inserted by another process into the same database (an import run against an external
+ * PostgreSQL, a second server) reach the log through the outbox's {@code post.created} events
+ * ({@link OutboxPostFeeder}, polled by home reads at most once a second), so a feed shows them about
+ * a second after they commit. Known limit, bounded by rebuilding every feed after
+ * {@link Settings#maxAgeMillis}: a post whose transaction was open for more than
  * {@link #IN_FLIGHT_NANOS} when a feed was built and committed after it could be missed by that feed.
  */
 final class HomeFeeds {

@@ -4,6 +4,7 @@ import dev.starling.social.common.Page;
 import dev.starling.social.common.Paging;
 import dev.starling.social.common.Slice;
 import dev.starling.social.db.Database;
+import dev.starling.social.outbox.Outbox;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostRows;
 import dev.starling.social.posts.PostWriter;
@@ -35,6 +36,10 @@ public final class Timelines {
 
     private final Database db;
     private final HomeFeeds homeFeeds;
+    /** Posts written by other processes into the feeds' log; null when the feeds are off. */
+    private final OutboxPostFeeder outboxFeeder;
+    /** How often home reads poll the outbox for other processes' posts. */
+    static final long OUTBOX_POLL_INTERVAL_MILLIS = 1_000;
 
     /** With in-process home feeds ({@link HomeFeeds}) on their default bounds. */
     public Timelines(Database db) {
@@ -42,8 +47,18 @@ public final class Timelines {
     }
 
     Timelines(Database db, HomeFeeds.Settings homeFeedSettings) {
+        this(db, homeFeedSettings, OUTBOX_POLL_INTERVAL_MILLIS);
+    }
+
+    Timelines(Database db, HomeFeeds.Settings homeFeedSettings, long outboxPollIntervalMillis) {
         this.db = db;
         this.homeFeeds = new HomeFeeds(homeFeedSettings);
+        this.outboxFeeder = homeFeedSettings.enabled() ? new OutboxPostFeeder(new Outbox(db), outboxPollIntervalMillis) : null;
+    }
+
+    /** The feeder of other processes' posts (tests). */
+    OutboxPostFeeder outboxFeeder() {
+        return outboxFeeder;
     }
 
     /**
@@ -55,6 +70,9 @@ public final class Timelines {
      * applied to them in SQL), and from the database below the feed's floor.
      */
     public Slice<Post> home(long viewerId, Page page) {
+        if (outboxFeeder != null) {
+            outboxFeeder.beforeRead();
+        }
         return db.withConnection(c -> {
             FilteredScan.Candidates database = homeCandidates(viewerId, false);
             Slice<Post> fromFeed = homeFeeds.home(c, viewerId, page, database);
@@ -70,7 +88,8 @@ public final class Timelines {
     /** Home feed counters: reads answered from feeds, feeds built, feeds dropped for a new follow, reads that went below a feed's floor. */
     public String homeFeedStats() {
         HomeFeeds.Stats s = homeFeeds.stats();
-        return "home feeds: reads=" + s.reads() + " builds=" + s.builds() + " epoch_misses=" + s.epochMisses() + " database_tails=" + s.databaseTails();
+        return "home feeds: reads=" + s.reads() + " builds=" + s.builds() + " epoch_misses=" + s.epochMisses() + " database_tails=" + s.databaseTails()
+                + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended());
     }
 
     /**
