@@ -23,6 +23,8 @@ public final class StoryText {
     private static final Pattern HEADLINE = Pattern.compile("(?i)^\\W{0,4}headline\\W{0,4}:\\s*");
     /** A list marker a small model puts before its headline ("- ", "* ", "1. "). */
     private static final Pattern LIST_MARKER = Pattern.compile("^(?:[-*\u2022\u2013\u2014]+|\\d{1,2}[.)])\\s+");
+    /** The end of a first sentence: at least 12 characters in, a full stop (or ! ?) or a citation marker, then a space. */
+    private static final Pattern FIRST_SENTENCE_END = Pattern.compile("(?<=.{12})(?:[.!?]|\\[\\d{1,3}])(?=\\s)");
     private static final Pattern SUMMARY = Pattern.compile("(?i)^\\W{0,4}summary\\W{0,4}:\\s*");
 
     /** A parsed story text: headline, summary and the post numbers it cites, in order of first citation. */
@@ -54,6 +56,13 @@ public final class StoryText {
         if (headline.isEmpty() && !lines.isEmpty()) {
             headline = lines.getFirst();
             i = 1;
+            // one line of several cited sentences (a small model that ignores the labels): its first sentence is the
+            // headline, and the whole line, citations and all, the summary
+            Matcher end = FIRST_SENTENCE_END.matcher(headline);
+            if (end.find() && end.end() < headline.length() && CITE.matcher(headline).find()) {
+                summary.append(headline);
+                headline = headline.substring(0, end.group().length() == 1 ? end.end() : end.start()).strip();
+            }
         }
         for (; i < lines.size(); i++) {
             String l = SUMMARY.matcher(lines.get(i)).replaceFirst("");

@@ -25,7 +25,8 @@ import java.util.OptionalDouble;
  * Writes a story's headline and summary with the model that serves {@link Feature#TRENDS}, from the
  * {@value #PROMPT} prompt file: the story's public posts go in as quoted, escaped blocks (data, never instructions),
  * their text cut until the prompt fits the model's context; generation is bounded by tokens and time. Like Ask and the
- * assistant, an in-process model writes with copy-augmented decoding from the quoted posts (and only those), at the
+ * assistant, an in-process model writes with copy-augmented decoding from the quoted posts (and only those, at up to the configured
+ * length even when the prompt quotes them shorter), at the
  * operator's copy weight ({@link CopyWeightSetting}, read once per story).
  */
 public final class StoryWriter {
@@ -147,7 +148,11 @@ public final class StoryWriter {
             ChatRequest request = new ChatRequest(lease.modelId(), messages, SamplingParams.greedy(maxTokens));
             double weight = AnswerSettings.copyWeightFor(lease.entry(), copyWeight.current());
             if (weight > 0) {
-                request = request.withCopy(CopySources.evidence(quoted, weight));
+                // the quoted posts at the configured length, not at the length cut to fit the prompt: the copy evidence takes no
+                // context, and copying from a post cut to 40 characters ends in its ellipsis and starts the same post again
+                int full = settings.quotedPostChars();
+                request = request.withCopy(CopySources.evidence(posts.subList(0, quoted.size()).stream().map(p -> p.truncated(full)).toList(),
+                        weight));
             }
             BackendResult<Completion> result = lease.backend().chat(request, deltas);
             if (result instanceof BackendResult.Err<Completion> err) {

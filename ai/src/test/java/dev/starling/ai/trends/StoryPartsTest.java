@@ -39,6 +39,21 @@ class StoryPartsTest {
         assertEquals("-5 degrees tonight", StoryText.parse("Headline: -5 degrees tonight", 3).headline());
     }
 
+    @Test
+    void oneLineOfCitedSentencesGivesItsFirstSentenceAsHeadline() {
+        StoryText.Parsed p = StoryText.parse("The northern lights reached the coast. [1] My grandmother saw them too [2] and so did we. [3]", 3);
+        assertEquals("The northern lights reached the coast.", p.headline());
+        assertEquals("The northern lights reached the coast. [1] My grandmother saw them too [2] and so did we. [3]", p.summary());
+        assertEquals(List.of(1, 2, 3), p.cited());
+        StoryText.Parsed marker = StoryText.parse("#aurora The whole street came out [1] to watch, said many [2]", 3);
+        assertEquals("#aurora The whole street came out", marker.headline());
+        assertEquals(List.of(1, 2), marker.cited());
+        // no citation: a plain first line stays the headline, the next lines the summary
+        StoryText.Parsed plain = StoryText.parse("Lights tonight. Go outside\nPeople saw them [1]", 3);
+        assertEquals("Lights tonight. Go outside", plain.headline());
+        assertEquals("People saw them [1]", plain.summary());
+    }
+
     private static StoryClustering.Candidate cand(String term, double score, List<Long> posts, float... v) {
         return new StoryClustering.Candidate(TrendKind.TAG, term, score, posts, v);
     }

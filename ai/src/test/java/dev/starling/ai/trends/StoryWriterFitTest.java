@@ -156,8 +156,9 @@ class StoryWriterFitTest {
         RecordingBackend[] recorder = new RecordingBackend[1];
         write(sixAt40 + MAX_TOKENS, recorder, CopyWeightSetting.inMemory(OptionalDouble.of(0.4)));
         assertEquals(0.4, recorder[0].copyWeights.getFirst(), 1e-9);
-        List<String> expected = posts().subList(0, 6).stream().map(p -> CopySources.text(p.truncated(40))).toList();
-        assertEquals(expected, recorder[0].copies.getFirst().texts(), "the six quoted posts, as quoted, and no other");
+        // the six posts the prompt quotes (cut to 40 characters there), and no other, at the configured 200 characters
+        List<String> expected = posts().subList(0, 6).stream().map(p -> CopySources.text(p.truncated(200))).toList();
+        assertEquals(expected, recorder[0].copies.getFirst().texts());
 
         // the rule by model: a synthetic model without a model card writes without copying
         write(sixAt40 + MAX_TOKENS, recorder);
