@@ -139,6 +139,9 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "starling-shutdown");
+        if (opened.embedded() != null) {
+            opened.embedded().stopAfter(hook); // PostgreSQL stops after everything that uses it
+        }
         Runtime.getRuntime().addShutdownHook(hook);
         String shownHost = host.equals("0.0.0.0") || host.equals("127.0.0.1") ? "localhost" : host;
         System.out.println("Starling is serving " + (publicUrl != null ? publicUrl + "/" : "http://" + shownHost + ":" + starling.port() + "/"));

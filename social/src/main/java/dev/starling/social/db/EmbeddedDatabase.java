@@ -40,6 +40,11 @@ import javax.sql.DataSource;
  * {@code <dataDir>/postgres.password} (owner read/write only), and {@code pg_hba.conf} is rewritten
  * to require SCRAM for every connection (socket and loopback). {@link #config} and
  * {@link #password()} carry it, so other local users of the machine cannot read the network.
+ *
+ * <p>Stopping at exit: the JVM runs its shutdown hooks all at once. zonky's own hook would stop PostgreSQL while the
+ * application's hook is still stopping the threads that use it (they then fail with "terminating connection due to
+ * administrator command"), so a {@link Mode#DURABLE} cluster has Starling's hook instead, which first waits for the
+ * hooks given to {@link #stopAfter}.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -59,6 +64,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final Path clusterDir;
     private volatile String password;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final List<Thread> stopAfter = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** How long the exit hook waits for the application's own shutdown hooks before it stops PostgreSQL anyway. */
+    static final long STOP_AFTER_WAIT_MILLIS = 60_000;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDir, String password) {
         this.postgres = postgres;
@@ -99,8 +109,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             if (port > 0) {
                 b.setPort(port);
             }
+            b.setRegisterShutdownHook(mode != Mode.DURABLE);
             EmbeddedPostgres pg = b.start();
             EmbeddedDatabase db = new EmbeddedDatabase(pg, cluster, pw);
+            if (mode == Mode.DURABLE) {
+                Runtime.getRuntime().addShutdownHook(new Thread(db::stopAtExit, "starling-postgres-stop"));
+            }
             db.createDatabaseIfMissing(DATABASE_NAME);
             if (mode == Mode.DURABLE && pw == null) {
                 db.lockDown(passwordFile);
@@ -215,8 +229,32 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the exit hook of a {@link Mode#DURABLE} cluster wait for {@code shutdownHook} (the application's own, which
+     * stops what uses the database) before it stops PostgreSQL.
+     */
+    public void stopAfter(Thread shutdownHook) {
+        stopAfter.add(shutdownHook);
+    }
+
+    private void stopAtExit() {
+        for (Thread t : stopAfter) {
+            try {
+                t.join(STOP_AFTER_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    /** Stops PostgreSQL (once; later calls do nothing). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException e) {
