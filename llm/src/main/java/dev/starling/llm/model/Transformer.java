@@ -127,8 +127,15 @@ public final class Transformer {
         java.util.Arrays.fill(want, true);
         Output o = forward(caches, tokens, want, false);
         float[][] r = new float[tokens.length][];
-        for (int i = 0; i < tokens.length; i++) {
-            r[i] = o.logitsRow(i, c.vocabSize());
+        ComputePool.RangeTask copy = (s, e) -> { // 8 rows of 128k logits: ~4 MB, split over the threads from variant 2
+            for (int i = s; i < e; i++) {
+                r[i] = o.logitsRow(i, c.vocabSize());
+            }
+        };
+        if (fused()) {
+            pool.parallelFor(tokens.length, 1, copy);
+        } else {
+            copy.run(0, tokens.length);
         }
         StepPhases.end(Phase.LOGITS_COPY);
         return r;
