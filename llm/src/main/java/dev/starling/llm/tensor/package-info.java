@@ -14,6 +14,9 @@
  * into int32 lanes (vpmaddwd, vpdpbusd), and the widening multiplies and per-block conversions it does offer
  * cost more vector operations per weight than the float FMA path (counted from the instruction sequences, not
  * measured).
- * {@link dev.starling.llm.tensor.ActivationRounding} rounds activations as llama.cpp does.
+ * {@link dev.starling.llm.tensor.ActivationRounding} rounds activations as llama.cpp does;
+ * {@link dev.starling.llm.tensor.VectorRounding} gives its Q8_0 rounding, SwiGLU and the softmax exponentials
+ * with vector instructions and exactly the scalar code's floats (the forward pass fuses them with the norms and
+ * attention, so that the steps between products run on every thread in few passes).
  */
 package dev.starling.llm.tensor;
