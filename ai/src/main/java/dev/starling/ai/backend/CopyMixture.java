@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  *     as copied when its first {@value #OPENING_TOKENS} tokens (fewer when it is shorter) already occur in the output.
  *     So an answer goes through the evidence clause by clause (post [1] first, the best match) instead of repeating
  *     one; when every clause is copied, p_copy is undefined.</li>
+ * <li>While the output since the answer's start or the last citation marker is still the opening of the clause the
+ *     previous rule chose there (and, within {@value #FOLLOW_TOKENS} tokens, followed it exactly): all mass on that
+ *     clause's next token. Without this, clauses that begin alike (posts that all open with the same hashtag) lost their
+ *     identity after the first token, and the next rule went back to a clause already copied, over and over.</li>
  * <li>Otherwise, longest match first: for k = min({@link #maxMatch()}, output length) down to 1, every position in
  *     a source where the last k output tokens occur and a token follows; at the first k with any such position, p_copy
  *     gives each following token its share of those positions (so longer matches win outright; shorter ones only
@@ -50,6 +54,13 @@ public final class CopyMixture implements LogitsProcessor {
     static final int MARKER_TOKENS = 6;
     /** How many tokens of a clause's opening show that it was copied already. */
     static final int OPENING_TOKENS = 3;
+    /** How far back the output is searched for the citation marker whose chosen clause it may be following. */
+    static final int FOLLOW_TOKENS = 96;
+    /**
+     * Whether the clause-following rule is on (default); {@code -Dstarling.ai.copyFollow=false} turns it off, to compare
+     * both in one benchmark run (GroundingBench).
+     */
+    static final boolean FOLLOW = !"false".equals(System.getProperty("starling.ai.copyFollow"));
     private static final Pattern ENDS_WITH_MARKER = Pattern.compile("\\[\\s*\\d{1,4}(?:\\s*,\\s*\\d{1,4})*\\s*]\\s*$");
 
     private final int[][] sources;
@@ -151,6 +162,10 @@ public final class CopyMixture implements LogitsProcessor {
         if (n == 0 || endsWithCitation.test(Arrays.copyOfRange(history, Math.max(from, to - MARKER_TOKENS), to))) {
             return nextClause(history, from, to);
         }
+        Distribution followed = FOLLOW ? followClause(history, from, to) : null;
+        if (followed != null) {
+            return followed;
+        }
         int[] next = new int[64];
         for (int k = Math.min(maxMatch, n); k >= 1; k--) {
             int found = 0;
@@ -184,15 +199,54 @@ public final class CopyMixture implements LogitsProcessor {
 
     /** The first token of the first clause not yet copied, or null when every clause is. */
     private Distribution nextClause(int[] history, int from, int to) {
+        int clause = nextClauseIndex(history, from, to);
+        return clause < 0 ? null : new Distribution(new int[] {sources[starts[clause]][starts[clause + 1]]}, new double[] {1.0}, 0);
+    }
+
+    /** The index into {@link #starts} of the first clause whose opening does not occur in {@code history[from..to)}, or -1. */
+    private int nextClauseIndex(int[] history, int from, int to) {
         for (int i = 0; i < starts.length; i += 2) {
             int[] s = sources[starts[i]];
             int at = starts[i + 1];
             int len = Math.min(OPENING_TOKENS, s.length - at);
             if (!occurs(history, from, to, s, at, len)) {
-                return new Distribution(new int[] {s[at]}, new double[] {1.0}, 0);
+                return i;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /**
+     * The next token of the clause chosen at the answer's start or at the last citation marker, when the output since
+     * then is exactly that clause's opening (and a token of its source follows); null otherwise.
+     */
+    private Distribution followClause(int[] history, int from, int to) {
+        int chosenAt = -1;
+        for (int p = to - 1; p >= Math.max(from, to - FOLLOW_TOKENS); p--) {
+            if (p == from || endsWithCitation.test(Arrays.copyOfRange(history, Math.max(from, p - MARKER_TOKENS), p))) {
+                chosenAt = p;
+                break;
+            }
+        }
+        if (chosenAt < 0) {
+            return null;
+        }
+        int clause = nextClauseIndex(history, from, chosenAt);
+        if (clause < 0) {
+            return null;
+        }
+        int[] s = sources[starts[clause]];
+        int at = starts[clause + 1];
+        int done = to - chosenAt;
+        if (at + done >= s.length) {
+            return null;
+        }
+        for (int j = 0; j < done; j++) {
+            if (history[chosenAt + j] != s[at + j]) {
+                return null;
+            }
+        }
+        return new Distribution(new int[] {s[at + done]}, new double[] {1.0}, done);
     }
 
     /** Whether {@code s[at..at+len)} occurs in {@code history[from..to)}. */

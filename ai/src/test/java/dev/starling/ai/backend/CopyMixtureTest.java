@@ -65,7 +65,8 @@ class CopyMixtureTest {
     @Test
     void maxMatchBoundsTheSuffix() {
         CopyMixture m = mixture(0.5, 1, new int[] {1, 2, 3, 4}, new int[] {7, 2, 3, 6});
-        CopyMixture.Distribution d = dist(m, 1, 2, 3);
+        // (an output that starts as the first source does would follow it: the clause-following rule)
+        CopyMixture.Distribution d = dist(m, 8, 1, 2, 3);
         assertEquals(1, d.matchLength());
         assertArrayEquals(new int[] {4, 6}, d.ids());
     }
@@ -110,6 +111,26 @@ class CopyMixtureTest {
         assertNull(mixture(0.5, 4).copyDistribution(history(), 2, 2), "no sources: nothing to start from");
         // a marker that is not at the end does not count
         assertEquals(1, dist(m, MARKER, 5).matchLength());
+    }
+
+    @Test
+    void theClauseChosenAtAMarkerIsFollowedEvenWhenClausesBeginAlike() {
+        // three posts that open with the same token (a hashtag): after post 1 and its marker, the next clause is post 2's
+        CopyMixture m = mixture(0.5, 4, new int[] {1, 2, 3, DOT, MARKER}, new int[] {1, 4, 5, DOT, MARKER},
+                new int[] {1, 6, 7, DOT, MARKER});
+        assertArrayEquals(new int[] {1}, dist(m, 1, 2, 3, DOT, MARKER).ids());
+        // the shared first token no longer loses the chosen clause: all mass on post 2's next token (the longest match
+        // alone would split it over 2, 4 and 6, and a small model then repeats post 1)
+        CopyMixture.Distribution d = dist(m, 1, 2, 3, DOT, MARKER, 1);
+        assertArrayEquals(new int[] {4}, d.ids());
+        assertArrayEquals(new double[] {1.0}, d.probs());
+        assertEquals(1, d.matchLength());
+        assertArrayEquals(new int[] {5}, dist(m, 1, 2, 3, DOT, MARKER, 1, 4).ids());
+        // at the answer's start the first clause is followed the same way
+        assertArrayEquals(new int[] {2}, dist(m, 1).ids());
+        // once the output leaves the chosen clause, the longest match decides again
+        assertArrayEquals(new int[] {7}, dist(m, 1, 2, 3, DOT, MARKER, 1, 6).ids());
+        assertEquals(2, dist(m, 1, 2, 3, DOT, MARKER, 1, 6).matchLength());
     }
 
     @Test
@@ -168,10 +189,17 @@ class CopyMixtureTest {
         }
     }
 
-    /** p_copy the slow way: the longest k with a following token, counting occurrences; the start rule for no output. */
+    /**
+     * p_copy the slow way (no citation markers): the start rule for no output; following the first source while the
+     * output is its opening; else the longest k with a following token, counting occurrences.
+     */
     private static TreeMap<Integer, Double> referenceCopy(List<int[]> sources, int[] output, int maxMatch) {
         if (output.length == 0) {
             return share(List.of(sources.getFirst()[0])); // nothing copied yet: the first clause of the first source
+        }
+        int[] first = sources.getFirst();
+        if (output.length < first.length && Arrays.equals(output, Arrays.copyOf(first, output.length))) {
+            return share(List.of(first[output.length])); // still following the clause chosen at the start
         }
         for (int k = Math.min(maxMatch, output.length); k >= 1; k--) {
             int[] suffix = Arrays.copyOfRange(output, output.length - k, output.length);
