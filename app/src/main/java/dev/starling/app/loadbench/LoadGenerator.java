@@ -164,10 +164,7 @@ public final class LoadGenerator {
                         config.requestTimeout());
                 String failure;
                 try {
-                    HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-                    failure = r.statusCode() / 100 == 2 ? null : "http_" + r.statusCode();
-                } catch (IOException e) {
-                    failure = e.getClass().getSimpleName();
+                    failure = send(client, req);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -236,10 +233,7 @@ public final class LoadGenerator {
                         config.requestTimeout());
                 String failure;
                 try {
-                    HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-                    failure = r.statusCode() / 100 == 2 ? null : "http_" + r.statusCode();
-                } catch (IOException e) {
-                    failure = e.getClass().getSimpleName();
+                    failure = send(client, req);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -259,5 +253,15 @@ public final class LoadGenerator {
     private static HttpClient newClient(Config config) {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Sends one request and reads its answer: null when it was a 2xx, else what failed ({@code http_503}, an exception's name). */
+    private static String send(HttpClient client, HttpRequest req) throws InterruptedException {
+        try {
+            HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() / 100 == 2 ? null : "http_" + r.statusCode();
+        } catch (IOException e) {
+            return e.getClass().getSimpleName();
+        }
     }
 }
