@@ -32,21 +32,27 @@ public final class TimelineRoutes implements RouteModule {
     private final Timelines timelines;
     private final Posts posts;
     private final Accounts accounts;
+    private final ReadGate gate;
 
     public TimelineRoutes(RouteSupport support, Timelines timelines, Posts posts, Accounts accounts) {
+        this(support, timelines, posts, accounts, ReadGate.defaults());
+    }
+
+    TimelineRoutes(RouteSupport support, Timelines timelines, Posts posts, Accounts accounts, ReadGate gate) {
         this.support = support;
         this.timelines = timelines;
         this.posts = posts;
         this.accounts = accounts;
+        this.gate = gate;
     }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.get("/api/v1/timelines/home", ctx -> {
+        routes.get("/api/v1/timelines/home", gate.gated(ctx -> {
             long me = Auth.user(ctx, "read:statuses");
             respond(ctx, me, timelines.home(me, Pages.from(support.params(ctx))));
-        });
-        routes.get("/api/v1/timelines/public", ctx -> {
+        }));
+        routes.get("/api/v1/timelines/public", gate.gated(ctx -> {
             Long viewer = Auth.viewer(ctx, "read:statuses");
             Params p = support.params(ctx);
             p.bool("local", false);
@@ -54,16 +60,16 @@ public final class TimelineRoutes implements RouteModule {
             boolean onlyMedia = p.bool("only_media", false);
             // Starling has no federation and no media: remote-only or media-only public timelines are empty.
             respond(ctx, viewer, remoteOnly || onlyMedia ? Slice.empty() : timelines.publicTimeline(viewer, Pages.from(p)));
-        });
-        routes.get("/api/v1/timelines/tag/{hashtag}", ctx -> {
+        }));
+        routes.get("/api/v1/timelines/tag/{hashtag}", gate.gated(ctx -> {
             Long viewer = Auth.viewer(ctx, "read:statuses");
             Params p = support.params(ctx);
             String tag = ctx.pathParam("hashtag");
             if (tag.length() > 200 || Timelines.normaliseTag(tag) == null) throw ApiException.notFound();
             boolean onlyMedia = p.bool("only_media", false) || p.bool("remote", false);
             respond(ctx, viewer, onlyMedia ? Slice.empty() : timelines.hashtag(viewer, tag, Pages.from(p)));
-        });
-        routes.get("/api/v1/accounts/{id}/statuses", ctx -> {
+        }));
+        routes.get("/api/v1/accounts/{id}/statuses", gate.gated(ctx -> {
             Long viewer = Auth.viewer(ctx, "read:statuses");
             long id = RouteSupport.pathId(ctx, "id");
             accounts.byId(id).orElseThrow(ApiException::notFound);
@@ -76,16 +82,16 @@ public final class TimelineRoutes implements RouteModule {
             AccountFilter filter = new AccountFilter(p.bool("exclude_replies", false), p.bool("exclude_reblogs", false),
                     p.bool("only_media", false), tagged == null || tagged.isBlank() ? null : tagged);
             respond(ctx, viewer, timelines.account(viewer, id, filter, Pages.from(p)));
-        });
-        routes.get("/api/v1/favourites", ctx -> {
+        }));
+        routes.get("/api/v1/favourites", gate.gated(ctx -> {
             long me = Auth.user(ctx, "read:favourites");
             respond(ctx, me, timelines.favourites(me, Pages.from(support.params(ctx))));
-        });
-        routes.get("/api/v1/bookmarks", ctx -> {
+        }));
+        routes.get("/api/v1/bookmarks", gate.gated(ctx -> {
             long me = Auth.user(ctx, "read:bookmarks");
             respond(ctx, me, timelines.bookmarks(me, Pages.from(support.params(ctx))));
-        });
-        routes.get("/api/v1/statuses/{id}/context", ctx -> {
+        }));
+        routes.get("/api/v1/statuses/{id}/context", gate.gated(ctx -> {
             Long viewer = Auth.viewer(ctx, "read:statuses");
             Context context = timelines.context(viewer, RouteSupport.pathId(ctx, "id")).orElseThrow(ApiException::notFound);
             String base = support.baseUrl(ctx);
@@ -93,7 +99,7 @@ public final class TimelineRoutes implements RouteModule {
             json.put("ancestors", MastodonJson.statuses(posts.views(viewer, context.ancestors()), base));
             json.put("descendants", MastodonJson.statuses(posts.views(viewer, context.descendants()), base));
             ctx.json(json);
-        });
+        }));
     }
 
     private void respond(io.javalin.http.Context ctx, Long viewer, Slice<Post> slice) {
