@@ -28,7 +28,7 @@ public final class Transformer {
     private final boolean roundActivations;
     /** What {@link #newCache(int)} makes: -Dstarling.llm.kvType=F16|F32 (F32 when unset). */
     private final KvType defaultKvType = KvType.fromSystemProperty();
-    private static final boolean VECTOR_STEPS = vectorSteps();
+    private static final boolean VECTOR_STEPS = ActivationRounding.vectorRoundingUsable();
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
 
     public Transformer(ModelConfig config, ModelWeights weights, ComputePool pool) {
@@ -52,14 +52,6 @@ public final class Transformer {
                 f /= w.ropeFreqFactors()[i];
             }
             invFreq[i] = f;
-        }
-    }
-
-    private static boolean vectorSteps() {
-        try {
-            return VectorRounding.usable();
-        } catch (Throwable e) { // no jdk.incubator.vector module
-            return false;
         }
     }
 

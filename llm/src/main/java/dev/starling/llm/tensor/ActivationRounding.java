@@ -21,8 +21,11 @@ public final class ActivationRounding {
         }
     }
 
-    /** Whether Q8_0 rounding of a whole row runs as one vector pass ({@link #roundRow} is then cheap to call per row). */
-    static boolean vectorQ8_0() {
+    /**
+     * Whether {@link VectorRounding}'s paths can run here (the incubator vector module is present and its lanes fit):
+     * Q8_0 rounding of a whole row is then one vector pass, and callers may use its other steps.
+     */
+    public static boolean vectorRoundingUsable() {
         return VECTOR_Q8;
     }
 
@@ -31,7 +34,7 @@ public final class ActivationRounding {
      * place, so that a fused step (norm then rounding, SwiGLU then rounding) writes the product's input in one pass.
      */
     public static void roundRow(QuantType weightType, float[] src, int srcOff, float[] dst, int dstOff, int cols) {
-        if (VECTOR_Q8 && MatMul.batchVariant() >= 2 && (weightType == QuantType.Q8_0 || weightType == QuantType.Q4_0)) {
+        if (VECTOR_Q8 && MatMul.currentBatchVariant() >= 2 && (weightType == QuantType.Q8_0 || weightType == QuantType.Q4_0)) {
             VectorRounding.q8_0(src, srcOff, dst, dstOff, cols);
             return;
         }
@@ -65,7 +68,7 @@ public final class ActivationRounding {
                     }
                 }
                 case Q8_0, Q4_0 -> {
-                    if (VECTOR_Q8 && MatMul.batchVariant() >= 2) {
+                    if (VECTOR_Q8 && MatMul.currentBatchVariant() >= 2) {
                         VectorRounding.q8_0(x, off, x, off, cols);
                     } else {
                         q8_0(x, off, cols);

@@ -60,7 +60,7 @@ final class BatchKernels {
     static void rows(QuantizedMatrix w, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff, int outStride) {
         int done = count == ROWS ? ROWS : 2 * (count / 2);
         byte[] s = done > 0 && tTo - tFrom >= 4 ? stage(w, r0, done) : null;
-        rowsStaged(w, s, 0, r0, count, x, tFrom, tTo, out, outOff, outStride, MatMul.batchVariant() >= 1);
+        rowsStaged(w, s, 0, r0, count, x, tFrom, tTo, out, outOff, outStride, MatMul.currentBatchVariant() >= 1);
     }
 
     /**
@@ -70,7 +70,7 @@ final class BatchKernels {
      */
     static void rowsStaged(QuantizedMatrix w, byte[] s, int sOff, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff,
             int outStride, boolean preScaled) {
-        rowsStaged(w, s, sOff, r0, count, x, tFrom, tTo, out, outOff, outStride, preScaled ? (MatMul.batchVariant() >= 3 ? 2 : 1) : 0);
+        rowsStaged(w, s, sOff, r0, count, x, tFrom, tTo, out, outOff, outStride, preScaled ? (MatMul.currentBatchVariant() >= 3 ? 2 : 1) : 0);
     }
 
     /**

@@ -47,10 +47,6 @@ public final class MatMul {
         batchVariant = variant;
     }
 
-    static int batchVariant() {
-        return batchVariant;
-    }
-
     /** The batched path selected now (see {@link #setBatchVariant}). */
     public static int currentBatchVariant() {
         return batchVariant;
