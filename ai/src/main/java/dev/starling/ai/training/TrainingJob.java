@@ -341,7 +341,7 @@ public final class TrainingJob {
         params.zeroGrad();
         double microMillis = best / 1e6;
         double stepMillis = microMillis * config.accumulation() * 1.05; // + clip and AdamW
-        double validationMillis = validationRows(tokens.validation().length) / (double) config.batch() * microMillis / 3;
+        double validationMillis = ValidationLoss.rows(tokens.validation().length, config) / (double) config.batch() * microMillis / 3;
         double exportMillis = 1000 + params.count() * 4 / 50_000.0; // 50 MB/s, generous
         double left = config.timeBudgetMillis() - elapsedMillis() - exportMillis - validationMillis;
         long steps = (long) (left / (stepMillis + validationMillis / config.valEvery()));
@@ -373,10 +373,7 @@ public final class TrainingJob {
         int sessionSteps = 0;
         boolean validatedAtEnd = false;
         String stopped = "steps";
-        double bestVal = Double.POSITIVE_INFINITY;
-        int bestStep = -1;
-        float[][] best = null;
-        int sinceBest = 0;
+        BestWeights best = new BestWeights(PATIENCE);
         publish(Phase.TRAINING, trainer.step(), total, trainLoss, valLoss, 0, -1,
                 (p.step() > 0 ? "resumed at step " + p.step() : "training") + ", " + p.params().count() + " parameters");
         while (trainer.step() < total) {
@@ -407,21 +404,12 @@ public final class TrainingJob {
             int done = trainer.step();
             validatedAtEnd = false;
             if (done % c.valEvery() == 0 || done == total) {
-                valLoss = validate(evaluator, p.tokens().validation(), c);
+                valLoss = ValidationLoss.of(evaluator, p.tokens().validation(), c);
                 boolean overfitting = false;
                 // with grounded examples, the best weights are looked for only once they are in the mix: the plain-post
                 // loss may rise a little as the model learns the task, and weights from before would not know it
                 if (replan && !Double.isNaN(valLoss) && (!state.grounded().active() || dataPosition > state.grounded().fromBatch())) {
-                    // a small corpus is learned by heart long before the budget ends: keep the best weights and
-                    // stop once validation has not improved for a while
-                    if (valLoss < bestVal) {
-                        bestVal = valLoss;
-                        bestStep = done;
-                        best = snapshot(p.params());
-                        sinceBest = 0;
-                    } else {
-                        overfitting = ++sinceBest >= PATIENCE;
-                    }
+                    overfitting = best.offer(valLoss, done, p.params());
                 }
                 if (replan && done < total && sessionSteps >= 3) {
                     // the machine's speed changed since the schedule was sized: fit the rest of the cosine to what
@@ -453,13 +441,13 @@ public final class TrainingJob {
             publish(Phase.TRAINING, done, total, trainLoss, valLoss, tokensPerSecond, eta, "step " + done);
         }
         if (!validatedAtEnd && sessionSteps > 0) {
-            valLoss = validate(evaluator, p.tokens().validation(), c);
+            valLoss = ValidationLoss.of(evaluator, p.tokens().validation(), c);
             saveCheckpoint(p, trainer, dataPosition, state, trainLoss, valLoss);
         }
-        if (best != null && bestVal < valLoss) {
-            restore(p.params(), best);
-            stopped += "; exported the best validation loss, step " + bestStep;
-            valLoss = bestVal;
+        if (best.beats(valLoss)) {
+            best.restoreInto(p.params());
+            stopped += "; exported the best validation loss, step " + best.bestStep();
+            valLoss = best.bestLoss();
         }
         long elapsed = System.nanoTime() - sessionStart;
         double tokensPerSecond = sessionSteps == 0 ? 0 : sessionSteps * (double) c.tokensPerStep() / (elapsed / 1e9);
@@ -494,51 +482,6 @@ public final class TrainingJob {
             double valLoss) throws IOException {
         Checkpoint.save(files.checkpoint(), p.params(), p.optimizer(), trainer.step(), dataPosition);
         state.withProgress(state.elapsedMillis() + elapsedMillis(), trainLoss, valLoss).write(files.state());
-    }
-
-    /** Mean loss over fixed windows of the validation stream (at most valBatches·batch of them); NaN when too short. */
-    static double validate(FastLlama model, int[] validation, TrainingConfig c) {
-        if (validation.length < 2) {
-            return Double.NaN;
-        }
-        int seq = Math.min(c.seq(), validation.length - 1);
-        int windows = Math.min(validationRowsFor(validation.length, c), (validation.length - 1) / seq);
-        double sum = 0;
-        for (int w0 = 0; w0 < windows; w0 += c.batch()) {
-            int b = Math.min(c.batch(), windows - w0);
-            int[] tok = new int[b * seq];
-            int[] tgt = new int[b * seq];
-            for (int r = 0; r < b; r++) {
-                int at = (w0 + r) * seq;
-                System.arraycopy(validation, at, tok, r * seq, seq);
-                System.arraycopy(validation, at + 1, tgt, r * seq, seq);
-            }
-            sum += model.loss(tok, tgt, b, seq) * b;
-        }
-        return sum / windows;
-    }
-
-    private int validationRows(int validationTokens) {
-        return validationRowsFor(validationTokens, config);
-    }
-
-    private static int validationRowsFor(int validationTokens, TrainingConfig c) {
-        int seq = Math.min(c.seq(), Math.max(1, validationTokens - 1));
-        return (int) Math.min((long) c.valBatches() * c.batch(), Math.max(1, (validationTokens - 1) / seq));
-    }
-
-    private static float[][] snapshot(LlamaParameters params) {
-        float[][] copy = new float[params.all().size()][];
-        for (int i = 0; i < copy.length; i++) {
-            copy[i] = params.all().get(i).value().clone();
-        }
-        return copy;
-    }
-
-    private static void restore(LlamaParameters params, float[][] values) {
-        for (int i = 0; i < values.length; i++) {
-            System.arraycopy(values[i], 0, params.all().get(i).value(), 0, values[i].length);
-        }
     }
 
     private static double mean(double[] v, int n) {

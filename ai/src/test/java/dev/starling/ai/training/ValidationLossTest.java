@@ -40,13 +40,13 @@ class ValidationLossTest {
         try (ComputePool pool = new ComputePool(1)) {
             FastLlama m = new FastLlama(p, pool);
             int[] stream = new SplittableRandom(5).ints(500, 0, c.vocabSize()).toArray();
-            double a = TrainingJob.validate(m, stream, c);
-            assertEquals(a, TrainingJob.validate(m, stream, c), 0.0);
+            double a = ValidationLoss.of(m, stream, c);
+            assertEquals(a, ValidationLoss.of(m, stream, c), 0.0);
             // a validation split shorter than one sequence still gives a loss over what there is
-            double shortLoss = TrainingJob.validate(m, java.util.Arrays.copyOf(stream, 10), c);
+            double shortLoss = ValidationLoss.of(m, java.util.Arrays.copyOf(stream, 10), c);
             assertEquals(m.loss(java.util.Arrays.copyOf(stream, 9), java.util.Arrays.copyOfRange(stream, 1, 10), 1, 9),
                     shortLoss, 1e-12);
-            assertEquals(Double.NaN, TrainingJob.validate(m, new int[1], c));
+            assertEquals(Double.NaN, ValidationLoss.of(m, new int[1], c));
         }
     }
 }
