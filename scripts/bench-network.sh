@@ -12,8 +12,13 @@
 # request when the last is answered), then as an OPEN loop at fixed offered rates below that maximum
 # (wrk2 style: latency from each request's scheduled send time, so queueing behind a slow answer is
 # counted), then post creation (closed loop); then it runs 'pgbench -S' (select-only) with the same client
-# concurrency on the SAME PostgreSQL (a separate 'pgbench' database, scale 10), prints a table
-# with the figures, the targets and our ratio to pgbench, and stops and removes everything.
+# concurrency on the SAME PostgreSQL (a separate 'pgbench' database, scale 10); then stops serve and
+# measures the CEILING: the same home page (captured from serve at the start, bytes and Link header)
+# answered by 'starling loadbench ceiling', Starling's HTTP stack and authenticator as serve configures
+# them with no database and no work per request, driven by the same load generator, connections and
+# tokens (closed loop): the most home requests per second any design could answer on this stack and
+# machine. It prints a table with the figures, the targets and our ratio to pgbench, and stops and
+# removes everything.
 #
 # Options (defaults in brackets):
 #   --quick                1,000 accounts, 100,000 posts, 5 s warm-up, 15 s windows
@@ -23,6 +28,7 @@
 #   --pool N [20]          the server's database pool size
 #   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the closed-loop home maximum just
 #                          measured ('' for none)
+#   --no-ceiling           skip the ceiling run (--explain skips it too)
 #   --jfr                  record the serve JVM with Java Flight Recorder (profile settings) into the
 #                          temporary directory (use with --keep)
 #   --explain              profile: load pg_stat_statements (adds a little overhead to every
@@ -35,7 +41,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20
-explain=0 keep=0 quick=0 jfr=0 open_rates="50 75"
+explain=0 keep=0 quick=0 jfr=0 ceiling=1 open_rates="50 75"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; shift ;;
@@ -50,8 +56,9 @@ while [[ $# -gt 0 ]]; do
     --explain) explain=1; shift ;;
     --open-rates) open_rates="$2"; shift 2 ;;
     --jfr) jfr=1; shift ;;
+    --no-ceiling) ceiling=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -62,6 +69,8 @@ for r in $open_rates; do
   if ! [[ "$r" =~ ^[0-9]+$ ]] || (( r < 1 || r > 100 )); then echo "bench-network: --open-rates takes percentages 1..100, got '$r'" >&2; exit 2; fi
 done
 if (( tokens > accounts )); then tokens=$accounts; fi
+# the ceiling runs after serve (and its PostgreSQL) stopped; --explain needs PostgreSQL at the end
+if (( explain && ceiling )); then echo "bench-network: --explain skips the ceiling run" >&2; ceiling=0; fi
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -149,7 +158,8 @@ export STARLING_SEARCH_EMBEDDINGS=off
 
 # --- serve --------------------------------------------------------------------------------------
 log "starting starling serve (rate limits off, pool $pool, search embeddings off)"
-serve_opts=(-Xlog:gc:file="$work/gc.log":timemillis)
+gc_log="$work/gc.log"
+serve_opts=(-Xlog:gc:file="$gc_log":timemillis)
 if (( jfr )); then serve_opts+=(-XX:StartFlightRecording=filename="$work/serve.jfr",settings=profile); fi
 "${starling[@]:0:4}" "${serve_opts[@]}" "${starling[@]:4}" serve --data-dir "$work/data" --port 0 --no-rate-limits --db-pool-size "$pool" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
@@ -170,6 +180,14 @@ sync_commit="$(psqlq -d starling -c 'SHOW synchronous_commit')"
 fsync="$(psqlq -d starling -c 'SHOW fsync')"
 pgversion="$(psqlq -d starling -c 'SHOW server_version')"
 pgpid="$(head -1 "$work/data/postgres/postmaster.pid")"
+# one real home page (first page, 20 statuses) of a seeded account, as serve answers it: the ceiling serves these bytes
+page_token="$(sed -n 2p "$work/tokens.tsv" | cut -f2)"
+curl -sS -D "$work/home-page.headers" -o "$work/home-page.json" -H "Authorization: Bearer $page_token" -H "Accept: application/json" \
+  "$url/api/v1/timelines/home?limit=20" || { echo "bench-network: could not capture a home page" >&2; exit 1; }
+page_link="$(sed -n 's/^[Ll]ink: //p' "$work/home-page.headers" | tr -d '\r')"
+page_bytes="$(wc -c <"$work/home-page.json")"
+page_statuses="$(grep -o '"uri":' "$work/home-page.json" | wc -l)"
+log "captured a home page: $page_bytes bytes, $page_statuses statuses' uri fields (reblogs carry two)"
 
 # --- our workloads ------------------------------------------------------------------------------
 run() { # $1 workload, $2 offered rate per second (0: closed loop)
@@ -191,7 +209,7 @@ proc_ticks() {
   done
   echo "$t"
 }
-pg_pids() { echo "$pgpid" $(ps -o pid= --ppid "$pgpid" 2>/dev/null); }
+pg_pids() { (( pgpid > 0 )) || return 0; echo "$pgpid" $(ps -o pid= --ppid "$pgpid" 2>/dev/null); }
 # Time spent runnable but waiting for a core (the kernel's schedstat, field 2, nanoseconds), summed over
 # every thread of the given processes: with the window's requests this says how long a request waited
 # for a CPU, beside its CPU time.
@@ -209,7 +227,7 @@ runq_ns() {
 gc_pauses() {
   awk -v a="$1" -v b="$2" '/Pause/ && match($0, /^\[[0-9]+ms\]/) { t = substr($0, 2, RLENGTH - 4) + 0
       if (t >= a && t <= b && match($0, /[0-9.]+ms$/)) { d = substr($0, RSTART, RLENGTH - 2) + 0; n++; s += d; if (d > m) m = d } }
-    END { printf "%d %.1f %.1f\n", n, s, m }' "$work/gc.log" 2>/dev/null || echo "0 0 0"
+    END { printf "%d %.1f %.1f\n", n, s, m }' "$gc_log" 2>/dev/null || echo "0 0 0"
 }
 measured_run() { # $1 workload, $2 offered rate (0: closed loop); prints the result line with server_cpu_cores,
   # pg_cpu_cores, runq_ms_per_req (server + PostgreSQL threads' time waiting for a core, per request), the serve
@@ -302,6 +320,31 @@ pg_prepared="$(pgb -M prepared)"
 log "pgbench -N (simple-update, durable): $connections clients, $threads threads, ${seconds}s"
 pg_writes="$(pgb_n)"
 
+# --- the ceiling: the same page through the same HTTP stack, no database -----------------------------
+ceil=""
+if (( ceiling )); then
+  log "stopping serve (and its PostgreSQL) for the ceiling run"
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 1 120); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$server_pid" 2>/dev/null && { echo "bench-network: serve did not stop within 60 s" >&2; exit 1; }
+  server_pid=""; pgpid=0
+  gc_log="$work/gc-ceiling.log"
+  link_opt=(); [[ -n "$page_link" ]] && link_opt=(--link "$page_link")
+  "${starling[@]:0:4}" -Xlog:gc:file="$gc_log":timemillis "${starling[@]:4}" loadbench ceiling --page "$work/home-page.json" \
+    "${link_opt[@]}" --tokens-file "$work/tokens.tsv" --port 0 >"$work/ceiling.out" 2>"$work/ceiling.err" &
+  server_pid=$!
+  url=""
+  for _ in $(seq 1 120); do
+    url="$(sed -n 's/^Starling ceiling is serving \(http[^ ]*\)\/$/\1/p' "$work/ceiling.out" | head -1)"
+    [[ -n "$url" ]] && break
+    kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/ceiling.err" >&2; echo "bench-network: the ceiling server exited" >&2; exit 1; }
+    sleep 0.5
+  done
+  [[ -n "$url" ]] || { echo "bench-network: the ceiling server did not start within 60 s" >&2; exit 1; }
+  log "ceiling: the captured page ($page_bytes bytes) at $url, $connections connections, ${warmup}s warm-up, ${seconds}s measured"
+  ceil="$(measured_run home 0) label=ceiling"
+fi
+
 # --- the table ----------------------------------------------------------------------------------
 home_tps="$(kv "$home" throughput_per_s)"; home_p50="$(kv "$home" p50_ms)"; home_p99="$(kv "$home" p99_ms)"
 write_tps="$(kv "$write" throughput_per_s)"; write_p50="$(kv "$write" p50_ms)"; write_p99="$(kv "$write" p99_ms)"
@@ -325,21 +368,25 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
     printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% = $(kv "$o" offered_per_s)/s offered" \
       "$(kv "$o" throughput_per_s)" "$(kv "$o" p50_ms)" "$(kv "$o" p99_ms)" "$(kv "$o" p999_ms)" "$(kv "$o" errors)"
   done
+  if [[ -n "$ceil" ]]; then
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home CEILING: the same page, no database, closed loop" "$(kv "$ceil" throughput_per_s)" \
+      "$(kv "$ceil" p50_ms)" "$(kv "$ceil" p99_ms)" "$(kv "$ceil" p999_ms)" "$(kv "$ceil" errors)"
+  fi
   printf '%-56s %12s %10s %10s %10s %8s\n' "post creation POST /api/v1/statuses, closed loop" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" p999_ms)" "$(kv "$write" errors)"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-" "-"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-" "-"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-" "-"
   echo
   echo "CPU during each measured window (warm-up excluded; in cores of $(nproc)), and its cost per request:"
-  for r in "$home" "${opens[@]}" "$write"; do
+  for r in "$home" "${opens[@]}" "$write" ${ceil:+"$ceil"}; do
     awk -v l=" $r" 'BEGIN {
       n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
       cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
-      label = v["workload"] " " v["mode"] (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "")
-      printf "  %-20s server JVM %s (%.2f ms/req), PostgreSQL %s (%.2f ms/req): %.0f requests per CPU-second of both; load generator %s; load average at the window start: %s\n",
+      label = (v["label"] == "ceiling" ? "home CEILING" : v["workload"] " " v["mode"]) (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "")
+      printf "  %-20s server JVM %s (%.3f ms/req), PostgreSQL %s (%.3f ms/req): %.0f requests per CPU-second of both; load generator %s (%.3f ms/req); load average at the window start: %s\n",
         label, v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
-        v["client_cpu_cores"], v["load_avg_before"]
+        v["client_cpu_cores"], v["client_cpu_cores"] * per, v["load_avg_before"]
       printf "  %-20s waiting for a core (server + PostgreSQL threads, runnable but not running): %.3f ms/req; serve GC: %d pauses, %.1f ms in all, longest %.1f ms%s\n",
         "", v["runq_ms_per_req"], v["gc_pauses"], v["gc_pause_ms"], v["gc_max_pause_ms"],
         (v["mode"] == "open" ? sprintf("; %s of the sends started over 1 ms late", v["late_sends"]) : "") }'
@@ -351,11 +398,18 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
     printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" offered_per_s)/s offered)" "$(kv "$o" p99_ms) ms" "$(verdict "$(kv "$o" p99_ms)" "<" 20)"
   done
   printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S" "$ratio% ($ratio_prep% of -M prepared)" "$(verdict "$ratio" ">=" 30)"
+  if [[ -n "$ceil" ]]; then
+    ceil_ratio="$(awk -v a="$(kv "$ceil" throughput_per_s)" -v b="$pg_simple" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
+    printf '%-58s %-24s %s\n' "home CEILING (no database) as a share of pgbench -S" "$ceil_ratio%" \
+      "$(awk -v c="$ceil_ratio" 'BEGIN { print (c >= 30 ? "30% reachable on this stack" : "30% NOT reachable on this stack, by any design") }')"
+  fi
   printf '%-58s %-24s %s\n' "post creation >= 1,000 posts/s, durable commits" "$write_tps posts/s" "$(verdict "$write_tps" ">=" 1000)"
   echo
   echo "raw: $home"
   for o in "${opens[@]}"; do echo "raw: $o"; done
   echo "raw: $write"
+  [[ -z "$ceil" ]] || echo "raw: $ceil"
+  echo "home page served by the ceiling: $page_bytes bytes (captured from serve), Link: ${page_link:-none}"
 } | tee "$work/report.txt"
 
 if (( explain )); then

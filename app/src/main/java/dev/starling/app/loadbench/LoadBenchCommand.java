@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "loadbench", mixinStandardHelpOptions = true,
         description = "Network load benchmark: seed a synthetic network, then measure post creation and home timelines over HTTP.",
-        subcommands = {SeedCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SeedCommand.class, RunCommand.class, CeilingCommand.class, CommandLine.HelpCommand.class})
 public final class LoadBenchCommand implements StarlingSubcommand, Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -136,6 +136,16 @@ public final class OAuthStore {
         }
     }
 
+    /**
+     * Caches a token as live without reading the database, as {@link #findToken} does after it read one: for the load
+     * benchmark's ceiling server ({@code starling loadbench ceiling}), which has no database and accepts the tokens the
+     * seeded network issued. The entry expires as every cached token does (after five minutes), and a revocation in
+     * this process removes it.
+     */
+    public void cacheLiveToken(String secret, AccessToken token) {
+        TOKENS.put(dataSource, Secrets.sha256(secret), token, TOKENS.generation());
+    }
+
     /** Revokes the token with this secret when it belongs to the application; true when one was revoked. */
     public boolean revokeToken(String secret, long applicationId) throws SQLException {
         try (Connection c = dataSource.getConnection();
