@@ -8,7 +8,9 @@
 # through social's tables, OAuth tokens through the server's token store), starts
 # 'starling serve --no-rate-limits' on it (durable commits: fsync and synchronous_commit on),
 # measures home-timeline reads and post creation with the Java load generator
-# ('starling loadbench run'): home first as a closed loop (saturation: each connection sends its next
+# ('starling loadbench run'), and home also with wrk (Debian's; a C client as cheap per request as
+# pgbench's, where the Java generator's HttpClient costs about as much CPU as the server's JVM):
+# home first as a closed loop (saturation: each connection sends its next
 # request when the last is answered), then as an OPEN loop at fixed offered rates below that maximum
 # (wrk2 style: latency from each request's scheduled send time, so queueing behind a slow answer is
 # counted), then post creation (closed loop); then it runs 'pgbench -S' (select-only) with the same client
@@ -16,8 +18,8 @@
 # measures the CEILING: the same home page (captured from serve at the start, bytes and Link header)
 # answered by 'starling loadbench ceiling', Starling's HTTP stack and authenticator as serve configures
 # them with no database and no work per request, driven by the same load generator, connections and
-# tokens (closed loop): the most home requests per second any design could answer on this stack and
-# machine. It prints a table with the figures, the targets and our ratio to pgbench, and stops and
+# tokens (closed loop, with each of the two clients): the most home requests per second any design
+# could answer on this stack and machine. It prints a table with the figures, the targets and our ratio to pgbench, and stops and
 # removes everything.
 #
 # Options (defaults in brackets):
@@ -28,6 +30,7 @@
 #   --pool N [20]          the server's database pool size
 #   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the closed-loop home maximum just
 #                          measured ('' for none)
+#   --no-wrk               skip the runs with wrk
 #   --no-ceiling           skip the ceiling run (--explain skips it too)
 #   --jfr                  record the serve JVM with Java Flight Recorder (profile settings) into the
 #                          temporary directory (use with --keep)
@@ -41,7 +44,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20
-explain=0 keep=0 quick=0 jfr=0 ceiling=1 open_rates="50 75"
+explain=0 keep=0 quick=0 jfr=0 ceiling=1 use_wrk=1 open_rates="50 75"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; shift ;;
@@ -57,8 +60,9 @@ while [[ $# -gt 0 ]]; do
     --open-rates) open_rates="$2"; shift 2 ;;
     --jfr) jfr=1; shift ;;
     --no-ceiling) ceiling=0; shift ;;
+    --no-wrk) use_wrk=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -99,6 +103,12 @@ if ! command -v pgbench >/dev/null || ! command -v psql >/dev/null; then
   log "pgbench/psql missing: installing Debian's postgresql-client"
   if [[ $(id -u) -eq 0 ]]; then apt-get update -qq && apt-get install -y -qq postgresql-client >&2
   else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql-client >&2; fi
+fi
+
+if (( use_wrk )) && ! command -v wrk >/dev/null; then
+  log "wrk missing: installing Debian's wrk"
+  if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >&2 || { apt-get update -qq && apt-get install -y -qq wrk >&2; }
+  else sudo apt-get install -y -qq wrk >&2 || { sudo apt-get update -qq && sudo apt-get install -y -qq wrk >&2; }; fi
 fi
 
 # --- temporary data dir, and cleanup of everything we start -----------------------------------
@@ -194,6 +204,49 @@ run() { # $1 workload, $2 offered rate per second (0: closed loop)
   "${starling[@]}" loadbench run --url "$url" --tokens-file "$work/tokens.tsv" --workload "$1" --connections "$connections" \
     --warmup-seconds "$warmup" --seconds "$seconds" --rate "${2:-0}" 2> >(tee -a "$work/run.err" >&2) | grep '^loadbench-result'
 }
+# The home workload with wrk: a random seeded token per request (as the Java generator), closed loop, a warm-up run and then
+# the measured run; prints a loadbench-result line like the Java generator's (client=wrk; client CPU from the shell's
+# 'times' for its children, so no /usr/bin/time is needed).
+cat >"$work/home.lua" <<'LUA'
+local tokens = {}
+local f = assert(io.open(os.getenv("STARLING_TOKENS_FILE"), "r"))
+for line in f:lines() do
+  local tok = line:match("^%d+\t(%S+)$")
+  if tok then tokens[#tokens + 1] = tok end
+end
+f:close()
+assert(#tokens > 0, "no tokens in " .. os.getenv("STARLING_TOKENS_FILE"))
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("id", threads) end
+function init(args) math.randomseed(1000 + (id or 0)) end
+function request()
+  return wrk.format("GET", "/api/v1/timelines/home?limit=20",
+    { ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)], ["Accept"] = "application/json" })
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("wrk-result requests=%d status_errors=%d socket_errors=%d duration_us=%d p50_us=%d p90_us=%d p99_us=%d p999_us=%d max_us=%d mean_us=%.1f\n",
+    summary.requests, e.status, e.connect + e.read + e.write + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max, latency.mean))
+end
+LUA
+run_wrk() {
+  local threads_w=$(( connections < $(nproc) ? connections : $(nproc) ))
+  STARLING_TOKENS_FILE="$work/tokens.tsv" wrk -t"$threads_w" -c"$connections" -d"${warmup}s" --timeout 10s -s "$work/home.lua" \
+    "$url/api/v1/timelines/home?limit=20" >/dev/null 2>>"$work/run.err"
+  local out
+  out="$( { STARLING_TOKENS_FILE="$work/tokens.tsv" wrk -t"$threads_w" -c"$connections" -d"${seconds}s" --timeout 10s -s "$work/home.lua" \
+    "$url/api/v1/timelines/home?limit=20" 2>>"$work/run.err"; times; } )"
+  # 'times' prints the shell's line, then the children's ("0m1.040s 0m9.080s")
+  awk -v c="$connections" '/^wrk-result/ { for (i = 2; i <= NF; i++) { split($i, x, "="); v[x[1]] = x[2] } }
+      /^[0-9]+m[0-9.]+s [0-9]+m[0-9.]+s$/ { tl = $0 }
+      END { if (!("requests" in v)) exit 1
+        split(tl, t, /[ms]+/); cpu = t[1] * 60 + t[2] + t[3] * 60 + t[4]; d = v["duration_us"] / 1e6
+        ok = v["requests"] - v["status_errors"]
+        printf "loadbench-result workload=home mode=closed client=wrk offered_per_s=0.0 late_sends=0 connections=%d seconds=%.3f ok=%d errors=%d throughput_per_s=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f mean_ms=%.3f errors_by_kind=- client_cpu_cores=%.2f\n",
+          c, d, ok, v["status_errors"] + v["socket_errors"], ok / d, v["p50_us"] / 1000, v["p90_us"] / 1000, v["p99_us"] / 1000,
+          v["p999_us"] / 1000, v["max_us"] / 1000, v["mean_us"] / 1000, cpu / d }' <<<"$out"
+}
 # CPU used by the server JVM and by PostgreSQL (postmaster and its backends) while a workload runs,
 # from /proc: utime+stime (+ reaped children) in clock ticks. With the client's own figure this
 # shows where the machine's cores went.
@@ -235,7 +288,7 @@ measured_run() { # $1 workload, $2 offered rate (0: closed loop); prints the res
   # CPU is taken over the measured window only (from 1 s after the warm-up ends to the end of the run): the
   # warm-up is where the JIT compiles the workload's code, which is not a per-request cost of a running server.
   local load s0 p0 t0 q0 line s1 p1 t1 q1 gc out="$work/run-$1-${2:-0}.out"
-  run "$1" "${2:-0}" >"$out" &
+  if [[ "$1" == home-wrk ]]; then run_wrk >"$out" & else run "$1" "${2:-0}" >"$out" & fi
   local run_pid=$!
   sleep $(( warmup + 1 ))
   load="$(cut -d' ' -f1 /proc/loadavg)"
@@ -284,6 +337,11 @@ log "home timelines: $connections connections, ${warmup}s warm-up, ${seconds}s m
 profile_reset
 home="$(measured_run home 0)"
 profile_print "home timeline"
+home_wrk=""
+if (( use_wrk )); then
+  log "home timelines with wrk: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
+  home_wrk="$(measured_run home-wrk 0)"
+fi
 # open loop: fixed offered rates below the closed-loop maximum just measured
 opens=()
 home_max="$(kv "$home" throughput_per_s)"
@@ -321,7 +379,7 @@ log "pgbench -N (simple-update, durable): $connections clients, $threads threads
 pg_writes="$(pgb_n)"
 
 # --- the ceiling: the same page through the same HTTP stack, no database -----------------------------
-ceil=""
+ceil="" ceil_wrk=""
 if (( ceiling )); then
   log "stopping serve (and its PostgreSQL) for the ceiling run"
   kill -TERM "$server_pid" 2>/dev/null || true
@@ -343,6 +401,10 @@ if (( ceiling )); then
   [[ -n "$url" ]] || { echo "bench-network: the ceiling server did not start within 60 s" >&2; exit 1; }
   log "ceiling: the captured page ($page_bytes bytes) at $url, $connections connections, ${warmup}s warm-up, ${seconds}s measured"
   ceil="$(measured_run home 0) label=ceiling"
+  if (( use_wrk )); then
+    log "ceiling with wrk: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
+    ceil_wrk="$(measured_run home-wrk 0) label=ceiling"
+  fi
 fi
 
 # --- the table ----------------------------------------------------------------------------------
@@ -364,6 +426,10 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   echo
   printf '%-56s %12s %10s %10s %10s %8s\n' "workload" "per second" "p50 ms" "p99 ms" "p99.9 ms" "errors"
   printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, closed loop (saturation)" "$home_tps" "$home_p50" "$home_p99" "$(kv "$home" p999_ms)" "$(kv "$home" errors)"
+  if [[ -n "$home_wrk" ]]; then
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, closed loop, wrk client" "$(kv "$home_wrk" throughput_per_s)" \
+      "$(kv "$home_wrk" p50_ms)" "$(kv "$home_wrk" p99_ms)" "$(kv "$home_wrk" p999_ms)" "$(kv "$home_wrk" errors)"
+  fi
   for o in "${opens[@]}"; do
     printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% = $(kv "$o" offered_per_s)/s offered" \
       "$(kv "$o" throughput_per_s)" "$(kv "$o" p50_ms)" "$(kv "$o" p99_ms)" "$(kv "$o" p999_ms)" "$(kv "$o" errors)"
@@ -372,18 +438,22 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
     printf '%-56s %12s %10s %10s %10s %8s\n' "home CEILING: the same page, no database, closed loop" "$(kv "$ceil" throughput_per_s)" \
       "$(kv "$ceil" p50_ms)" "$(kv "$ceil" p99_ms)" "$(kv "$ceil" p999_ms)" "$(kv "$ceil" errors)"
   fi
+  if [[ -n "$ceil_wrk" ]]; then
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home CEILING, wrk client" "$(kv "$ceil_wrk" throughput_per_s)" \
+      "$(kv "$ceil_wrk" p50_ms)" "$(kv "$ceil_wrk" p99_ms)" "$(kv "$ceil_wrk" p999_ms)" "$(kv "$ceil_wrk" errors)"
+  fi
   printf '%-56s %12s %10s %10s %10s %8s\n' "post creation POST /api/v1/statuses, closed loop" "$write_tps" "$write_p50" "$write_p99" "$(kv "$write" p999_ms)" "$(kv "$write" errors)"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S (select-only, simple protocol)" "$pg_simple" "-" "-" "-" "-"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -S -M prepared" "$pg_prepared" "-" "-" "-" "-"
   printf '%-56s %12s %10s %10s %10s %8s\n' "pgbench -N -M prepared (durable writes)" "$pg_writes" "-" "-" "-" "-"
   echo
   echo "CPU during each measured window (warm-up excluded; in cores of $(nproc)), and its cost per request:"
-  for r in "$home" "${opens[@]}" "$write" ${ceil:+"$ceil"}; do
+  for r in "$home" ${home_wrk:+"$home_wrk"} "${opens[@]}" "$write" ${ceil:+"$ceil"} ${ceil_wrk:+"$ceil_wrk"}; do
     awk -v l=" $r" 'BEGIN {
       n = split(l, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], x, "="); v[x[1]] = x[2] }
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
       cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
-      label = (v["label"] == "ceiling" ? "home CEILING" : v["workload"] " " v["mode"]) (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "")
+      label = (v["label"] == "ceiling" ? "home CEILING" : v["workload"] " " v["mode"]) (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "") (v["client"] == "wrk" ? " wrk" : "")
       printf "  %-20s server JVM %s (%.3f ms/req), PostgreSQL %s (%.3f ms/req): %.0f requests per CPU-second of both; load generator %s (%.3f ms/req); load average at the window start: %s\n",
         label, v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
         v["client_cpu_cores"], v["client_cpu_cores"] * per, v["load_avg_before"]
@@ -398,17 +468,29 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
     printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" offered_per_s)/s offered)" "$(kv "$o" p99_ms) ms" "$(verdict "$(kv "$o" p99_ms)" "<" 20)"
   done
   printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S" "$ratio% ($ratio_prep% of -M prepared)" "$(verdict "$ratio" ">=" 30)"
+  if [[ -n "$home_wrk" ]]; then
+    ratio_wrk="$(awk -v a="$(kv "$home_wrk" throughput_per_s)" -v b="$pg_simple" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
+    printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S, wrk client" "$ratio_wrk%" "$(verdict "$ratio_wrk" ">=" 30)"
+    printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (closed loop, saturated, wrk)" "$(kv "$home_wrk" p99_ms) ms" "$(verdict "$(kv "$home_wrk" p99_ms)" "<" 20)"
+  fi
   if [[ -n "$ceil" ]]; then
     ceil_ratio="$(awk -v a="$(kv "$ceil" throughput_per_s)" -v b="$pg_simple" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
     printf '%-58s %-24s %s\n' "home CEILING (no database) as a share of pgbench -S" "$ceil_ratio%" \
-      "$(awk -v c="$ceil_ratio" 'BEGIN { print (c >= 30 ? "30% reachable on this stack" : "30% NOT reachable on this stack, by any design") }')"
+      "$(awk -v c="$ceil_ratio" 'BEGIN { print (c >= 30 ? "30% reachable on this stack" : "30% NOT reachable on this stack and client") }')"
+  fi
+  if [[ -n "$ceil_wrk" ]]; then
+    ceil_ratio_wrk="$(awk -v a="$(kv "$ceil_wrk" throughput_per_s)" -v b="$pg_simple" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }')"
+    printf '%-58s %-24s %s\n' "home CEILING (no database), wrk client, share of pgbench -S" "$ceil_ratio_wrk%" \
+      "$(awk -v c="$ceil_ratio_wrk" 'BEGIN { print (c >= 30 ? "30% reachable on this stack" : "30% NOT reachable on this stack and client") }')"
   fi
   printf '%-58s %-24s %s\n' "post creation >= 1,000 posts/s, durable commits" "$write_tps posts/s" "$(verdict "$write_tps" ">=" 1000)"
   echo
   echo "raw: $home"
   for o in "${opens[@]}"; do echo "raw: $o"; done
+  [[ -z "$home_wrk" ]] || echo "raw: $home_wrk"
   echo "raw: $write"
   [[ -z "$ceil" ]] || echo "raw: $ceil"
+  [[ -z "$ceil_wrk" ]] || echo "raw: $ceil_wrk"
   echo "home page served by the ceiling: $page_bytes bytes (captured from serve), Link: ${page_link:-none}"
 } | tee "$work/report.txt"
 
