@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side speed of Starling's engine and llama.cpp (node-llama-cpp 3.21.1, prebuilt CPU build) on the
 # same random-weight Llama-3.2-1B-shaped GGUF files (Q8_0 and Q4_0), same thread count, after warm-up.
-# Prints prefill and decode tokens/s, the ratios, 8-stream aggregate decode, and decode x bytes per token
-# beside the measured memory read bandwidth. Each side also reports tokens per CPU-second of its own process
+# Prints prefill and decode tokens/s, the ratios, 8-stream aggregate decode (both sides: llama.cpp decodes the STREAMS
+# sequences in one context, batched into one llama_decode per step), and decode x bytes per token beside the measured
+# memory read bandwidth. Each side also reports tokens per CPU-second of its own process
 # (x threads): on a shared, busy machine wall-clock figures swing, CPU-time figures much less.
 #   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
 # KV=F16 runs Starling with an F16 KV cache as llama.cpp's side always does (default KV=F32: the decode kernels are
@@ -49,7 +50,7 @@ for TYPE in $TYPES; do
       --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 ${VARIANTS:+--variants "$VARIANTS"} 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
   ours=$(tail -n 1 "$OUT/starling-$TYPE.txt")
   echo "== llama.cpp on $MODEL ($THREADS threads, F16 KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
-  theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3}}")
+  theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3,\"streams\":$STREAMS}}")
   echo "$theirs"
   line=$(python3 - "$TYPE" "$ours" "$theirs" <<'PY'
 import json, sys
@@ -59,6 +60,12 @@ lp, ld = theirs["prefillTokensPerSecond"], theirs["decodeTokensPerSecond"]
 print(f"{t}: decode {od:.2f} vs llama.cpp {ld:.2f} tok/s = {od/ld:.2f}x | prefill {op:.1f} vs {lp:.1f} tok/s = {op/lp:.2f}x | "
       f"{ours['streams']} streams {ours['streamsTokensPerSecond']:.2f} tok/s = {ours['streamsTokensPerSecond']/od:.2f}x one | "
       f"decode x bytes {ours['decodeGBps']:.1f} GB/s of {ours['bandwidthGBps']:.1f} GB/s measured")
+if theirs.get("streamsTokensPerSecond"):
+    ls, lsc, tpb = theirs["streamsTokensPerSecond"], theirs["streamsTokensPerCpuSecond"], theirs.get("streamsTokensPerBatch")
+    print(f"{t} {ours['streams']} streams, wall clock: Starling {ours['streamsTokensPerSecond']:.2f} tok/s = {ours['streamsTokensPerSecond']/od:.2f}x its one | "
+          f"llama.cpp {ls:.2f} tok/s = {ls/ld:.2f}x its one ({tpb if tpb is None else round(tpb, 2)} tokens per llama_decode batch) | "
+          f"Starling/llama.cpp {ours['streamsTokensPerSecond']/ls:.2f}x; per CPU-second: {ours['streamsTokensPerCpuSecond']:.2f} vs {lsc:.2f} "
+          f"({ours['streamsTokensPerCpuSecond']/ours['decodeTokensPerCpuSecond']:.2f}x vs {lsc/theirs['decodeTokensPerCpuSecond']:.2f}x one)")
 oc, lc = ours["decodeTokensPerCpuSecond"], theirs["decodeTokensPerCpuSecond"]
 opc, lpc = ours["prefillTokensPerCpuSecond"], theirs["prefillTokensPerCpuSecond"]
 osc = ours["streamsTokensPerCpuSecond"]
