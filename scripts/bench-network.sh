@@ -8,8 +8,8 @@
 # through social's tables, OAuth tokens through the server's token store), starts
 # 'starling serve --no-rate-limits' on it (durable commits: fsync and synchronous_commit on),
 # measures home-timeline reads and post creation with the Java load generator
-# ('starling loadbench run'), and home also with wrk (Debian's; a C client as cheap per request as
-# pgbench's, where the Java generator's HttpClient costs about as much CPU as the server's JVM):
+# ('starling loadbench run', plain HTTP/1.1 over one socket per virtual thread), and home also with wrk
+# (Debian's C client, as pgbench's is one; a check on the Java generator, whose load shares the cores):
 # home first as a closed loop (saturation: each connection sends its next
 # request when the last is answered), then as an OPEN loop at fixed offered rates below that maximum
 # (wrk2 style: latency from each request's scheduled send time, so queueing behind a slow answer is

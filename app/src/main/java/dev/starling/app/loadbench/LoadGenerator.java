@@ -2,9 +2,7 @@ package dev.starling.app.loadbench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An HTTP load generator: {@code connections} virtual threads, each with its own {@link HttpClient}
- * (HTTP/1.1 keep-alive, so one TCP connection per worker), for a warm-up and then a measured window.
+ * An HTTP load generator: {@code connections} virtual threads, each with its own {@link HttpConnection}
+ * (HTTP/1.1 keep-alive, one TCP connection per worker), for a warm-up and then a measured window.
  * Latencies of 2xx answers are recorded in microseconds; anything else counts as an error by kind.
  *
  * <p><b>Closed loop</b> ({@code ratePerSecond == 0}): each worker sends its next request as soon as
@@ -55,8 +53,8 @@ public final class LoadGenerator {
             }
             Objects.requireNonNull(baseUrl, "baseUrl");
             Objects.requireNonNull(workload, "workload");
-            if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
-                throw new IllegalArgumentException("base URL must be http(s)://host:port, was " + baseUrl);
+            if (!"http".equals(baseUrl.getScheme()) || baseUrl.getHost() == null) {
+                throw new IllegalArgumentException("base URL must be http://host:port (plain HTTP on loopback), was " + baseUrl);
             }
             if (tokens == null || tokens.isEmpty()) {
                 throw new IllegalArgumentException("at least one token is needed");
@@ -93,21 +91,19 @@ public final class LoadGenerator {
      * clear failure before a run, e.g. a missing route or a rejected token), or null when it is.
      */
     public static String probe(Config config) {
-        try (HttpClient client = newClient(config)) {
+        try (HttpConnection connection = newConnection(config)) {
             BenchToken token = config.tokens().getFirst();
-            HttpRequest req = config.workload().request(config.baseUrl(), token, new SplittableRandom(config.seed()), config.requestTimeout());
-            HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 == 2) {
+            byte[] req = config.workload().request(config.baseUrl(), HttpConnection.hostHeader(config.baseUrl()), token,
+                    new SplittableRandom(config.seed()));
+            HttpConnection.Response r = connection.exchange(req, 301);
+            if (r.status() / 100 == 2) {
                 return null;
             }
-            String body = r.body() == null ? "" : r.body();
-            return config.workload().label() + " answered " + r.statusCode() + " for account " + token.accountId() + ": "
+            String body = new String(r.bodyStart(), StandardCharsets.UTF_8);
+            return config.workload().label() + " answered " + r.status() + " for account " + token.accountId() + ": "
                     + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
         } catch (IOException e) {
             return config.workload().label() + " failed: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 
@@ -154,21 +150,15 @@ public final class LoadGenerator {
     private static void work(Config config, SplittableRandom random, LatencyRecorder rec, Map<String, LongAdder> errors,
                              long measureFromNanos, long endNanos) {
         List<BenchToken> tokens = config.tokens();
-        try (HttpClient client = newClient(config)) {
+        String host = HttpConnection.hostHeader(config.baseUrl());
+        try (HttpConnection client = newConnection(config)) {
             while (true) {
                 long t0 = System.nanoTime();
                 if (t0 - endNanos >= 0) {
                     return;
                 }
-                HttpRequest req = config.workload().request(config.baseUrl(), tokens.get(random.nextInt(tokens.size())), random,
-                        config.requestTimeout());
-                String failure;
-                try {
-                    failure = send(client, req);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                byte[] req = config.workload().request(config.baseUrl(), host, tokens.get(random.nextInt(tokens.size())), random);
+                String failure = send(client, req);
                 long t1 = System.nanoTime();
                 if (t0 - measureFromNanos >= 0 && t1 - endNanos <= 0) {
                     if (failure == null) {
@@ -199,7 +189,8 @@ public final class LoadGenerator {
         List<BenchToken> tokens = config.tokens();
         double periodNanos = 1e9 / config.ratePerSecond();
         long giveUpNanos = endNanos + config.requestTimeout().toNanos();
-        try (HttpClient client = newClient(config)) {
+        String host = HttpConnection.hostHeader(config.baseUrl());
+        try (HttpConnection client = newConnection(config)) {
             for (long j = worker; ; j += config.connections()) {
                 long scheduled = startNanos + (long) (j * periodNanos);
                 if (scheduled - endNanos >= 0) {
@@ -229,15 +220,8 @@ public final class LoadGenerator {
                 if (measured && now - scheduled > LATE_SEND_NANOS) {
                     lateSends.increment();
                 }
-                HttpRequest req = config.workload().request(config.baseUrl(), tokens.get(random.nextInt(tokens.size())), random,
-                        config.requestTimeout());
-                String failure;
-                try {
-                    failure = send(client, req);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+                byte[] req = config.workload().request(config.baseUrl(), host, tokens.get(random.nextInt(tokens.size())), random);
+                String failure = send(client, req);
                 long t1 = System.nanoTime();
                 if (measured) {
                     if (failure == null) {
@@ -250,16 +234,15 @@ public final class LoadGenerator {
         }
     }
 
-    private static HttpClient newClient(Config config) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.requestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    private static HttpConnection newConnection(Config config) {
+        return new HttpConnection(config.baseUrl(), (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
     }
 
     /** Sends one request and reads its answer: null when it was a 2xx, else what failed ({@code http_503}, an exception's name). */
-    private static String send(HttpClient client, HttpRequest req) throws InterruptedException {
+    private static String send(HttpConnection client, byte[] req) {
         try {
-            HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() / 100 == 2 ? null : "http_" + r.statusCode();
+            int status = client.exchange(req, 0).status();
+            return status / 100 == 2 ? null : "http_" + status;
         } catch (IOException e) {
             return e.getClass().getSimpleName();
         }
