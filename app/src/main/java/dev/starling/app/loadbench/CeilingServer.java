@@ -2,13 +2,13 @@ package dev.starling.app.loadbench;
 
 import dev.starling.server.StarlingServer;
 import dev.starling.server.ServerOptions;
+import dev.starling.server.http.JsonBytes;
 import dev.starling.server.metrics.Metrics;
 import dev.starling.server.oauth.Auth;
 import dev.starling.server.oauth.Authenticator;
 import dev.starling.server.oauth.OAuthStore;
 import dev.starling.server.ratelimit.RateLimiter;
 import dev.starling.server.ratelimit.RateLimits;
-import io.javalin.http.ContentType;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -67,7 +67,7 @@ public final class CeilingServer {
                     if (link != null) {
                         ctx.header("Link", link);
                     }
-                    ctx.contentType(ContentType.APPLICATION_JSON).result(body);
+                    JsonBytes.send(ctx, body); // as the timeline routes answer
                 })));
     }
 }

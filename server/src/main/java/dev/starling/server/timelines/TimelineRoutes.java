@@ -4,6 +4,7 @@ import dev.starling.server.RouteModule;
 import dev.starling.server.entities.MastodonJson;
 import dev.starling.server.entities.StatusJsonCache;
 import dev.starling.server.http.ApiException;
+import dev.starling.server.http.JsonBytes;
 import dev.starling.server.http.Pages;
 import dev.starling.server.http.Params;
 import dev.starling.server.http.RouteSupport;
@@ -15,7 +16,6 @@ import dev.starling.social.posts.Posts;
 import dev.starling.social.timelines.AccountFilter;
 import dev.starling.social.timelines.Context;
 import dev.starling.social.timelines.Timelines;
-import io.javalin.http.ContentType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,6 +108,6 @@ public final class TimelineRoutes implements RouteModule {
         // The same JSON as ctx.json(MastodonJson.statuses(...)), each Status written once per content (StatusJsonCache).
         // UTF-8 bytes assembled once at their exact length (a String would be copied and encoded again).
         byte[] body = StatusJsonCache.statusesUtf8(posts.views(viewer, slice.items()), base, m -> ctx.jsonMapper().toJsonString(m, Map.class));
-        ctx.contentType(ContentType.APPLICATION_JSON).result(body);
+        JsonBytes.send(ctx, body);
     }
 }
