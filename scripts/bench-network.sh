@@ -27,6 +27,9 @@
 #   --accounts N [10000]   --follows N [100]   --posts N [1000000]   --tokens N [1000]
 #   --connections N [16]   concurrent HTTP connections, and pgbench clients
 #   --warmup S [10]        --seconds S [30]   warm-up and measured window of each workload
+#   --prime S [30]         before the first home window, home requests for S seconds, not measured: the first
+#                          workload after serve's start otherwise runs while the JIT still compiles (measured:
+#                          0.32-0.53 ms of serve CPU per home request in that window, 0.18 once compiled)
 #   --pool N [20]          the server's database pool size
 #   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the closed-loop home maximum just
 #                          measured ('' for none)
@@ -43,11 +46,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20
+accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20 prime=30
 explain=0 keep=0 quick=0 jfr=0 ceiling=1 use_wrk=1 open_rates="50 75"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; shift ;;
+    --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; prime=15; shift ;;
+    --prime) prime="$2"; shift 2 ;;
     --accounts) accounts="$2"; shift 2 ;;
     --follows) follows="$2"; shift 2 ;;
     --posts) posts="$2"; shift 2 ;;
@@ -62,11 +66,11 @@ while [[ $# -gt 0 ]]; do
     --no-ceiling) ceiling=0; shift ;;
     --no-wrk) use_wrk=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in accounts follows posts tokens connections warmup seconds pool; do
+for v in accounts follows posts tokens connections warmup seconds pool prime; do
   if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then echo "bench-network: --$v must be a whole number, got '${!v}'" >&2; exit 2; fi
 done
 for r in $open_rates; do
@@ -333,6 +337,11 @@ if (( explain )); then
   sampler_pid=$!
 fi
 
+if (( prime > 0 )); then
+  log "priming serve (JIT): home for ${prime}s, not measured"
+  "${starling[@]}" loadbench run --url "$url" --tokens-file "$work/tokens.tsv" --workload home --connections "$connections" \
+    --warmup-seconds 0 --seconds "$prime" >/dev/null 2>>"$work/run.err" || true
+fi
 log "home timelines: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
 profile_reset
 home="$(measured_run home 0)"
@@ -420,7 +429,7 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
        "seeded in $(kv "$seed_line" copy_s) s + VACUUM ANALYZE $(kv "$seed_line" vacuum_s) s"
   echo "outbox: the trends and assistant consumers start caught up (the seeded history is not in the trend counters); without that, serve spends the run inserting trend_uses rows for the backlog"
   echo "search: index built before serve (lexical, $index_s s); serve runs with STARLING_SEARCH_EMBEDDINGS=off, so new posts are indexed without vectors"
-  echo "load: $connections connections, ${warmup} s warm-up, ${seconds} s measured per workload; loopback; server pool $pool"
+  echo "load: $connections connections, ${warmup} s warm-up, ${seconds} s measured per workload (serve primed with ${prime} s of home first); loopback; server pool $pool"
   echo "  closed loop = saturation (next request when the last is answered; latency of the requests made);"
   echo "  open loop = fixed offered rate, latency from each request's scheduled send time (queueing counted)"
   echo
