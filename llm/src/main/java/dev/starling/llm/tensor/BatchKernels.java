@@ -76,7 +76,8 @@ final class BatchKernels {
     /**
      * {@link #rowsStaged(QuantizedMatrix, byte[], int, int, int, float[], int, int, float[], int, int, boolean)} with the
      * full-tile Q4_0 kernel given: 0 {@link #q4_0r4x4} (scales decoded in its loop), 1 {@link #q4_0r4x4s} (scales decoded
-     * per tile by {@link #q4Scales}), 2 the same kernel with the scales decoded by {@link #q4ScalesFast}.
+     * per tile by {@link #q4Scales}), 2 the same kernel with the scales decoded by {@link #q4ScalesFast}, 3 as 2 on
+     * cache-line-aligned activations ({@link AlignedBatchKernels}).
      * <p>Tried and dropped (one thread, 8 tokens, GFLOP per CPU-second, same run): the kernel by half-blocks (4 activation
      * vectors live instead of 8) 77 against 111; scales gathered and widened with vector instructions then scattered
      * (byte gathers and float scatters) 97 against 110; even q4_0r4x4s reading a scale layout of one array per row and
@@ -84,6 +85,16 @@ final class BatchKernels {
      */
     static void rowsStaged(QuantizedMatrix w, byte[] s, int sOff, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff,
             int outStride, int q4Kernel) {
+        rowsStaged(w, s, sOff, r0, count, x, tFrom, tTo, out, outOff, outStride, q4Kernel, null, 0);
+    }
+
+    /**
+     * {@link #rowsStaged(QuantizedMatrix, byte[], int, int, int, float[], int, int, float[], int, int, int)} with, for
+     * q4Kernel 3, xh: a copy of all of x from xh[xhOff] on a 64-byte boundary ({@link AlignedBatchKernels#alignedCopy}),
+     * read by {@link AlignedBatchKernels#q4_0r4x4a} (null: q4Kernel 3 runs as 2).
+     */
+    static void rowsStaged(QuantizedMatrix w, byte[] s, int sOff, int r0, int count, float[] x, int tFrom, int tTo, float[] out, int outOff,
+            int outStride, int q4Kernel, float[] xh, int xhOff) {
         int cols = w.cols();
         int rowBytes = Math.toIntExact(w.rowBytes());
         int done = count == ROWS ? ROWS : 2 * (count / 2); // rows the register kernels do for tokens [0, t)
@@ -92,7 +103,12 @@ final class BatchKernels {
             float[] acc = ACC.get();
             boolean q8 = w.type() == QuantType.Q8_0;
             if (done == ROWS && !q8 && q4Kernel >= 1) {
-                float[] sc = q4Kernel == 2 ? q4ScalesFast(s, sOff, rowBytes, cols / 32) : q4Scales(s, sOff, rowBytes, cols / 32);
+                float[] sc = q4Kernel >= 2 ? q4ScalesFast(s, sOff, rowBytes, cols / 32) : q4Scales(s, sOff, rowBytes, cols / 32);
+                if (xh != null && q4Kernel == 3) {
+                    for (; t + 4 <= tTo; t += 4) {
+                        AlignedBatchKernels.q4_0r4x4a(s, sOff, rowBytes, sc, cols, xh, xhOff + t * cols, acc, out, t * outStride + outOff + r0, outStride);
+                    }
+                }
                 for (; t + 4 <= tTo; t += 4) {
                     q4_0r4x4s(s, sOff, rowBytes, sc, cols, x, t, acc, out, t * outStride + outOff + r0, outStride);
                 }
@@ -141,7 +157,7 @@ final class BatchKernels {
     }
 
     /** out[outOff + t * outStride + r] = lanes of acc vector (t * rows + r) summed, for r in [0, rows) and t in [0, tokens). */
-    private static void reduce(float[] acc, int rows, int tokens, float[] out, int outOff, int outStride) {
+    static void reduce(float[] acc, int rows, int tokens, float[] out, int outOff, int outStride) {
         for (int t = 0; t < tokens; t++) {
             int o = outOff + t * outStride;
             for (int r = 0; r < rows; r++) {

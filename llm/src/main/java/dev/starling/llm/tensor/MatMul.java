@@ -31,12 +31,16 @@ public final class MatMul {
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
     private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 3);
+    /** Numbers the products, so that each thread copies a product's activations once (see {@link AlignedBatchKernels#alignedCopy}). */
+    private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
 
     private MatMul() {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 3, the
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 4 is 3
+     * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
+     * load crosses a cache line; {@link AlignedBatchKernels}); 3, the
      * default, is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
      * that decoding was about a tenth of the Q4_0 kernel's time); 2 is 1 with the steps between products fused and vectorized (residual, norm and rounding in one pass per
      * row on every thread, each attention head rounded as it is written, SwiGLU and the down product's rounding in one
@@ -81,7 +85,8 @@ public final class MatMul {
         checkLength("x", x.length, (long) n * cols);
         checkLength("out", out.length, (long) (n - 1) * outStride + outOff + w.rows());
         int tiles = (w.rows() + TILE_ROWS - 1) / TILE_ROWS;
-        pool.parallelFor(tiles, 1, (start, end) -> matmulTiles(w, x, n, out, outOff, outStride, start, end));
+        long product = PRODUCTS.incrementAndGet();
+        pool.parallelFor(tiles, 1, (start, end) -> matmulTiles(w, x, n, out, outOff, outStride, start, end, product));
     }
 
     /** Whether a batch of n tokens against w goes through the register-blocked {@link BatchKernels}. */
@@ -95,15 +100,27 @@ public final class MatMul {
      * L1/L2) and, within it, {@link #TOKEN_BLOCK} tokens at a time (whose activations stay in L2 while the panel's
      * tiles pass over them).
      */
-    private static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd) {
-        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, DIRECT_PANEL_BYTES, TOKEN_BLOCK);
+    private static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
+            long product) {
+        int v = batchVariant;
+        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, DIRECT_PANEL_BYTES, TOKEN_BLOCK, v >= 1 ? STAGE_BYTES : 0, q4Kernel(v), product);
     }
 
     /** {@link #directTiles} with its blocking given (tests use tiny panels and token blocks to cover every edge). */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock) {
         int v = batchVariant;
-        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, v >= 1 ? STAGE_BYTES : 0, v >= 3 ? 2 : v >= 1 ? 1 : 0);
+        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, v >= 1 ? STAGE_BYTES : 0, q4Kernel(v));
+    }
+
+    /** The full-tile Q4_0 kernel of a batch variant (see {@link BatchKernels#rowsStaged}). */
+    static int q4Kernel(int variant) {
+        return switch (variant) {
+            case 0 -> 0;
+            case 1, 2 -> 1;
+            case 4 -> 3;
+            default -> 2;
+        };
     }
 
     /**
@@ -118,6 +135,17 @@ public final class MatMul {
     /** {@link #directTiles} with the full-tile Q4_0 kernel given (see {@link BatchKernels#rowsStaged}: 0, 1 or 2). */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock, long stageBytes, int q4Kernel) {
+        directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, q4Kernel, PRODUCTS.incrementAndGet());
+    }
+
+    /**
+     * {@link #directTiles} within product number product (see {@link AlignedBatchKernels#alignedCopy}: the Q4_0 kernel
+     * 3 reads an aligned copy of x that each thread makes once per product).
+     */
+    static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
+            long panelBytes, int tokenBlock, long stageBytes, int q4Kernel, long product) {
+        float[] xh = q4Kernel == 3 && w.type() == QuantType.Q4_0 && n >= 4 ? AlignedBatchKernels.alignedCopy(x, n * w.cols(), product) : null;
+        int xhOff = xh == null ? 0 : AlignedBatchKernels.alignedOffset();
         long tileBytes = TILE_ROWS * w.rowBytes();
         int panelTiles = n <= tokenBlock ? tileEnd - tileStart : (int) Math.max(1, Math.min(tileEnd - tileStart, panelBytes / tileBytes));
         int stageTiles = (int) Math.max(1, Math.min(Integer.MAX_VALUE, stageBytes / tileBytes));
@@ -134,16 +162,17 @@ public final class MatMul {
                     for (int tile = g0; tile < g1; tile++) {
                         int r0 = tile * TILE_ROWS;
                         BatchKernels.rowsStaged(w, s, Math.toIntExact((r0 - first) * w.rowBytes()), r0, Math.min(TILE_ROWS, w.rows() - r0), x,
-                                t0, t1, out, outOff, outStride, q4Kernel);
+                                t0, t1, out, outOff, outStride, q4Kernel, xh, xhOff);
                     }
                 }
             }
         }
     }
 
-    private static void matmulTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd) {
+    private static void matmulTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
+            long product) {
         if (direct(w, n)) {
-            directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd);
+            directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, product);
             return;
         }
         int cols = w.cols();
@@ -202,6 +231,7 @@ public final class MatMul {
             firstUnit[i + 1] = firstUnit[i] + units;
         }
         int grain = n == 1 ? Math.max(1, 16384 / ws[0].cols()) : 1;
+        long product = PRODUCTS.incrementAndGet(); // one number for all: each thread's copy is keyed by the array as well
         pool.parallelFor(firstUnit[m], grain, (start, end) -> {
             for (int i = 0; i < m; i++) {
                 int s = Math.max(start, firstUnit[i]);
@@ -214,7 +244,7 @@ public final class MatMul {
                 if (n == 1) {
                     matvecRows(ws[i], xs[i], 0, outs[i], 0, a, b);
                 } else {
-                    matmulTiles(ws[i], xs[i], n, outs[i], 0, ws[i].rows(), a, b);
+                    matmulTiles(ws[i], xs[i], n, outs[i], 0, ws[i].rows(), a, b, product);
                 }
             }
         });

@@ -73,7 +73,8 @@ class BatchKernelsTest {
                 int tokenBlock = 1 + r.nextInt(12);
                 long panelBytes = r.nextInt(3) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..2 tiles per panel (0 -> 1)
                 long stageBytes = r.nextInt(4) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..3 tiles per copy (0 -> 1)
-                int preScaled = r.nextInt(3); // the Q4_0 kernel: scales decoded in its loop (0), per tile (1), per tile in vectors and by halves (2)
+                // the Q4_0 kernel: scales decoded in its loop (0), per tile (1), per tile with 16-bit loads (2), on aligned activations (3)
+                int preScaled = r.nextInt(4);
                 MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                 QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                 float[] x = RandomRows.vector(n * cols, r);
@@ -125,6 +126,95 @@ class BatchKernelsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theQ4KernelsOnAlignedActivationsGiveExactlyTheFloatArrayKernelsFloats() {
+        Assumptions.assumeTrue(Kernels.VECTOR, "the batch kernels need the Vector API");
+        long seed = TestSeeds.seed("BatchKernelsTest.alignedExact");
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofShared(); ComputePool pool = new ComputePool(2)) {
+            for (int round = 0; round < 24; round++) {
+                int rows = 1 + r.nextInt(48); // full tiles and a ragged last one
+                int cols = 32 * (1 + r.nextInt(40));
+                int n = 2 + r.nextInt(30); // 4-token passes and a scalar tail
+                MemorySegment s = RandomRows.matrix(arena, QuantType.Q4_0, rows, cols, 0, r);
+                QuantizedMatrix w = new QuantizedMatrix("w", QuantType.Q4_0, s, rows, cols);
+                float[] x = RandomRows.vector(n * cols + r.nextInt(40), r); // longer than n tokens: only n are read
+                int tiles = (rows + MatMul.TILE_ROWS - 1) / MatMul.TILE_ROWS;
+                int tokenBlock = r.nextBoolean() ? 16 : 1 + r.nextInt(20);
+                long stageBytes = r.nextInt(5) * BatchKernels.ROWS * w.rowBytes();
+                float[] plain = new float[n * rows];
+                MatMul.directTiles(w, x, n, plain, 0, rows, 0, tiles, Long.MAX_VALUE, tokenBlock, stageBytes, 2);
+                for (int kernel = 3; kernel <= 3; kernel++) {
+                    float[] aligned = new float[n * rows];
+                    int split = r.nextInt(tiles + 1);
+                    MatMul.directTiles(w, x, n, aligned, 0, rows, 0, split, Long.MAX_VALUE, tokenBlock, stageBytes, kernel);
+                    MatMul.directTiles(w, x, n, aligned, 0, rows, split, tiles, Long.MAX_VALUE, tokenBlock, stageBytes, kernel);
+                    for (int i = 0; i < plain.length; i++) {
+                        int ii = i, k = kernel;
+                        assertEquals(Float.floatToIntBits(plain[i]), Float.floatToIntBits(aligned[i]),
+                                () -> "kernel " + k + " rows=" + rows + " cols=" + cols + " n=" + n + " tokenBlock=" + tokenBlock + " output " + ii + ": "
+                                        + plain[ii] + " vs " + aligned[ii] + ", seed " + seed);
+                    }
+                }
+                for (int t = 0; t < n; t++) { // and the reference itself against the scalar kernel
+                    for (int row = 0; row < rows; row++) {
+                        float want = ScalarKernels.dot(QuantType.Q4_0, s, w.rowOffset(row), x, t * cols, cols);
+                        assertEquals(want, plain[t * rows + row], RandomRows.dotTolerance(QuantType.Q4_0, s, w.rowOffset(row), x, t * cols, cols),
+                                "token " + t + " row " + row + ", seed " + seed);
+                    }
+                }
+                // through the public entry point, with the batch variants that select the aligned kernels: the same floats
+                int before = MatMul.currentBatchVariant();
+                try {
+                    float[] want = new float[n * rows];
+                    MatMul.setBatchVariant(3);
+                    MatMul.matmul(pool, w, x, n, want, 0, rows);
+                    for (int variant = 4; variant <= 4; variant++) {
+                        MatMul.setBatchVariant(variant);
+                        float[] got = new float[n * rows];
+                        MatMul.matmul(pool, w, x, n, got, 0, rows);
+                        x[r.nextInt(n * cols)] += 1f; // a new product on the same array must not reuse the previous copy
+                        float[] want2 = new float[n * rows];
+                        float[] got2 = new float[n * rows];
+                        MatMul.matmul(pool, w, x, n, got2, 0, rows);
+                        MatMul.setBatchVariant(3);
+                        MatMul.matmul(pool, w, x, n, want2, 0, rows);
+                        for (int i = 0; i < want.length; i++) {
+                            int ii = i, v = variant;
+                            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]), () -> "variant " + v + " output " + ii + ", seed " + seed);
+                            assertEquals(Float.floatToIntBits(want2[i]), Float.floatToIntBits(got2[i]), () -> "variant " + v + " after a change, output " + ii + ", seed " + seed);
+                        }
+                        want = want2;
+                    }
+                } finally {
+                    MatMul.setBatchVariant(before);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAlignedCopyStartsOnA64ByteBoundary() {
+        Assumptions.assumeTrue(AlignedBatchKernels.addressMod64(new float[4]) >= 0, "no native access here: the copies stay unaligned");
+        long seed = TestSeeds.seed("BatchKernelsTest.alignedCopy");
+        Random r = new Random(seed);
+        int aligned = 0;
+        for (int round = 0; round < 20; round++) {
+            float[] x = RandomRows.vector(32 * (1 + r.nextInt(300)), r);
+            float[] copy = AlignedBatchKernels.alignedCopy(x, x.length, -1000 - round);
+            int offset = AlignedBatchKernels.alignedOffset();
+            int mod = AlignedBatchKernels.addressMod64(copy);
+            assertTrue(mod >= 0 && mod % 4 == 0, "address mod 64 of a float[]: " + mod);
+            aligned += (mod + 4 * offset) % 64 == 0 ? 1 : 0; // the collector may move the array in between (rarely)
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(copy[offset + i]), "element " + i + ", seed " + seed);
+            }
+            float[] before = copy;
+            assertTrue(before == AlignedBatchKernels.alignedCopy(x, x.length, -1000 - round), "the same product is copied once");
+        }
+        assertTrue(aligned >= 18, aligned + " of 20 copies on a 64-byte boundary, seed " + seed);
     }
 
     @Test
