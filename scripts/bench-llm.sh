@@ -11,7 +11,7 @@
 # VARIANTS=1,3 also measures the 8 streams with an older (0, 1, 2) and the current (3) batched path in every round, in the
 # same process (MatMul.setBatchVariant): the comparison to trust on a shared machine. 2 fuses and vectorizes the steps
 # between the products, 3 adds a cheaper Q4_0 scale decoding, 4 reads the Q4_0 kernel's activations from a copy aligned to
-# 64 bytes (no load crosses a cache line). Where a step's time goes:
+# 64 bytes (no load crosses a cache line), 5 also goes token quad by token quad over a staged group of Q4_0 tiles. Where a step's time goes:
 #   java --add-modules jdk.incubator.vector -Dstarling.llm.phaseTimes=true -cp llm/target-bench/classes \
 #     dev.starling.llm.bench.StepProfile --model bench-out/llama-3.2-1b-Q4_0.gguf --variants 1,3
 # Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).

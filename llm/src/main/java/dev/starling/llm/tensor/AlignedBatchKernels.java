@@ -107,9 +107,9 @@ final class AlignedBatchKernels {
 
     /**
      * {@link BatchKernels#q4_0r4x4s} with the activations of token t0 + i at xs[xBase + i cols ..] (from
-     * {@link #alignedCopy}).
+     * {@link #alignedCopy}) and the tile's scales at sc[scOff ..].
      */
-    static void q4_0r4x4a(byte[] s, int off, int rowBytes, float[] sc, int cols, float[] xs, int xBase, float[] acc, float[] out,
+    static void q4_0r4x4a(byte[] s, int off, int rowBytes, float[] sc, int scOff, int cols, float[] xs, int xBase, float[] acc, float[] out,
             int outOff, int outStride) {
         FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
         FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
@@ -119,7 +119,7 @@ final class AlignedBatchKernels {
         int blocks = cols / 32;
         for (int b = 0; b < blocks; b++) {
             int o0 = off + 18 * b;
-            int c = 8 * b;
+            int c = scOff + 8 * b;
             int xb = xBase + 32 * b;
             FloatVector xa0 = FloatVector.fromArray(F, xs, xb);
             FloatVector xc0 = FloatVector.fromArray(F, xs, xb + 16);

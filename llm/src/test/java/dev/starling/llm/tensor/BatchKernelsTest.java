@@ -74,7 +74,7 @@ class BatchKernelsTest {
                 long panelBytes = r.nextInt(3) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..2 tiles per panel (0 -> 1)
                 long stageBytes = r.nextInt(4) * BatchKernels.ROWS * type.rowBytes(cols) + r.nextInt(64); // 0..3 tiles per copy (0 -> 1)
                 // the Q4_0 kernel: scales decoded in its loop (0), per tile (1), per tile with 16-bit loads (2), on aligned activations (3)
-                int preScaled = r.nextInt(4);
+                int preScaled = r.nextInt(5);
                 MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                 QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                 float[] x = RandomRows.vector(n * cols, r);
@@ -146,7 +146,7 @@ class BatchKernelsTest {
                 long stageBytes = r.nextInt(5) * BatchKernels.ROWS * w.rowBytes();
                 float[] plain = new float[n * rows];
                 MatMul.directTiles(w, x, n, plain, 0, rows, 0, tiles, Long.MAX_VALUE, tokenBlock, stageBytes, 2);
-                for (int kernel = 3; kernel <= 3; kernel++) {
+                for (int kernel = 3; kernel <= 4; kernel++) {
                     float[] aligned = new float[n * rows];
                     int split = r.nextInt(tiles + 1);
                     MatMul.directTiles(w, x, n, aligned, 0, rows, 0, split, Long.MAX_VALUE, tokenBlock, stageBytes, kernel);
@@ -171,7 +171,7 @@ class BatchKernelsTest {
                     float[] want = new float[n * rows];
                     MatMul.setBatchVariant(3);
                     MatMul.matmul(pool, w, x, n, want, 0, rows);
-                    for (int variant = 4; variant <= 4; variant++) {
+                    for (int variant = 4; variant <= 5; variant++) {
                         MatMul.setBatchVariant(variant);
                         float[] got = new float[n * rows];
                         MatMul.matmul(pool, w, x, n, got, 0, rows);
