@@ -52,7 +52,7 @@ public final class Bench {
         int repeats = Integer.parseInt(a.get("repeats", "3"));
         int chunk = Integer.parseInt(a.get("chunk", "256"));
         String[] variants = a.get("variants", "").isEmpty() ? new String[0] : a.get("variants", "").split(",");
-        int defaultVariant = Integer.getInteger("starling.llm.batchVariant", 3);
+        int defaultVariant = dev.starling.llm.tensor.MatMul.currentBatchVariant();
         try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(threads)) {
             ModelConfig c = ModelConfig.from(f);
             ModelWeights w = ModelWeights.load(f, c);

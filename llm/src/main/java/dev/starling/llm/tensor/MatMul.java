@@ -30,7 +30,7 @@ public final class MatMul {
     static final long STAGE_BYTES = Long.getLong("starling.llm.stageBytes", 64 * 1024);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
-    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 3);
+    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 5);
     /** Numbers the products, so that each thread copies a product's activations once (see {@link AlignedBatchKernels#alignedCopy}). */
     private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -38,12 +38,12 @@ public final class MatMul {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 5 is 4
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 5, the
+     * default, is 4
      * with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link BatchKernels#q4TokenQuads}: a quad's
      * activations stay in L1 while the weights pass, instead of each tile streaming 8 tokens' activations from L2); 4 is 3
      * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
-     * load crosses a cache line; {@link AlignedBatchKernels}); 3, the
-     * default, is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
+     * load crosses a cache line; {@link AlignedBatchKernels}); 3 is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
      * that decoding was about a tenth of the Q4_0 kernel's time); 2 is 1 with the steps between products fused and vectorized (residual, norm and rounding in one pass per
      * row on every thread, each attention head rounded as it is written, SwiGLU and the down product's rounding in one
      * pass; see {@code Transformer} and {@link VectorRounding}); 1 copies about {@link #STAGE_BYTES} of tiles at once and runs Q4_0 through the kernel with pre-decoded scales;
