@@ -316,7 +316,7 @@ profile_print() { # $1: label
   {
     echo
     echo "PostgreSQL time behind '$1', warm-up included (pg_stat_statements; ms per request = total time /"
-    echo "calls of the most frequent statement, the bearer-token lookup that every request makes once):"
+    echo "calls of the most frequent statement, one per request: the bearer token is cached, so home runs two statements once each):"
     psql -X -h localhost -p "$pgport" -U postgres -d starling -P pager=off -c "
       SELECT calls, round((total_exec_time / greatest(max(calls) OVER (), 1))::numeric, 3) AS ms_per_request,
              round(mean_exec_time::numeric, 3) AS mean_ms, round(total_plan_time::numeric / greatest(calls, 1), 3) AS plan_ms,
