@@ -67,8 +67,8 @@ class TransformerTest {
     /**
      * Batch variant 2 fuses and vectorizes the steps between products (residual + norm + rounding per row, rounding
      * inside attention, SwiGLU + rounding) with the same IEEE operations in the same order: logits must be the same
-     * bits as with the separate passes of variant 1, for prefill and for a batched step (variant 3, the default, adds
-     * a faster decoding of the same Q4_0 scales).
+     * bits as with the separate passes of variant 1, for prefill and for a batched step (variant 3 adds a faster decoding
+     * of the same Q4_0 scales; 5, the default, reads aligned activations token quad by token quad).
      */
     @ParameterizedTest
     @CsvSource({"llama, Q4_0", "llama, Q8_0", "qwen2, Q8_0", "qwen3, Q4_0", "llama, Q4_K", "llama, F16"})
@@ -83,11 +83,12 @@ class TransformerTest {
                 prompts[s] = r.ints(1 + r.nextInt(9), 0, t.config().vocabSize()).toArray();
             }
             int[] next = r.ints(seqs, 0, t.config().vocabSize()).toArray();
-            float[][][] byVariant = new float[2][][];
+            int[] variants = {1, 3, 5}; // 1 against 3 (2 plus the Q4_0 scales decoded with fewer instructions) and 5 (aligned, by token quads)
+            float[][][] byVariant = new float[variants.length][][];
             int before = dev.starling.llm.tensor.MatMul.currentBatchVariant();
             try {
-                for (int v = 1; v <= 2; v++) { // variant 1 against 3 (2 plus the Q4_0 scales decoded with fewer instructions)
-                    dev.starling.llm.tensor.MatMul.setBatchVariant(v == 1 ? 1 : 3);
+                for (int v = 1; v <= variants.length; v++) {
+                    dev.starling.llm.tensor.MatMul.setBatchVariant(variants[v - 1]);
                     KvCache[] caches = new KvCache[seqs];
                     float[][] out = new float[seqs + 1][];
                     for (int s = 0; s < seqs; s++) {
@@ -104,10 +105,12 @@ class TransformerTest {
             } finally {
                 dev.starling.llm.tensor.MatMul.setBatchVariant(before);
             }
-            for (int s = 0; s <= seqs; s++) {
-                for (int i = 0; i < byVariant[0][s].length; i++) {
-                    assertEquals(Float.floatToRawIntBits(byVariant[0][s][i]), Float.floatToRawIntBits(byVariant[1][s][i]),
-                            arch + " " + type + " row " + s + " logit " + i + " seed " + seed);
+            for (int k = 1; k < variants.length; k++) {
+                for (int s = 0; s <= seqs; s++) {
+                    for (int i = 0; i < byVariant[0][s].length; i++) {
+                        assertEquals(Float.floatToRawIntBits(byVariant[0][s][i]), Float.floatToRawIntBits(byVariant[k][s][i]),
+                                arch + " " + type + " variant " + variants[k] + " row " + s + " logit " + i + " seed " + seed);
+                    }
                 }
             }
         }
