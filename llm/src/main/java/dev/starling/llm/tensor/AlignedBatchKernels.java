@@ -21,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * pointer it was given. If the collector moves the array later, the loads are misaligned again until the next copy:
  * slower, never wrong. Same FMA order per output as q4_0r4x4s, so exactly its floats.
  * <p>Q4_0, 8 tokens, one thread, GFLOP per CPU-second in one BatchBench run (load 8): 118.5-120.6 against 108.8-111.7.
+ * {@link #q4TokenQuads} (batch variant 5) also runs a staged group of tiles token quad by token quad, so that one quad's
+ * activations stay in L1: the 8-stream step, per 2 CPU-seconds, paired rounds under load 4-9, 76-84 -> 79-94 tok/s.
  * <p>Tried and dropped in the same runs: the activations in an aligned off-heap segment read with
  * {@code FloatVector.fromMemorySegment} (4 x 4: 74-75; 2 rows x 8 tokens, each block decoded once per 8 tokens: 69-71),
  * and 2 x 8 on the aligned float[] copy (71-90): both lost to the float[] 4 x 4 kernel.
@@ -44,6 +46,46 @@ final class AlignedBatchKernels {
         long product = -1;
         int floats;
         int offset;
+    }
+
+    /** Accumulators of one kernel call (4 rows x 4 tokens vectors). */
+    private static final ThreadLocal<float[]> ACC = ThreadLocal.withInitial(() -> new float[16 * L]);
+    private static final ThreadLocal<float[]> GROUP_SCALES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * The full Q4_0 tiles among tiles [g0, g1) (staged in s from row 4 g0 on) times tokens t0.. in quads, token quad by
+     * token quad over all those tiles: one quad's activations (32 KiB at 2048 columns) stay in L1 while the staged
+     * weights pass, where tile by tile (both quads per tile) every tile streamed 8 tokens' activations from L2. Reads
+     * the aligned copy xh from xh[xhOff] ({@link #q4_0r4x4a}). Returns the first token not done (the
+     * tail of fewer than 4, and the ragged last tile, are left to {@link BatchKernels#rowsStaged}).
+     */
+    static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
+            int outStride) {
+        int cols = w.cols();
+        int blocks = cols / 32;
+        int rowBytes = Math.toIntExact(w.rowBytes());
+        int full = Math.min(g1, w.rows() / BatchKernels.ROWS) - g0; // only the matrix's last tile can be ragged
+        if (full <= 0 || t1 - t0 < 4) {
+            return t0;
+        }
+        float[] sc = GROUP_SCALES.get();
+        if (sc.length < full * 8 * blocks) {
+            sc = new float[full * 8 * blocks];
+            GROUP_SCALES.set(sc);
+        }
+        for (int k = 0; k < full; k++) {
+            BatchKernels.q4ScalesFast(s, k * BatchKernels.ROWS * rowBytes, rowBytes, blocks, sc, k * 8 * blocks);
+        }
+        float[] acc = ACC.get();
+        int t = t0;
+        for (; t + 4 <= t1; t += 4) {
+            for (int k = 0; k < full; k++) {
+                int r0 = (g0 + k) * BatchKernels.ROWS;
+                q4_0r4x4a(s, k * BatchKernels.ROWS * rowBytes, rowBytes, sc, k * 8 * blocks, cols, xh, xhOff + t * cols, acc, out,
+                        t * outStride + outOff + r0, outStride);
+            }
+        }
+        return t;
     }
 
     private AlignedBatchKernels() {

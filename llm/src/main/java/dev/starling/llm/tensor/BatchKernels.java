@@ -526,43 +526,7 @@ final class BatchKernels {
     }
 
     private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> GROUP_SCALES = ThreadLocal.withInitial(() -> new float[0]);
 
-    /**
-     * The full Q4_0 tiles among tiles [g0, g1) (staged in s from row 4 g0 on) times tokens t0.. in quads, token quad by
-     * token quad over all those tiles: one quad's activations (32 KiB at 2048 columns) stay in L1 while the staged
-     * weights pass, where tile by tile (both quads per tile) every tile streamed 8 tokens' activations from L2. Reads
-     * the aligned copy xh from xh[xhOff] ({@link AlignedBatchKernels#q4_0r4x4a}). Returns the first token not done (the
-     * tail of fewer than 4, and the ragged last tile, are left to {@link #rowsStaged}).
-     */
-    static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
-            int outStride) {
-        int cols = w.cols();
-        int blocks = cols / 32;
-        int rowBytes = Math.toIntExact(w.rowBytes());
-        int full = Math.min(g1, w.rows() / ROWS) - g0; // only the matrix's last tile can be ragged
-        if (full <= 0 || t1 - t0 < 4) {
-            return t0;
-        }
-        float[] sc = GROUP_SCALES.get();
-        if (sc.length < full * 8 * blocks) {
-            sc = new float[full * 8 * blocks];
-            GROUP_SCALES.set(sc);
-        }
-        for (int k = 0; k < full; k++) {
-            q4ScalesFast(s, k * ROWS * rowBytes, rowBytes, blocks, sc, k * 8 * blocks);
-        }
-        float[] acc = ACC.get();
-        int t = t0;
-        for (; t + 4 <= t1; t += 4) {
-            for (int k = 0; k < full; k++) {
-                int r0 = (g0 + k) * ROWS;
-                AlignedBatchKernels.q4_0r4x4a(s, k * ROWS * rowBytes, rowBytes, sc, k * 8 * blocks, cols, xh, xhOff + t * cols, acc, out,
-                        t * outStride + outOff + r0, outStride);
-            }
-        }
-        return t;
-    }
 
     /** Scales of 4 staged Q4_0 rows: sc[8 b + 2 r] = d and sc[8 b + 2 r + 1] = -8 d of block b of row r. */
     static float[] q4Scales(byte[] s, int off, int rowBytes, int blocks) {

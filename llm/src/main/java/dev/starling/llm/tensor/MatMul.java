@@ -40,7 +40,7 @@ public final class MatMul {
     /**
      * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 5, the
      * default, is 4
-     * with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link BatchKernels#q4TokenQuads}: a quad's
+     * with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
      * activations stay in L1 while the weights pass, instead of each tile streaming 8 tokens' activations from L2); 4 is 3
      * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
      * load crosses a cache line; {@link AlignedBatchKernels}); 3 is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
@@ -163,7 +163,7 @@ public final class MatMul {
                     // one copy of several tiles' rows: a burst of sequential reads keeps the hardware prefetcher ahead,
                     // where a copy per 4-row tile stalled on memory each time (Q4_0, 2048 columns, 8 tokens: ~7%)
                     byte[] s = t1 - t0 >= 4 ? BatchKernels.stage(w, first, Math.min(w.rows(), g1 * TILE_ROWS) - first) : null;
-                    int done = quadsOuter && s != null ? BatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride) : t0;
+                    int done = quadsOuter && s != null ? AlignedBatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride) : t0;
                     for (int tile = g0; tile < g1; tile++) {
                         int r0 = tile * TILE_ROWS;
                         int count = Math.min(TILE_ROWS, w.rows() - r0);
