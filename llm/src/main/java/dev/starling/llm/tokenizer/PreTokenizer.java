@@ -16,6 +16,9 @@ import java.util.regex.PatternSyntaxException;
  * <p>The patterns are compiled with {@link Pattern#UNICODE_CHARACTER_CLASS}, so {@code \s} is Unicode White_Space as
  * in Oniguruma (Hugging Face) and Python's {@code regex}, and {@code (?i)} folds Unicode case. Whether that is
  * faithful is checked against the llama.cpp test vectors, not assumed (see TokenizerVectorsTest).
+ * <p>Letters, numbers and marks are the JDK's (Unicode 16.0 in Java 25). llama.cpp's tables are older: a character first
+ * assigned in Unicode 16.0 (U+13B72, say) is a letter here and "other" there, so text with one can split differently
+ * (LlamaCppTokenizerParityTest keeps such blocks out of its random text; they are rare in real posts).
  */
 public final class PreTokenizer {
 
