@@ -36,6 +36,12 @@ final class AlignedBatchKernels {
     /** memchr(const void *, int, size_t) as a critical downcall (null without native access: copies stay unaligned). */
     private static final MethodHandle MEMCHR = memchr();
     private static final ThreadLocal<Copy> COPY = ThreadLocal.withInitial(Copy::new);
+    /**
+     * Whether these kernels can run: they are written for 16 float lanes (AVX-512), a block's 32 columns in two vectors.
+     * With 8 lanes (AVX2, or -XX:MaxVectorSize=32) {@link #alignedCopy} answers null and the callers take the float[]
+     * kernels of {@link BatchKernels}, which loop over the lanes.
+     */
+    static final boolean USABLE = L == 16;
     /** Largest copy kept per thread (16 MiB: a prefill chunk of 256 tokens x 8192 columns is 8 MiB); larger: no copy. */
     static final int MAX_COPY_FLOATS = 4 << 20;
 
@@ -120,10 +126,11 @@ final class AlignedBatchKernels {
      * A copy of x[0, floats) in this thread's float[] from index {@link #alignedOffset()}, whose address was a multiple of
      * 64 when copied. Made once per product: a call with the same array, product number and length returns the copy made
      * before. Callers give each product a new number ({@link MatMul} counts them), since the same array holds new values
-     * in the next product. Null (the caller uses the float[] kernel) beyond {@link #MAX_COPY_FLOATS}.
+     * in the next product. Null (the caller uses the float[] kernel) beyond {@link #MAX_COPY_FLOATS}, or
+     * when the kernels cannot run here ({@link #USABLE}).
      */
     static float[] alignedCopy(float[] x, int floats, long product) {
-        if (floats > MAX_COPY_FLOATS) {
+        if (!USABLE || floats > MAX_COPY_FLOATS) {
             return null;
         }
         Copy c = COPY.get();

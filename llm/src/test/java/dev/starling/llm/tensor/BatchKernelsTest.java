@@ -197,6 +197,7 @@ class BatchKernelsTest {
 
     @Test
     void theAlignedCopyStartsOnA64ByteBoundary() {
+        Assumptions.assumeTrue(AlignedBatchKernels.USABLE, "8 float lanes here: the aligned kernels (16 lanes) are not used");
         Assumptions.assumeTrue(AlignedBatchKernels.addressMod64(new float[4]) >= 0, "no native access here: the copies stay unaligned");
         long seed = TestSeeds.seed("BatchKernelsTest.alignedCopy");
         Random r = new Random(seed);
