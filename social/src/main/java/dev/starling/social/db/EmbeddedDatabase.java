@@ -44,7 +44,7 @@ import javax.sql.DataSource;
  * <p>Stopping at exit: the JVM runs its shutdown hooks all at once. zonky's own hook would stop PostgreSQL while the
  * application's hook is still stopping the threads that use it (they then fail with "terminating connection due to
  * administrator command"), so a {@link Mode#DURABLE} cluster has Starling's hook instead, which first waits for the
- * hooks given to {@link #stopAfter}.
+ * hooks given to {@link #stopAfter} (to be started, as the JVM starts its hooks in no set order, and then to end).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -69,6 +69,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** How long the exit hook waits for the application's own shutdown hooks before it stops PostgreSQL anyway. */
     static final long STOP_AFTER_WAIT_MILLIS = 60_000;
+    /**
+     * How long the exit hook waits for an application hook to be started at all. The JVM starts its shutdown hooks one
+     * after another in no set order, so this one may run first; join() on a thread not yet started returns at once.
+     */
+    static final long HOOK_START_WAIT_MILLIS = 2_000;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, Path clusterDir, String password) {
         this.postgres = postgres;
@@ -238,15 +243,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private void stopAtExit() {
-        for (Thread t : stopAfter) {
-            try {
-                t.join(STOP_AFTER_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitHooks(stopAfter, HOOK_START_WAIT_MILLIS, STOP_AFTER_WAIT_MILLIS);
         close();
+    }
+
+    /**
+     * Waits until each hook has run: first until it was started (at most {@code startWaitMillis} each: a hook never
+     * registered is never started), then until it ends (at most {@code endWaitMillis} for all of them).
+     */
+    static void awaitHooks(List<Thread> hooks, long startWaitMillis, long endWaitMillis) {
+        long end = System.nanoTime() + endWaitMillis * 1_000_000L;
+        try {
+            for (Thread t : hooks) {
+                long started = System.nanoTime() + startWaitMillis * 1_000_000L;
+                while (t.getState() == Thread.State.NEW && System.nanoTime() < started) {
+                    Thread.sleep(5);
+                }
+                long leftMillis = (end - System.nanoTime()) / 1_000_000L;
+                if (leftMillis <= 0) {
+                    return;
+                }
+                t.join(leftMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Stops PostgreSQL (once; later calls do nothing). */
