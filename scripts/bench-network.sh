@@ -170,6 +170,19 @@ index_t0="$(date +%s.%N)"
 index_s="$(awk -v a="$index_t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')"
 export STARLING_SEARCH_EMBEDDINGS=off
 
+# The URL a server started in the background ($server_pid) prints as "$1 URL/" on $2.out, waiting at most $4 seconds;
+# exits with $2.err's tail when the server exits or does not start in time ($3 names it in the message).
+await_url() {
+  local found=""
+  for _ in $(seq 1 $(( $4 * 2 ))); do
+    found="$(sed -n "s/^$1 \(http[^ ]*\)\/\$/\1/p" "$2.out" | head -1)"
+    [[ -n "$found" ]] && { echo "$found"; return 0; }
+    kill -0 "$server_pid" 2>/dev/null || { tail -30 "$2.err" >&2; echo "bench-network: $3 exited" >&2; exit 1; }
+    sleep 0.5
+  done
+  tail -30 "$2.err" >&2; echo "bench-network: $3 did not start within $4 s" >&2; exit 1
+}
+
 # --- serve --------------------------------------------------------------------------------------
 log "starting starling serve (rate limits off, pool $pool, search embeddings off)"
 gc_log="$work/gc.log"
@@ -177,14 +190,7 @@ serve_opts=(-Xlog:gc:file="$gc_log":timemillis)
 if (( jfr )); then serve_opts+=(-XX:StartFlightRecording=filename="$work/serve.jfr",settings=profile); fi
 "${starling[@]:0:4}" "${serve_opts[@]}" "${starling[@]:4}" serve --data-dir "$work/data" --port 0 --no-rate-limits --db-pool-size "$pool" >"$work/serve.out" 2>"$work/serve.err" &
 server_pid=$!
-url=""
-for _ in $(seq 1 240); do
-  url="$(sed -n 's/^Starling is serving \(http[^ ]*\)\/$/\1/p' "$work/serve.out" | head -1)"
-  [[ -n "$url" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/serve.err" >&2; echo "bench-network: the server exited" >&2; exit 1; }
-  sleep 0.5
-done
-[[ -n "$url" ]] || { tail -30 "$work/serve.err" >&2; echo "bench-network: the server did not start within 120 s" >&2; exit 1; }
+url="$(await_url "Starling is serving" "$work/serve" "the server" 120)" || exit 1
 pgport="$(sed -n 4p "$work/data/postgres/postmaster.pid")"
 log "serving at $url; its PostgreSQL listens on localhost:$pgport"
 # the durable embedded cluster requires SCRAM with the random password it keeps beside its data
@@ -400,14 +406,7 @@ if (( ceiling )); then
   "${starling[@]:0:4}" -Xlog:gc:file="$gc_log":timemillis "${starling[@]:4}" loadbench ceiling --page "$work/home-page.json" \
     "${link_opt[@]}" --tokens-file "$work/tokens.tsv" --port 0 >"$work/ceiling.out" 2>"$work/ceiling.err" &
   server_pid=$!
-  url=""
-  for _ in $(seq 1 120); do
-    url="$(sed -n 's/^Starling ceiling is serving \(http[^ ]*\)\/$/\1/p' "$work/ceiling.out" | head -1)"
-    [[ -n "$url" ]] && break
-    kill -0 "$server_pid" 2>/dev/null || { tail -30 "$work/ceiling.err" >&2; echo "bench-network: the ceiling server exited" >&2; exit 1; }
-    sleep 0.5
-  done
-  [[ -n "$url" ]] || { echo "bench-network: the ceiling server did not start within 60 s" >&2; exit 1; }
+  url="$(await_url "Starling ceiling is serving" "$work/ceiling" "the ceiling server" 60)" || exit 1
   log "ceiling: the captured page ($page_bytes bytes) at $url, $connections connections, ${warmup}s warm-up, ${seconds}s measured"
   ceil="$(measured_run home 0) label=ceiling"
   if (( use_wrk )); then

@@ -25,9 +25,9 @@ import java.util.OptionalDouble;
  * Writes a story's headline and summary with the model that serves {@link Feature#TRENDS}, from the
  * {@value #PROMPT} prompt file: the story's public posts go in as quoted, escaped blocks (data, never instructions),
  * their text cut until the prompt fits the model's context; generation is bounded by tokens and time. Like Ask and the
- * assistant, an in-process model writes with copy-augmented decoding from the quoted posts (and only those, at up to the configured
- * length even when the prompt quotes them shorter), at the
- * operator's copy weight ({@link CopyWeightSetting}, read once per story).
+ * assistant, an in-process model writes with copy-augmented decoding from the quoted posts (and only those, at up to the
+ * configured length even when the prompt quotes them shorter), at the operator's copy weight ({@link CopyWeightSetting},
+ * read once per story).
  */
 public final class StoryWriter {
 

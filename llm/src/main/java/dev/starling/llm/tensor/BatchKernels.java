@@ -527,7 +527,6 @@ final class BatchKernels {
 
     private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
 
-
     /** Scales of 4 staged Q4_0 rows: sc[8 b + 2 r] = d and sc[8 b + 2 r + 1] = -8 d of block b of row r. */
     static float[] q4Scales(byte[] s, int off, int rowBytes, int blocks) {
         float[] sc = SCALES.get();

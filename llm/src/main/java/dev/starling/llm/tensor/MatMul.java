@@ -39,8 +39,7 @@ public final class MatMul {
 
     /**
      * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 5, the
-     * default, is 4
-     * with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
+     * default, is 4 with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
      * activations stay in L1 while the weights pass, instead of each tile streaming 8 tokens' activations from L2); 4 is 3
      * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
      * load crosses a cache line; {@link AlignedBatchKernels}); 3 is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
@@ -135,7 +134,7 @@ public final class MatMul {
         directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, preScaled ? 1 : 0);
     }
 
-    /** {@link #directTiles} with the full-tile Q4_0 kernel given (see {@link BatchKernels#rowsStaged}: 0, 1 or 2). */
+    /** {@link #directTiles} with the full-tile Q4_0 kernel given (0 to 4, see {@link #q4Kernel} and {@link BatchKernels#rowsStaged}). */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock, long stageBytes, int q4Kernel) {
         directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, q4Kernel, PRODUCTS.incrementAndGet());
