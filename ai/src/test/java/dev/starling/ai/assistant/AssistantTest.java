@@ -388,8 +388,14 @@ class AssistantTest {
         try (ModelRegistry r = registryWith(twice);
                 AssistantService s = AssistantService.create(social, r, null, budget, Prompts.classpath(), CONFIG)) {
             Post m = post(account(), "@starling flaky", PostVisibility.PUBLIC);
-            assertInstanceOf(MentionOutcome.Replied.class, s.handle(m.id()));
+            MentionOutcome first = s.handle(m.id());
             assertEquals(3, twice.calls.get(), "two failures, then the answer");
+            // The third attempt reached the model. What the tiny random model writes depends on the prompt, which holds the
+            // day's date and the other posts, so on some days its reply is empty once cleaned (an attempt that fails too; a
+            // CI run on 2026-11-30 got that). The retries are what is tested here, not the random model's text.
+            if (!(first instanceof MentionOutcome.Failed empty && empty.reason().contains("reply was empty"))) {
+                assertInstanceOf(MentionOutcome.Replied.class, first);
+            }
             twice.failuresLeft.set(1000);
             Post m2 = post(account(), "@starling down", PostVisibility.PUBLIC);
             MentionOutcome.Failed f = assertInstanceOf(MentionOutcome.Failed.class, s.handle(m2.id()));
