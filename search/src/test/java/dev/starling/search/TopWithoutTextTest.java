@@ -47,6 +47,20 @@ class TopWithoutTextTest {
     void prunedTopEqualsScoringEveryMatch() throws Exception {
         long seed = Long.getLong("tests.seed", System.nanoTime());
         System.out.println("TopWithoutTextTest seed " + seed + " (replay with -Dtests.seed=" + seed + ")");
+        check(seed, false);
+    }
+
+    /**
+     * The same on the data of a fixed seed whose match-all query can be pruned. Whether pruning applies depends on the
+     * random data (about one seed in six leaves the bound too loose: seeds 2 and 66777915821155 do), so "it does prune"
+     * is asserted on this one; the random seed above checks that pruned and full scoring agree.
+     */
+    @Test
+    void prunesTheMatchAllQueryOfAKnownNetwork() throws Exception {
+        check(1, true);
+    }
+
+    private static void check(long seed, boolean mustPrune) throws Exception {
         Random r = new Random(seed);
         long start = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli();
         int n = 3000 + r.nextInt(2000);
@@ -95,13 +109,15 @@ class TopWithoutTextTest {
                     }
                 }
             }
-            // and it does prune: the match-all query of an anonymous viewer gets a candidate filter
+            // and (on a known network) it does prune: the match-all query of an anonymous viewer gets a candidate filter
             var lexical = new BooleanQuery.Builder()
                     .add(new QueryCompiler(index.analyzer()).compile(((ParseResult.Parsed) QueryParser.parse("such")).query()).lexical(), Occur.MUST)
                     .add(ViewerFilter.anonymous(), Occur.FILTER).build();
             TopSignals signals = new TopSignals(now, PostSearch.HALF_LIFE_HOURS, authors);
-            assertNotNull(index.withSearcher(s -> TopWithoutText.candidates(s, lexical, signals, 20, PostSearch.COUNT_EXACT_UP_TO, new long[1], 300)),
-                    "seed " + seed + ": no pruning for the match-all query");
+            var candidates = index.withSearcher(s -> TopWithoutText.candidates(s, lexical, signals, 20, PostSearch.COUNT_EXACT_UP_TO, new long[1], 300));
+            if (mustPrune) {
+                assertNotNull(candidates, "seed " + seed + ": no pruning for the match-all query");
+            }
         }
     }
 }
