@@ -18,6 +18,8 @@ public final class TrendScheduler implements AutoCloseable {
     private final TrendStories stories;
     private final long intervalMillis;
     private final java.util.concurrent.atomic.AtomicLong runsCompleted = new java.util.concurrent.atomic.AtomicLong();
+    /** The executor's threads (one, unless it replaced a worker that died), joined by {@link #close}. */
+    private final java.util.List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ScheduledExecutorService executor;
 
     /** @param stories may be null (no stories, only the lists) */
@@ -35,7 +37,11 @@ public final class TrendScheduler implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon().name("trend-scheduler").unstarted(r));
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = Thread.ofPlatform().daemon().name("trend-scheduler").unstarted(r);
+            workers.add(t);
+            return t;
+        });
         executor.scheduleWithFixedDelay(this::runSafely, 0, intervalMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -80,9 +86,14 @@ public final class TrendScheduler implements AutoCloseable {
             executor.shutdownNow();
             try {
                 executor.awaitTermination(30, TimeUnit.SECONDS);
+                // the executor counts as terminated just before its worker thread returns: wait for the thread itself
+                for (Thread t : workers) {
+                    t.join(5_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            workers.clear();
             executor = null;
         }
     }
