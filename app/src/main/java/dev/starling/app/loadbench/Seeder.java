@@ -22,7 +22,9 @@ import java.util.SplittableRandom;
  * Fills an empty Starling database with a synthetic network, fast: rows go in with
  * {@code COPY ... FROM STDIN} through social's own tables (accounts, follows with their follow
  * notifications, posts with post_tags, and optionally the outbox rows social writes with each of
- * those changes), in one transaction, so a failed seed leaves nothing behind. Ids follow social's
+ * those changes), in one transaction, so a failed seed leaves nothing behind. The transaction
+ * sets {@code starling.bulk_load} so that social's change triggers stay quiet row by row, and
+ * sends one reset notification ({@code 'R'} on {@code starling_changes}) with its commit instead. Ids follow social's
  * snowflake layout with past timestamps. Afterwards the tables are vacuumed and analysed, and
  * bearer tokens for a sample of accounts are issued through the server's {@link OAuthStore}.
  *
@@ -33,6 +35,11 @@ public final class Seeder {
     public static final String PASSWORD = "loadbench-password";
     public static final String APP_NAME = "Starling loadbench";
     public static final String SCOPES = "read write follow";
+    /** Transaction-local setting under which social's change triggers send no notification. */
+    static final String BULK_LOAD_SETTING = "starling.bulk_load";
+    /** The channel social's change triggers notify on, and the payload that tells listeners to drop all cached state. */
+    static final String CHANGES_CHANNEL = "starling_changes";
+    static final String RESET_PAYLOAD = "R";
     private static final String[] VISIBILITY_NAMES = {"public", "unlisted", "private", "direct"};
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
 
@@ -63,8 +70,15 @@ public final class Seeder {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL synchronous_commit = off");
+                // social's change triggers skip their per-row pg_notify while this is on
+                st.execute("SELECT set_config('" + BULK_LOAD_SETTING + "', 'on', true)");
             }
-            return writeAll(c, cfg, now, passwordHash, accountIds);
+            long[] written = writeAll(c, cfg, now, passwordHash, accountIds);
+            try (Statement st = c.createStatement()) {
+                // one reset instead of millions of row notifications: listeners drop every cached state
+                st.execute("SELECT pg_notify('" + CHANGES_CHANNEL + "', '" + RESET_PAYLOAD + "')");
+            }
+            return written;
         });
         long copyMillis = (System.nanoTime() - t0) / 1_000_000;
         log.printf("loadbench seed: %,d accounts, %,d follows, %,d posts (%,d tags), %,d outbox rows written in %.1f s%n",
