@@ -2,10 +2,14 @@ package dev.starling.social.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.starling.social.changes.ChangeFeed;
 import dev.starling.social.common.Outcome;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -38,9 +42,15 @@ public final class Database implements AutoCloseable {
     }
 
     private final HikariDataSource pool;
+    private final Config config;
+    /** Uses of the pool that may have written, counted after they end (see {@link ChangeFeed#awaitLocalWrites}). */
+    private final AtomicLong localWrites = new AtomicLong();
+    private ChangeFeed changes;
+    private boolean closed;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariDataSource pool, Config config) {
         this.pool = pool;
+        this.config = config;
     }
 
     /** Opens the pool and migrates the schema (Flyway, {@code classpath:db/migration}). */
@@ -68,7 +78,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Database(ds);
+        return new Database(ds, config);
     }
 
     /**
@@ -100,8 +110,25 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
-    /** Runs {@code work} on a pooled connection in autocommit mode (reads). */
+    /**
+     * Runs {@code work} on a pooled connection in autocommit mode. It may write (each statement
+     * commits by itself): it counts as a possible local write for the {@link #changes() change feed}.
+     * Pure reads that caches make use {@link #read}.
+     */
     public <T> T withConnection(SqlFunction<T> work) {
+        try {
+            return read(work);
+        } finally {
+            localWrites.incrementAndGet();
+        }
+    }
+
+    /**
+     * Runs {@code work}, which must only read, on a pooled connection in autocommit mode. Unlike
+     * {@link #withConnection} it does not count as a local write, so it does not make the next cache
+     * read wait for the change feed (a cache's own loads use it).
+     */
+    public <T> T read(SqlFunction<T> work) {
         try (Connection c = pool.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
@@ -110,11 +137,47 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * The change feed of this database (started on the first call, closed with it): every committed
+     * change to the tables that in-process caches mirror, from any writer (migration V6).
+     */
+    public synchronized ChangeFeed changes() {
+        if (closed) {
+            throw new IllegalStateException("the database is closed");
+        }
+        if (changes == null) {
+            changes = ChangeFeed.start(this::openListenerConnection, pool, localWrites);
+        }
+        return changes;
+    }
+
+    private Connection openListenerConnection() throws SQLException {
+        Properties props = new Properties();
+        if (config.user() != null) {
+            props.setProperty("user", config.user());
+        }
+        if (config.password() != null) {
+            props.setProperty("password", config.password());
+        }
+        props.setProperty("ApplicationName", "starling-changes");
+        props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(config.jdbcUrl(), props);
+    }
+
+    /**
      * Runs {@code work} in one transaction (READ COMMITTED). Commits on normal return unless the
      * result is an {@link Outcome.Rejected}, which rolls back. Any exception rolls back and is
      * rethrown ({@link SQLException} wrapped in {@link DatabaseException}).
      */
     public <T> T inTransaction(SqlFunction<T> work) {
+        try {
+            return transaction(work);
+        } finally {
+            localWrites.incrementAndGet();
+        }
+    }
+
+    private <T> T transaction(SqlFunction<T> work) {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -142,6 +205,14 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        ChangeFeed feed;
+        synchronized (this) {
+            closed = true;
+            feed = changes;
+        }
+        if (feed != null) {
+            feed.close();
+        }
         pool.close();
     }
 }
