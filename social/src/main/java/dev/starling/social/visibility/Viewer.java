@@ -7,7 +7,7 @@ import java.util.Set;
  * anonymous visitor), the accounts it follows (accepted follows only, not pending requests) and
  * the accounts it blocks or is blocked by. Load one with {@link Visibility#viewer}.
  */
-public record Viewer(Long accountId, Set<Long> following, Set<Long> blockedEitherWay) {
+public record Viewer(Long accountId, Set<Long> following, Set<Long> blockedEitherWay) implements ViewerRelations {
 
     public static final Viewer ANONYMOUS = new Viewer(null, Set.of(), Set.of());
 
@@ -16,7 +16,18 @@ public record Viewer(Long accountId, Set<Long> following, Set<Long> blockedEithe
         blockedEitherWay = Set.copyOf(blockedEitherWay);
     }
 
+    @Override
     public boolean is(long id) {
         return accountId != null && accountId == id;
+    }
+
+    @Override
+    public boolean follows(long accountId) {
+        return following.contains(accountId);
+    }
+
+    @Override
+    public boolean blocksEitherWay(long accountId) {
+        return blockedEitherWay.contains(accountId);
     }
 }

@@ -33,36 +33,36 @@ public final class Visibility {
     /**
      * @param original the reposted post when {@code post} is a repost (required then), else ignored
      */
-    public static boolean canSee(Viewer viewer, Post post, Post original) {
+    public static boolean canSee(ViewerRelations viewer, Post post, Post original) {
         if (post.isReblog()) {
             if (original == null || original.id() != post.reblogOfId()) {
                 throw new IllegalArgumentException("repost " + post.id() + " needs its original " + post.reblogOfId());
             }
-            boolean reposterOk = viewer.is(post.authorId()) || !viewer.blockedEitherWay().contains(post.authorId());
+            boolean reposterOk = viewer.is(post.authorId()) || !viewer.blocksEitherWay(post.authorId());
             return reposterOk && canSeeOriginal(viewer, original);
         }
         return canSeeOriginal(viewer, post);
     }
 
     /** {@link #canSee} for a post that is not a repost. */
-    public static boolean canSee(Viewer viewer, Post post) {
+    public static boolean canSee(ViewerRelations viewer, Post post) {
         return canSee(viewer, post, null);
     }
 
-    private static boolean canSeeOriginal(Viewer viewer, Post p) {
+    private static boolean canSeeOriginal(ViewerRelations viewer, Post p) {
         if (p.isReblog()) {
             throw new IllegalArgumentException("post " + p.id() + " is a repost of a repost");
         }
         if (viewer.is(p.authorId())) {
             return true;
         }
-        if (viewer.accountId() != null && viewer.blockedEitherWay().contains(p.authorId())) {
+        if (viewer.accountId() != null && viewer.blocksEitherWay(p.authorId())) {
             return false;
         }
         boolean mentioned = viewer.accountId() != null && p.entities().mentions(viewer.accountId());
         return switch (p.visibility()) {
             case PUBLIC, UNLISTED -> true;
-            case PRIVATE -> mentioned || viewer.following().contains(p.authorId());
+            case PRIVATE -> mentioned || viewer.follows(p.authorId());
             case DIRECT -> mentioned;
         };
     }
