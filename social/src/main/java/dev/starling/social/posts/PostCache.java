@@ -2,6 +2,8 @@ package dev.starling.social.posts;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.starling.social.changes.Change;
+import dev.starling.social.changes.ChangeListener;
 import dev.starling.social.db.Database;
 import dev.starling.social.visibility.KeyVersions;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * <p>Answers from memory only while the change feed is live ({@code live}); otherwise every call reads
  * the database and installs nothing. Bounded ({@code maxPosts}, least recently used out).
  */
-public final class PostCache {
+public final class PostCache implements ChangeListener {
 
     /** Counters: posts answered from memory, loaded and installed, loads refused (overtaken by a change), ids not found, reads while not live. */
     public record Stats(long hits, long loads, long refused, long absent, long notLive) {
@@ -60,6 +62,26 @@ public final class PostCache {
         this.posts = Caffeine.newBuilder().maximumSize(maxPosts).build();
     }
 
+    /** A cache on {@code db}'s change feed ({@link Database#changes}), subscribed to it, answering while it is live. */
+    public static PostCache subscribed(Database db, long maxPosts) {
+        PostCache cache = new PostCache(db, db.changes()::live, maxPosts);
+        db.changes().subscribe(cache);
+        return cache;
+    }
+
+    /** Applies a change from the feed (its thread; no database access). */
+    @Override
+    public void onChange(Change change) {
+        switch (change.kind()) {
+            case POST_CREATED -> created(change.first());
+            case POST_CHANGED -> changed(change.first());
+            case POST_DELETED -> deleted(change.first());
+            case RESET -> reset();
+            default -> {
+            }
+        }
+    }
+
     /**
      * The posts of {@code ids} that exist (committed, not deleted), by id, without any visibility check;
      * from memory while the feed is live, the misses (or, when not live, all) in one query.
@@ -71,7 +93,7 @@ public final class PostCache {
         }
         if (!live.getAsBoolean()) {
             notLive.increment();
-            Map<Long, Post> loaded = db.withConnection(c -> PostRows.loadMany(c, ids));
+            Map<Long, Post> loaded = db.read(c -> PostRows.loadMany(c, ids));
             absent.add(ids.size() - loaded.size());
             return loaded;
         }
@@ -98,7 +120,7 @@ public final class PostCache {
             return out;
         }
         List<Long> toLoad = missing;
-        Map<Long, Post> loaded = db.withConnection(c -> PostRows.loadMany(c, toLoad));
+        Map<Long, Post> loaded = db.read(c -> PostRows.loadMany(c, toLoad));
         for (int i = 0; i < missing.size(); i++) {
             long id = missing.get(i);
             Post p = loaded.get(id);

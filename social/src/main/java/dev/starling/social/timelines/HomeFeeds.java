@@ -6,6 +6,7 @@ import dev.starling.social.common.Slice;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostRows;
 import dev.starling.social.posts.RecentPosts;
+import dev.starling.social.visibility.KeyVersions;
 import dev.starling.social.visibility.VisibilitySql;
 import java.sql.Array;
 import java.sql.Connection;
@@ -86,6 +87,8 @@ final class HomeFeeds {
 
     private final Settings settings;
     private final Map<Long, HomeFeed> feeds;
+    /** Follow changes per owner and resets, so that a build overtaken by one is not installed. Guarded by {@link #feeds}. */
+    private final KeyVersions versions = new KeyVersions(12);
     private final LongAdder reads = new LongAdder();
     private final LongAdder builds = new LongAdder();
     private final LongAdder epochMisses = new LongAdder();
@@ -170,6 +173,12 @@ final class HomeFeeds {
 
     /** The viewer's feed, built when missing, stale or too far behind the log, with the log absorbed. */
     private HomeFeed current(Connection c, long viewerId) throws SQLException {
+        HomeFeed feed = cached(viewerId);
+        return feed != null ? feed : buildAndInstall(c, viewerId).feed();
+    }
+
+    /** The viewer's cached feed with the log absorbed, or null when it is missing, dropped, stale or fell behind the log. */
+    HomeFeed cached(long viewerId) {
         HomeFeed feed;
         synchronized (feeds) {
             feed = feeds.get(viewerId);
@@ -178,14 +187,53 @@ final class HomeFeeds {
         if (feed != null && !feed.dead && System.nanoTime() - feed.builtAtNanos < maxAgeNanos && absorb(feed)) {
             return feed;
         }
-        feed = build(c, viewerId);
+        return null;
+    }
+
+    /** A feed just built, and whether it was installed (it is not when a follow change of its owner or a reset overtook the build). */
+    record Built(HomeFeed feed, boolean installed) {
+    }
+
+    /**
+     * Builds the viewer's feed and installs it unless a FOLLOW change of the viewer (or a RESET) was
+     * delivered while it was built ({@link #followChanged}): then its followees may be stale, and only
+     * the database path, which checks the follow epoch, may use it.
+     */
+    Built buildAndInstall(Connection c, long viewerId) throws SQLException {
+        long stamp = versions.stamp(viewerId);
+        HomeFeed feed = build(c, viewerId);
         if (!absorb(feed)) {
             throw new IllegalStateException("a new home feed fell behind the post log at once");
         }
         synchronized (feeds) {
+            if (!versions.unchanged(viewerId, stamp)) {
+                return new Built(feed, false);
+            }
             feeds.put(viewerId, feed);
         }
-        return feed;
+        return new Built(feed, true);
+    }
+
+    /** A follow of {@code follower} was inserted or deleted (change feed): its feed's sources are stale. */
+    void followChanged(long follower) {
+        synchronized (feeds) {
+            versions.bump(follower);
+            HomeFeed feed = feeds.remove(follower);
+            if (feed != null) {
+                feed.dead = true;
+            }
+        }
+    }
+
+    /** Anything may have changed (a RESET of the change feed): drops every feed and refuses the builds in flight. */
+    void reset() {
+        synchronized (feeds) {
+            versions.bumpAll();
+            for (HomeFeed feed : feeds.values()) {
+                feed.dead = true;
+            }
+            feeds.clear();
+        }
     }
 
     /** Absorbs the log's new entries into the feed; false when it fell behind the log. */
@@ -289,7 +337,7 @@ final class HomeFeeds {
             + " AND (p.author_id = v.vid OR EXISTS (SELECT 1 FROM follows hf WHERE hf.follower_id = v.vid AND hf.followee_id = p.author_id))"
             + " AND " + VisibilitySql.canSee("p", "o") + " AND " + VisibilitySql.notMuted("p", "o") + ") vis ON true";
 
-    private void drop(HomeFeed feed) {
+    void drop(HomeFeed feed) {
         feed.dead = true;
         synchronized (feeds) {
             feeds.remove(feed.accountId, feed);

@@ -3,11 +3,16 @@ package dev.starling.social.timelines;
 import dev.starling.social.common.Page;
 import dev.starling.social.common.Paging;
 import dev.starling.social.common.Slice;
+import dev.starling.social.changes.Change;
+import dev.starling.social.changes.ChangeFeed;
 import dev.starling.social.db.Database;
 import dev.starling.social.outbox.Outbox;
 import dev.starling.social.posts.Post;
+import dev.starling.social.posts.PostCache;
 import dev.starling.social.posts.PostRows;
 import dev.starling.social.posts.PostWriter;
+import dev.starling.social.posts.RecentPosts;
+import dev.starling.social.visibility.ViewerCache;
 import dev.starling.social.visibility.VisibilitySql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,12 +43,26 @@ public final class Timelines {
     private final HomeFeeds homeFeeds;
     /** Posts written by other processes into the feeds' log; null when the feeds are off. */
     private final OutboxPostFeeder outboxFeeder;
+    /** The change feed the memory path needs live; null when home reads only SQL (feeds off, or a test). */
+    private final ChangeFeed changes;
+    /** Home pages decided in memory; null when {@link #changes} is. */
+    private final MemoryHome memoryHome;
+    private final ViewerCache viewers;
     /** How often home reads poll the outbox for other processes' posts. */
     static final long OUTBOX_POLL_INTERVAL_MILLIS = 1_000;
 
-    /** With in-process home feeds ({@link HomeFeeds}) on their default bounds. */
+    /** With in-process home feeds ({@link HomeFeeds}) on their default bounds, and caches of its own on the change feed. */
     public Timelines(Database db) {
-        this(db, HomeFeeds.Settings.defaults());
+        this(db, PostCache.subscribed(db, PostCache.DEFAULT_MAX_POSTS));
+    }
+
+    /**
+     * With in-process home feeds on their default bounds, deciding home pages in memory while
+     * {@code db}'s change feed is live, from {@code posts} (share it with the hydration of statuses;
+     * it must be subscribed to {@code db.changes()}) and a {@link ViewerCache} of its own.
+     */
+    public Timelines(Database db, PostCache posts) {
+        this(db, HomeFeeds.Settings.defaults(), OUTBOX_POLL_INTERVAL_MILLIS, posts);
     }
 
     Timelines(Database db, HomeFeeds.Settings homeFeedSettings) {
@@ -51,9 +70,40 @@ public final class Timelines {
     }
 
     Timelines(Database db, HomeFeeds.Settings homeFeedSettings, long outboxPollIntervalMillis) {
+        this(db, homeFeedSettings, outboxPollIntervalMillis, homeFeedSettings.enabled() ? PostCache.subscribed(db, PostCache.DEFAULT_MAX_POSTS) : null);
+    }
+
+    /** {@code posts} null: home is read with SQL only (over the feeds when they are on), the change feed is not used. */
+    Timelines(Database db, HomeFeeds.Settings homeFeedSettings, long outboxPollIntervalMillis, PostCache posts) {
         this.db = db;
         this.homeFeeds = new HomeFeeds(homeFeedSettings);
         this.outboxFeeder = homeFeedSettings.enabled() ? new OutboxPostFeeder(new Outbox(db), outboxPollIntervalMillis) : null;
+        if (homeFeedSettings.enabled() && posts != null) {
+            this.changes = db.changes();
+            this.viewers = new ViewerCache(db, changes::live, ViewerCache.DEFAULT_MAX_IDS);
+            this.memoryHome = new MemoryHome(db, homeFeeds, viewers, posts);
+            changes.subscribe(viewers);
+            changes.subscribe(this::onChange);
+        } else {
+            this.changes = null;
+            this.viewers = null;
+            this.memoryHome = null;
+        }
+    }
+
+    /**
+     * The home feeds' part of the change feed: a follow change drops the follower's feed (its sources
+     * are stale), a post inserted by any writer (another process too) goes into the feeds' log, a reset
+     * drops every feed.
+     */
+    private void onChange(Change change) {
+        switch (change.kind()) {
+            case FOLLOW -> homeFeeds.followChanged(change.first());
+            case POST_CREATED -> RecentPosts.append(change.second(), change.first());
+            case RESET -> homeFeeds.reset();
+            default -> {
+            }
+        }
     }
 
     /** The feeder of other processes' posts (tests). */
@@ -73,8 +123,14 @@ public final class Timelines {
         if (outboxFeeder != null) {
             outboxFeeder.beforeRead();
         }
-        return db.withConnection(c -> {
-            FilteredScan.Candidates database = homeCandidates(viewerId, false);
+        FilteredScan.Candidates database = homeCandidates(viewerId, false);
+        if (memoryHome != null && !page.ascending() && changes.live() && changes.awaitLocalWrites()) {
+            Slice<Post> fromMemory = memoryHome.home(viewerId, page, database);
+            if (fromMemory != null && changes.live()) {
+                return fromMemory;
+            }
+        }
+        return db.read(c -> {
             Slice<Post> fromFeed = homeFeeds.home(c, viewerId, page, database);
             return fromFeed != null ? fromFeed : FilteredScan.run(c, viewerId, page, true, database);
         });
@@ -82,14 +138,21 @@ public final class Timelines {
 
     /** The home timeline read from the database only, without the in-process feeds: what tests hold {@link #home} to. */
     Slice<Post> homeUncached(long viewerId, Page page) {
-        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, false)));
+        return db.read(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, false)));
     }
 
     /** Home feed counters: reads answered from feeds, feeds built, feeds dropped for a new follow, reads that went below a feed's floor. */
     public String homeFeedStats() {
         HomeFeeds.Stats s = homeFeeds.stats();
+        String memory = "";
+        if (memoryHome != null) {
+            MemoryHome.Stats m = memoryHome.stats();
+            ViewerCache.Stats v = viewers.stats();
+            memory = " memory_pages=" + m.pages() + " memory_fallbacks=" + m.fallbacks() + " memory_database_tails=" + m.databaseTails()
+                    + " viewer_hits=" + v.hits() + " viewer_loads=" + v.loads() + " viewer_refused=" + v.refused();
+        }
         return "home feeds: reads=" + s.reads() + " builds=" + s.builds() + " epoch_misses=" + s.epochMisses() + " database_tails=" + s.databaseTails()
-                + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended());
+                + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended()) + memory;
     }
 
     /**
@@ -97,7 +160,7 @@ public final class Timelines {
      * tests hold {@link #home} to.
      */
     Slice<Post> homeReference(long viewerId, Page page) {
-        return db.withConnection(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, true)));
+        return db.read(c -> FilteredScan.run(c, viewerId, page, true, homeCandidates(viewerId, true)));
     }
 
     private static FilteredScan.Candidates homeCandidates(long viewerId, boolean reference) {

@@ -2,6 +2,8 @@ package dev.starling.social.visibility;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.starling.social.changes.Change;
+import dev.starling.social.changes.ChangeListener;
 import dev.starling.social.db.Database;
 import java.sql.Array;
 import java.sql.Connection;
@@ -26,7 +28,7 @@ import java.util.function.BooleanSupplier;
  * {@link #get} reads the database and installs nothing. Bounded by the number of account ids held (a
  * weight of the entries' array lengths), least recently used first out.
  */
-public final class ViewerCache {
+public final class ViewerCache implements ChangeListener {
 
     /** An account as a viewer: sorted id arrays, searched without boxing. */
     public static final class Entry implements ViewerRelations {
@@ -129,11 +131,31 @@ public final class ViewerCache {
         this.entries = Caffeine.newBuilder().maximumWeight(maxIds).weigher((Long k, Entry e) -> e.weight()).build();
     }
 
+    /** A cache on {@code db}'s change feed ({@link Database#changes}), subscribed to it, answering while it is live. */
+    public static ViewerCache subscribed(Database db, long maxIds) {
+        ViewerCache cache = new ViewerCache(db, db.changes()::live, maxIds);
+        db.changes().subscribe(cache);
+        return cache;
+    }
+
+    /** Applies a change from the feed (its thread; no database access). */
+    @Override
+    public void onChange(Change change) {
+        switch (change.kind()) {
+            case FOLLOW -> followChanged(change.first());
+            case BLOCK -> blockChanged(change.first(), change.second());
+            case MUTE -> muteChanged(change.first());
+            case RESET -> reset();
+            default -> {
+            }
+        }
+    }
+
     /** The account as a viewer: from memory while the feed is live, else (and on a miss) read in one query. */
     public Entry get(long accountId) {
         if (!live.getAsBoolean()) {
             notLive.increment();
-            return db.withConnection(c -> load(c, accountId));
+            return db.read(c -> load(c, accountId));
         }
         Entry e = entries.getIfPresent(accountId);
         if (e != null) {
@@ -141,7 +163,7 @@ public final class ViewerCache {
             return e;
         }
         long stamp = versions.stamp(accountId);
-        Entry loaded = db.withConnection(c -> load(c, accountId));
+        Entry loaded = db.read(c -> load(c, accountId));
         boolean[] installed = {false};
         entries.asMap().compute(accountId, (k, old) -> {
             if (versions.unchanged(accountId, stamp)) {

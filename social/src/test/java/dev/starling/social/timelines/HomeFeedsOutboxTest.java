@@ -75,8 +75,9 @@ class HomeFeedsOutboxTest {
         s.relationships().follow(reader.id(), author.id()).orThrow();
         long first = s.posts().create(author.id(), NewPost.of("written here")).orThrow().id();
 
-        Timelines feeding = new Timelines(db, HomeFeeds.Settings.defaults(), 0);
-        Timelines notFeeding = new Timelines(db, HomeFeeds.Settings.defaults(), 3_600_000); // polls once an hour: never here
+        // SQL-only feeds (no change feed, whose post changes would bring the post too): the outbox alone is under test
+        Timelines feeding = new Timelines(db, HomeFeeds.Settings.defaults(), 0, null);
+        Timelines notFeeding = new Timelines(db, HomeFeeds.Settings.defaults(), 3_600_000, null); // polls once an hour: never here
         assertEquals(List.of(first), home(feeding, reader));
         assertEquals(List.of(first), home(notFeeding, reader));
 
@@ -101,7 +102,7 @@ class HomeFeedsOutboxTest {
         Account reader = s.accounts().createWithoutPassword("hfo_reader2", "hfo_reader2@example.org", "", false).orThrow();
         Account author = s.accounts().createWithoutPassword("hfo_author2", "hfo_author2@example.org", "", false).orThrow();
         s.relationships().follow(reader.id(), author.id()).orThrow();
-        Timelines feeding = new Timelines(db, HomeFeeds.Settings.defaults(), 0);
+        Timelines feeding = new Timelines(db, HomeFeeds.Settings.defaults(), 0, null);
         assertEquals(List.of(), home(feeding, reader));
         long other = insertAsAnotherProcess(author, "another process again");
         long deadline = System.nanoTime() + 10_000_000_000L;
