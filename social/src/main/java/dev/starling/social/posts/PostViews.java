@@ -97,7 +97,11 @@ public final class PostViews {
                 }
             }
         }
-        Ctx ctx = new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes);
+        return assemble(posts, new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes));
+    }
+
+    /** The views of {@code posts} in order from what was read about them (SQL here, or {@link HydrationCache}). */
+    static List<PostView> assemble(List<Post> posts, Ctx ctx) {
         List<PostView> out = new ArrayList<>(posts.size());
         for (Post p : posts) {
             PostView v = ctx.view(p, true, true);
@@ -121,7 +125,8 @@ public final class PostViews {
             FROM unnest(?::bigint[], ?::bigint[]) AS x(id, author_id) LEFT JOIN post_stats ps ON ps.post_id = x.id
             LEFT JOIN LATERAL (SELECT""" + " " + AccountRows.COLUMNS + " FROM accounts a" + AccountRows.JOIN_STATS + "WHERE a.id = x.author_id) au ON true";
 
-    private record Ctx(Map<Long, Post> all, Map<Long, Account> authors, Map<Long, Long> replies, Map<Long, Long> reblogs,
+    /** Everything a page's views are made of: posts (with originals and visible quotes), authors, counts, the viewer's flags. */
+    record Ctx(Map<Long, Post> all, Map<Long, Account> authors, Map<Long, Long> replies, Map<Long, Long> reblogs,
                        Map<Long, Long> favs, Set<Long> myFavs, Set<Long> myReblogs, Set<Long> myBookmarks, Set<Long> visibleQuotes) {
 
         /** {@code allowReblog}: may unwrap a repost; {@code allowQuote}: may attach the quoted post (one level each). */

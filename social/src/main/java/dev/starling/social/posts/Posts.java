@@ -30,11 +30,19 @@ public final class Posts {
     private final Database db;
     private final PostText text;
     private final Clock clock;
+    private final HydrationCache hydration;
 
+    /** Posts that hydrate pages through SQL only. */
     public Posts(Database db, PostText text, Clock clock) {
+        this(db, text, clock, null);
+    }
+
+    /** {@code hydration}: pages are hydrated from it while the change feed is live (null: SQL only). */
+    public Posts(Database db, PostText text, Clock clock, HydrationCache hydration) {
         this.db = db;
         this.text = text;
         this.clock = clock;
+        this.hydration = hydration;
     }
 
     public PostText rules() {
@@ -103,12 +111,12 @@ public final class Posts {
 
     /** The post when {@code viewerId} (null: anonymous) may see it. */
     public Optional<Post> get(Long viewerId, long postId) {
-        return db.withConnection(c -> PostWriter.visible(c, viewerId, postId));
+        return db.read(c -> PostWriter.visible(c, viewerId, postId));
     }
 
     /** The post hydrated for the viewer (author, original of a repost, counts, flags). */
     public Optional<PostView> view(Long viewerId, long postId) {
-        return db.withConnection(c -> {
+        return db.read(c -> {
             Optional<Post> p = PostWriter.visible(c, viewerId, postId);
             if (p.isEmpty()) {
                 return Optional.<PostView>empty();
@@ -123,7 +131,18 @@ public final class Posts {
         if (posts.size() > 200) {
             throw new IllegalArgumentException("at most 200 posts per hydration, got " + posts.size());
         }
-        return db.withConnection(c -> PostViews.hydrate(c, viewerId, posts));
+        if (hydration != null) {
+            List<PostView> views = hydration.hydrate(viewerId, posts);
+            if (views != null) {
+                return views;
+            }
+        }
+        return db.read(c -> PostViews.hydrate(c, viewerId, posts));
+    }
+
+    /** {@link #views} through SQL only, whatever the caches hold: what tests hold the cached hydration to. */
+    public List<PostView> viewsUncached(Long viewerId, List<Post> posts) {
+        return db.read(c -> PostViews.hydrate(c, viewerId, posts));
     }
 
     /**
