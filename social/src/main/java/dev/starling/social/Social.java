@@ -9,6 +9,8 @@ import dev.starling.social.db.Database;
 import dev.starling.social.imports.ArchiveImporter;
 import dev.starling.social.notifications.Notifications;
 import dev.starling.social.outbox.Outbox;
+import dev.starling.social.posts.HydrationCache;
+import dev.starling.social.posts.PostCache;
 import dev.starling.social.posts.PostText;
 import dev.starling.social.posts.Posts;
 import dev.starling.social.relationships.Relationships;
@@ -86,9 +88,13 @@ public final class Social {
         this.accounts = new Accounts(db, passwords, settings.clock(), settings.trainingConsentDefault());
         this.trainingConsent = new TrainingConsent(db, accounts, settings.trainingConsentDefault());
         this.trainingCorpus = new TrainingCorpus(db);
-        this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock());
+        // Home pages are decided and hydrated from memory, kept current by the database's change feed; one post cache serves both.
+        PostCache postCache = PostCache.subscribed(db, PostCache.DEFAULT_MAX_POSTS);
+        HydrationCache hydration = new HydrationCache(db, db.changes()::awaitLocalWrites, postCache, HydrationCache.DEFAULT_MAX_ENTRIES);
+        db.changes().subscribe(hydration);
+        this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock(), hydration);
         this.relationships = new Relationships(db, settings.clock());
-        this.timelines = new Timelines(db);
+        this.timelines = new Timelines(db, postCache);
         this.notifications = new Notifications(db);
         this.outbox = new Outbox(db);
         this.importer = new ArchiveImporter(db, posts.rules());

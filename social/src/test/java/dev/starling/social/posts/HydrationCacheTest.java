@@ -45,18 +45,8 @@ class HydrationCacheTest {
         social = TestDatabase.social(db);
         otherSocial = TestDatabase.social(other);
         feed = db.changes();
-        postCache = new PostCache(db, feed::awaitLocalWrites, 1_000);
+        postCache = PostCache.subscribed(db, 1_000);
         cache = new HydrationCache(db, feed::awaitLocalWrites, postCache, 1_000);
-        feed.subscribe(c -> {
-            switch (c.kind()) {
-                case POST_CREATED -> postCache.created(c.first());
-                case POST_CHANGED -> postCache.changed(c.first());
-                case POST_DELETED -> postCache.deleted(c.first());
-                case RESET -> postCache.reset();
-                default -> {
-                }
-            }
-        });
         feed.subscribe(cache);
     }
 
