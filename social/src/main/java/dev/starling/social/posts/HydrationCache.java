@@ -8,6 +8,10 @@ import dev.starling.social.changes.Change;
 import dev.starling.social.changes.ChangeListener;
 import dev.starling.social.db.Database;
 import dev.starling.social.visibility.KeyVersions;
+import dev.starling.social.visibility.Viewer;
+import dev.starling.social.visibility.ViewerCache;
+import dev.starling.social.visibility.ViewerRelations;
+import dev.starling.social.visibility.Visibility;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -24,10 +28,10 @@ import java.util.function.BooleanSupplier;
  * kept current by the change feed (migration V6): each post's counters (POST_STATS), each author's
  * row with its counters (ACCOUNT), and each viewer's own flags on each post: favourited (FAVOURITE),
  * bookmarked (BOOKMARK), reposted (a POST_CREATED or POST_DELETED whose third number is the post).
- * The posts, reposts' originals and quotes come from the {@link PostCache}. So a page whose parts
- * are all held is hydrated with no database round trip; the missing parts of each kind are read in
- * one query each. Which quotes the viewer may see is still asked in SQL (one query, only for pages
- * that hold quotes).
+ * The posts, reposts' originals and quotes come from the {@link PostCache}, and which quotes the
+ * viewer may see is decided with {@link Visibility#canSee} over the {@link ViewerCache} (or, without
+ * one, in SQL). So a page whose parts are all held is hydrated with no database round trip; the
+ * missing parts of each kind are read in one query each.
  *
  * <p>Counters and flags are cached whatever their value (zero, false): any later change to them is
  * announced. A loaded value is installed only if no change of its key arrived while it loaded
@@ -56,6 +60,7 @@ public final class HydrationCache implements ChangeListener {
     private final Database db;
     private final BooleanSupplier live;
     private final PostCache posts;
+    private final ViewerCache viewers;
     private final Cache<Long, Counts> counts;
     private final Cache<Long, Account> accounts;
     private final Cache<FlagKey, Integer> flags;
@@ -72,14 +77,23 @@ public final class HydrationCache implements ChangeListener {
         }
     }
 
-    /** {@code maxEntries}: bound of each of the three caches (counters, accounts, flags), 1..10^8. */
+    /** As {@link #HydrationCache(Database, BooleanSupplier, PostCache, ViewerCache, long)} with quotes' visibility asked in SQL. */
     public HydrationCache(Database db, BooleanSupplier live, PostCache posts, long maxEntries) {
+        this(db, live, posts, null, maxEntries);
+    }
+
+    /**
+     * {@code viewers}: decides which quotes the viewer may see in memory ({@link Visibility#canSee});
+     * null asks SQL. {@code maxEntries}: bound of each of the three caches (counters, accounts, flags), 1..10^8.
+     */
+    public HydrationCache(Database db, BooleanSupplier live, PostCache posts, ViewerCache viewers, long maxEntries) {
         if (maxEntries < 1 || maxEntries > 100_000_000L) {
             throw new IllegalArgumentException("hydration cache bound must be 1..100000000 entries, was " + maxEntries);
         }
         this.db = db;
         this.live = live;
         this.posts = posts;
+        this.viewers = viewers;
         this.counts = Caffeine.newBuilder().maximumSize(maxEntries).build();
         this.accounts = Caffeine.newBuilder().maximumSize(maxEntries).build();
         this.flags = Caffeine.newBuilder().maximumSize(maxEntries).build();
@@ -117,10 +131,7 @@ public final class HydrationCache implements ChangeListener {
                 quoteIds.add(p.quoteOfId());
             }
         }
-        Set<Long> visibleQuotes = quoteIds.isEmpty() ? Set.of() : db.read(c -> PostViews.visibleSubset(c, viewerId, quoteIds));
-        Set<Long> missingQuotes = new HashSet<>(visibleQuotes);
-        missingQuotes.removeAll(all.keySet());
-        all.putAll(posts.posts(missingQuotes));
+        Set<Long> visibleQuotes = quoteIds.isEmpty() ? Set.of() : visibleQuotes(viewerId, quoteIds, all);
 
         Map<Long, Account> authors = authors(all.values());
         Map<Long, Counts> postCounts = counts(all.keySet());
@@ -148,6 +159,48 @@ public final class HydrationCache implements ChangeListener {
             }
         }
         return PostViews.assemble(page, new PostViews.Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes));
+    }
+
+    /**
+     * The quotes the viewer may see ({@link PostViews#visibleSubset}'s rule), with their rows added to
+     * {@code all}: in memory through the viewer cache, else in SQL.
+     */
+    private Set<Long> visibleQuotes(Long viewerId, Set<Long> quoteIds, Map<Long, Post> all) {
+        if (viewers == null) {
+            Set<Long> visible = db.read(c -> PostViews.visibleSubset(c, viewerId, quoteIds));
+            Set<Long> missing = new HashSet<>(visible);
+            missing.removeAll(all.keySet());
+            all.putAll(posts.posts(missing));
+            return visible;
+        }
+        ViewerRelations viewer = viewerId == null ? Viewer.ANONYMOUS : viewers.get(viewerId);
+        Map<Long, Post> quotes = new HashMap<>();
+        Set<Long> missing = new HashSet<>();
+        for (Long id : quoteIds) {
+            Post q = all.get(id);
+            if (q != null) {
+                quotes.put(id, q);
+            } else {
+                missing.add(id);
+            }
+        }
+        quotes.putAll(posts.posts(missing));
+        Set<Long> originalIds = new HashSet<>();
+        for (Post q : quotes.values()) {
+            if (q.isReblog()) {
+                originalIds.add(q.reblogOfId());
+            }
+        }
+        Map<Long, Post> originals = posts.posts(originalIds);
+        Set<Long> visible = new HashSet<>();
+        for (Post q : quotes.values()) {
+            Post original = q.isReblog() ? originals.get(q.reblogOfId()) : null;
+            if ((!q.isReblog() || original != null) && Visibility.canSee(viewer, q, original)) {
+                visible.add(q.id());
+                all.putIfAbsent(q.id(), q);
+            }
+        }
+        return visible;
     }
 
     private Map<Long, Account> authors(Iterable<Post> all) {

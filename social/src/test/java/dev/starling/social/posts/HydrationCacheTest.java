@@ -1,6 +1,5 @@
 package dev.starling.social.posts;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +10,7 @@ import dev.starling.social.accounts.SignUp;
 import dev.starling.social.changes.ChangeFeed;
 import dev.starling.social.db.Database;
 import dev.starling.social.testing.TestDatabase;
+import dev.starling.social.visibility.ViewerCache;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +37,7 @@ class HydrationCacheTest {
     static ChangeFeed feed;
     static PostCache postCache;
     static HydrationCache cache;
+    static HydrationCache quotesInSql;
 
     @BeforeAll
     static void up() {
@@ -46,7 +47,9 @@ class HydrationCacheTest {
         otherSocial = TestDatabase.social(other);
         feed = db.changes();
         postCache = PostCache.subscribed(db, 1_000);
-        cache = new HydrationCache(db, feed::awaitLocalWrites, postCache, 1_000);
+        cache = new HydrationCache(db, feed::awaitLocalWrites, postCache, ViewerCache.subscribed(db, 100_000), 1_000);
+        quotesInSql = new HydrationCache(db, feed::awaitLocalWrites, postCache, 1_000);
+        feed.subscribe(quotesInSql);
         feed.subscribe(cache);
     }
 
@@ -61,6 +64,7 @@ class HydrationCacheTest {
         long seed = Long.getLong("tests.seed", System.nanoTime());
         System.out.println("HydrationCacheTest seed: " + seed + " (replay with -Dtests.seed=" + seed + ")");
         Random r = new Random(seed);
+        int quotes = 0;
         awaitLive();
         List<Account> accounts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -77,16 +81,21 @@ class HydrationCacheTest {
             for (Account viewer : accounts) {
                 List<Post> page = page(viewer.id(), posts, r);
                 List<PostView> expected = social.posts().viewsUncached(viewer.id(), page);
-                List<PostView> actual = remote ? awaitEqual(viewer.id(), page, expected) : cache.hydrate(viewer.id(), page);
-                assertEquals(expected, actual, "seed " + seed + ", step " + step + " (" + op + (remote ? ", another process" : "") + "), viewer "
-                        + viewer.username());
+                for (HydrationCache c : List.of(cache, quotesInSql)) {
+                    List<PostView> actual = remote ? awaitEqual(c, viewer.id(), page, expected) : c.hydrate(viewer.id(), page);
+                    assertTrue(expected.equals(actual), "seed " + seed + ", step " + step + " (" + op + (remote ? ", another process" : "")
+                            + "), viewer " + viewer.username() + (c == cache ? "" : ", quotes in SQL") + ": " + difference(expected, actual));
+                }
             }
             List<Post> anonymousPage = page(null, posts, r);
-            assertEquals(social.posts().viewsUncached(null, anonymousPage), remote ? awaitEqual(null, anonymousPage,
-                    social.posts().viewsUncached(null, anonymousPage)) : cache.hydrate(null, anonymousPage), "seed " + seed + ", step " + step);
+            List<PostView> expected = social.posts().viewsUncached(null, anonymousPage);
+            assertTrue(expected.equals(remote ? awaitEqual(cache, null, anonymousPage, expected) : cache.hydrate(null, anonymousPage)),
+                    "seed " + seed + ", step " + step + ", anonymous: memory and SQL differ");
+            quotes += (int) anonymousPage.stream().filter(p -> p.quoteOfId() != null).count();
         }
         HydrationCache.Stats stats = cache.stats();
         assertTrue(stats.hits() > stats.loads(), "most parts came from memory: " + stats);
+        assertTrue(quotes > 0, "the pages held quotes");
     }
 
     @Test
@@ -174,13 +183,26 @@ class HydrationCacheTest {
         });
     }
 
+    /** The first view where memory and SQL differ, both written out (whole pages are too long to read). */
+    private static String difference(List<PostView> sql, List<PostView> memory) {
+        if (memory == null || sql.size() != memory.size()) {
+            return "SQL gave " + sql.size() + " views, memory " + (memory == null ? "none" : memory.size());
+        }
+        for (int i = 0; i < sql.size(); i++) {
+            if (!sql.get(i).equals(memory.get(i))) {
+                return "view " + i + ": SQL " + sql.get(i) + "\n  memory " + memory.get(i);
+            }
+        }
+        return "equal";
+    }
+
     /** Another process's change arrives shortly after its commit: wait (bounded) until memory agrees with SQL. */
-    private static List<PostView> awaitEqual(Long viewer, List<Post> page, List<PostView> expected) throws InterruptedException {
+    private static List<PostView> awaitEqual(HydrationCache c, Long viewer, List<Post> page, List<PostView> expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<PostView> actual = cache.hydrate(viewer, page);
+        List<PostView> actual = c.hydrate(viewer, page);
         while (!expected.equals(actual) && System.nanoTime() < deadline) {
             Thread.sleep(5);
-            actual = cache.hydrate(viewer, page);
+            actual = c.hydrate(viewer, page);
         }
         return actual;
     }
