@@ -155,6 +155,11 @@ public final class Timelines {
                 + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended()) + memory;
     }
 
+    /** Counters of the pages decided in memory (tests); zeros when home reads SQL only. */
+    MemoryHome.Stats memoryStats() {
+        return memoryHome == null ? new MemoryHome.Stats(0, 0, 0) : memoryHome.stats();
+    }
+
     /**
      * The home timeline by the plain candidate query ({@link #homeSqlReference}): the reference that
      * tests hold {@link #home} to.
