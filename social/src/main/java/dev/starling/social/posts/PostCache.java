@@ -48,6 +48,8 @@ public final class PostCache implements ChangeListener {
     private final LongAdder refused = new LongAdder();
     private final LongAdder absent = new LongAdder();
     private final LongAdder notLive = new LongAdder();
+    /** Run between a load and its install (tests make a change there, deterministically racing the load); null in production. */
+    volatile Runnable betweenLoadAndInstall;
 
     /**
      * @param live whether the change feed delivers every change now (the cache answers only then)
@@ -121,6 +123,10 @@ public final class PostCache implements ChangeListener {
         }
         List<Long> toLoad = missing;
         Map<Long, Post> loaded = db.read(c -> PostRows.loadMany(c, toLoad));
+        Runnable hook = betweenLoadAndInstall;
+        if (hook != null) {
+            hook.run();
+        }
         for (int i = 0; i < missing.size(); i++) {
             long id = missing.get(i);
             Post p = loaded.get(id);
@@ -158,10 +164,13 @@ public final class PostCache implements ChangeListener {
         posts.invalidate(id);
     }
 
-    /** A post's row changed (visibility, text, counts do not count). */
+    /**
+     * A post's row or its mentions changed. A deletion mark stays: deleting a post deletes its mention rows
+     * too, which announce the post as changed after its deletion (only a POST_CREATED brings an id back).
+     */
     public void changed(long id) {
         versions.bump(id);
-        posts.invalidate(id);
+        posts.asMap().computeIfPresent(id, (k, p) -> p == DELETED ? p : null);
     }
 
     /** A post was deleted. */

@@ -117,6 +117,8 @@ public final class ViewerCache implements ChangeListener {
     private final LongAdder loads = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder notLive = new LongAdder();
+    /** Run between a load and its install (tests make a change there, deterministically racing the load); null in production. */
+    volatile Runnable betweenLoadAndInstall;
 
     /**
      * @param live whether the change feed delivers every change now (the cache answers only then)
@@ -164,6 +166,10 @@ public final class ViewerCache implements ChangeListener {
         }
         long stamp = versions.stamp(accountId);
         Entry loaded = db.read(c -> load(c, accountId));
+        Runnable hook = betweenLoadAndInstall;
+        if (hook != null) {
+            hook.run();
+        }
         boolean[] installed = {false};
         entries.asMap().compute(accountId, (k, old) -> {
             if (versions.unchanged(accountId, stamp)) {
