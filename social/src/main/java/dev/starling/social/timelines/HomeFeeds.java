@@ -46,9 +46,14 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>posts older than the feed's floor: read from the database, as without the feed.</li>
  * </ul>
  * Posts inserted by another process into the same database (an import run against an external
- * PostgreSQL, a second server) reach the log through the outbox's {@code post.created} events
- * ({@link OutboxPostFeeder}, polled by home reads at most once a second), so a feed shows them about
- * a second after they commit. Known limit, bounded by rebuilding every feed after
+ * PostgreSQL, a second server, psql) reach the log as the change feed's POST_CREATED changes as soon
+ * as they are delivered ({@link Timelines}); while the change feed is not live, through the outbox's
+ * {@code post.created} events ({@link OutboxPostFeeder}, polled by home reads at most once a second),
+ * so a feed shows them about a second after they commit.
+ *
+ * <p>With the change feed live, reads decide pages in memory ({@link MemoryHome}) and skip the epoch
+ * round trip: a FOLLOW change drops the follower's feed ({@link #followChanged}), and a feed whose
+ * build such a change (or a RESET) overtook is not installed ({@link #buildAndInstall}). Known limit, bounded by rebuilding every feed after
  * {@link Settings#maxAgeMillis}: a post whose transaction was open for more than
  * {@link #IN_FLIGHT_NANOS} when a feed was built and committed after it could be missed by that feed.
  */

@@ -114,17 +114,22 @@ public final class Timelines {
     /**
      * Home: posts and reposts by the accounts {@code viewerId} follows, plus its own, newest first.
      * Candidates come from index range scans per followed author ({@code posts_author_id}), bounded
-     * below by the authors' newest posts ({@link #homeSql}); visibility and mutes are then applied
-     * in the same round trip ({@link FilteredScan}). Newest-first pages are read from the viewer's
-     * in-process feed of candidate ids when it has them ({@link HomeFeeds}; the same rules are
-     * applied to them in SQL), and from the database below the feed's floor.
+     * below by the authors' newest posts ({@link #homeSql}). Newest-first pages start from the viewer's
+     * in-process feed of candidate ids ({@link HomeFeeds}). While the database's change feed is live
+     * and this process's writes have been delivered to it, the verdict is made in memory
+     * ({@link MemoryHome}: the home rule, {@link dev.starling.social.visibility.Visibility#canSee} and
+     * mutes over {@link PostCache} and {@link ViewerCache}), with no database round trip once cached;
+     * otherwise the same rule is applied in SQL in one round trip per batch ({@link FilteredScan}).
+     * Below a feed's floor and for min_id pages the database answers.
      */
     public Slice<Post> home(long viewerId, Page page) {
-        if (outboxFeeder != null) {
+        boolean live = changes != null && changes.live();
+        if (outboxFeeder != null && !live) {
+            // While the change feed is live, every writer's posts reach the feeds' log as POST_CREATED changes.
             outboxFeeder.beforeRead();
         }
         FilteredScan.Candidates database = homeCandidates(viewerId, false);
-        if (memoryHome != null && !page.ascending() && changes.live() && changes.awaitLocalWrites()) {
+        if (live && !page.ascending() && changes.awaitLocalWrites()) {
             Slice<Post> fromMemory = memoryHome.home(viewerId, page, database);
             if (fromMemory != null && changes.live()) {
                 return fromMemory;
