@@ -2,7 +2,6 @@ package dev.starling.server.oauth;
 
 import dev.starling.server.http.ApiException;
 import io.javalin.http.Context;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,12 +50,18 @@ public final class Auth {
     static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) return null;
-        String h = header.trim();
+        // (as header.trim(), then the scheme and what follows it trimmed, without copying the header on the way)
+        int start = 0;
+        int end = header.length();
+        while (start < end && header.charAt(start) <= ' ') start++;
+        while (end > start && header.charAt(end - 1) <= ' ') end--;
         // Other schemes (HTTP Basic client authentication on /oauth/token) are not bearer tokens.
-        if (!h.regionMatches(true, 0, "Bearer", 0, 6)) return null;
-        if (h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            String token = h.substring(7).trim();
-            if (!token.isEmpty() && token.length() <= 512) return token;
+        if (!header.regionMatches(true, start, "Bearer", 0, 6)) return null;
+        if (end - start > 7 && header.regionMatches(true, start, "bearer ", 0, 7)) {
+            int tokenStart = start + 7;
+            while (tokenStart < end && header.charAt(tokenStart) <= ' ') tokenStart++;
+            int length = end - tokenStart;
+            if (length > 0 && length <= 512) return header.substring(tokenStart, end);
         }
         throw ApiException.unauthorized("The access token is invalid");
     }

@@ -11,6 +11,11 @@ public final class Secrets {
     /** 256 random bits per secret: well above the 128 bits a bearer token needs. */
     public static final int SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * A fresh SHA-256 digest, never updated, cloned for each hash: every API request hashes its bearer token, and
+     * {@code MessageDigest.getInstance} looked the algorithm up in the providers and checked its constraints each time.
+     */
+    private static final MessageDigest SHA256_PROTOTYPE = newSha256();
 
     private Secrets() {}
 
@@ -22,8 +27,18 @@ public final class Secrets {
     }
 
     public static byte[] sha256(String secret) {
+        MessageDigest digest;
         try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            digest = (MessageDigest) SHA256_PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            digest = newSha256();
+        }
+        return digest.digest(secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
