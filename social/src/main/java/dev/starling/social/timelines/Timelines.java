@@ -62,7 +62,16 @@ public final class Timelines {
      * it must be subscribed to {@code db.changes()}) and a {@link ViewerCache} of its own.
      */
     public Timelines(Database db, PostCache posts) {
-        this(db, HomeFeeds.Settings.defaults(), OUTBOX_POLL_INTERVAL_MILLIS, posts);
+        this(db, HomeFeeds.Settings.defaults(), OUTBOX_POLL_INTERVAL_MILLIS, posts, null);
+    }
+
+    /**
+     * As {@link #Timelines(Database, PostCache)} with a shared {@code viewers} cache (e.g. also deciding
+     * quotes in the hydration of pages); both caches must be subscribed to {@code db.changes()}
+     * ({@link PostCache#subscribed}, {@link ViewerCache#subscribed}).
+     */
+    public Timelines(Database db, PostCache posts, ViewerCache viewers) {
+        this(db, HomeFeeds.Settings.defaults(), OUTBOX_POLL_INTERVAL_MILLIS, posts, viewers);
     }
 
     Timelines(Database db, HomeFeeds.Settings homeFeedSettings) {
@@ -75,14 +84,18 @@ public final class Timelines {
 
     /** {@code posts} null: home is read with SQL only (over the feeds when they are on), the change feed is not used. */
     Timelines(Database db, HomeFeeds.Settings homeFeedSettings, long outboxPollIntervalMillis, PostCache posts) {
+        this(db, homeFeedSettings, outboxPollIntervalMillis, posts, null);
+    }
+
+    /** {@code viewers} null: a viewer cache of its own. */
+    private Timelines(Database db, HomeFeeds.Settings homeFeedSettings, long outboxPollIntervalMillis, PostCache posts, ViewerCache viewers) {
         this.db = db;
         this.homeFeeds = new HomeFeeds(homeFeedSettings);
         this.outboxFeeder = homeFeedSettings.enabled() ? new OutboxPostFeeder(new Outbox(db), outboxPollIntervalMillis) : null;
         if (homeFeedSettings.enabled() && posts != null) {
             this.changes = db.changes();
-            this.viewers = new ViewerCache(db, changes::live, ViewerCache.DEFAULT_MAX_IDS);
-            this.memoryHome = new MemoryHome(db, homeFeeds, viewers, posts);
-            changes.subscribe(viewers);
+            this.viewers = viewers != null ? viewers : ViewerCache.subscribed(db, ViewerCache.DEFAULT_MAX_IDS);
+            this.memoryHome = new MemoryHome(db, homeFeeds, this.viewers, posts);
             changes.subscribe(this::onChange);
         } else {
             this.changes = null;
