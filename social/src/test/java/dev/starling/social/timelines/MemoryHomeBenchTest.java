@@ -2,6 +2,7 @@ package dev.starling.social.timelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.starling.social.Social;
 import dev.starling.social.bench.SyntheticNetwork;
 import dev.starling.social.common.Page;
 import dev.starling.social.common.Slice;
@@ -19,6 +20,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +29,12 @@ import org.junit.jupiter.api.Test;
  * page (and the page after it) decided in memory ({@link MemoryHome}) against the same feeds with the
  * verdict in SQL (today's path), in one run on one generated network (default the issue's size: 10,000
  * accounts x 100 follows x 1,000,000 posts; {@code -Dbench.accounts/follows/posts/viewers/rounds}).
- * Every sampled viewer's pages are first checked equal both ways. Then rounds alternate the two paths
- * over the same viewers, single-threaded, and print per home read: wall time, this thread's CPU, the JVM
- * process's CPU, PostgreSQL's CPU (its backends for this database, from /proc), and pool connections
- * taken (each is at least one round trip), beside the load average.
+ * Every sampled viewer's first and second pages are first checked equal both ways. Then rounds alternate
+ * over the same viewers' first pages, single-threaded: home with the SQL verdict, home from memory, and
+ * each with the hydration of the page ({@code Posts.viewsUncached} through SQL, {@code Posts.views}
+ * from the services' caches); they print per page: wall time, this thread's CPU, the JVM process's CPU,
+ * PostgreSQL's CPU (its backends for this database, from /proc), and pool connections taken (each is
+ * at least one round trip), beside the load average.
  */
 class MemoryHomeBenchTest {
 
@@ -65,13 +69,20 @@ class MemoryHomeBenchTest {
                 }
             }
             System.out.printf("warm-up and equality check of %d viewers (first and second page): %d ms%n", viewers.size(), (System.nanoTime() - t0) / 1_000_000);
+            // The whole page as the services give it: home and the hydration of its posts (Posts.views), both through SQL and both
+            // through memory (the services' own caches).
+            Social social = TestDatabase.social(db);
+            for (long v : viewers) {
+                social.posts().views(v, social.timelines().home(v, Page.first()).items());
+            }
             List<Integer> backends = backends(db);
             for (int round = 1; round <= rounds; round++) {
-                for (boolean inMemory : new boolean[] {false, true}) {
-                    Timelines t = inMemory ? memory : sql;
-                    Sample s = measure(t, viewers, uses, backends);
-                    System.out.printf("round %d %-6s: %s%n", round, inMemory ? "memory" : "sql", s);
-                }
+                System.out.printf("round %d sql         : %s%n", round, measure(v -> sql.home(v, Page.first()), viewers, uses, backends));
+                System.out.printf("round %d memory      : %s%n", round, measure(v -> memory.home(v, Page.first()), viewers, uses, backends));
+                System.out.printf("round %d sql+views   : %s%n", round,
+                        measure(v -> social.posts().viewsUncached(v, sql.home(v, Page.first()).items()), viewers, uses, backends));
+                System.out.printf("round %d memory+views: %s%n", round,
+                        measure(v -> social.posts().views(v, social.timelines().home(v, Page.first()).items()), viewers, uses, backends));
             }
             System.out.println(memory.homeFeedStats() + "; posts " + postCache.stats());
         }
@@ -87,7 +98,7 @@ class MemoryHomeBenchTest {
         }
     }
 
-    private static Sample measure(Timelines t, List<Long> viewers, PoolUses uses, List<Integer> backends) throws IOException {
+    private static Sample measure(LongConsumer page, List<Long> viewers, PoolUses uses, List<Integer> backends) throws IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long pool0 = uses.count();
@@ -97,12 +108,8 @@ class MemoryHomeBenchTest {
         long wall0 = System.nanoTime();
         long reads = 0;
         for (long v : viewers) {
-            Slice<Post> s = t.home(v, Page.first());
+            page.accept(v);
             reads++;
-            if (s.nextMaxId() != null) {
-                t.home(v, new Page(s.nextMaxId(), null, null, Page.DEFAULT_LIMIT));
-                reads++;
-            }
         }
         long wall = System.nanoTime() - wall0;
         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
