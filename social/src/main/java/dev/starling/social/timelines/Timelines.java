@@ -173,6 +173,11 @@ public final class Timelines {
                 + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended()) + memory;
     }
 
+    /** Counters of the feeds read with the SQL verdict (tests). */
+    HomeFeeds.Stats feedStats() {
+        return homeFeeds.stats();
+    }
+
     /** Counters of the pages decided in memory (tests); zeros when home reads SQL only. */
     MemoryHome.Stats memoryStats() {
         return memoryHome == null ? new MemoryHome.Stats(0, 0, 0) : memoryHome.stats();

@@ -14,7 +14,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded randomized test that the home timeline read through in-process feeds ({@link HomeFeeds},
+ * Seeded randomized test, run with the verdict in memory ({@link MemoryHome}) and in SQL (as whenever the change feed is
+ * not live), that the home timeline read through in-process feeds ({@link HomeFeeds},
  * here with tiny bounds so that floors, trimming, eviction and database tails are all in play)
  * equals the one read from the database alone ({@link Timelines#homeUncached}), page by page with
  * every kind of cursor, while random operations change the network between reads: posts of every
@@ -28,13 +29,25 @@ class HomeFeedEquivalenceTest {
 
     @Test
     void cachedHomeEqualsUncachedOverRandomOperations() {
+        run(true);
+    }
+
+    /** The feeds with the verdict in SQL, as home reads whenever the change feed is not live. */
+    @Test
+    void cachedHomeWithTheSqlVerdictEqualsUncachedOverRandomOperations() {
+        run(false);
+    }
+
+    private static void run(boolean memory) {
         long seed = Long.getLong("tests.seed", new Random().nextLong());
-        System.out.println("HomeFeedEquivalenceTest seed: " + seed + " (replay with -Dtests.seed=" + seed + ")");
+        System.out.println("HomeFeedEquivalenceTest seed: " + seed + " (replay with -Dtests.seed=" + seed + "), verdict " + (memory ? "in memory" : "in SQL"));
         Random r = new Random(seed);
         try (Database db = TestDatabase.fresh("homefeed", 4)) {
             Social s = TestDatabase.social(db);
             // At most 4 feeds of at most 3..12 ids, built from 1..8 candidates: floors rise, feeds are evicted.
-            Timelines cached = new Timelines(db, new HomeFeeds.Settings(true, 4, 3 + r.nextInt(10), 1 + r.nextInt(8), 60_000));
+            HomeFeeds.Settings settings = new HomeFeeds.Settings(true, 4, 3 + r.nextInt(10), 1 + r.nextInt(8), 60_000);
+            Timelines cached = memory ? new Timelines(db, settings)
+                    : new Timelines(db, settings, Timelines.OUTBOX_POLL_INTERVAL_MILLIS, null);
             List<Account> accounts = new ArrayList<>();
             int n = 12 + r.nextInt(6);
             for (int i = 0; i < n; i++) {
@@ -69,6 +82,11 @@ class HomeFeedEquivalenceTest {
             }
             assertTrue(checks > 0);
             System.out.println("HomeFeedEquivalenceTest: " + checks + " random checks; " + cached.homeFeedStats());
+            if (memory) {
+                assertTrue(cached.memoryStats().pages() > 0, cached.homeFeedStats());
+            } else {
+                assertTrue(cached.feedStats().reads() > 0 && cached.memoryStats().pages() == 0, cached.homeFeedStats());
+            }
         }
     }
 }
