@@ -15,6 +15,7 @@ import dev.starling.social.posts.PostText;
 import dev.starling.social.posts.Posts;
 import dev.starling.social.relationships.Relationships;
 import dev.starling.social.timelines.Timelines;
+import dev.starling.social.visibility.ViewerCache;
 import java.time.Clock;
 
 /**
@@ -88,13 +89,15 @@ public final class Social {
         this.accounts = new Accounts(db, passwords, settings.clock(), settings.trainingConsentDefault());
         this.trainingConsent = new TrainingConsent(db, accounts, settings.trainingConsentDefault());
         this.trainingCorpus = new TrainingCorpus(db);
-        // Home pages are decided and hydrated from memory, kept current by the database's change feed; one post cache serves both.
+        // Home pages are decided and hydrated from memory, kept current by the database's change feed.
+        // One post cache and one viewer cache serve both.
         PostCache postCache = PostCache.subscribed(db, PostCache.DEFAULT_MAX_POSTS);
-        HydrationCache hydration = new HydrationCache(db, db.changes()::awaitLocalWrites, postCache, HydrationCache.DEFAULT_MAX_ENTRIES);
+        ViewerCache viewerCache = ViewerCache.subscribed(db, ViewerCache.DEFAULT_MAX_IDS);
+        HydrationCache hydration = new HydrationCache(db, db.changes()::awaitLocalWrites, postCache, viewerCache, HydrationCache.DEFAULT_MAX_ENTRIES);
         db.changes().subscribe(hydration);
         this.posts = new Posts(db, new PostText(settings.maxPostWeightedLength()), settings.clock(), hydration);
         this.relationships = new Relationships(db, settings.clock());
-        this.timelines = new Timelines(db, postCache);
+        this.timelines = new Timelines(db, postCache, viewerCache);
         this.notifications = new Notifications(db);
         this.outbox = new Outbox(db);
         this.importer = new ArchiveImporter(db, posts.rules());
