@@ -17,8 +17,9 @@ import java.util.Locale;
  * and process CPU milliseconds per step for each phase of the forward pass (needs {@code -Dstarling.llm.phaseTimes=true},
  * see {@link StepPhases}), then the step rate with timing off is measured by {@link Bench}.
  * <pre>
- * StepProfile --model m.gguf [--threads 2] [--streams 8] [--steps 32] [--rounds 3] [--variants 1,2]
+ * StepProfile --model m.gguf [--threads 2] [--streams 8] [--steps 32] [--rounds 3] [--variants 1,2] [--interleave true]
  * </pre>
+ * With {@code --interleave true} the variants alternate step by step (the A/B to trust on a busy machine).
  */
 public final class StepProfile {
     private StepProfile() {
@@ -34,9 +35,14 @@ public final class StepProfile {
         if (!StepPhases.ON) {
             System.out.println("note: run with -Dstarling.llm.phaseTimes=true for the per-phase table; step rate only");
         }
+        boolean interleave = Boolean.parseBoolean(arg(args, "interleave", "false"));
         try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(threads)) {
             ModelConfig c = ModelConfig.from(f);
             Transformer t = new Transformer(c, ModelWeights.load(f, c), pool);
+            if (interleave) {
+                interleaved(t, pool, variants, streams, steps, rounds, threads);
+                return;
+            }
             for (int round = 0; round <= rounds * variants.length; round++) {
                 int r = (round + variants.length - 1) / variants.length; // round 0 warms up, then each variant in turn
                 String variant = variants[Math.max(0, round - 1) % variants.length].trim();
@@ -67,8 +73,59 @@ public final class StepProfile {
                 if (r > 0 && StepPhases.ON) {
                     System.out.print(StepPhases.report(steps));
                 }
+                String waits = pool.waits();
+                if (r > 0 && Boolean.getBoolean("starling.llm.poolWaits")) {
+                    System.out.println("pool, per step: " + waits + " (over " + steps + " steps)");
+                }
             }
         }
+    }
+
+    /**
+     * {@code --interleave true}: the variants take turns step by step (each with its own streams), so that every
+     * variant sees the same moments of a shared machine's load; per round, each variant's wall and process CPU per step
+     * and the ratio of each to the first variant's.
+     */
+    private static void interleaved(Transformer t, ComputePool pool, String[] variants, int streams, int steps, int rounds, int threads) {
+        int v = variants.length;
+        for (int round = 0; round <= rounds; round++) {
+            KvCache[][] caches = new KvCache[v][streams];
+            int[][] tokens = new int[v][streams];
+            for (int a = 0; a < v; a++) {
+                MatMul.setBatchVariant(Integer.parseInt(variants[a].trim()));
+                for (int i = 0; i < streams; i++) {
+                    caches[a][i] = t.newCache(steps + 8);
+                    t.prefill(caches[a][i], new int[] {1, 300 + i, 301, 302}, 64);
+                    tokens[a][i] = 303 + i;
+                }
+            }
+            long[] wall = new long[v];
+            long[] cpu = new long[v];
+            for (int s = 0; s < steps; s++) {
+                for (int k = 0; k < v; k++) {
+                    int a = (s + k) % v; // who goes first changes every step
+                    MatMul.setBatchVariant(Integer.parseInt(variants[a].trim()));
+                    long c0 = Bench.processCpuNanos();
+                    long w0 = System.nanoTime();
+                    float[][] logits = t.step(caches[a], tokens[a]);
+                    for (int i = 0; i < streams; i++) {
+                        tokens[a][i] = Sampler.argmax(logits[i]);
+                    }
+                    wall[a] += System.nanoTime() - w0;
+                    cpu[a] += Bench.processCpuNanos() - c0;
+                }
+            }
+            StringBuilder sb = new StringBuilder(round == 0 ? "warm-up" : "round " + round);
+            for (int a = 0; a < v; a++) {
+                double wallMs = wall[a] / 1e6 / steps;
+                double cpuMs = cpu[a] / 1e6 / steps;
+                sb.append(String.format(Locale.ROOT, " | v%s %.2f ms wall (%.2f tok/s, x%.3f), %.2f ms CPU (%.2f tok per %d CPU-s, x%.3f)",
+                        variants[a].trim(), wallMs, streams * 1000 / wallMs, (double) wall[0] / wall[a], cpuMs, streams * 1000 / (cpuMs / threads),
+                        threads, (double) cpu[0] / cpu[a]));
+            }
+            System.out.println(sb + " | load " + Bench.loadAverage());
+        }
+        MatMul.setBatchVariant(Integer.parseInt(variants[0].trim()));
     }
 
     private static String arg(String[] a, String k, String dflt) {

@@ -67,6 +67,19 @@ final class AlignedBatchKernels {
      */
     static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
             int outStride) {
+        return q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride, false);
+    }
+
+    /**
+     * {@link #q4TokenQuads(QuantizedMatrix, byte[], int, int, float[], int, int, int, float[], int, int)}; with
+     * vectorScales (batch variant 7) the group's scales are decoded 4 blocks of 4 rows at a time ({@link Q4Scales#decode}):
+     * the same floats in the same places as {@link BatchKernels#q4ScalesFast}.
+     */
+    static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
+            int outStride, boolean vectorScales) {
+        if (vectorScales) {
+            return q4TokenQuadsV(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride);
+        }
         int cols = w.cols();
         int blocks = cols / 32;
         int rowBytes = Math.toIntExact(w.rowBytes());
@@ -88,6 +101,36 @@ final class AlignedBatchKernels {
             for (int k = 0; k < full; k++) {
                 int r0 = (g0 + k) * BatchKernels.ROWS;
                 q4_0r4x4a(s, k * BatchKernels.ROWS * rowBytes, rowBytes, sc, k * 8 * blocks, cols, xh, xhOff + t * cols, acc, out,
+                        t * outStride + outOff + r0, outStride);
+            }
+        }
+        return t;
+    }
+
+    private static int q4TokenQuadsV(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out,
+            int outOff, int outStride) {
+        int cols = w.cols();
+        int blocks = cols / 32;
+        int rowBytes = Math.toIntExact(w.rowBytes());
+        int full = Math.min(g1, w.rows() / BatchKernels.ROWS) - g0; // only the matrix's last tile can be ragged
+        if (full <= 0 || t1 - t0 < 4) {
+            return t0;
+        }
+        int per = 8 * blocks;
+        float[] sc = GROUP_SCALES.get();
+        if (sc.length < full * per) {
+            sc = new float[full * per];
+            GROUP_SCALES.set(sc);
+        }
+        for (int k = 0; k < full; k++) {
+            Q4Scales.decode(s, k * BatchKernels.ROWS * rowBytes, rowBytes, blocks, sc, k * per);
+        }
+        float[] acc = ACC.get();
+        int t = t0;
+        for (; t + 4 <= t1; t += 4) {
+            for (int k = 0; k < full; k++) {
+                int r0 = (g0 + k) * BatchKernels.ROWS;
+                q4_0r4x4a(s, k * BatchKernels.ROWS * rowBytes, rowBytes, sc, k * per, cols, xh, xhOff + t * cols, acc, out,
                         t * outStride + outOff + r0, outStride);
             }
         }
@@ -233,4 +276,5 @@ final class AlignedBatchKernels {
         a23.intoArray(acc, 14 * L);
         a33.intoArray(acc, 15 * L);
         BatchKernels.reduce(acc, 4, 4, out, outOff, outStride);
-    }}
+    }
+}

@@ -18,6 +18,11 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private static final int SPIN_ITERATIONS = 5_000;
+    /**
+     * Whether each loop records how long the first thread to finish waits for the last
+     * ({@code -Dstarling.llm.poolWaits=true}; off by default, when the timing is constant-folded away). See {@link #waits}.
+     */
+    static final boolean TIME_WAITS = Boolean.getBoolean("starling.llm.poolWaits");
     private static volatile ComputePool shared;
 
     private final int threads;
@@ -31,7 +36,15 @@ public final class ComputePool implements AutoCloseable {
     private int n;
     private int chunkSize;
     private int chunks;
+    /** 0: fixed chunks ({@link #parallelFor}); otherwise the smallest piece of a guided loop ({@link #parallelForGuided}). */
+    private int guidedMin;
+    private final AtomicInteger nextIndex = new AtomicInteger();
     private volatile Throwable failure;
+    /** With {@link #TIME_WAITS}: per thread (caller first), System.nanoTime() when it ran out of chunks in this loop. */
+    private final long[] doneAt;
+    private long loops;
+    private long tailNanos;
+    private long wallNanos;
 
     /** A pool that computes with {@code threads} threads in total (the caller counts as one). */
     public ComputePool(int threads) {
@@ -40,8 +53,10 @@ public final class ComputePool implements AutoCloseable {
         }
         this.threads = threads;
         this.workers = new Thread[threads - 1];
+        this.doneAt = new long[threads];
         for (int i = 0; i < workers.length; i++) {
-            Thread t = new Thread(this::workerLoop, "starling-compute-" + (i + 1));
+            int slot = i + 1;
+            Thread t = new Thread(() -> workerLoop(slot), "starling-compute-" + (i + 1));
             t.setDaemon(true);
             workers[i] = t;
             t.start();
@@ -87,19 +102,51 @@ public final class ComputePool implements AutoCloseable {
         int targetChunks = threads * 4;
         int size = Math.max(g, (n + targetChunks - 1) / targetChunks);
         size = (size + g - 1) / g * g;
-        this.task = task;
-        this.n = n;
         this.chunkSize = size;
         this.chunks = (n + size - 1) / size;
+        this.guidedMin = 0;
+        runLoop(n, task);
+    }
+
+    /**
+     * {@link #parallelFor} with guided pieces: each thread takes about a (2 x threads)th of what is left, and never less
+     * than minPiece indices (the last piece may be smaller), so the pieces shrink towards the end of the loop and the
+     * threads finish close together. parallelFor's fixed quarter-per-thread chunks can leave one thread idle for up to
+     * a whole chunk at the end of a loop (an 8-stream output product on 2 threads: chunks of ~4 ms of work).
+     */
+    public synchronized void parallelForGuided(int n, int minPiece, RangeTask task) {
+        if (n <= 0) {
+            return;
+        }
+        if (closed) {
+            throw new IllegalStateException("compute pool is closed");
+        }
+        int g = Math.max(1, minPiece);
+        if (threads == 1 || n <= g) {
+            task.run(0, n);
+            return;
+        }
+        this.guidedMin = g;
+        runLoop(n, task);
+    }
+
+    private void runLoop(int n, RangeTask task) {
+        long t0 = TIME_WAITS ? System.nanoTime() : 0;
+        this.task = task;
+        this.n = n;
         this.failure = null;
         this.caller = Thread.currentThread();
         nextChunk.set(0);
+        nextIndex.set(0);
         pending.set(workers.length);
         generation = generation + 1; // publishes the fields above
         for (Thread w : workers) {
             LockSupport.unpark(w);
         }
         runChunks();
+        if (TIME_WAITS) {
+            doneAt[0] = System.nanoTime();
+        }
         int spins = 0;
         while (pending.get() != 0) {
             if (spins++ < SPIN_ITERATIONS) {
@@ -109,6 +156,17 @@ public final class ComputePool implements AutoCloseable {
             }
         }
         this.task = null;
+        if (TIME_WAITS) {
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            for (long d : doneAt) {
+                first = Math.min(first, d);
+                last = Math.max(last, d);
+            }
+            loops++;
+            tailNanos += last - first;
+            wallNanos += System.nanoTime() - t0;
+        }
         Throwable f = failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {
@@ -122,6 +180,10 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private void runChunks() {
+        if (guidedMin > 0) {
+            runGuided();
+            return;
+        }
         RangeTask t = task;
         int total = chunks;
         int size = chunkSize;
@@ -139,7 +201,45 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    private void workerLoop() {
+    private void runGuided() {
+        RangeTask t = task;
+        int end = n;
+        int min = guidedMin;
+        int parts = 2 * threads;
+        while (true) {
+            int start = nextIndex.get();
+            if (start >= end) {
+                return;
+            }
+            int size = Math.max(min, (end - start + parts - 1) / parts);
+            int stop = Math.min(end, start + size);
+            if (!nextIndex.compareAndSet(start, stop)) {
+                continue;
+            }
+            try {
+                t.run(start, stop);
+            } catch (Throwable e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+    }
+
+    /**
+     * With {@code -Dstarling.llm.poolWaits=true}: loops run since the last call, the milliseconds from the first thread
+     * running out of work to the last one finishing (summed over the loops), and the loops' wall milliseconds; then
+     * forgets them. Call from the thread that runs the loops.
+     */
+    public synchronized String waits() {
+        String r = String.format(java.util.Locale.ROOT, "%d loops, %.3f ms tail of %.3f ms wall", loops, tailNanos / 1e6, wallNanos / 1e6);
+        loops = 0;
+        tailNanos = 0;
+        wallNanos = 0;
+        return r;
+    }
+
+    private void workerLoop(int slot) {
         long seen = 0;
         while (true) {
             int spins = 0;
@@ -156,6 +256,9 @@ public final class ComputePool implements AutoCloseable {
             }
             seen = g;
             runChunks();
+            if (TIME_WAITS) {
+                doneAt[slot] = System.nanoTime(); // published to the caller by the decrement below
+            }
             if (pending.decrementAndGet() == 0) {
                 LockSupport.unpark(caller);
             }

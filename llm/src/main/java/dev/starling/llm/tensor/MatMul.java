@@ -28,6 +28,8 @@ public final class MatMul {
      * one thread, per CPU-second: 2 tiles (9 KiB) 95-102, 8 tiles 108-110, 32 tiles 108-111 GFLOP/s.
      */
     static final long STAGE_BYTES = Long.getLong("starling.llm.stageBytes", 64 * 1024);
+    /** Smallest piece of a batched product's guided loop (batch variant 6): 16 tiles, about one staged group. */
+    static final int GUIDED_MIN_TILES = Integer.getInteger("starling.llm.guidedMinTiles", 16);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
     private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 5);
@@ -87,7 +89,17 @@ public final class MatMul {
         checkLength("out", out.length, (long) (n - 1) * outStride + outOff + w.rows());
         int tiles = (w.rows() + TILE_ROWS - 1) / TILE_ROWS;
         long product = PRODUCTS.incrementAndGet();
-        pool.parallelFor(tiles, 1, (start, end) -> matmulTiles(w, x, n, out, outOff, outStride, start, end, product));
+        ComputePool.RangeTask body = (start, end) -> matmulTiles(w, x, n, out, outOff, outStride, start, end, product);
+        if (guided(batchVariant)) {
+            pool.parallelForGuided(tiles, GUIDED_MIN_TILES, body);
+        } else {
+            pool.parallelFor(tiles, 1, body);
+        }
+    }
+
+    /** Whether the batched products of a variant split their tiles in guided pieces ({@link ComputePool#parallelForGuided}): 6 and 8. */
+    static boolean guided(int variant) {
+        return variant == 6 || variant >= 8;
     }
 
     /** Whether a batch of n tokens against w goes through the register-blocked {@link BatchKernels}. */
@@ -120,8 +132,9 @@ public final class MatMul {
             case 0 -> 0;
             case 1, 2 -> 1;
             case 4 -> 3;
-            case 5 -> 4;
-            default -> 2;
+            case 3 -> 2;
+            case 5, 6 -> 4;
+            default -> 5; // 7 and later
         };
     }
 
@@ -147,7 +160,7 @@ public final class MatMul {
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock, long stageBytes, int q4Kernel, long product) {
         float[] xh = q4Kernel >= 3 && w.type() == QuantType.Q4_0 && n >= 4 ? AlignedBatchKernels.alignedCopy(x, n * w.cols(), product) : null;
-        boolean quadsOuter = q4Kernel == 4 && xh != null;
+        boolean quadsOuter = q4Kernel >= 4 && xh != null;
         int xhOff = xh == null ? 0 : AlignedBatchKernels.alignedOffset();
         long tileBytes = TILE_ROWS * w.rowBytes();
         int panelTiles = n <= tokenBlock ? tileEnd - tileStart : (int) Math.max(1, Math.min(tileEnd - tileStart, panelBytes / tileBytes));
@@ -162,7 +175,9 @@ public final class MatMul {
                     // one copy of several tiles' rows: a burst of sequential reads keeps the hardware prefetcher ahead,
                     // where a copy per 4-row tile stalled on memory each time (Q4_0, 2048 columns, 8 tokens: ~7%)
                     byte[] s = t1 - t0 >= 4 ? BatchKernels.stage(w, first, Math.min(w.rows(), g1 * TILE_ROWS) - first) : null;
-                    int done = quadsOuter && s != null ? AlignedBatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride) : t0;
+                    int done = quadsOuter && s != null
+                            ? AlignedBatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride, q4Kernel == 5)
+                            : t0;
                     for (int tile = g0; tile < g1; tile++) {
                         int r0 = tile * TILE_ROWS;
                         int count = Math.min(TILE_ROWS, w.rows() - r0);
@@ -237,7 +252,7 @@ public final class MatMul {
         }
         int grain = n == 1 ? Math.max(1, 16384 / ws[0].cols()) : 1;
         long product = PRODUCTS.incrementAndGet(); // one number for all: each thread's copy is keyed by the array as well
-        pool.parallelFor(firstUnit[m], grain, (start, end) -> {
+        ComputePool.RangeTask body = (start, end) -> {
             for (int i = 0; i < m; i++) {
                 int s = Math.max(start, firstUnit[i]);
                 int e = Math.min(end, firstUnit[i + 1]);
@@ -252,7 +267,12 @@ public final class MatMul {
                     matmulTiles(ws[i], xs[i], n, outs[i], 0, ws[i].rows(), a, b, product);
                 }
             }
-        });
+        };
+        if (n > 1 && guided(batchVariant)) {
+            pool.parallelForGuided(firstUnit[m], GUIDED_MIN_TILES, body);
+        } else {
+            pool.parallelFor(firstUnit[m], grain, body);
+        }
     }
 
     private static void checkLength(String what, int have, long need) {

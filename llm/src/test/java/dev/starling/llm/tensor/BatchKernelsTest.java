@@ -146,7 +146,7 @@ class BatchKernelsTest {
                 long stageBytes = r.nextInt(5) * BatchKernels.ROWS * w.rowBytes();
                 float[] plain = new float[n * rows];
                 MatMul.directTiles(w, x, n, plain, 0, rows, 0, tiles, Long.MAX_VALUE, tokenBlock, stageBytes, 2);
-                for (int kernel = 3; kernel <= 4; kernel++) {
+                for (int kernel = 3; kernel <= 5; kernel++) {
                     float[] aligned = new float[n * rows];
                     int split = r.nextInt(tiles + 1);
                     MatMul.directTiles(w, x, n, aligned, 0, rows, 0, split, Long.MAX_VALUE, tokenBlock, stageBytes, kernel);
@@ -171,7 +171,7 @@ class BatchKernelsTest {
                     float[] want = new float[n * rows];
                     MatMul.setBatchVariant(3);
                     MatMul.matmul(pool, w, x, n, want, 0, rows);
-                    for (int variant = 4; variant <= 5; variant++) {
+                    for (int variant = 4; variant <= 8; variant++) { // 6 and 8 also split the tiles in guided pieces
                         MatMul.setBatchVariant(variant);
                         float[] got = new float[n * rows];
                         MatMul.matmul(pool, w, x, n, got, 0, rows);
