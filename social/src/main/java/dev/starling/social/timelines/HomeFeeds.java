@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * feeds (least recently read go first) of at most {@link Settings#feedCapacity} ids.
  *
  * <p>The feed only holds candidate ids, never a verdict: every read applies, in SQL and in one round
- * trip per batch, the home rule itself (the author is the viewer or followed by it now), the
+ * trip per batch (or in memory, {@link MemoryHome}), the home rule itself (the author is the viewer or followed by it now), the
  * visibility rule ({@link VisibilitySql#canSee}) and mutes, over the current rows. So deletions,
  * edits, visibility changes, blocks, mutes and unfollows need no invalidation. What can make a feed
  * miss a candidate is handled so:
@@ -53,9 +53,13 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>With the change feed live, reads decide pages in memory ({@link MemoryHome}) and skip the epoch
  * round trip: a FOLLOW change drops the follower's feed ({@link #followChanged}), and a feed whose
- * build such a change (or a RESET) overtook is not installed ({@link #buildAndInstall}). Known limit, bounded by rebuilding every feed after
+ * build such a change (or a RESET) overtook is not installed ({@link #buildAndInstall}).
+ *
+ * <p>Known limit while the change feed is not live, bounded by rebuilding every feed after
  * {@link Settings#maxAgeMillis}: a post whose transaction was open for more than
  * {@link #IN_FLIGHT_NANOS} when a feed was built and committed after it could be missed by that feed.
+ * While it is live, such a post's POST_CREATED change is appended to the log after the build began, so
+ * the feed absorbs it.
  */
 final class HomeFeeds {
 
