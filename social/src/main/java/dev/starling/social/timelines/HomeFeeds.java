@@ -98,6 +98,8 @@ final class HomeFeeds {
     private final Map<Long, HomeFeed> feeds;
     /** Follow changes per owner and resets, so that a build overtaken by one is not installed. Guarded by {@link #feeds}. */
     private final KeyVersions versions = new KeyVersions(12);
+    /** Run between a feed's build and its install (tests make a change there, deterministically racing the build); null in production. */
+    volatile Runnable betweenBuildAndInstall;
     private final LongAdder reads = new LongAdder();
     private final LongAdder builds = new LongAdder();
     private final LongAdder epochMisses = new LongAdder();
@@ -211,6 +213,10 @@ final class HomeFeeds {
     Built buildAndInstall(Connection c, long viewerId) throws SQLException {
         long stamp = versions.stamp(viewerId);
         HomeFeed feed = build(c, viewerId);
+        Runnable hook = betweenBuildAndInstall;
+        if (hook != null) {
+            hook.run();
+        }
         if (!absorb(feed)) {
             throw new IllegalStateException("a new home feed fell behind the post log at once");
         }

@@ -173,6 +173,11 @@ public final class Timelines {
                 + " from_outbox=" + (outboxFeeder == null ? 0 : outboxFeeder.appended()) + memory;
     }
 
+    /** The home feeds (tests). */
+    HomeFeeds homeFeeds() {
+        return homeFeeds;
+    }
+
     /** Counters of the feeds read with the SQL verdict (tests). */
     HomeFeeds.Stats feedStats() {
         return homeFeeds.stats();

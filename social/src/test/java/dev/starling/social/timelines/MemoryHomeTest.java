@@ -95,6 +95,25 @@ class MemoryHomeTest {
     }
 
     @Test
+    void aFeedBuildOvertakenByAFollowIsNotKept() {
+        try (Net n = net("mh_overtaken")) {
+            Account other = n.s().accounts().createWithoutPassword("mh_overtaken_o", "mh_overtaken_o@example.org", "", false).orThrow();
+            long theirs = n.s().posts().create(other.id(), NewPost.of("theirs")).orThrow().id();
+            Timelines fresh = new Timelines(n.db());
+            // The viewer follows `other` after its feed was built from the follows before, and before that feed is installed.
+            fresh.homeFeeds().betweenBuildAndInstall = () -> {
+                fresh.homeFeeds().betweenBuildAndInstall = null;
+                n.s().relationships().follow(n.viewer().id(), other.id()).orThrow();
+                assertTrue(n.db().changes().awaitLocalWrites());
+            };
+            assertEquals(List.of(theirs, n.post()), home(fresh, n.viewer())); // read from SQL: the feed was not installed
+            assertEquals(1, fresh.memoryStats().fallbacks(), fresh.homeFeedStats());
+            assertEquals(List.of(theirs, n.post()), home(fresh, n.viewer()), "a feed built before the follow was kept");
+            assertEquals(1, fresh.memoryStats().pages(), fresh.homeFeedStats());
+        }
+    }
+
+    @Test
     void aSilentChangeShowsAfterTheWritersReset() {
         try (Net n = net("mh_reset")) {
             silentMute(n);
