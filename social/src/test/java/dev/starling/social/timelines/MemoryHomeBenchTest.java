@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * each with the hydration of the page ({@code Posts.viewsUncached} through SQL, {@code Posts.views}
  * from the services' caches); they print per page: wall time, this thread's CPU, the JVM process's CPU,
  * PostgreSQL's CPU (its backends for this database, from /proc), and pool connections taken (each is
- * at least one round trip), beside the load average.
+ * at least one round trip), beside the load average. Last, whole pages from memory on
+ * {@code -Dbench.threads} threads (default 4) at once: throughput and process CPU per page.
  */
 class MemoryHomeBenchTest {
 
@@ -84,6 +85,10 @@ class MemoryHomeBenchTest {
                 System.out.printf("round %d memory+views: %s%n", round,
                         measure(v -> social.posts().views(v, social.timelines().home(v, Page.first()).items()), viewers, uses, backends));
             }
+            int threads = Integer.getInteger("bench.threads", 4);
+            for (int round = 1; round <= 2; round++) {
+                System.out.printf("round %d memory+views on %d threads: %s%n", round, threads, parallel(social, viewers, threads, uses));
+            }
             System.out.println(memory.homeFeedStats() + "; posts " + postCache.stats());
         }
     }
@@ -119,6 +124,40 @@ class MemoryHomeBenchTest {
         double ticksPerSecond = 100.0; // USER_HZ on Linux
         return new Sample(reads, wall / 1e3 / reads, cpu / 1e3 / reads, proc / 1e3 / reads, pgTicks / ticksPerSecond * 1e6 / reads,
                 (double) pool / reads, reads / (wall / 1e9), Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    /** Whole pages (home + views from memory) on {@code threads} threads at once: throughput, process CPU per page, pool connections. */
+    private static String parallel(Social social, List<Long> viewers, int threads, PoolUses uses) throws IOException {
+        com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        int perThread = 5;
+        long pool0 = uses.count();
+        long proc0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        List<Thread> running = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int offset = i;
+            running.add(Thread.ofPlatform().start(() -> {
+                for (int pass = 0; pass < perThread; pass++) {
+                    for (int j = 0; j < viewers.size(); j++) {
+                        long v = viewers.get((j + offset * 97) % viewers.size());
+                        social.posts().views(v, social.timelines().home(v, Page.first()).items());
+                    }
+                }
+            }));
+        }
+        for (Thread t : running) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        long wall = System.nanoTime() - wall0;
+        long pages = (long) threads * perThread * viewers.size();
+        return String.format("%,d pages, %,.0f pages/s, JVM process CPU %.1f us per page, %.3f pool connections per page; load average %s",
+                pages, pages / (wall / 1e9), (os.getProcessCpuTime() - proc0) / 1e3 / pages, (double) (uses.count() - pool0) / pages,
+                Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
     /** The PostgreSQL backends serving this database (the pool's connections and the change feed's). */
