@@ -15,8 +15,12 @@ package dev.starling.social.posts;
  */
 public final class RecentPosts {
 
-    /** Entries kept (16 bytes each). */
-    public static final int CAPACITY = 1 << 16;
+    /**
+     * Entries kept (24 bytes each, about 6 MB). While the change feed is live, a post written here
+     * is logged twice (by PostWriter before its commit and by its POST_CREATED change after), so the
+     * log covers about 130,000 posts.
+     */
+    public static final int CAPACITY = 1 << 18;
 
     private static final long[] AUTHORS = new long[CAPACITY];
     private static final long[] IDS = new long[CAPACITY];
