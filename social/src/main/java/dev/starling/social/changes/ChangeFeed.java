@@ -73,6 +73,8 @@ public final class ChangeFeed implements AutoCloseable {
 
     private volatile boolean live;
     private volatile boolean closed;
+    /** Set when a sync marker did not come back in time: the listening connection may be dead without an error. */
+    private volatile boolean suspect;
     // Guarded by lock.
     private long syncedWrites;
     private boolean syncInFlight;
@@ -158,6 +160,13 @@ public final class ChangeFeed implements AutoCloseable {
                 }
             }
             if (!delivered) {
+                if (live && !closed && System.nanoTime() - deadline >= 0) {
+                    // Live but silent: a connection that died without an error (a dropped network path) delivers nothing.
+                    // Stop answering from memory now and let the listener reconnect (and reset).
+                    suspect = true;
+                    live = false;
+                    signal();
+                }
                 return false;
             }
         }
@@ -230,10 +239,15 @@ public final class ChangeFeed implements AutoCloseable {
             }
             connects.increment();
             deliver(Change.RESET); // anything may have changed while nobody listened
+            suspect = false;
             live = true;
             signal();
             long quietSince = System.nanoTime();
             while (!closed) {
+                if (suspect) {
+                    suspect = false;
+                    throw new SQLException("a sync marker did not come back within " + SYNC_TIMEOUT_MILLIS + " ms; reconnecting");
+                }
                 PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
                 if (batch != null && batch.length > 0) {
                     for (PGNotification n : batch) {

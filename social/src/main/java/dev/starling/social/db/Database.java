@@ -161,6 +161,9 @@ public final class Database implements AutoCloseable {
         props.setProperty("ApplicationName", "starling-changes");
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("connectTimeout", "10");
+        // The listener's own round trips (LISTEN, its idle check) give up on a dead connection after 30 s; waiting for
+        // notifications sets its own timeout.
+        props.setProperty("socketTimeout", "30");
         return DriverManager.getConnection(config.jdbcUrl(), props);
     }
 

@@ -142,6 +142,33 @@ class ChangeFeedTest {
         assertTrue(feed.awaitLocalWrites());
     }
 
+    @Test
+    void aFeedThatStopsDeliveringStopsAnsweringAndReconnects() throws Exception {
+        // A listener that stalls stands for a connection that went silent: the marker cannot come back in time.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        feed.subscribe(c -> {
+            if (c.kind() == Kind.ACCOUNT && c.first() == 4) {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        long connects = feed.stats().connects();
+        exec("UPDATE accounts SET note = 'stall' WHERE id = 4");
+        long t0 = System.nanoTime();
+        assertFalse(feed.awaitLocalWrites(), "the marker cannot have come back");
+        assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(ChangeFeed.SYNC_TIMEOUT_MILLIS - 100), "it waited for the marker");
+        assertFalse(feed.live(), "a feed whose marker did not come back stops answering at once");
+        assertFalse(feed.awaitLocalWrites(), "and readers go to SQL without waiting again");
+        release.countDown();
+        awaitLive();
+        assertTrue(feed.stats().connects() > connects, "it reconnected");
+        assertTrue(seen.contains(Change.RESET), "with a reset: " + seen);
+        assertTrue(feed.awaitLocalWrites());
+    }
+
     private static void awaitLive() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!feed.live()) {
