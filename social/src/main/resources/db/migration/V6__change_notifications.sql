@@ -42,156 +42,80 @@ BEGIN
   END IF;
 END $$;
 
-CREATE FUNCTION changes_follows() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One trigger function for every table: TG_ARGV[0] is the entry's letter, the further arguments are
+-- the SQL expressions of its numbers over the statement's transition table (new_rows, or old_rows for
+-- DELETE). The arguments are written here, never taken from data.
+CREATE FUNCTION starling_changes_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  numbers text := '';
+  entries text[];
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM starling_changes_notify(array(SELECT 'F,' || follower_id || ',' || followee_id FROM new_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'F,' || follower_id || ',' || followee_id FROM old_rows));
-  END IF;
+  FOR i IN 1 .. TG_NARGS - 1 LOOP
+    numbers := numbers || ' || '','' || ' || TG_ARGV[i];
+  END LOOP;
+  EXECUTE format('SELECT array(SELECT DISTINCT %L%s FROM %I)', TG_ARGV[0], numbers,
+                 CASE WHEN TG_OP = 'DELETE' THEN 'old_rows' ELSE 'new_rows' END) INTO entries;
+  PERFORM starling_changes_notify(entries);
   RETURN NULL;
 END $$;
-CREATE TRIGGER follows_changes_insert AFTER INSERT ON follows
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_follows();
-CREATE TRIGGER follows_changes_delete AFTER DELETE ON follows
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_follows();
 
-CREATE FUNCTION changes_blocks() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM starling_changes_notify(array(SELECT 'B,' || account_id || ',' || target_id FROM new_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'B,' || account_id || ',' || target_id FROM old_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER blocks_changes_insert AFTER INSERT ON blocks
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_blocks();
-CREATE TRIGGER blocks_changes_delete AFTER DELETE ON blocks
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_blocks();
+CREATE TRIGGER follows_changes_insert AFTER INSERT ON follows REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('F', 'follower_id', 'followee_id');
+CREATE TRIGGER follows_changes_delete AFTER DELETE ON follows REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('F', 'follower_id', 'followee_id');
 
-CREATE FUNCTION changes_mutes() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_notify(array(SELECT 'M,' || account_id || ',' || target_id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'M,' || account_id || ',' || target_id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER mutes_changes_insert AFTER INSERT ON mutes
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_mutes();
-CREATE TRIGGER mutes_changes_update AFTER UPDATE ON mutes
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_mutes();
-CREATE TRIGGER mutes_changes_delete AFTER DELETE ON mutes
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_mutes();
+CREATE TRIGGER blocks_changes_insert AFTER INSERT ON blocks REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('B', 'account_id', 'target_id');
+CREATE TRIGGER blocks_changes_delete AFTER DELETE ON blocks REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('B', 'account_id', 'target_id');
 
-CREATE FUNCTION changes_posts() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM starling_changes_notify(array(SELECT 'P,' || id || ',' || author_id || ',' || coalesce(reblog_of_id, 0) FROM new_rows));
-  ELSIF TG_OP = 'UPDATE' THEN
-    PERFORM starling_changes_notify(array(SELECT 'C,' || id || ',' || author_id || ',' || coalesce(reblog_of_id, 0) FROM new_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'D,' || id || ',' || author_id || ',' || coalesce(reblog_of_id, 0) FROM old_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER posts_changes_insert AFTER INSERT ON posts
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_posts();
-CREATE TRIGGER posts_changes_update AFTER UPDATE ON posts
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_posts();
-CREATE TRIGGER posts_changes_delete AFTER DELETE ON posts
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_posts();
+CREATE TRIGGER mutes_changes_insert AFTER INSERT ON mutes REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('M', 'account_id', 'target_id');
+CREATE TRIGGER mutes_changes_update AFTER UPDATE ON mutes REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('M', 'account_id', 'target_id');
+CREATE TRIGGER mutes_changes_delete AFTER DELETE ON mutes REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('M', 'account_id', 'target_id');
+
+CREATE TRIGGER posts_changes_insert AFTER INSERT ON posts REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('P', 'id', 'author_id', 'coalesce(reblog_of_id, 0)');
+CREATE TRIGGER posts_changes_update AFTER UPDATE ON posts REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('C', 'id', 'author_id', 'coalesce(reblog_of_id, 0)');
+CREATE TRIGGER posts_changes_delete AFTER DELETE ON posts REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('D', 'id', 'author_id', 'coalesce(reblog_of_id, 0)');
 
 -- A post's mentions are part of its cached row: a change to them (not made today once a post is
--- written, but possible from psql or a later feature) announces the post as changed.
-CREATE FUNCTION changes_post_mentions() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_notify(array(SELECT DISTINCT 'C,' || m.post_id || ',' || coalesce(p.author_id, 0) || ',' || coalesce(p.reblog_of_id, 0)
-      FROM old_rows m LEFT JOIN posts p ON p.id = m.post_id));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT DISTINCT 'C,' || m.post_id || ',' || coalesce(p.author_id, 0) || ',' || coalesce(p.reblog_of_id, 0)
-      FROM new_rows m LEFT JOIN posts p ON p.id = m.post_id));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER post_mentions_changes_insert AFTER INSERT ON post_mentions
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_post_mentions();
-CREATE TRIGGER post_mentions_changes_delete AFTER DELETE ON post_mentions
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_post_mentions();
+-- written, but possible from psql or a later feature) announces the post as changed. The author and
+-- the reposted post are not in the mention rows (0: the listeners need only the post's id here).
+CREATE TRIGGER post_mentions_changes_insert AFTER INSERT ON post_mentions REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('C', 'post_id', '0', '0');
+CREATE TRIGGER post_mentions_changes_delete AFTER DELETE ON post_mentions REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('C', 'post_id', '0', '0');
 
-CREATE FUNCTION changes_favourites() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM starling_changes_notify(array(SELECT 'V,' || account_id || ',' || post_id FROM new_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'V,' || account_id || ',' || post_id FROM old_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER favourites_changes_insert AFTER INSERT ON favourites
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_favourites();
-CREATE TRIGGER favourites_changes_delete AFTER DELETE ON favourites
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_favourites();
+CREATE TRIGGER favourites_changes_insert AFTER INSERT ON favourites REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('V', 'account_id', 'post_id');
+CREATE TRIGGER favourites_changes_delete AFTER DELETE ON favourites REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('V', 'account_id', 'post_id');
 
-CREATE FUNCTION changes_bookmarks() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM starling_changes_notify(array(SELECT 'K,' || account_id || ',' || post_id FROM new_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'K,' || account_id || ',' || post_id FROM old_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER bookmarks_changes_insert AFTER INSERT ON bookmarks
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_bookmarks();
-CREATE TRIGGER bookmarks_changes_delete AFTER DELETE ON bookmarks
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_bookmarks();
+CREATE TRIGGER bookmarks_changes_insert AFTER INSERT ON bookmarks REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('K', 'account_id', 'post_id');
+CREATE TRIGGER bookmarks_changes_delete AFTER DELETE ON bookmarks REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('K', 'account_id', 'post_id');
 
-CREATE FUNCTION changes_accounts() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_notify(array(SELECT 'A,' || id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'A,' || id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER accounts_changes_update AFTER UPDATE ON accounts
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_accounts();
-CREATE TRIGGER accounts_changes_delete AFTER DELETE ON accounts
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_accounts();
+CREATE TRIGGER accounts_changes_update AFTER UPDATE ON accounts REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('A', 'id');
+CREATE TRIGGER accounts_changes_delete AFTER DELETE ON accounts REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('A', 'id');
 
-CREATE FUNCTION changes_account_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_notify(array(SELECT 'A,' || account_id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'A,' || account_id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER account_stats_changes_insert AFTER INSERT ON account_stats
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_account_stats();
-CREATE TRIGGER account_stats_changes_update AFTER UPDATE ON account_stats
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_account_stats();
-CREATE TRIGGER account_stats_changes_delete AFTER DELETE ON account_stats
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_account_stats();
+CREATE TRIGGER account_stats_changes_insert AFTER INSERT ON account_stats REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('A', 'account_id');
+CREATE TRIGGER account_stats_changes_update AFTER UPDATE ON account_stats REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('A', 'account_id');
+CREATE TRIGGER account_stats_changes_delete AFTER DELETE ON account_stats REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('A', 'account_id');
 
-CREATE FUNCTION changes_post_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_notify(array(SELECT 'S,' || post_id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_notify(array(SELECT 'S,' || post_id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER post_stats_changes_insert AFTER INSERT ON post_stats
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_post_stats();
-CREATE TRIGGER post_stats_changes_update AFTER UPDATE ON post_stats
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_post_stats();
-CREATE TRIGGER post_stats_changes_delete AFTER DELETE ON post_stats
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION changes_post_stats();
+CREATE TRIGGER post_stats_changes_insert AFTER INSERT ON post_stats REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('S', 'post_id');
+CREATE TRIGGER post_stats_changes_update AFTER UPDATE ON post_stats REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('S', 'post_id');
+CREATE TRIGGER post_stats_changes_delete AFTER DELETE ON post_stats REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION starling_changes_rows('S', 'post_id');

@@ -13,7 +13,7 @@ public enum Kind {
     MUTE('M'),
     /** A post (or repost) was inserted: first = post id, second = author, third = reposted post id or 0. */
     POST_CREATED('P'),
-    /** A post row or its mentions changed (e.g. its visibility): numbers as {@link #POST_CREATED}. */
+    /** A post row changed (e.g. its visibility): numbers as {@link #POST_CREATED}; when only its mentions changed, the author and reposted post are 0. */
     POST_CHANGED('C'),
     /** A post was deleted: numbers as {@link #POST_CREATED}. */
     POST_DELETED('D'),

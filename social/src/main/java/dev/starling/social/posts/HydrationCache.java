@@ -114,17 +114,8 @@ public final class HydrationCache implements ChangeListener {
         if (page.isEmpty()) {
             return List.of();
         }
-        Map<Long, Post> all = new HashMap<>();
-        for (Post p : page) {
-            all.put(p.id(), p);
-        }
-        Set<Long> originals = new HashSet<>();
-        for (Post p : page) {
-            if (p.isReblog() && !all.containsKey(p.reblogOfId())) {
-                originals.add(p.reblogOfId());
-            }
-        }
-        all.putAll(posts.posts(originals));
+        Map<Long, Post> all = PostViews.byId(page);
+        all.putAll(posts.posts(PostViews.missingOriginals(page, all)));
         Set<Long> quoteIds = new HashSet<>();
         for (Post p : all.values()) {
             if (p.quoteOfId() != null) {

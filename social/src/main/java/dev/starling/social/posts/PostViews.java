@@ -29,17 +29,8 @@ public final class PostViews {
         if (posts.isEmpty()) {
             return List.of();
         }
-        Map<Long, Post> all = new HashMap<>();
-        for (Post p : posts) {
-            all.put(p.id(), p);
-        }
-        Set<Long> originals = new HashSet<>();
-        for (Post p : posts) {
-            if (p.isReblog() && !all.containsKey(p.reblogOfId())) {
-                originals.add(p.reblogOfId());
-            }
-        }
-        all.putAll(PostRows.loadMany(c, originals));
+        Map<Long, Post> all = byId(posts);
+        all.putAll(PostRows.loadMany(c, missingOriginals(posts, all)));
         Set<Long> quoteIds = new HashSet<>();
         for (Post p : all.values()) {
             if (p.quoteOfId() != null) {
@@ -98,6 +89,26 @@ public final class PostViews {
             }
         }
         return assemble(posts, new Ctx(all, authors, replies, reblogs, favs, myFavs, myReblogs, myBookmarks, visibleQuotes));
+    }
+
+    /** The posts by id (a new, modifiable map). */
+    static Map<Long, Post> byId(List<Post> posts) {
+        Map<Long, Post> all = new HashMap<>();
+        for (Post p : posts) {
+            all.put(p.id(), p);
+        }
+        return all;
+    }
+
+    /** The ids of the originals of reposts among {@code posts} that {@code all} does not hold. */
+    static Set<Long> missingOriginals(List<Post> posts, Map<Long, Post> all) {
+        Set<Long> originals = new HashSet<>();
+        for (Post p : posts) {
+            if (p.isReblog() && !all.containsKey(p.reblogOfId())) {
+                originals.add(p.reblogOfId());
+            }
+        }
+        return originals;
     }
 
     /** The views of {@code posts} in order from what was read about them (SQL here, or {@link HydrationCache}). */
