@@ -33,6 +33,10 @@ public final class CeilingCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "Port (0: a free one). Default: ${DEFAULT-VALUE}")
     int port;
 
+    @Option(names = "--rate-limits", description = "Count every request and send X-RateLimit-* headers as serve with its limits on"
+            + " does (budgets too large to refuse): the cost of rate limiting. Default: off, as 'serve --no-rate-limits'")
+    boolean rateLimits;
+
     @Override
     public Integer call() throws InterruptedException {
         StarlingServer server;
@@ -45,7 +49,8 @@ public final class CeilingCommand implements Callable<Integer> {
             }
             byte[] body = Files.readAllBytes(page);
             List<BenchToken> tokens = BenchToken.read(tokensFile);
-            server = CeilingServer.start(host, port, body, link == null || link.isBlank() ? null : link.strip(), tokens);
+            server = CeilingServer.start(host, port, body, link == null || link.isBlank() ? null : link.strip(), tokens,
+                    rateLimits ? CeilingServer.countingRateLimits() : dev.starling.server.ratelimit.RateLimits.unlimited());
         } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
             System.err.println("starling loadbench ceiling: " + e.getMessage());
             return 2;

@@ -43,6 +43,20 @@ public final class CeilingServer {
      * @param tokens tokens accepted as their accounts' (scopes {@link Seeder#SCOPES})
      */
     public static StarlingServer start(String host, int port, byte[] page, String link, List<BenchToken> tokens) {
+        return start(host, port, page, link, tokens, RateLimits.unlimited());
+    }
+
+    /**
+     * Rate limits that count every request and send the {@code X-RateLimit-*} headers, as serve does with its limits on,
+     * with budgets too large to ever refuse one: what counting costs per request, beside the ceiling without it.
+     */
+    public static RateLimits countingRateLimits() {
+        RateLimits.Budget huge = new RateLimits.Budget(Integer.MAX_VALUE, java.time.Duration.ofMinutes(5));
+        return new RateLimits(huge, huge, huge, huge, true);
+    }
+
+    /** As {@link #start(String, int, byte[], String, List)}, with these rate limits. */
+    public static StarlingServer start(String host, int port, byte[] page, String link, List<BenchToken> tokens, RateLimits limits) {
         if (page.length == 0 || page.length > MAX_BODY_BYTES) {
             throw new IllegalArgumentException("the page must be 1.." + MAX_BODY_BYTES + " bytes, was " + page.length);
         }
@@ -58,8 +72,8 @@ public final class CeilingServer {
         for (BenchToken t : tokens) {
             store.cacheLiveToken(t.token(), new OAuthStore.AccessToken(id++, 1, t.accountId(), Seeder.SCOPES, now));
         }
-        // serve --no-rate-limits, as bench-network.sh runs it
-        Authenticator authenticator = new Authenticator(store, new RateLimiter(Clock.systemUTC()), RateLimits.unlimited());
+        // by default serve --no-rate-limits, as bench-network.sh runs it
+        Authenticator authenticator = new Authenticator(store, new RateLimiter(Clock.systemUTC()), limits);
         byte[] body = page.clone();
         return StarlingServer.start(host, port, ServerOptions.defaults().maxBodyBytes(), StarlingServer.defaultMapper(), new Metrics(),
                 authenticator, List.of(routes -> routes.get("/api/v1/timelines/home", ctx -> {

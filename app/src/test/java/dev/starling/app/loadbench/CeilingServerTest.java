@@ -43,6 +43,33 @@ class CeilingServerTest {
     }
 
     @Test
+    void withCountingRateLimitsEveryAnswerCarriesTheHeadersAndNoneIsRefused() throws Exception {
+        try (StarlingServer server = CeilingServer.start("127.0.0.1", 0, PAGE, LINK, List.of(TOKEN), CeilingServer.countingRateLimits());
+             HttpClient client = HttpClient.newHttpClient()) {
+            URI home = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/timelines/home");
+            long previous = Long.MAX_VALUE;
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<byte[]> ok = client.send(HttpRequest.newBuilder(home).header("Authorization", "Bearer " + TOKEN.token()).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, ok.statusCode());
+                assertArrayEquals(PAGE, ok.body());
+                assertEquals(Integer.toString(Integer.MAX_VALUE), ok.headers().firstValue("X-RateLimit-Limit").orElse(null));
+                long remaining = Long.parseLong(ok.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+                assertTrue(remaining < previous, "counted down: " + remaining + " after " + previous);
+                previous = remaining;
+                assertTrue(ok.headers().firstValue("X-RateLimit-Reset").orElse("").endsWith("Z"));
+            }
+        }
+        try (StarlingServer server = CeilingServer.start("127.0.0.1", 0, PAGE, LINK, List.of(TOKEN));
+             HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<byte[]> plain = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/timelines/home"))
+                    .header("Authorization", "Bearer " + TOKEN.token()).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, plain.statusCode());
+            assertTrue(plain.headers().firstValue("X-RateLimit-Limit").isEmpty(), "no limits, no headers (serve --no-rate-limits)");
+        }
+    }
+
+    @Test
     void theLoadGeneratorsHomeWorkloadRunsAgainstIt() throws Exception {
         try (StarlingServer server = CeilingServer.start("127.0.0.1", 0, PAGE, null, List.of(TOKEN))) {
             LoadGenerator.Config config = new LoadGenerator.Config(URI.create("http://127.0.0.1:" + server.port()), List.of(TOKEN),

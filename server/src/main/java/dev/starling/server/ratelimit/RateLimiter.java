@@ -19,8 +19,11 @@ public final class RateLimiter {
 
     private record Window(long startMillis, long windowMillis, AtomicLong count) {}
 
+    /** A caller in a bucket (a record, not a concatenated string: nothing is copied per request). */
+    private record Key(String bucket, String caller) {}
+
     private final Clock clock;
-    private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Window> windows = new ConcurrentHashMap<>();
     private final AtomicLong lastSweepMillis = new AtomicLong();
 
     public RateLimiter(Clock clock) {
@@ -32,11 +35,16 @@ public final class RateLimiter {
         long windowMillis = budget.window().toMillis();
         long start = now - Math.floorMod(now, windowMillis);
         sweep(now);
-        String key = bucket + '\u0000' + caller;
-        if (windows.size() >= MAX_KEYS && !windows.containsKey(key)) {
-            return new Decision(false, budget.requests(), 0, Instant.ofEpochMilli(start + windowMillis));
+        Key key = new Key(bucket, caller);
+        // The caller's window of this moment is usually there already: counting it takes no lock (compute locks the
+        // map's bin, on every request of every caller). Only a new caller or a new window goes through compute.
+        Window w = windows.get(key);
+        if (w == null || w.startMillis() != start) {
+            if (w == null && windows.size() >= MAX_KEYS) {
+                return new Decision(false, budget.requests(), 0, Instant.ofEpochMilli(start + windowMillis));
+            }
+            w = windows.compute(key, (k, old) -> old == null || old.startMillis() != start ? new Window(start, windowMillis, new AtomicLong()) : old);
         }
-        Window w = windows.compute(key, (k, old) -> old == null || old.startMillis() != start ? new Window(start, windowMillis, new AtomicLong()) : old);
         long used = w.count().incrementAndGet();
         int remaining = (int) Math.max(0, budget.requests() - used);
         return new Decision(used <= budget.requests(), budget.requests(), remaining, Instant.ofEpochMilli(start + windowMillis));
