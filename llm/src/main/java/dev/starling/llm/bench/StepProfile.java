@@ -101,13 +101,19 @@ public final class StepProfile {
             }
             long[] wall = new long[v];
             long[] cpu = new long[v];
+            long[] tail = new long[v];
+            long[] loopWall = new long[v];
             for (int s = 0; s < steps; s++) {
                 for (int k = 0; k < v; k++) {
                     int a = (s + k) % v; // who goes first changes every step
                     MatMul.setBatchVariant(Integer.parseInt(variants[a].trim()));
+                    pool.waitNanos();
                     long c0 = Bench.processCpuNanos();
                     long w0 = System.nanoTime();
                     float[][] logits = t.step(caches[a], tokens[a]);
+                    long[] waits = pool.waitNanos();
+                    tail[a] += waits[1];
+                    loopWall[a] += waits[2];
                     for (int i = 0; i < streams; i++) {
                         tokens[a][i] = Sampler.argmax(logits[i]);
                     }
@@ -122,6 +128,10 @@ public final class StepProfile {
                 sb.append(String.format(Locale.ROOT, " | v%s %.2f ms wall (%.2f tok/s, x%.3f), %.2f ms CPU (%.2f tok per %d CPU-s, x%.3f)",
                         variants[a].trim(), wallMs, streams * 1000 / wallMs, (double) wall[0] / wall[a], cpuMs, streams * 1000 / (cpuMs / threads),
                         threads, (double) cpu[0] / cpu[a]));
+                if (Boolean.getBoolean("starling.llm.poolWaits")) {
+                    sb.append(String.format(Locale.ROOT, ", threads idle at loop ends %.2f ms of %.2f ms in loops", tail[a] / 1e6 / steps,
+                            loopWall[a] / 1e6 / steps));
+                }
             }
             System.out.println(sb + " | load " + Bench.loadAverage());
         }

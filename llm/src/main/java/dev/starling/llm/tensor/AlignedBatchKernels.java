@@ -67,19 +67,6 @@ final class AlignedBatchKernels {
      */
     static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
             int outStride) {
-        return q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride, false);
-    }
-
-    /**
-     * {@link #q4TokenQuads(QuantizedMatrix, byte[], int, int, float[], int, int, int, float[], int, int)}; with
-     * vectorScales (batch variant 7) the group's scales are decoded 4 blocks of 4 rows at a time ({@link Q4Scales#decode}):
-     * the same floats in the same places as {@link BatchKernels#q4ScalesFast}.
-     */
-    static int q4TokenQuads(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out, int outOff,
-            int outStride, boolean vectorScales) {
-        if (vectorScales) {
-            return q4TokenQuadsV(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride);
-        }
         int cols = w.cols();
         int blocks = cols / 32;
         int rowBytes = Math.toIntExact(w.rowBytes());
@@ -107,7 +94,12 @@ final class AlignedBatchKernels {
         return t;
     }
 
-    private static int q4TokenQuadsV(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out,
+    /**
+     * {@link #q4TokenQuads} (batch variant 7) with the group's scales decoded 4 blocks of 4 rows at a time
+     * ({@link Q4Scales#decode}): the same floats in the same places as {@link BatchKernels#q4ScalesFast}, so the same
+     * products. A method of its own, so that variant 5's code stays exactly as it was for A/B runs.
+     */
+    static int q4TokenQuadsV(QuantizedMatrix w, byte[] s, int g0, int g1, float[] xh, int xhOff, int t0, int t1, float[] out,
             int outOff, int outStride) {
         int cols = w.cols();
         int blocks = cols / 32;

@@ -232,7 +232,13 @@ public final class ComputePool implements AutoCloseable {
      * forgets them. Call from the thread that runs the loops.
      */
     public synchronized String waits() {
-        String r = String.format(java.util.Locale.ROOT, "%d loops, %.3f ms tail of %.3f ms wall", loops, tailNanos / 1e6, wallNanos / 1e6);
+        long[] w = waitNanos();
+        return String.format(java.util.Locale.ROOT, "%d loops, %.3f ms tail of %.3f ms wall", w[0], w[1] / 1e6, w[2] / 1e6);
+    }
+
+    /** {@link #waits} as numbers: loops, tail nanoseconds, wall nanoseconds; then forgets them. */
+    public synchronized long[] waitNanos() {
+        long[] r = {loops, tailNanos, wallNanos};
         loops = 0;
         tailNanos = 0;
         wallNanos = 0;

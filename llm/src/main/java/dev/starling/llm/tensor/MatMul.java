@@ -40,8 +40,11 @@ public final class MatMul {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 5, the
-     * default, is 4 with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 8 is 7
+     * with each product's tiles handed out in guided pieces ({@link ComputePool#parallelForGuided}, as 6 does for 5); 7 is
+     * 5 with the Q4_0 block scales of a staged group decoded with 512-bit vectors ({@link Q4Scales}, in a method of its
+     * own: 5's scalar decoding, inlined into its callers, sometimes compiles into a slow form that costs a third of
+     * those products); 5 is 4 with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
      * activations stay in L1 while the weights pass, instead of each tile streaming 8 tokens' activations from L2); 4 is 3
      * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
      * load crosses a cache line; {@link AlignedBatchKernels}); 3 is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
@@ -147,7 +150,11 @@ public final class MatMul {
         directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, preScaled ? 1 : 0);
     }
 
-    /** {@link #directTiles} with the full-tile Q4_0 kernel given (0 to 4, see {@link #q4Kernel} and {@link BatchKernels#rowsStaged}). */
+    /**
+     * {@link #directTiles} with the full-tile Q4_0 kernel given (0 to 5, see {@link #q4Kernel} and
+     * {@link BatchKernels#rowsStaged}; 4 and 5 go token quad by token quad over a staged group, 5 through
+     * {@link AlignedBatchKernels#q4TokenQuadsV}).
+     */
     static void directTiles(QuantizedMatrix w, float[] x, int n, float[] out, int outOff, int outStride, int tileStart, int tileEnd,
             long panelBytes, int tokenBlock, long stageBytes, int q4Kernel) {
         directTiles(w, x, n, out, outOff, outStride, tileStart, tileEnd, panelBytes, tokenBlock, stageBytes, q4Kernel, PRODUCTS.incrementAndGet());
@@ -175,9 +182,11 @@ public final class MatMul {
                     // one copy of several tiles' rows: a burst of sequential reads keeps the hardware prefetcher ahead,
                     // where a copy per 4-row tile stalled on memory each time (Q4_0, 2048 columns, 8 tokens: ~7%)
                     byte[] s = t1 - t0 >= 4 ? BatchKernels.stage(w, first, Math.min(w.rows(), g1 * TILE_ROWS) - first) : null;
-                    int done = quadsOuter && s != null
-                            ? AlignedBatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride, q4Kernel == 5)
-                            : t0;
+                    int done = t0;
+                    if (quadsOuter && s != null) {
+                        done = q4Kernel == 5 ? AlignedBatchKernels.q4TokenQuadsV(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride)
+                                : AlignedBatchKernels.q4TokenQuads(w, s, g0, g1, xh, xhOff, t0, t1, out, outOff, outStride);
+                    }
                     for (int tile = g0; tile < g1; tile++) {
                         int r0 = tile * TILE_ROWS;
                         int count = Math.min(TILE_ROWS, w.rows() - r0);

@@ -83,7 +83,7 @@ class TransformerTest {
                 prompts[s] = r.ints(1 + r.nextInt(9), 0, t.config().vocabSize()).toArray();
             }
             int[] next = r.ints(seqs, 0, t.config().vocabSize()).toArray();
-            int[] variants = {1, 3, 5}; // 1 against 3 (2 plus the Q4_0 scales decoded with fewer instructions) and 5 (aligned, by token quads)
+            int[] variants = {1, 3, 5, 7, 8}; // 1 against 3 (2 plus cheaper Q4_0 scales), 5 (aligned, by token quads), 7 (vector scales), 8 (guided)
             float[][][] byVariant = new float[variants.length][][];
             int before = dev.starling.llm.tensor.MatMul.currentBatchVariant();
             try {
