@@ -8,13 +8,15 @@
 #   scripts/bench-llm.sh [threads=2] [types="Q8_0 Q4_0"]
 # KV=F16 runs Starling with an F16 KV cache as llama.cpp's side always does (default KV=F32: the decode kernels are
 # what is compared, and at these short contexts the cache type moves our figures by little).
-# VARIANTS=3,5 also measures the 8 streams with an older (0..4) and the current (5) batched path in every round, in the
+# VARIANTS=5,7 also measures the 8 streams with an older (0..6) and the current (7) batched path in every round, in the
 # same process (MatMul.setBatchVariant): the comparison to trust on a shared machine. 2 fuses and vectorizes the steps
-# between the products, 3 adds a cheaper Q4_0 scale decoding, 4 reads the Q4_0 kernel's activations from a copy aligned to
-# 64 bytes (no load crosses a cache line), 5 (the default) also goes token quad by token quad over a staged group of Q4_0
-# tiles. Where a step's time goes:
+# between products, 3 adds a cheaper Q4_0 scale decoding, 4 reads the Q4_0 kernel's activations from a copy aligned to
+# 64 bytes (no load crosses a cache line), 5 also goes token quad by token quad over a staged group of Q4_0 tiles, 6 is 5
+# with guided pieces of tiles per thread, 7 (the default) is 5 with the group's Q4_0 scales decoded with 512-bit vectors,
+# 8 is 7 with guided pieces. StepProfile --interleave true alternates variants step by step instead of round by round.
+# Where a step's time goes:
 #   java --add-modules jdk.incubator.vector -Dstarling.llm.phaseTimes=true -cp llm/target-bench/classes \
-#     dev.starling.llm.bench.StepProfile --model bench-out/llama-3.2-1b-Q4_0.gguf --variants 3,5
+#     dev.starling.llm.bench.StepProfile --model bench-out/llama-3.2-1b-Q4_0.gguf --variants 5,7
 # Models are written once to bench-out/ (git-ignored, ~1.3 GB for Q8_0, ~0.7 GB for Q4_0).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -32,7 +32,7 @@ public final class MatMul {
     static final int GUIDED_MIN_TILES = Integer.getInteger("starling.llm.guidedMinTiles", 16);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
-    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 5);
+    private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 7);
     /** Numbers the products, so that each thread copies a product's activations once (see {@link AlignedBatchKernels#alignedCopy}). */
     private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -40,11 +40,13 @@ public final class MatMul {
     }
 
     /**
-     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 8 is 7
+     * Selects the batched path (benchmarks compare them within one run; also {@code -Dstarling.llm.batchVariant}): 7 is
+     * the default (StepProfile, 8 streams, 2 threads, one variant per process, load 2.7-4, rounds 2-3: 5 took 90.2-93.0 ms
+     * per step and 176.6-180.3 ms of CPU, 7 84.7-88.1 and 166.3-172.8, 8 85.9-88.2 and 168.8-173.1). 8 is 7
      * with each product's tiles handed out in guided pieces ({@link ComputePool#parallelForGuided}, as 6 does for 5); 7 is
      * 5 with the Q4_0 block scales of a staged group decoded with 512-bit vectors ({@link Q4Scales}, in a method of its
      * own: 5's scalar decoding, inlined into its callers, sometimes compiles into a slow form that costs a third of
-     * those products); 5 is 4 with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
+     * those products); 5 (the default before 7) is 4 with a staged group of Q4_0 tiles multiplied token quad by token quad ({@link AlignedBatchKernels#q4TokenQuads}: a quad's
      * activations stay in L1 while the weights pass, instead of each tile streaming 8 tokens' activations from L2); 4 is 3
      * with the Q4_0 kernel reading each product's activations from a per-thread copy aligned to 64 bytes (no activation
      * load crosses a cache line; {@link AlignedBatchKernels}); 3 is 2 with the Q4_0 block scales of a tile decoded in fewer instructions ({@link BatchKernels#q4ScalesFast};
