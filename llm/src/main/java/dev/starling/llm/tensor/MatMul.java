@@ -28,8 +28,14 @@ public final class MatMul {
      * one thread, per CPU-second: 2 tiles (9 KiB) 95-102, 8 tiles 108-110, 32 tiles 108-111 GFLOP/s.
      */
     static final long STAGE_BYTES = Long.getLong("starling.llm.stageBytes", 64 * 1024);
-    /** Smallest piece of a batched product's guided loop (batch variant 6): 16 tiles, about one staged group. */
-    static final int GUIDED_MIN_TILES = Integer.getInteger("starling.llm.guidedMinTiles", 16);
+    /**
+     * Smallest piece of a batched product's guided loop (batch variants 6 and 8): 64 tiles, about 4.5 staged groups at
+     * 2048 columns. Quiet machine, StepProfile --interleave, 8 streams, 2 threads: with 16, 8 against 7 was even (the
+     * threads' idle time at loop ends 1.5-2.9 against 2.4-4.0 ms per step, the step no faster); with 64, 8 was ahead in
+     * 6 of 8 rounds by 0.8-4.8% and behind in 2 by 0.8-3.2% (idle 1.1-3.7 against 1.7-6.5 ms): not a clear win, so 7
+     * stays the default.
+     */
+    static final int GUIDED_MIN_TILES = Integer.getInteger("starling.llm.guidedMinTiles", 64);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
     private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 7);
