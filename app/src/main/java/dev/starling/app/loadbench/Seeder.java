@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * notifications, posts with post_tags, and optionally the outbox rows social writes with each of
  * those changes), in one transaction, so a failed seed leaves nothing behind. The transaction
  * sets {@code starling.bulk_load} so that social's change triggers stay quiet row by row, and
- * sends one reset notification ({@code 'R'} on {@code starling_changes}) with its commit instead. Ids follow social's
+ * logs one reset ({@code starling_changes_reset()}, migration V6) with its commit instead. Ids follow social's
  * snowflake layout with past timestamps. Afterwards the tables are vacuumed and analysed, and
  * bearer tokens for a sample of accounts are issued through the server's {@link OAuthStore}.
  *
@@ -35,11 +35,8 @@ public final class Seeder {
     public static final String PASSWORD = "loadbench-password";
     public static final String APP_NAME = "Starling loadbench";
     public static final String SCOPES = "read write follow";
-    /** Transaction-local setting under which social's change triggers send no notification. */
+    /** Transaction-local setting under which social's change triggers log nothing. */
     static final String BULK_LOAD_SETTING = "starling.bulk_load";
-    /** The channel social's change triggers notify on, and the payload that tells listeners to drop all cached state. */
-    static final String CHANGES_CHANNEL = "starling_changes";
-    static final String RESET_PAYLOAD = "R";
     private static final String[] VISIBILITY_NAMES = {"public", "unlisted", "private", "direct"};
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSXXX");
 
@@ -70,13 +67,13 @@ public final class Seeder {
             }
             try (Statement st = c.createStatement()) {
                 st.execute("SET LOCAL synchronous_commit = off");
-                // social's change triggers skip their per-row pg_notify while this is on
+                // social's change triggers log nothing row by row while this is on
                 st.execute("SELECT set_config('" + BULK_LOAD_SETTING + "', 'on', true)");
             }
             long[] written = writeAll(c, cfg, now, passwordHash, accountIds);
             try (Statement st = c.createStatement()) {
-                // one reset instead of millions of row notifications: listeners drop every cached state
-                st.execute("SELECT pg_notify('" + CHANGES_CHANNEL + "', '" + RESET_PAYLOAD + "')");
+                // one reset instead of a change per row: every server's caches drop what they hold
+                st.execute("SELECT starling_changes_reset()");
             }
             return written;
         });

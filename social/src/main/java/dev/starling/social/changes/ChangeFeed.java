@@ -2,100 +2,99 @@ package dev.starling.social.changes;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 
 /**
- * Committed changes to the tables that in-process caches mirror, as PostgreSQL announces them:
- * the triggers of migration V6 call {@code pg_notify} on channel {@value #CHANNEL}, and this feed
- * listens on a connection of its own (outside the pool) and hands each change to its
- * {@link ChangeListener}s on one thread, in commit order. It sees every writer: this process's
- * services, FK cascades, imports, another server on the same database, psql.
+ * Committed changes to the tables that in-process caches mirror, read from the change log that
+ * migration V6's triggers append to in every writer's transaction, and handed to
+ * {@link ChangeListener}s one poll at a time (never two at once). It sees every writer: this
+ * process's services, FK cascades, imports, another server on the same database, psql.
  *
- * <p><b>Read your writes.</b> A notification reaches the listener shortly after its commit, not
- * before the writer returns. So the {@code Database} counts this process's possibly-writing uses of
- * the pool ({@link #localWriteCounter}), and a cache reader first calls {@link #awaitLocalWrites}:
- * when that count moved since the last sync, it sends a marker notification of its own
- * ({@code Y,feed,token}) and waits until the listener has received it. PostgreSQL delivers
- * notifications of different transactions in commit order, so by then every change committed
- * before the call has been delivered. Concurrent readers share one marker; reads with no local
- * write since the last marker cost nothing.
+ * <p><b>Polling.</b> A poll reads, in one statement, its snapshot's xmin and the log rows of
+ * transactions at or above the previous poll's xmin: a transaction still running at that snapshot
+ * has an id at or above it, so no row committed since is missed; rows already delivered are
+ * remembered until the xmin passes them. Within a poll rows go out in log order; listeners only
+ * invalidate, so the order of independent transactions does not matter. A background thread polls
+ * every {@value #POLL_INTERVAL_MILLIS} ms (other processes' changes), and removes rows older than
+ * {@value #RETENTION_MILLIS} ms now and then.
  *
- * <p><b>When it cannot listen</b> (the connection broke, the database restarted), {@link #live} is
- * false and caches must answer from SQL; on every (re)connect, once LISTEN is in effect, listeners
- * get a {@link Change#RESET} first, since changes made meanwhile are unknown.
+ * <p><b>Read your writes.</b> The {@code Database} counts this process's possibly-writing uses of
+ * the pool ({@code localWrites}). A cache reader first calls {@link #awaitLocalWrites}: when that
+ * count moved since the last poll began, it polls (or waits for a poll that began after the count
+ * it saw), so every write this process committed before the call has been delivered. Concurrent
+ * readers share one poll; reads with no local write since the last poll cost nothing.
+ *
+ * <p><b>When it cannot poll</b> (the database is down), {@link #live} is false and caches must
+ * answer from SQL. A feed that could not poll for longer than half the retention starts again with
+ * a {@link Change#RESET}, since rows it never read may be gone; so does the first poll.
  */
 public final class ChangeFeed implements AutoCloseable {
 
-    /** The notification channel of migration V6. */
-    public static final String CHANNEL = "starling_changes";
-    /** How long {@link #awaitLocalWrites} waits for its marker before it gives up (the caller reads SQL). */
+    /** How long {@link #awaitLocalWrites} waits for a poll before it gives up (the caller reads SQL). */
     static final long SYNC_TIMEOUT_MILLIS = 5_000;
-    /** How long the listener blocks for notifications before it looks at its state again. */
-    private static final int POLL_MILLIS = 250;
-    /** A connection with no traffic for this long is checked with a round trip (a dead one would never deliver). */
-    private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    /** How often the background thread polls for other processes' changes. */
+    static final long POLL_INTERVAL_MILLIS = 100;
+    /** How long log rows are kept. */
+    static final long RETENTION_MILLIS = 60_000;
+    private static final long CLEANUP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final Logger LOG = Logger.getLogger(ChangeFeed.class.getName());
 
-    /** Opens the listening connection (not from the pool: it holds LISTEN for its whole life). */
-    @FunctionalInterface
-    public interface Connector {
-        Connection open() throws SQLException;
-    }
+    private static final String POLL = "SELECT s.xmin, c.seq, c.tx, c.entries"
+            + " FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s"
+            + " LEFT JOIN change_log c ON c.tx >= ? ORDER BY c.seq";
+    private static final String FIRST_POLL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
     /** Counters for metrics and tests. */
-    public record Stats(long changes, long resets, long syncs, long connects) {
+    public record Stats(long changes, long resets, long polls, long failedPolls) {
     }
 
-    private final Connector connector;
     private final DataSource pool;
     private final AtomicLong localWrites;
-    private final long feedId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
-    private final Object lock = new Object();
+    private final ReentrantLock pollLock = new ReentrantLock();
     private final LongAdder changes = new LongAdder();
     private final LongAdder resets = new LongAdder();
-    private final LongAdder syncs = new LongAdder();
-    private final LongAdder connects = new LongAdder();
+    private final LongAdder polls = new LongAdder();
+    private final LongAdder failedPolls = new LongAdder();
 
     private volatile boolean live;
     private volatile boolean closed;
-    /** Set when a sync marker did not come back in time: the listening connection may be dead without an error. */
-    private volatile boolean suspect;
-    // Guarded by lock.
-    private long syncedWrites;
-    private boolean syncInFlight;
-    private long lastToken;
-    private long deliveredToken;
-    private long connection;
+    private volatile long syncedWrites;
+    // Guarded by pollLock.
+    private boolean started;
+    private long lowXid;
+    private final Map<Long, Long> delivered = new HashMap<>(); // seq -> tx, of rows at or above lowXid
+    private long lastPollNanos;
+    private boolean failing;
+    private final ArrayDeque<long[]> xmins = new ArrayDeque<>(); // {nanoTime, xmin}, for removing old rows
+    private long lastCleanupNanos = System.nanoTime();
 
-    private ChangeFeed(Connector connector, DataSource pool, AtomicLong localWrites) {
-        this.connector = connector;
+    private ChangeFeed(DataSource pool, AtomicLong localWrites) {
         this.pool = pool;
         this.localWrites = localWrites;
         this.thread = Thread.ofPlatform().name("starling-changes").daemon().unstarted(this::run);
     }
 
     /**
-     * Starts listening. {@code pool} sends the sync markers (its use does not count as a local
-     * write); {@code localWrites} is the counter the database bumps after every use that may have
-     * written.
+     * Starts polling through {@code pool} (its use here does not count as a local write);
+     * {@code localWrites} is the counter the database bumps after every use that may have written.
      */
-    public static ChangeFeed start(Connector connector, DataSource pool, AtomicLong localWrites) {
-        ChangeFeed feed = new ChangeFeed(connector, pool, localWrites);
+    public static ChangeFeed start(DataSource pool, AtomicLong localWrites) {
+        ChangeFeed feed = new ChangeFeed(pool, localWrites);
         feed.thread.start();
         return feed;
     }
@@ -105,172 +104,141 @@ public final class ChangeFeed implements AutoCloseable {
         listeners.add(listener);
     }
 
-    /** True while the feed listens; caches may answer from memory only then. */
+    /** True while the feed polls successfully; caches may answer from memory only then. */
     public boolean live() {
-        return live;
+        return live && !closed;
     }
 
     public Stats stats() {
-        return new Stats(changes.sum(), resets.sum(), syncs.sum(), connects.sum());
+        return new Stats(changes.sum(), resets.sum(), polls.sum(), failedPolls.sum());
     }
 
     /**
      * Waits until every change that this process committed before the call has been delivered to
-     * the listeners. True when that holds and the feed is live; false when it is not live or the
-     * marker did not come back within {@value #SYNC_TIMEOUT_MILLIS} ms (then read from SQL).
+     * the listeners. True when that holds and the feed is live; false when it is not live or no poll
+     * got through within {@value #SYNC_TIMEOUT_MILLIS} ms (then read from SQL).
      */
     public boolean awaitLocalWrites() {
+        if (!live()) {
+            return false;
+        }
         long target = localWrites.get();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MILLIS);
-        while (true) {
-            long token;
-            long covers;
-            long since;
-            synchronized (lock) {
-                while (true) {
-                    if (!live || closed) {
-                        return false;
-                    }
-                    if (syncedWrites >= target) {
-                        return true;
-                    }
-                    if (!syncInFlight) {
-                        break;
-                    }
-                    if (!waitUntil(deadline)) {
-                        return false;
-                    }
-                }
-                syncInFlight = true;
-                token = ++lastToken;
-                since = connection;
-            }
-            covers = localWrites.get();
-            boolean delivered = false;
-            try {
-                delivered = sendMarker(token) && awaitMarker(token, since, deadline);
-            } finally {
-                synchronized (lock) {
-                    syncInFlight = false;
-                    if (delivered) {
-                        syncedWrites = Math.max(syncedWrites, covers);
-                        syncs.increment();
-                    }
-                    lock.notifyAll();
-                }
-            }
-            if (!delivered) {
-                if (live && !closed && System.nanoTime() - deadline >= 0) {
-                    // Live but silent: a connection that died without an error (a dropped network path) delivers nothing.
-                    // Stop answering from memory now and let the listener reconnect (and reset).
-                    suspect = true;
-                    live = false;
-                    signal();
-                }
-                return false;
-            }
-        }
-    }
-
-    private boolean sendMarker(long token) {
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-            ps.setString(1, "Y," + feedId + "," + token);
-            ps.execute();
+        if (syncedWrites >= target) {
             return true;
-        } catch (SQLException e) {
-            LOG.log(Level.WARNING, "change feed: could not send a sync marker; reading from the database", e);
-            return false;
-        }
-    }
-
-    /** Waits for marker {@code token} on the same connection it was sent under; false on timeout, reconnect or close. */
-    private boolean awaitMarker(long token, long since, long deadline) {
-        synchronized (lock) {
-            while (deliveredToken < token) {
-                if (!live || closed || connection != since || !waitUntil(deadline)) {
-                    return false;
-                }
-            }
-            return connection == since;
-        }
-    }
-
-    /** Waits on the lock until notified or the deadline; false when the deadline passed. Caller holds the lock. */
-    private boolean waitUntil(long deadline) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            return false;
         }
         try {
-            TimeUnit.NANOSECONDS.timedWait(lock, left);
-            return true;
+            if (!pollLock.tryLock(SYNC_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private void run() {
-        long backoffMillis = 100;
-        while (!closed) {
-            try (Connection c = connector.open()) {
-                listen(c);
-                backoffMillis = 100;
-            } catch (SQLException | RuntimeException e) {
-                if (!closed) {
-                    LOG.log(Level.WARNING, "change feed: listening failed; caches answer from the database until it reconnects", e);
-                }
-            } finally {
-                goDown();
+        try {
+            if (syncedWrites >= target) {
+                return live(); // a poll that began after our writes ran while we waited
             }
-            sleep(backoffMillis);
-            backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+            return poll() && live();
+        } finally {
+            pollLock.unlock();
         }
     }
 
-    private void listen(Connection c) throws SQLException {
-        c.setAutoCommit(true);
-        try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + CHANNEL);
-            PGConnection pg = c.unwrap(PGConnection.class);
-            synchronized (lock) {
-                connection++;
+    /** One poll (the caller holds the lock); false when it failed. */
+    private boolean poll() {
+        long covers = localWrites.get(); // read before the poll's snapshot: every write counted here is in it
+        try (Connection c = pool.getConnection()) {
+            if (!started || (failing && System.nanoTime() - lastPollNanos > TimeUnit.MILLISECONDS.toNanos(RETENTION_MILLIS / 2))) {
+                begin(c);
+            } else {
+                readLog(c);
             }
-            connects.increment();
-            deliver(Change.RESET); // anything may have changed while nobody listened
-            suspect = false;
+            polls.increment();
+            lastPollNanos = System.nanoTime();
+            if (failing) {
+                LOG.info("change feed: polling again; caches answer from memory");
+            }
+            failing = false;
+            syncedWrites = Math.max(syncedWrites, covers);
             live = true;
-            signal();
-            long quietSince = System.nanoTime();
-            while (!closed) {
-                if (suspect) {
-                    suspect = false;
-                    throw new SQLException("a sync marker did not come back within " + SYNC_TIMEOUT_MILLIS + " ms; reconnecting");
-                }
-                PGNotification[] batch = pg.getNotifications(POLL_MILLIS);
-                if (batch != null && batch.length > 0) {
-                    for (PGNotification n : batch) {
-                        if (CHANNEL.equals(n.getName())) {
-                            Payloads.parse(n.getParameter(), this::deliver, this::marker);
-                        }
-                    }
-                    quietSince = System.nanoTime();
-                } else if (System.nanoTime() - quietSince > IDLE_CHECK_NANOS) {
-                    s.execute("SELECT 1");
-                    quietSince = System.nanoTime();
-                }
+            cleanUpNow(c);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            failedPolls.increment();
+            live = false;
+            if (!failing && !closed) {
+                LOG.log(Level.WARNING, "change feed: polling failed; caches answer from the database until it succeeds", e);
             }
+            failing = true;
+            return false;
         }
     }
 
-    private void marker(Payloads.Sync sync) {
-        if (sync.feedId() != feedId) {
-            return; // another process's marker
+    /** The first poll (or the first after a long failure): everything visible now is what caches will load; drop all. */
+    private void begin(Connection c) throws SQLException {
+        long xmin;
+        try (PreparedStatement ps = c.prepareStatement(FIRST_POLL); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            xmin = rs.getLong(1);
         }
-        synchronized (lock) {
-            deliveredToken = Math.max(deliveredToken, sync.token());
-            lock.notifyAll();
+        // Rows at or above xmin that are visible now are already in what the caches will read: mark them delivered.
+        delivered.clear();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, tx FROM change_log WHERE tx >= ?")) {
+            ps.setLong(1, xmin);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    delivered.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        }
+        lowXid = xmin;
+        started = true;
+        deliver(Change.RESET);
+    }
+
+    private void readLog(Connection c) throws SQLException {
+        long xmin = -1;
+        try (PreparedStatement ps = c.prepareStatement(POLL)) {
+            ps.setLong(1, lowXid);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    xmin = rs.getLong(1);
+                    long seq = rs.getLong(2);
+                    if (rs.wasNull()) {
+                        continue; // no rows: only the snapshot's xmin
+                    }
+                    long tx = rs.getLong(3);
+                    String entries = rs.getString(4);
+                    if (delivered.putIfAbsent(seq, tx) == null) {
+                        Payloads.parse(entries, this::deliver);
+                    }
+                }
+            }
+        }
+        long newLow = xmin;
+        delivered.values().removeIf(tx -> tx < newLow);
+        lowXid = newLow;
+        xmins.addLast(new long[] {System.nanoTime(), newLow});
+    }
+
+    /** Now and then: removes log rows that every poller that polled within half the retention has read. */
+    private void cleanUpNow(Connection c) throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastCleanupNanos < CLEANUP_INTERVAL_NANOS) {
+            return;
+        }
+        lastCleanupNanos = now;
+        long oldEnough = now - TimeUnit.MILLISECONDS.toNanos(RETENTION_MILLIS);
+        long below = -1;
+        while (!xmins.isEmpty() && xmins.peekFirst()[0] <= oldEnough) {
+            below = xmins.pollFirst()[1];
+        }
+        if (below < 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM change_log WHERE tx < ?")) {
+            ps.setLong(1, below);
+            ps.executeUpdate();
         }
     }
 
@@ -302,30 +270,30 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private void goDown() {
-        live = false;
-        signal();
-    }
-
-    private void signal() {
-        synchronized (lock) {
-            lock.notifyAll();
+    private void run() {
+        while (!closed) {
+            pollLock.lock();
+            try {
+                if (!closed) {
+                    poll();
+                }
+            } finally {
+                pollLock.unlock();
+            }
+            try {
+                Thread.sleep(POLL_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Stops listening (within about {@value #POLL_MILLIS} ms) and waits for the thread. */
+    /** Stops polling and waits for the thread. */
     @Override
     public void close() {
         closed = true;
-        signal();
+        live = false;
+        thread.interrupt();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {

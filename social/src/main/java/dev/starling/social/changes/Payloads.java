@@ -3,22 +3,17 @@ package dev.starling.social.changes;
 import java.util.function.Consumer;
 
 /**
- * Reads the payloads of channel {@value ChangeFeed#CHANNEL}: entries {@code K,a,b,c} separated by
- * {@code ;} (migration V6), plus the feed's own sync markers {@code Y,feed,token}. An entry that
- * does not parse (an unknown letter, a bad number, too many numbers) is reported as a reset: a
- * listener that cannot tell what changed must drop everything rather than miss a change.
+ * Reads the entries of a change log row (migration V6): {@code K,a,b,c} separated by {@code ;}. An
+ * entry that does not parse (an unknown letter, a bad number, too many numbers) is reported as a
+ * reset: a listener that cannot tell what changed must drop everything rather than miss a change.
  */
 final class Payloads {
-
-    /** What a sync marker carries: the feed that sent it and its token. */
-    record Sync(long feedId, long token) {
-    }
 
     private Payloads() {
     }
 
-    /** Parses {@code payload}, giving each change and each sync marker to its consumer, in order. */
-    static void parse(String payload, Consumer<Change> changes, Consumer<Sync> syncs) {
+    /** Parses {@code payload}, giving each change to {@code changes}, in order. */
+    static void parse(String payload, Consumer<Change> changes) {
         int at = 0;
         int n = payload.length();
         while (at <= n) {
@@ -26,12 +21,12 @@ final class Payloads {
             if (end < 0) {
                 end = n;
             }
-            entry(payload, at, end, changes, syncs);
+            entry(payload, at, end, changes);
             at = end + 1;
         }
     }
 
-    private static void entry(String s, int from, int to, Consumer<Change> changes, Consumer<Sync> syncs) {
+    private static void entry(String s, int from, int to, Consumer<Change> changes) {
         if (to - from < 1) {
             changes.accept(Change.RESET);
             return;
@@ -55,14 +50,6 @@ final class Payloads {
                 changes.accept(Change.RESET);
                 return;
             }
-        }
-        if (code == 'Y') {
-            if (count == 2) {
-                syncs.accept(new Sync(numbers[0], numbers[1]));
-            } else {
-                changes.accept(Change.RESET);
-            }
-            return;
         }
         Kind kind = Kind.of(code);
         changes.accept(kind == null || kind == Kind.RESET ? Change.RESET : new Change(kind, numbers[0], numbers[1], numbers[2]));

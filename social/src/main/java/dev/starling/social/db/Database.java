@@ -5,10 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.starling.social.changes.ChangeFeed;
 import dev.starling.social.common.Outcome;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -138,33 +136,16 @@ public final class Database implements AutoCloseable {
 
     /**
      * The change feed of this database (started on the first call, closed with it): every committed
-     * change to the tables that in-process caches mirror, from any writer (migration V6).
+     * change to the tables that in-process caches mirror, from any writer (migration V6's change log).
      */
     public synchronized ChangeFeed changes() {
         if (closed) {
             throw new IllegalStateException("the database is closed");
         }
         if (changes == null) {
-            changes = ChangeFeed.start(this::openListenerConnection, pool, localWrites);
+            changes = ChangeFeed.start(pool, localWrites);
         }
         return changes;
-    }
-
-    private Connection openListenerConnection() throws SQLException {
-        Properties props = new Properties();
-        if (config.user() != null) {
-            props.setProperty("user", config.user());
-        }
-        if (config.password() != null) {
-            props.setProperty("password", config.password());
-        }
-        props.setProperty("ApplicationName", "starling-changes");
-        props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("connectTimeout", "10");
-        // The listener's own round trips (LISTEN, its idle check) give up on a dead connection after 30 s; waiting for
-        // notifications sets its own timeout.
-        props.setProperty("socketTimeout", "30");
-        return DriverManager.getConnection(config.jdbcUrl(), props);
     }
 
     /**

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Domain-level write throughput with durable commits (embedded cluster in DURABLE mode: fsync on,
  * synchronous_commit on): {@code -Dbench.threads} threads (default 16) create
  * {@code -Dbench.writes} posts (default 10,000) through {@code Posts.create}, each its own
- * transaction with its outbox row. Runs only with {@code -Dstarling.bench=true}.
+ * transaction with its outbox row. Runs only with {@code -Dstarling.bench=true};
+ * {@code -Dbench.noChangeTriggers=true} disables migration V6's change-log triggers, for A/B runs.
  */
 class PostWriteBenchTest {
 
@@ -37,6 +38,25 @@ class PostWriteBenchTest {
         int writes = Integer.getInteger("bench.writes", 10_000);
         try (EmbeddedDatabase pg = EmbeddedDatabase.start(dir, 0, EmbeddedDatabase.Mode.DURABLE);
              Database db = Database.open(pg.config(threads + 2))) {
+            if (Boolean.getBoolean("bench.noChangeTriggers")) {
+                // For A/B: the same writes without migration V6's change log rows.
+                db.withConnection(c -> {
+                    List<String> alters = new ArrayList<>();
+                    try (var st = c.createStatement();
+                         var rs = st.executeQuery("SELECT tgrelid::regclass, tgname FROM pg_trigger WHERE tgname LIKE '%\\_changes\\_%'")) {
+                        while (rs.next()) {
+                            alters.add("ALTER TABLE " + rs.getString(1) + " DISABLE TRIGGER " + rs.getString(2));
+                        }
+                    }
+                    try (var st = c.createStatement()) {
+                        for (String a : alters) {
+                            st.execute(a);
+                        }
+                    }
+                    System.out.println("change triggers disabled: " + alters.size());
+                    return null;
+                });
+            }
             Social social = TestDatabase.social(db);
             List<Account> authors = new ArrayList<>();
             for (int i = 0; i < threads; i++) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.starling.social.Social;
 import dev.starling.social.accounts.Account;
-import dev.starling.social.changes.ChangeFeed;
 import dev.starling.social.common.Page;
 import dev.starling.social.db.Database;
 import dev.starling.social.posts.NewPost;
@@ -14,9 +13,7 @@ import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostCache;
 import dev.starling.social.testing.TestDatabase;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -120,39 +117,12 @@ class MemoryHomeTest {
             assertEquals(List.of(), sql(n.t(), n.viewer()));
             assertEquals(List.of(n.post()), home(n.t(), n.viewer()), "the caches answered from the database: this test shows nothing");
             n.db().withConnection(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + ChangeFeed.CHANNEL + "', 'R')")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT starling_changes_reset()")) {
                     ps.execute();
                 }
                 return null;
             });
             // withConnection counts as a local write: the read waits until the reset was delivered
-            assertEquals(List.of(), home(n.t(), n.viewer()));
-        }
-    }
-
-    @Test
-    void aReconnectResetsTheCaches() throws InterruptedException {
-        try (Net n = net("mh_reconnect")) {
-            silentMute(n);
-            assertEquals(List.of(n.post()), home(n.t(), n.viewer()), "the caches answered from the database: this test shows nothing");
-            ChangeFeed feed = n.db().changes();
-            long connects = feed.stats().connects();
-            // Break the feed's connection from outside, as a database restart or a network cut would.
-            int killed = n.db().read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE application_name = 'starling-changes' AND datname = current_database()")) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        return rs.getInt(1);
-                    }
-                }
-            });
-            assertEquals(1, killed, "not exactly one change feed connection to break");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (feed.stats().connects() <= connects || !feed.live()) {
-                assertTrue(System.nanoTime() < deadline, "the change feed did not reconnect within 20 s");
-                Thread.sleep(10);
-            }
             assertEquals(List.of(), home(n.t(), n.viewer()));
         }
     }
