@@ -38,8 +38,9 @@ import javax.sql.DataSource;
  * readers share one poll; reads with no local write since the last poll cost nothing.
  *
  * <p><b>When it cannot poll</b> (the database is down), {@link #live} is false and caches must
- * answer from SQL. A feed that could not poll for longer than half the retention starts again with
- * a {@link Change#RESET}, since rows it never read may be gone; so does the first poll.
+ * answer from SQL. A feed that did not poll for longer than half the retention (it failed, or the
+ * process was paused) starts again with a {@link Change#RESET}, since rows it never read may be
+ * gone; so does the first poll.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -148,7 +149,8 @@ public final class ChangeFeed implements AutoCloseable {
     private boolean poll() {
         long covers = localWrites.get(); // read before the poll's snapshot: every write counted here is in it
         try (Connection c = pool.getConnection()) {
-            if (!started || (failing && System.nanoTime() - lastPollNanos > TimeUnit.MILLISECONDS.toNanos(RETENTION_MILLIS / 2))) {
+            // Not polled for half the retention (failing, or this process paused): rows it never read may be gone.
+            if (!started || System.nanoTime() - lastPollNanos > TimeUnit.MILLISECONDS.toNanos(RETENTION_MILLIS / 2)) {
                 begin(c);
             } else {
                 readLog(c);
