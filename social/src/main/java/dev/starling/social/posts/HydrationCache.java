@@ -7,7 +7,7 @@ import dev.starling.social.accounts.AccountRows;
 import dev.starling.social.changes.Change;
 import dev.starling.social.changes.ChangeListener;
 import dev.starling.social.db.Database;
-import dev.starling.social.visibility.KeyVersions;
+import dev.starling.social.changes.KeyVersions;
 import dev.starling.social.visibility.Viewer;
 import dev.starling.social.visibility.ViewerCache;
 import dev.starling.social.visibility.ViewerRelations;

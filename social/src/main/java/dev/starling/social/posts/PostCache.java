@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.starling.social.changes.Change;
 import dev.starling.social.changes.ChangeListener;
 import dev.starling.social.db.Database;
-import dev.starling.social.visibility.KeyVersions;
+import dev.starling.social.changes.KeyVersions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -101,7 +101,7 @@ public final class PostViews {
     }
 
     /** The ids of the originals of reposts among {@code posts} that {@code all} does not hold. */
-    static Set<Long> missingOriginals(List<Post> posts, Map<Long, Post> all) {
+    public static Set<Long> missingOriginals(Collection<Post> posts, Map<Long, Post> all) {
         Set<Long> originals = new HashSet<>();
         for (Post p : posts) {
             if (p.isReblog() && !all.containsKey(p.reblogOfId())) {

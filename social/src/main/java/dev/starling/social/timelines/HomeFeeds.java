@@ -6,7 +6,7 @@ import dev.starling.social.common.Slice;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostRows;
 import dev.starling.social.posts.RecentPosts;
-import dev.starling.social.visibility.KeyVersions;
+import dev.starling.social.changes.KeyVersions;
 import dev.starling.social.visibility.VisibilitySql;
 import java.sql.Array;
 import java.sql.Connection;

@@ -6,11 +6,11 @@ import dev.starling.social.common.Slice;
 import dev.starling.social.db.Database;
 import dev.starling.social.posts.Post;
 import dev.starling.social.posts.PostCache;
+import dev.starling.social.posts.PostViews;
 import dev.starling.social.visibility.ViewerCache;
 import dev.starling.social.visibility.Visibility;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,16 +115,8 @@ final class MemoryHome {
             boxed.add(id);
         }
         Map<Long, Post> found = posts.posts(boxed);
-        Set<Long> originalIds = null;
-        for (Post p : found.values()) {
-            if (p.isReblog() && !found.containsKey(p.reblogOfId())) {
-                if (originalIds == null) {
-                    originalIds = new HashSet<>();
-                }
-                originalIds.add(p.reblogOfId());
-            }
-        }
-        Map<Long, Post> originals = originalIds == null ? Map.of() : posts.posts(originalIds);
+        Set<Long> originalIds = PostViews.missingOriginals(found.values(), found);
+        Map<Long, Post> originals = originalIds.isEmpty() ? Map.of() : posts.posts(originalIds);
         long me = viewer.accountId();
         for (long id : ids) {
             if (kept.size() >= limit) {

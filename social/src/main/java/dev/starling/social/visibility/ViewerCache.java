@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.starling.social.changes.Change;
 import dev.starling.social.changes.ChangeListener;
+import dev.starling.social.changes.KeyVersions;
 import dev.starling.social.db.Database;
 import java.sql.Array;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package dev.starling.social.visibility;
+package dev.starling.social.changes;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
