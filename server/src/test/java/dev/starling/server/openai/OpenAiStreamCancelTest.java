@@ -35,6 +35,8 @@ class OpenAiStreamCancelTest {
     /** The real backend, with each finished chat's outcome recorded. */
     private record Recording(ModelBackend inner, LinkedBlockingQueue<BackendResult<Completion>> chats)
             implements ModelBackend {
+        static final long PACE_MILLIS = 3;
+
         @Override
         public BackendResult<List<ModelInfo>> models() {
             return inner.models();
@@ -42,9 +44,34 @@ class OpenAiStreamCancelTest {
 
         @Override
         public BackendResult<Completion> chat(ChatRequest request, DeltaListener listener) {
-            BackendResult<Completion> r = inner.chat(request, listener);
+            BackendResult<Completion> r = inner.chat(request, paced(listener));
             chats.add(r);
             return r;
+        }
+
+        /**
+         * Forwards each delta, then waits {@value #PACE_MILLIS} ms. On an idle machine the tiny model wrote all 1,800
+         * tokens in well under a second, before the hang-up had travelled through the client's and the socket's
+         * buffers, so the test measured speed, not cancellation (it failed so once in a clean-clone CI run). Paced, 300
+         * tokens leave the hang-up about a second to arrive; the real model and the real server are unchanged.
+         */
+        private static DeltaListener paced(DeltaListener listener) {
+            return new DeltaListener() {
+                @Override
+                public void onDelta(String text) {
+                    listener.onDelta(text);
+                    try {
+                        Thread.sleep(PACE_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return listener.cancelled();
+                }
+            };
         }
 
         @Override
