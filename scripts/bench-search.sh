@@ -82,7 +82,7 @@ log "posts=$posts texts=$texts rate=$rate/s for ${seconds}s queries=$queries vec
 rm -f "$out"
 cd "$here"
 ./mvnw -q -B -ntp "${offline[@]}" -Dstarling.build.dir="$build" -pl search -am test -Dtest=SearchBenchTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dstarling.bench=true -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rates="$rate" -Dbench.fresh.seconds="$seconds" \
+  -Dstarling.bench=true -Dstarling.test.forkTimeoutSeconds=0 -Dbench.posts="$posts" -Dbench.texts="$texts" -Dbench.fresh.rates="$rate" -Dbench.fresh.seconds="$seconds" \
   -Dbench.queries="$queries" -Dbench.vectors="$vectors" -Dbench.postgres="$postgres" -Dbench.lexical="$lexical" -Dbench.keep="$keep" -Dbench.log="$progress" &
 mvn_pid=$!
 # Follow the figures as they come (Surefire writes the test's own output only when it ends).

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 BUILD="${BUILD:-target-bench-tok}"
 ./mvnw -q -B -ntp -Dstarling.build.dir="$BUILD" -pl app -am test -Dtest=TokenizerThroughputBench \
-    -Dstarling.bench=true -Dsurefire.failIfNoSpecifiedTests=false >&2 || {
+    -Dstarling.bench=true -Dstarling.test.forkTimeoutSeconds=0 -Dsurefire.failIfNoSpecifiedTests=false >&2 || {
   echo "bench-tokenizer: the benchmark failed; see app/$BUILD/surefire-reports" >&2
   cat "app/$BUILD/surefire-reports/dev.starling.app.lm.TokenizerThroughputBench-output.txt" 2>/dev/null | grep -v -E ' (WARN|INFO) ' >&2 || true
   exit 1

@@ -38,6 +38,12 @@ public final class CorpusSnapshot implements AutoCloseable {
     private CorpusManifest manifest;
     private PreparedStatement open;
     private boolean closed;
+    /**
+     * A read stopped part-way by something other than an SQLException (an OutOfMemoryError while
+     * the driver was receiving a batch of rows): the connection's place in the wire protocol is
+     * unknown, so a rollback on it could wait forever for a reply it misreads. It is aborted instead.
+     */
+    private boolean broken;
 
     CorpusSnapshot(Connection c, int fetchSize) throws SQLException {
         this.c = c;
@@ -152,6 +158,11 @@ public final class CorpusSnapshot implements AutoCloseable {
                         done = true;
                         closeStatement();
                         throw new DatabaseException("could not read the training corpus", e);
+                    } catch (RuntimeException | Error e) {
+                        done = true;
+                        broken = true;
+                        open = null; // not closed: closing talks to the server over the same broken stream
+                        throw e;
                     }
                 }
                 return next != null;
@@ -188,6 +199,19 @@ public final class CorpusSnapshot implements AutoCloseable {
         }
     }
 
+    /** Closes the socket without a word to the server, which rolls the transaction back itself. */
+    private void abort() {
+        try {
+            try {
+                c.abort(Runnable::run);
+            } finally {
+                c.close(); // the pool sees a dead connection and evicts it
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("could not abort the corpus snapshot's connection after a failed read", e);
+        }
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("this corpus snapshot is closed");
@@ -201,6 +225,10 @@ public final class CorpusSnapshot implements AutoCloseable {
             return;
         }
         closed = true;
+        if (broken) {
+            abort();
+            return;
+        }
         closeStatement();
         try {
             try {
