@@ -31,8 +31,14 @@
 #                          workload after serve's start otherwise runs while the JIT still compiles (measured:
 #                          0.32-0.53 ms of serve CPU per home request in that window, 0.18 once compiled)
 #   --pool N [20]          the server's database pool size
-#   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the closed-loop home maximum just
-#                          measured ('' for none)
+#   --open-rates "P..." ["50 75"]  open-loop home runs, each at P% of the open-loop base ('' for none)
+#   --open-base B [capacity]  what the open-loop percentages are of: 'capacity' = the open-loop capacity, found
+#                          right after the closed-loop runs by 'starling loadbench capacity' (bisection over 0..110% of
+#                          the closed-loop maximum, 6 short open-loop steps; a step keeps up with no errors, the
+#                          generator on schedule and p99 <= 20 ms): the rate this generator and serve reach together
+#                          open loop on these cores; 'closed' = the closed-loop maximum (the old base: it is measured
+#                          with the generator's cheaper closed loop and the server batching under saturation, so a
+#                          share of it may be more than the two can do open loop)
 #   --no-wrk               skip the runs with wrk
 #   --no-ceiling           skip the ceiling run (--explain skips it too)
 #   --jfr                  record the serve JVM with Java Flight Recorder (profile settings) into the
@@ -47,7 +53,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 accounts=10000 follows=100 posts=1000000 tokens=1000 connections=16 warmup=10 seconds=30 pool=20 prime=30
-explain=0 keep=0 quick=0 jfr=0 ceiling=1 use_wrk=1 open_rates="50 75"
+explain=0 keep=0 quick=0 jfr=0 ceiling=1 use_wrk=1 open_rates="50 75" open_base=capacity
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) quick=1; accounts=1000; posts=100000; tokens=500; warmup=5; seconds=15; prime=15; shift ;;
@@ -62,17 +68,19 @@ while [[ $# -gt 0 ]]; do
     --pool) pool="$2"; shift 2 ;;
     --explain) explain=1; shift ;;
     --open-rates) open_rates="$2"; shift 2 ;;
+    --open-base) open_base="$2"; shift 2 ;;
     --jfr) jfr=1; shift ;;
     --no-ceiling) ceiling=0; shift ;;
     --no-wrk) use_wrk=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,56p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 for v in accounts follows posts tokens connections warmup seconds pool prime; do
   if ! [[ "${!v}" =~ ^[0-9]+$ ]]; then echo "bench-network: --$v must be a whole number, got '${!v}'" >&2; exit 2; fi
 done
+[[ "$open_base" == capacity || "$open_base" == closed ]] || { echo "bench-network: --open-base is 'capacity' or 'closed', got '$open_base'" >&2; exit 2; }
 for r in $open_rates; do
   if ! [[ "$r" =~ ^[0-9]+$ ]] || (( r < 1 || r > 100 )); then echo "bench-network: --open-rates takes percentages 1..100, got '$r'" >&2; exit 2; fi
 done
@@ -357,13 +365,37 @@ if (( use_wrk )); then
   log "home timelines with wrk: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
   home_wrk="$(measured_run home-wrk 0)"
 fi
-# open loop: fixed offered rates below the closed-loop maximum just measured
+# open loop: fixed offered rates, shares of a base that the generator and serve reach together open loop
 opens=()
 home_max="$(kv "$home" throughput_per_s)"
+cap_line="" open_base_rate="" open_base_text=""
+if [[ -n "${open_rates// }" ]]; then
+  if [[ "$open_base" == capacity ]]; then
+    step_s=$(( seconds / 4 > 4 ? seconds / 4 : 4 ))
+    upper="$(awk -v m="$home_max" 'BEGIN { printf "%d", m * 1.1 }')"
+    log "home open-loop capacity: bisection over 0..${upper}/s (110% of the closed-loop ${home_max}/s), 6 steps of 1 + ${step_s} s"
+    cap_line="$("${starling[@]}" loadbench capacity --url "$url" --tokens-file "$work/tokens.tsv" --workload home --connections "$connections" \
+      --upper-rate "$upper" --steps 6 --step-warmup-seconds 1 --step-seconds "$step_s" --max-p99-ms 20 \
+      2> >(tee -a "$work/run.err" >&2) | tee "$work/capacity.out" | grep '^loadbench-capacity' || true)"
+    open_base_rate="$(kv "$cap_line" capacity_per_s)"
+    if [[ -z "$open_base_rate" || "$open_base_rate" == 0 ]]; then
+      open_base_text="open-loop capacity: NO step kept up (see $work/capacity.out); no open-loop points run"
+      open_base_rate=0
+    else
+      open_base_text="$(awk -v c="$open_base_rate" -v m="$home_max" -v t="$(kv "$cap_line" at_top)" -v s="$step_s" 'BEGIN {
+        printf "the open-loop capacity, %d/s (%.1f%% of the closed-loop %s/s): the highest of 6 bisection steps (1 + %d s each) with no errors, the generator on schedule and p99 <= 20 ms%s",
+          c, (m > 0 ? 100 * c / m : 0), m, s, (t == "yes" ? "; every step kept up, so the capacity may be higher" : "") }')"
+    fi
+  else
+    open_base_rate="$home_max"
+    open_base_text="the closed-loop maximum, ${home_max}/s (--open-base closed)"
+  fi
+  log "open-loop base: $open_base_text"
+fi
 for pct in $open_rates; do
-  rate="$(awk -v m="$home_max" -v p="$pct" 'BEGIN { printf "%d", m * p / 100 }')"
+  rate="$(awk -v m="${open_base_rate:-0}" -v p="$pct" 'BEGIN { printf "%d", m * p / 100 }')"
   (( rate >= 1 )) || continue
-  log "home timelines, open loop: ${rate}/s offered (${pct}% of the closed-loop ${home_max}/s), $connections connections"
+  log "home timelines, open loop: ${rate}/s offered (${pct}% of the $open_base base ${open_base_rate}/s), $connections connections"
   opens+=("$(measured_run home "$rate") open_pct=$pct")
 done
 log "post creation: $connections connections, ${warmup}s warm-up, ${seconds}s measured"
@@ -431,6 +463,9 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   echo "load: $connections connections, ${warmup} s warm-up, ${seconds} s measured per workload (serve primed with ${prime} s of home first); loopback; server pool $pool"
   echo "  closed loop = saturation (next request when the last is answered; latency of the requests made);"
   echo "  open loop = fixed offered rate, latency from each request's scheduled send time (queueing counted)"
+  [[ -z "$open_base_text" ]] || echo "  open-loop rates are shares of $open_base_text"
+  echo "  a late send (over 1 ms after its schedule) is queued (its connection's previous answer came late: the server's side)"
+  echo "  or the generator's own (its connection was free: the generator woke late); over 1% of the generator's own flags the row"
   echo
   printf '%-56s %12s %10s %10s %10s %8s\n' "workload" "per second" "p50 ms" "p99 ms" "p99.9 ms" "errors"
   printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, closed loop (saturation)" "$home_tps" "$home_p50" "$home_p99" "$(kv "$home" p999_ms)" "$(kv "$home" errors)"
@@ -439,7 +474,7 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
       "$(kv "$home_wrk" p50_ms)" "$(kv "$home_wrk" p99_ms)" "$(kv "$home_wrk" p999_ms)" "$(kv "$home_wrk" errors)"
   fi
   for o in "${opens[@]}"; do
-    printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% = $(kv "$o" offered_per_s)/s offered" \
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% of $open_base = $(kv "$o" offered_per_s)/s" \
       "$(kv "$o" throughput_per_s)" "$(kv "$o" p50_ms)" "$(kv "$o" p99_ms)" "$(kv "$o" p999_ms)" "$(kv "$o" errors)"
   done
   if [[ -n "$ceil" ]]; then
@@ -462,18 +497,24 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
       t = v["throughput_per_s"] + 0; per = (t > 0) ? 1000 / t : 0
       cpu = (v["server_cpu_cores"] + v["pg_cpu_cores"]) * per; rps_cpu = (cpu > 0) ? 1000 / cpu : 0
       label = (v["label"] == "ceiling" ? "home CEILING" : v["workload"] " " v["mode"]) (v["mode"] == "open" ? " " v["offered_per_s"] "/s" : "") (v["client"] == "wrk" ? " wrk" : "")
-      printf "  %-20s server JVM %s (%.3f ms/req), PostgreSQL %s (%.3f ms/req): %.0f requests per CPU-second of both; load generator %s (%.3f ms/req); load average at the window start: %s\n",
+      cc = ("client_cpu_ms_per_req" in v && v["client_cpu_ms_per_req"] != "n/a") ? v["client_cpu_ms_per_req"] + 0 : v["client_cpu_cores"] * per
+      printf "  %-20s server JVM %s (%.3f ms/req), PostgreSQL %s (%.3f ms/req): %.0f requests per CPU-second of both; load generator %s (%.4f ms/req); load average at the window start: %s\n",
         label, v["server_cpu_cores"], v["server_cpu_cores"] * per, v["pg_cpu_cores"], v["pg_cpu_cores"] * per, rps_cpu,
-        v["client_cpu_cores"], v["client_cpu_cores"] * per, v["load_avg_before"]
+        v["client_cpu_cores"], cc, v["load_avg_before"]
       printf "  %-20s waiting for a core (server + PostgreSQL threads, runnable but not running): %.3f ms/req; serve GC: %d pauses, %.1f ms in all, longest %.1f ms%s\n",
         "", v["runq_ms_per_req"], v["gc_pauses"], v["gc_pause_ms"], v["gc_max_pause_ms"],
-        (v["mode"] == "open" ? sprintf("; %s of the sends started over 1 ms late", v["late_sends"]) : "") }'
+        (v["mode"] == "open" ? sprintf("; %s of the sends started over 1 ms late, %s of them the generator'"'"'s own (longest %s ms)%s",
+          v["late_sends"], v["client_late_sends"], v["max_client_lag_ms"], (v["generator_behind"] == "yes" ? ": THE GENERATOR FELL BEHIND" : "")) : "") }'
   done
   echo
   printf '%-58s %-24s %s\n' "target" "measured" "verdict"
   printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (closed loop, saturated)" "$home_p99 ms" "$(verdict "$home_p99" "<" 20)"
   for o in "${opens[@]}"; do
-    printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" offered_per_s)/s offered)" "$(kv "$o" p99_ms) ms" "$(verdict "$(kv "$o" p99_ms)" "<" 20)"
+    v="$(verdict "$(kv "$o" p99_ms)" "<" 20)"
+    if [[ "$(kv "$o" generator_behind)" == yes ]]; then
+      v="$v, but the GENERATOR FELL BEHIND ($(kv "$o" client_late_sends) sends late with their connection free): not a server result"
+    fi
+    printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" open_pct)% of $open_base, $(kv "$o" offered_per_s)/s)" "$(kv "$o" p99_ms) ms" "$v"
   done
   printf '%-58s %-24s %s\n' "home timeline >= 30% of pgbench -S" "$ratio% ($ratio_prep% of -M prepared)" "$(verdict "$ratio" ">=" 30)"
   if [[ -n "$home_wrk" ]]; then
@@ -495,6 +536,7 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   echo
   echo "raw: $home"
   for o in "${opens[@]}"; do echo "raw: $o"; done
+  [[ -z "$cap_line" ]] || echo "raw: $cap_line"
   [[ -z "$home_wrk" ]] || echo "raw: $home_wrk"
   echo "raw: $write"
   [[ -z "$ceil" ]] || echo "raw: $ceil"

@@ -7,8 +7,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One HTTP/1.1 keep-alive connection of the load generator, over a plain blocking socket (on a virtual thread): it
@@ -18,7 +20,11 @@ import java.nio.charset.StandardCharsets;
  * this costs a small fraction of that, so the generator takes less of the machine it measures.
  *
  * <p>Plain {@code http} only. A read that waits longer than the timeout fails with {@code SocketTimeoutException}; any
- * failure closes the connection, and the next exchange opens a new one. An answer on a reused connection that the
+ * failure closes the connection, and the next exchange opens a new one. The timeout is either the socket's own
+ * ({@code SO_TIMEOUT}) or, for the load generator's platform threads, kept by a watchdog through
+ * {@link #abortIfStuck}: a timed read on a socket costs a {@code poll} per read on a platform thread and a timer task
+ * per read on a virtual one, which the generator paid on every request; a blocking read with no timeout is one
+ * {@code read} system call. An answer on a reused connection that the
  * server had already closed (nothing read at all) is retried once on a new connection. Limits: status line and headers
  * at most {@value #MAX_HEAD_BYTES} bytes, a body at most {@value #MAX_BODY_BYTES} bytes.
  */
@@ -33,21 +39,62 @@ final class HttpConnection implements AutoCloseable {
     private final String host;
     private final int port;
     private final int timeoutMillis;
+    /** False: no SO_TIMEOUT, a watchdog calls {@link #abortIfStuck} instead. */
+    private final boolean socketTimeout;
+    /** When the exchange in progress began ({@link System#nanoTime()}), 0 when idle, {@link #ABORTED} once aborted. */
+    private final AtomicLong exchangeSinceNanos = new AtomicLong();
+    private static final long ABORTED = Long.MIN_VALUE;
+    /** The socket, for {@link #abortIfStuck} from another thread. */
+    private volatile Socket live;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private boolean used;
-    private final byte[] buf = new byte[32 << 10];
+    // a home page (32 KB and its head) in one read
+    private final byte[] buf = new byte[64 << 10];
     private int pos;
     private int lim;
 
+    /** A connection whose reads time out by the socket's own timeout. */
     HttpConnection(URI base, int timeoutMillis) {
+        this(base, timeoutMillis, true);
+    }
+
+    /**
+     * {@code socketTimeout} false: connects within {@code timeoutMillis}, then reads without a socket timeout; the
+     * owner must call {@link #abortIfStuck} (from any thread) to end an exchange that waits too long.
+     */
+    HttpConnection(URI base, int timeoutMillis, boolean socketTimeout) {
         if (!"http".equals(base.getScheme()) || base.getHost() == null) {
             throw new IllegalArgumentException("the load generator speaks plain http://host:port only, got " + base);
         }
         this.host = base.getHost();
         this.port = base.getPort() < 0 ? 80 : base.getPort();
         this.timeoutMillis = timeoutMillis;
+        this.socketTimeout = socketTimeout;
+    }
+
+    /**
+     * Called by a watchdog (any thread): when the exchange in progress began more than {@code timeoutNanos} before
+     * {@code nowNanos}, closes the socket, and that exchange fails with {@code SocketTimeoutException}. True if it did.
+     */
+    boolean abortIfStuck(long nowNanos, long timeoutNanos) {
+        long since = exchangeSinceNanos.get();
+        if (since == 0 || since == ABORTED || nowNanos - since <= timeoutNanos) {
+            return false;
+        }
+        Socket s = live; // read before the CAS: after it, the owner may already be on a new socket
+        if (!exchangeSinceNanos.compareAndSet(since, ABORTED)) {
+            return false;
+        }
+        if (s != null) {
+            try {
+                s.close(); // wakes the owner's blocked read
+            } catch (IOException ignored) {
+                // closed anyway
+            }
+        }
+        return true;
     }
 
     /** The Host header's value for requests on this connection. */
@@ -57,6 +104,26 @@ final class HttpConnection implements AutoCloseable {
 
     /** Sends {@code request} (a whole HTTP/1.1 request) and reads the answer. */
     Response exchange(byte[] request, int keepBodyBytes) throws IOException {
+        if (!socketTimeout) {
+            exchangeSinceNanos.set(System.nanoTime());
+        }
+        Response r;
+        try {
+            r = exchangeOnce(request, keepBodyBytes);
+        } catch (IOException e) {
+            if (!socketTimeout && exchangeSinceNanos.getAndSet(0) == ABORTED) {
+                close();
+                throw new SocketTimeoutException("no whole answer within " + timeoutMillis + " ms");
+            }
+            throw e;
+        }
+        if (!socketTimeout && exchangeSinceNanos.getAndSet(0) == ABORTED) {
+            close(); // aborted just as it ended: the answer is whole, but the watchdog closed the socket
+        }
+        return r;
+    }
+
+    private Response exchangeOnce(byte[] request, int keepBodyBytes) throws IOException {
         boolean reused = socket != null && used;
         try {
             return once(request, keepBodyBytes);
@@ -161,8 +228,14 @@ final class HttpConnection implements AutoCloseable {
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), timeoutMillis);
-            s.setSoTimeout(timeoutMillis);
+            if (socketTimeout) {
+                s.setSoTimeout(timeoutMillis);
+            }
             socket = s;
+            live = s;
+            if (!socketTimeout && exchangeSinceNanos.get() == ABORTED) {
+                throw new SocketTimeoutException("no whole answer within " + timeoutMillis + " ms");
+            }
             in = s.getInputStream();
             out = new java.io.BufferedOutputStream(s.getOutputStream(), 8192);
             pos = lim = 0;
@@ -263,6 +336,7 @@ final class HttpConnection implements AutoCloseable {
     public void close() {
         Socket s = socket;
         socket = null;
+        live = null;
         in = null;
         out = null;
         pos = lim = 0;

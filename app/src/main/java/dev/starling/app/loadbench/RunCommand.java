@@ -60,24 +60,10 @@ public final class RunCommand implements Callable<Integer> {
         System.err.printf("starling loadbench run: %s with %d connections, %s, %.0f s warm-up, %.0f s measured...%n",
                 workload.label(), connections, ratePerSecond > 0 ? "open loop at " + ratePerSecond + "/s" : "closed loop",
                 warmupSeconds, seconds);
-        long cpu0 = processCpuNanos();
-        long wall0 = System.nanoTime();
         LoadResult result = LoadGenerator.run(config);
-        double wallSeconds = (System.nanoTime() - wall0) / 1e9;
-        long cpu1 = processCpuNanos();
-        // the generator shares the machine with the server: say how much of it the client took
-        String clientCpu = cpu0 < 0 || cpu1 < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", (cpu1 - cpu0) / 1e9 / wallSeconds);
-        System.err.println(result.describe() + "\n  load generator CPU: " + clientCpu + " cores");
-        System.out.println(result.summaryLine() + " client_cpu_cores=" + clientCpu);
+        System.err.println(result.describe());
+        System.out.println(result.summaryLine());
         return 0;
-    }
-
-    /** CPU time of this JVM (all threads), or -1 when the platform does not report it. */
-    static long processCpuNanos() {
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return -1;
     }
 
     private static Duration seconds(double s) {

@@ -39,6 +39,11 @@ public enum Workload {
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** True when {@link #request} depends only on the token (not on the random source), so it can be built once per token. */
+    boolean samePerToken() {
+        return this == HOME;
+    }
+
     /** What a report calls it. */
     public String label() {
         return switch (this) {

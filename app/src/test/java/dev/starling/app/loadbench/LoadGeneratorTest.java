@@ -126,7 +126,8 @@ class LoadGeneratorTest {
         assertTrue(maxInFlight.get() <= connections, "in flight " + maxInFlight.get());
         assertEquals(connections, clientPorts.size(), "client ports " + clientPorts);
         String line = r.summaryLine();
-        assertTrue(line.startsWith("loadbench-result workload=home mode=closed offered_per_s=0.0 late_sends=0 connections=4 "), line);
+        assertTrue(line.startsWith("loadbench-result workload=home mode=closed offered_per_s=0.0 late_sends=0 client_late_sends=0 max_client_lag_ms=0.000"
+                + " generator_behind=no connections=4 "), line);
         assertTrue(line.contains(" errors_by_kind={http_500=" + r.errors() + "}"), line);
     }
 
