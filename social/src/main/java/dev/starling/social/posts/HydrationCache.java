@@ -28,6 +28,10 @@ import java.util.function.BooleanSupplier;
  * kept current by the change feed (migration V6): each post's counters (POST_STATS), each author's
  * row with its counters (ACCOUNT), and each viewer's own flags on each post: favourited (FAVOURITE),
  * bookmarked (BOOKMARK), reposted (a POST_CREATED or POST_DELETED whose third number is the post).
+ * Counters that V2's triggers keep are not announced when those triggers change them (migration V7):
+ * they follow from the change that caused them, so FOLLOW drops both accounts, POST_CREATED and
+ * POST_DELETED drop the author and the reposted post's counters, and FAVOURITE the post's counters
+ * (a reply's parent comes as a POST_STATS entry beside the reply's own).
  * The posts, reposts' originals and quotes come from the {@link PostCache}, and which quotes the
  * viewer may see is decided with {@link Visibility#canSee} over the {@link ViewerCache} (or, without
  * one, in SQL). So a page whose parts are all held is hydrated with no database round trip; the
@@ -345,11 +349,24 @@ public final class HydrationCache implements ChangeListener {
         switch (change.kind()) {
             case POST_STATS -> drop(counts, countVersions, change.first(), change.first());
             case ACCOUNT -> drop(accounts, accountVersions, change.first(), change.first());
-            case FAVOURITE, BOOKMARK -> dropFlags(change.first(), change.second());
+            case FAVOURITE -> {
+                dropFlags(change.first(), change.second());
+                drop(counts, countVersions, change.second(), change.second()); // its favourites_count (V2; not logged, V7)
+            }
+            case BOOKMARK -> dropFlags(change.first(), change.second());
+            case FOLLOW -> {
+                // followers_count and following_count (V2's counters, whose own change is not logged: V7)
+                drop(accounts, accountVersions, change.first(), change.first());
+                drop(accounts, accountVersions, change.second(), change.second());
+            }
             case POST_CREATED, POST_DELETED -> {
                 drop(counts, countVersions, change.first(), change.first());
+                // The author's statuses_count and last_status_at (V2's counters, not logged: V7); a reply's parent
+                // comes as its own POST_STATS entry.
+                drop(accounts, accountVersions, change.second(), change.second());
                 if (change.third() != 0) {
                     dropFlags(change.second(), change.third()); // the author's "reposted" flag on the original
+                    drop(counts, countVersions, change.third(), change.third()); // the original's reblogs_count
                 }
             }
             case RESET -> {
@@ -361,7 +378,7 @@ public final class HydrationCache implements ChangeListener {
                 flags.invalidateAll();
             }
             default -> {
-                // follows, blocks, mutes and post rows are not held here
+                // blocks, mutes and post rows are not held here
             }
         }
     }
