@@ -19,7 +19,9 @@ import java.util.Locale;
  * <pre>
  * StepProfile --model m.gguf [--threads 2] [--streams 8] [--steps 32] [--rounds 3] [--variants 1,2] [--interleave true]
  * </pre>
- * With {@code --interleave true} the variants alternate step by step (the A/B to trust on a busy machine).
+ * With {@code --interleave true} the variants alternate step by step (the A/B to trust on a busy machine). A variant is
+ * a batch variant, or batch/matvec (e.g. {@code --streams 1 --variants 7/0,7/1}: the float against the integer Q8_0
+ * single-token kernel, see {@link MatMul#setMatvecVariant}).
  */
 public final class StepProfile {
     private StepProfile() {
@@ -46,7 +48,7 @@ public final class StepProfile {
             for (int round = 0; round <= rounds * variants.length; round++) {
                 int r = (round + variants.length - 1) / variants.length; // round 0 warms up, then each variant in turn
                 String variant = variants[Math.max(0, round - 1) % variants.length].trim();
-                MatMul.setBatchVariant(Integer.parseInt(variant));
+                select(variant);
                 KvCache[] caches = new KvCache[streams];
                 int[] tokens = new int[streams];
                 for (int i = 0; i < streams; i++) {
@@ -92,7 +94,7 @@ public final class StepProfile {
             KvCache[][] caches = new KvCache[v][streams];
             int[][] tokens = new int[v][streams];
             for (int a = 0; a < v; a++) {
-                MatMul.setBatchVariant(Integer.parseInt(variants[a].trim()));
+                select(variants[a]);
                 for (int i = 0; i < streams; i++) {
                     caches[a][i] = t.newCache(steps + 8);
                     t.prefill(caches[a][i], new int[] {1, 300 + i, 301, 302}, 64);
@@ -106,7 +108,7 @@ public final class StepProfile {
             for (int s = 0; s < steps; s++) {
                 for (int k = 0; k < v; k++) {
                     int a = (s + k) % v; // who goes first changes every step
-                    MatMul.setBatchVariant(Integer.parseInt(variants[a].trim()));
+                    select(variants[a]);
                     pool.waitNanos();
                     long c0 = Bench.processCpuNanos();
                     long w0 = System.nanoTime();
@@ -135,7 +137,19 @@ public final class StepProfile {
             }
             System.out.println(sb + " | load " + Bench.loadAverage());
         }
-        MatMul.setBatchVariant(Integer.parseInt(variants[0].trim()));
+        select(variants[0]);
+    }
+
+    /**
+     * Selects a variant: "7" is batch variant 7 (matrix-vector path unchanged), "7/1" batch variant 7 with matrix-vector
+     * variant 1 ({@link MatMul#setMatvecVariant}); with {@code --streams 1} only the second number matters.
+     */
+    static void select(String variant) {
+        String[] parts = variant.trim().split("/");
+        MatMul.setBatchVariant(Integer.parseInt(parts[0].trim()));
+        if (parts.length > 1) {
+            MatMul.setMatvecVariant(Integer.parseInt(parts[1].trim()));
+        }
     }
 
     private static String arg(String[] a, String k, String dflt) {

@@ -1,5 +1,7 @@
 package dev.starling.llm.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Matrix-vector (decode) and matrix-matrix (prefill, batched decode) products of a quantized weight
  * with float activations, split over rows on a {@link ComputePool}.
@@ -39,6 +41,15 @@ public final class MatMul {
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[0]);
     /** Which batched-kernel variant runs (benchmarks compare variants within one run); see {@link #setBatchVariant}. */
     private static volatile int batchVariant = Integer.getInteger("starling.llm.batchVariant", 7);
+    /**
+     * Which single-token (matrix-vector) path runs for Q8_0 weights: 0 the float kernel ({@link VectorKernels#dotQ8_0}, Q8_0
+     * rounded activations as floats), 1 the integer kernel ({@link Q8Activations}: the activation quantized to int8 once per
+     * product, 16-bit products summed exactly per block; only for inputs already Q8_0-rounded, as the engine's are, so that
+     * it differs from 0 by float rounding alone). Benchmarks compare them within one run; see {@link #setMatvecVariant}.
+     */
+    private static volatile int matvecVariant = Integer.getInteger("starling.llm.matvecVariant", 1);
+    /** Per calling thread: quantized activations of the products in flight (one per distinct input of a matmulMany). */
+    private static final ThreadLocal<Q8Activations[]> Q8X = ThreadLocal.withInitial(() -> new Q8Activations[0]);
     /** Numbers the products, so that each thread copies a product's activations once (see {@link AlignedBatchKernels#alignedCopy}). */
     private static final java.util.concurrent.atomic.AtomicLong PRODUCTS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -70,12 +81,60 @@ public final class MatMul {
         return batchVariant;
     }
 
+    /**
+     * Selects the single-token path for Q8_0 weights (also {@code -Dstarling.llm.matvecVariant}): 0 the float kernel, 1 the
+     * integer kernel of {@link Q8Activations} (only where {@link Q8Activations#usable()}; elsewhere 1 runs as 0).
+     */
+    public static void setMatvecVariant(int variant) {
+        matvecVariant = variant;
+    }
+
+    /** The single-token path selected now (see {@link #setMatvecVariant}). */
+    public static int currentMatvecVariant() {
+        return matvecVariant;
+    }
+
+    /** Whether a single-token product with w goes through {@link Q8Activations} (matvec variant 1, Q8_0, 16 float lanes). */
+    static boolean integerQ8(QuantizedMatrix w) {
+        return matvecVariant == 1 && w.type() == QuantType.Q8_0 && Q8Activations.usable();
+    }
+
+    /** The calling thread's quantized-activation buffers, at least n of them. */
+    private static Q8Activations[] q8Buffers(int n) {
+        Q8Activations[] a = Q8X.get();
+        if (a.length < n) {
+            Q8Activations[] b = java.util.Arrays.copyOf(a, n);
+            for (int i = a.length; i < n; i++) {
+                b[i] = new Q8Activations();
+            }
+            Q8X.set(b);
+            a = b;
+        }
+        return a;
+    }
+
     /** out[outOff + r] = dot(w[r], x[xOff ..]) for every row r. */
     public static void matvec(ComputePool pool, QuantizedMatrix w, float[] x, int xOff, float[] out, int outOff) {
         checkLength("x", x.length, xOff + (long) w.cols());
         checkLength("out", out.length, outOff + (long) w.rows());
         int grain = Math.max(1, 16384 / w.cols());
+        if (integerQ8(w)) {
+            Q8Activations a = q8Buffers(1)[0].quantize(x, xOff, w.cols());
+            if (a.exact) {
+                pool.parallelFor(w.rows(), grain, (start, end) -> matvecRowsQ8(w, a, out, outOff, start, end));
+                return;
+            }
+        }
         pool.parallelFor(w.rows(), grain, (start, end) -> matvecRows(w, x, xOff, out, outOff, start, end));
+    }
+
+    /** Rows [start, end) of a single-token Q8_0 product with activations already quantized. */
+    static void matvecRowsQ8(QuantizedMatrix w, Q8Activations a, float[] out, int outOff, int start, int end) {
+        long rowBytes = w.rowBytes();
+        MemorySegment data = w.data();
+        for (int r = start; r < end; r++) {
+            out[outOff + r] = a.dot(data, r * rowBytes);
+        }
     }
 
     /** The serial kernel of {@link #matvec} over rows [start, end). */
@@ -268,6 +327,7 @@ public final class MatMul {
             firstUnit[i + 1] = firstUnit[i] + units;
         }
         int grain = n == 1 ? Math.max(1, 16384 / ws[0].cols()) : 1;
+        Q8Activations[] q8 = n == 1 ? quantizeInputs(ws, xs) : null;
         long product = PRODUCTS.incrementAndGet(); // one number for all: each thread's copy is keyed by the array as well
         ComputePool.RangeTask body = (start, end) -> {
             for (int i = 0; i < m; i++) {
@@ -278,7 +338,9 @@ public final class MatMul {
                 }
                 int a = s - firstUnit[i];
                 int b = e - firstUnit[i];
-                if (n == 1) {
+                if (n == 1 && q8[i] != null) {
+                    matvecRowsQ8(ws[i], q8[i], outs[i], 0, a, b);
+                } else if (n == 1) {
                     matvecRows(ws[i], xs[i], 0, outs[i], 0, a, b);
                 } else {
                     matmulTiles(ws[i], xs[i], n, outs[i], 0, ws[i].rows(), a, b, product);
@@ -290,6 +352,34 @@ public final class MatMul {
         } else {
             pool.parallelFor(firstUnit[m], grain, body);
         }
+    }
+
+    /**
+     * For a single-token matmulMany: each input quantized once (an input shared by several weights once in all), or null
+     * for a weight on the float path (not Q8_0, variant 0, or an input that is not Q8_0-rounded).
+     */
+    private static Q8Activations[] quantizeInputs(QuantizedMatrix[] ws, float[][] xs) {
+        Q8Activations[] q8 = new Q8Activations[ws.length];
+        Q8Activations[] buffers = null;
+        for (int i = 0; i < ws.length; i++) {
+            if (!integerQ8(ws[i])) {
+                continue;
+            }
+            for (int j = 0; j < i; j++) {
+                if (q8[j] != null && xs[j] == xs[i] && ws[j].cols() == ws[i].cols()) {
+                    q8[i] = q8[j];
+                    break;
+                }
+            }
+            if (q8[i] == null) {
+                if (buffers == null) {
+                    buffers = q8Buffers(ws.length);
+                }
+                Q8Activations a = buffers[i].quantize(xs[i], 0, ws[i].cols());
+                q8[i] = a.exact ? a : null;
+            }
+        }
+        return q8;
     }
 
     private static void checkLength(String what, int have, long need) {

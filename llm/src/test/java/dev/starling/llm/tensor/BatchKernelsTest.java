@@ -114,6 +114,7 @@ class BatchKernelsTest {
                 MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                 QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                 float[] x = RandomRows.vector(n * cols, r);
+                ActivationRounding.round(type, x, n, cols); // as the engine does before every Q8_0/Q4_0 product
                 float[] batched = new float[n * rows];
                 MatMul.matmul(pool, w, x, n, batched, 0, rows);
                 for (int t = 0; t < n; t++) {

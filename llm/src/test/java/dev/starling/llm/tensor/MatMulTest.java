@@ -26,6 +26,9 @@ class MatMulTest {
                     MemorySegment s = RandomRows.matrix(arena, type, rows, cols, 0, r);
                     QuantizedMatrix w = new QuantizedMatrix("w", type, s, rows, cols);
                     float[] x = RandomRows.vector(n * cols, r);
+                    // Q8_0/Q4_0 activations are rounded to Q8_0 before every product, as llama.cpp does (the integer
+                    // Q8_0 matvec quantizes its input, which leaves rounded values as they are)
+                    ActivationRounding.round(type, x, n, cols);
                     int outOff = r.nextInt(3);
                     int stride = rows + outOff + r.nextInt(3);
                     float[] out = new float[n * stride + outOff];
