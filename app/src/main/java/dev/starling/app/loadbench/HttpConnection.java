@@ -227,9 +227,15 @@ final class HttpConnection implements AutoCloseable {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port), timeoutMillis);
             if (socketTimeout) {
+                s.connect(new InetSocketAddress(host, port), timeoutMillis);
                 s.setSoTimeout(timeoutMillis);
+            } else {
+                // No timeout on connect either: a timed connect leaves the socket non-blocking for good, and every read
+                // then costs a read, a poll and a second read (a quarter of the generator's CPU in JFR). The watchdog
+                // ends a connect that hangs by closing the socket.
+                live = s;
+                s.connect(new InetSocketAddress(host, port));
             }
             socket = s;
             live = s;

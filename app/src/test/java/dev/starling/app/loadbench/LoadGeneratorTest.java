@@ -1,6 +1,7 @@
 package dev.starling.app.loadbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,9 +157,86 @@ class LoadGeneratorTest {
         LoadResult r = LoadGenerator.run(cfg);
         assertEquals(0, r.errors(), r.describe());
         assertTrue(r.lateSends() > r.ok() / 2, r.describe());
+        // every late send waited for its connection's previous answer: queueing, not the generator's own delay
+        assertTrue(r.clientLateSends() <= r.ok() / 100, r.describe());
+        assertFalse(r.generatorFellBehind(), r.describe());
         // after 1 s at <= 1/3.x ms served against 1/2.5 ms offered, the last ones waited well over 100 ms
         assertTrue(r.latencies().maxMicros() > 100_000, r.describe());
         assertTrue(r.latencies().percentileMicros(50) > 10 * DELAY_MILLIS * 1000, r.describe());
+    }
+
+    @Test
+    void pacedOpenLoopSendsExactlyTheScheduleOneShareAConnection() throws InterruptedException {
+        // Seeded: a random rate and connection count; each connection's period stays over twice the 3 ms answer, so it
+        // keeps up. The count is the schedule's, not a wall-clock estimate: request j is due at start + j / rate, and
+        // every one due before the window's end is sent, each connection taking j = i, i + C, ...
+        long seed = Long.getLong("tests.seed", System.nanoTime());
+        System.out.println("LoadGeneratorTest paced open loop seed: " + seed + " (replay with -Dtests.seed=" + seed + ")");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int connections = 1 + random.nextInt(4);
+        double rate = 20 + random.nextInt(connections * 130); // per connection at most 150/s: every 6.7 ms or more
+        Duration warmup = Duration.ofMillis(100 + random.nextInt(200));
+        Duration measure = Duration.ofMillis(600 + random.nextInt(600));
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A, GOOD_B), Workload.HOME, connections,
+                warmup, measure, Duration.ofSeconds(5), seed, rate);
+        java.util.Map<Integer, AtomicInteger> perPort = new ConcurrentHashMap<>();
+        server.removeContext("/api/v1/timelines/home");
+        server.createContext("/api/v1/timelines/home", ex -> {
+            perPort.computeIfAbsent(ex.getRemoteAddress().getPort(), k -> new AtomicInteger()).incrementAndGet();
+            handle(ex, "GET");
+        });
+        LoadResult r = LoadGenerator.run(cfg);
+        String why = "seed " + seed + ": " + r.describe();
+        double periodNanos = 1e9 / rate;
+        long all = 0;
+        long measured = 0;
+        for (long j = 0; (long) (j * periodNanos) < (warmup.toNanos() + measure.toNanos()); j++) {
+            all++;
+            if ((long) (j * periodNanos) >= warmup.toNanos()) {
+                measured++;
+            }
+        }
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals(0, r.errors(), why);
+        assertEquals(measured, r.ok(), why);
+        assertEquals(all, requests.get(), why);
+        assertEquals(connections, perPort.size(), why + " ports " + perPort);
+        for (AtomicInteger n : perPort.values()) {
+            // connection i sends j = i, i + C, ...: its share is all / C rounded down or up
+            assertTrue(n.get() == all / connections || n.get() == (all + connections - 1) / connections, why + " shares " + perPort);
+        }
+        assertTrue(maxInFlight.get() <= connections, why);
+        assertTrue(r.latencies().minMicros() >= DELAY_MILLIS * 1000, why);
+        assertTrue(r.clientLateSends() <= r.lateSends(), why);
+        assertTrue(r.clientCpuCores() >= 0, why); // measured over the window (NaN would fail too)
+    }
+
+    @Test
+    void theWatchdogEndsAnExchangeThatWaitsTooLong() throws InterruptedException {
+        // the server answers the bad token after 1.5 s; the generator's timeout is 200 ms: those fail as timeouts,
+        // the others go on, and the run ends on time
+        server.removeContext("/api/v1/timelines/home");
+        server.createContext("/api/v1/timelines/home", ex -> {
+            if (("Bearer " + BAD.token()).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            handle(ex, "GET");
+        });
+        LoadGenerator.Config cfg = new LoadGenerator.Config(base(), List.of(GOOD_A, BAD), Workload.HOME, 2,
+                Duration.ZERO, Duration.ofMillis(1000), Duration.ofMillis(200), 5);
+        long t0 = System.nanoTime();
+        LoadResult r = LoadGenerator.run(cfg);
+        long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+        // half the requests time out (about 210 ms each, with the 10 ms pause after a failure), half take 3 ms
+        assertTrue(r.errorsByKind().getOrDefault("SocketTimeoutException", 0L) >= 2, r.describe());
+        assertEquals(r.errors(), r.errorsByKind().get("SocketTimeoutException"), r.describe());
+        assertTrue(r.ok() >= 2, r.describe());
+        assertTrue(r.latencies().maxMicros() < 1_000_000, r.describe());
+        assertTrue(tookMillis < 1000 + 200 + 1000, "took " + tookMillis + " ms");
     }
 
     @Test
