@@ -36,7 +36,8 @@ import java.util.SplittableRandom;
  * <p>The platform threads (rather than virtual ones) are for the generator's CPU per request: a virtual thread's
  * timed park and timed socket read each cost a timer task and a hand-off between carrier and unparker threads;
  * measured with JFR at 11,000 home requests per second, that was about half the generator's CPU in the open loop.
-  */
+ * The sockets have no timeout either (see {@link HttpConnection}): a {@link Watchdog} keeps the request timeout.
+ */
 public final class LoadGenerator {
 
     /** How to run. {@code baseUrl} like {@code http://127.0.0.1:8080}. */
