@@ -11,9 +11,10 @@
 # ('starling loadbench run', plain HTTP/1.1 over one socket per virtual thread), and home also with wrk
 # (Debian's C client, as pgbench's is one; a check on the Java generator, whose load shares the cores):
 # home first as a closed loop (saturation: each connection sends its next
-# request when the last is answered), then as an OPEN loop at fixed offered rates below that maximum
-# (wrk2 style: latency from each request's scheduled send time, so queueing behind a slow answer is
-# counted), then post creation (closed loop); then it runs 'pgbench -S' (select-only) with the same client
+# request when the last is answered), then as an OPEN loop at fixed offered rates (wrk2 style: latency from
+# each request's scheduled send time, so queueing behind a slow answer is counted): shares of the open-loop
+# capacity that the generator and serve reach together, found first by 'loadbench capacity' (see --open-base),
+# with each late send blamed on the server's queue or on the generator itself, then post creation (closed loop); then it runs 'pgbench -S' (select-only) with the same client
 # concurrency on the SAME PostgreSQL (a separate 'pgbench' database, scale 10); then stops serve and
 # measures the CEILING: the same home page (captured from serve at the start, bytes and Link header)
 # answered by 'starling loadbench ceiling', Starling's HTTP stack and authenticator as serve configures
@@ -73,7 +74,7 @@ while [[ $# -gt 0 ]]; do
     --no-ceiling) ceiling=0; shift ;;
     --no-wrk) use_wrk=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,56p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -472,6 +473,9 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   if [[ -n "$home_wrk" ]]; then
     printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, closed loop, wrk client" "$(kv "$home_wrk" throughput_per_s)" \
       "$(kv "$home_wrk" p50_ms)" "$(kv "$home_wrk" p99_ms)" "$(kv "$home_wrk" p999_ms)" "$(kv "$home_wrk" errors)"
+  fi
+  if [[ -n "$cap_line" ]]; then
+    printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open-loop capacity (p99 <= 20 ms steps)" "$(kv "$cap_line" capacity_per_s)" "-" "-" "-" "-"
   fi
   for o in "${opens[@]}"; do
     printf '%-56s %12s %10s %10s %10s %8s\n' "home timeline, open loop at $(kv "$o" open_pct)% of $open_base = $(kv "$o" offered_per_s)/s" \
