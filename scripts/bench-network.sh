@@ -74,7 +74,7 @@ while [[ $# -gt 0 ]]; do
     --no-ceiling) ceiling=0; shift ;;
     --no-wrk) use_wrk=0; shift ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,51p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,52p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-network: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
