@@ -14,6 +14,9 @@
 # 64 bytes (no load crosses a cache line), 5 also goes token quad by token quad over a staged group of Q4_0 tiles, 6 is 5
 # with guided pieces of tiles per thread, 7 (the default) is 5 with the group's Q4_0 scales decoded with 512-bit vectors,
 # 8 is 7 with guided pieces. StepProfile --interleave true alternates variants step by step instead of round by round.
+# MATVEC_VARIANTS=0,1 also measures single-stream decode with the float (0) and the integer (1, the default) Q8_0
+# matrix-vector kernel in every round, in the same process (MatMul.setMatvecVariant; Q4_0 and the batched paths do
+# not depend on it); StepProfile --streams 1 --interleave true --variants 7/0,7/1 alternates them step by step.
 # Where a step's time goes:
 #   java --add-modules jdk.incubator.vector -Dstarling.llm.phaseTimes=true -cp llm/target-bench/classes \
 #     dev.starling.llm.bench.StepProfile --model bench-out/llama-3.2-1b-Q4_0.gguf --variants 5,7
@@ -27,6 +30,7 @@ DECODE="${DECODE:-64}"
 STREAMS="${STREAMS:-8}"
 KV="${KV:-F32}"
 VARIANTS="${VARIANTS:-}"
+MATVEC_VARIANTS="${MATVEC_VARIANTS:-}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 OUT=bench-out
@@ -51,7 +55,7 @@ for TYPE in $TYPES; do
   fi
   echo "== Starling on $MODEL ($THREADS threads, $KV KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.starling.llm.bench.Bench --model "$MODEL" --threads "$THREADS" \
-      --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 ${VARIANTS:+--variants "$VARIANTS"} 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
+      --prefill "$PREFILL" --decode "$DECODE" --streams "$STREAMS" --repeats 3 ${VARIANTS:+--variants "$VARIANTS"} ${MATVEC_VARIANTS:+--matvec-variants "$MATVEC_VARIANTS"} 2>/dev/null | tee "$OUT/starling-$TYPE.txt"
   ours=$(tail -n 1 "$OUT/starling-$TYPE.txt")
   echo "== llama.cpp on $MODEL ($THREADS threads, F16 KV cache; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
   theirs=$(cd scripts/llamacpp && node reference.mjs "{\"model\":\"$PWD/../../$MODEL\",\"threads\":$THREADS,\"kvType\":\"F16\",\"bench\":{\"prefillTokens\":$PREFILL,\"decodeTokens\":$DECODE,\"repeats\":3,\"streams\":$STREAMS}}")

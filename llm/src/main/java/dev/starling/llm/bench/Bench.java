@@ -24,11 +24,13 @@ import jdk.incubator.vector.VectorOperators;
  * and decode tokens/s x bytes read per token beside the machine's measured read bandwidth.
  * <pre>
  * Bench --model m.gguf [--threads 2] [--prefill 512] [--decode 64] [--streams 8] [--repeats 3] [--variants 0,1]
+ *       [--matvec-variants 0,1]
  * Bench --synth llama-3.2-1b --type Q8_0 --out m.gguf      (write a random-weight model of a real shape)
  * </pre>
  * The last output line is a JSON object with every figure. {@code --variants} also measures the streams with each
  * batched path of {@link dev.starling.llm.tensor.MatMul#setBatchVariant} in turn, in every round (old against new
- * within one run, as a shared machine needs).
+ * within one run, as a shared machine needs); {@code --matvec-variants} likewise measures single-stream decode with each
+ * matrix-vector path of {@link dev.starling.llm.tensor.MatMul#setMatvecVariant} (0 float, 1 integer Q8_0).
  */
 public final class Bench {
     private Bench() {
@@ -53,6 +55,8 @@ public final class Bench {
         int chunk = Integer.parseInt(a.get("chunk", "256"));
         String[] variants = a.get("variants", "").isEmpty() ? new String[0] : a.get("variants", "").split(",");
         int defaultVariant = dev.starling.llm.tensor.MatMul.currentBatchVariant();
+        String[] matvecVariants = a.get("matvec-variants", "").isEmpty() ? new String[0] : a.get("matvec-variants", "").split(",");
+        int defaultMatvec = dev.starling.llm.tensor.MatMul.currentMatvecVariant();
         try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(threads)) {
             ModelConfig c = ModelConfig.from(f);
             ModelWeights w = ModelWeights.load(f, c);
@@ -97,6 +101,16 @@ public final class Bench {
                             v.trim(), streams, mv, threads, mvCpu, mvCpu / decodeCpu, loadAverage());
                 }
                 dev.starling.llm.tensor.MatMul.setBatchVariant(defaultVariant);
+                for (int k = 0; k < matvecVariants.length; k++) { // single-stream decode with each matvec path; who goes first alternates
+                    String v = matvecVariants[(k + r) % matvecVariants.length].trim();
+                    dev.starling.llm.tensor.MatMul.setMatvecVariant(Integer.parseInt(v));
+                    long cpu4 = processCpuNanos();
+                    double dv = decode(t, 1, decodeTokens);
+                    double dvCpu = decodeTokens / ((processCpuNanos() - cpu4) / 1e9 / threads);
+                    System.out.printf(Locale.ROOT, "  matvec variant %s: decode %.2f tok/s | per %d CPU-seconds %.2f tok/s | load %s%n",
+                            v, dv, threads, dvCpu, loadAverage());
+                }
+                dev.starling.llm.tensor.MatMul.setMatvecVariant(defaultMatvec);
                 if (r > 0) {
                     bestPrefillCpu = Math.max(bestPrefillCpu, prefillCpu);
                     bestDecodeCpu = Math.max(bestDecodeCpu, decodeCpu);
