@@ -9,9 +9,9 @@
 --    and 'A,followee' for every follow, 'S,post' for every favourite). Those counter changes follow from
 --    the entry of the statement that caused them, so listeners now derive them (HydrationCache: P/D drop the
 --    author's account and the reposted post's counters, F drops both accounts, V drops the post's
---    counters), and the counter tables' triggers stay silent when they fire inside another trigger
---    (pg_trigger_depth() > 1: V2's maintenance). A direct write to account_stats or post_stats (psql, a
---    repair) still logs its own entries. A reply's parent gets its replies_count from V2 too: the posts
+--    counters), and the counter tables' triggers do not fire for statements run inside another trigger
+--    (V2's maintenance). A direct write to account_stats or post_stats (psql, a repair) still logs its own
+--    entries. A reply's parent gets its replies_count from V2 too: the posts
 --    trigger now adds an 'S,parent' entry for each reply it logs (inserted or deleted), in the same row.
 --
 -- 2. The BRIN index on change_log.tx made every poll read most of the table: the rows are deleted after a
@@ -39,28 +39,25 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE OR REPLACE FUNCTION changes_account_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF pg_trigger_depth() > 1 THEN
-    RETURN NULL; -- V2's counters, kept by a follows or posts trigger whose own entry implies this change
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_log(array(SELECT 'A,' || account_id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_log(array(SELECT 'A,' || account_id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
+-- The counter tables' change triggers fire only for statements outside any trigger: a WHEN condition is
+-- evaluated at the depth of the statement that fired it (0 for a client's statement, 1 inside V2's trigger
+-- functions), and skips even the call of the trigger function.
+DROP TRIGGER account_stats_changes_insert ON account_stats;
+DROP TRIGGER account_stats_changes_update ON account_stats;
+DROP TRIGGER account_stats_changes_delete ON account_stats;
+CREATE TRIGGER account_stats_changes_insert AFTER INSERT ON account_stats
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_account_stats();
+CREATE TRIGGER account_stats_changes_update AFTER UPDATE ON account_stats
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_account_stats();
+CREATE TRIGGER account_stats_changes_delete AFTER DELETE ON account_stats
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_account_stats();
 
-CREATE OR REPLACE FUNCTION changes_post_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF pg_trigger_depth() > 1 THEN
-    RETURN NULL; -- V2's counters, kept by a posts or favourites trigger whose own entry implies this change
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    PERFORM starling_changes_log(array(SELECT 'S,' || post_id FROM old_rows));
-  ELSE
-    PERFORM starling_changes_log(array(SELECT 'S,' || post_id FROM new_rows));
-  END IF;
-  RETURN NULL;
-END $$;
+DROP TRIGGER post_stats_changes_insert ON post_stats;
+DROP TRIGGER post_stats_changes_update ON post_stats;
+DROP TRIGGER post_stats_changes_delete ON post_stats;
+CREATE TRIGGER post_stats_changes_insert AFTER INSERT ON post_stats
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_post_stats();
+CREATE TRIGGER post_stats_changes_update AFTER UPDATE ON post_stats
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_post_stats();
+CREATE TRIGGER post_stats_changes_delete AFTER DELETE ON post_stats
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT WHEN (pg_trigger_depth() < 1) EXECUTE FUNCTION changes_post_stats();
