@@ -14,6 +14,7 @@ import dev.starling.social.posts.PostCache;
 import dev.starling.social.testing.TestDatabase;
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +42,15 @@ class MemoryHomeTest {
         Account author = s.accounts().createWithoutPassword(label + "_a", label + "_a@example.org", "", false).orThrow();
         s.relationships().follow(viewer.id(), author.id()).orThrow();
         long post = s.posts().create(author.id(), NewPost.of("hello")).orThrow().id();
+        // Until the feed's first poll, reads go to SQL and fill no cache: the tests' silent changes would then be
+        // read from the database by the first memory read after them (a busy machine delays that first poll).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!db.changes().awaitLocalWrites()) {
+            assertTrue(System.nanoTime() < deadline, "the change feed did not go live within 10 s");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
         assertEquals(List.of(post), home(t, viewer));
+        assertEquals(1, t.memoryStats().pages(), "the first read was not decided in memory: " + t.homeFeedStats());
         return new Net(db, s, t, viewer, author, post);
     }
 
