@@ -516,7 +516,12 @@ ratio_prep="$(awk -v a="$home_tps" -v b="$pg_prepared" 'BEGIN { printf "%.1f", (
   for o in "${opens[@]}"; do
     v="$(verdict "$(kv "$o" p99_ms)" "<" 20)"
     if [[ "$(kv "$o" generator_behind)" == yes ]]; then
-      v="$v, but the GENERATOR FELL BEHIND ($(kv "$o" client_late_sends) sends late with their connection free): not a server result"
+      own="$(kv "$o" client_late_sends)"; queued=$(( $(kv "$o" late_sends) - own ))
+      if (( own >= queued )); then
+        v="$v: the GENERATOR FELL BEHIND ($own sends late with their connection free, $queued queued behind late answers): not a server result"
+      else
+        v="$v; the GENERATOR also fell behind ($own sends late with their connection free, $queued queued behind late answers): partly the generator's"
+      fi
     fi
     printf '%-58s %-24s %s\n' "home timeline p99 < 20 ms (open loop, $(kv "$o" open_pct)% of $open_base, $(kv "$o" offered_per_s)/s)" "$(kv "$o" p99_ms) ms" "$v"
   done
