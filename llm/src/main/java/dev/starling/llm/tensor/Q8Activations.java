@@ -75,21 +75,22 @@ public final class Q8Activations {
             float id = d != 0 ? 1f / d : 0f;
             float dh = Float.float16ToFloat(Float.floatToFloat16(d));
             scales[b] = dh * TWO_M16;
-            same &= roundInto(v0, id, dh, r, 32 * b);
-            same &= roundInto(v1, id, dh, r, 32 * b + 16);
+            // the two halves of the block written out (see dot: no vectors across calls or loop-carried choices)
+            FloatVector u0 = v0.mul(id);
+            FloatVector k0 = u0.add(r).sub(r); // nearest, ties to even
+            k0 = k0.add(1f, u0.sub(k0).compare(VectorOperators.EQ, 0.5f)); // Math.round moves ties up
+            IntVector i0 = (IntVector) k0.convertShape(VectorOperators.F2I, I, 0);
+            ((ShortVector) i0.convertShape(VectorOperators.I2S, SH, 0)).intoArray(q, 32 * b);
+            FloatVector u1 = v1.mul(id);
+            FloatVector k1 = u1.add(r).sub(r);
+            k1 = k1.add(1f, u1.sub(k1).compare(VectorOperators.EQ, 0.5f));
+            IntVector i1 = (IntVector) k1.convertShape(VectorOperators.F2I, I, 0);
+            ((ShortVector) i1.convertShape(VectorOperators.I2S, SH, 0)).intoArray(q, 32 * b + 16);
+            // x was already rounded when each value is dh times its integer
+            same &= k0.mul(dh).compare(VectorOperators.EQ, v0).allTrue() & k1.mul(dh).compare(VectorOperators.EQ, v1).allTrue();
         }
         exact = same;
         return this;
-    }
-
-    /** Math.round(v * id) of each lane, stored as shorts at q[at ..]; whether each lane equals dh times its integer. */
-    private boolean roundInto(FloatVector x, float id, float dh, FloatVector r, int at) {
-        FloatVector v = x.mul(id);
-        FloatVector k = v.add(r).sub(r); // nearest, ties to even
-        k = k.add(1f, v.sub(k).compare(VectorOperators.EQ, 0.5f)); // Math.round moves ties up
-        IntVector i = (IntVector) k.convertShape(VectorOperators.F2I, I, 0);
-        ((ShortVector) i.convertShape(VectorOperators.I2S, SH, 0)).intoArray(q, at);
-        return k.mul(dh).compare(VectorOperators.EQ, x).allTrue();
     }
 
     /** The scalar reference of {@link #quantize}. */
@@ -125,6 +126,9 @@ public final class Q8Activations {
      * low half), converted to float and multiplied by the weight's F16 scale times {@link #scales}.
      */
     public float dot(MemorySegment s, long off) {
+        // One block's work is written out three times rather than called: a helper taking and returning vectors may be
+        // compiled on its own first and then not inlined ("callee is too large"), and every vector crossing the call is
+        // then boxed (seen once in a whole Bench run: 10 instead of 30 tok/s).
         int blocks = cols / 32;
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
@@ -133,21 +137,23 @@ public final class Q8Activations {
         int b = 0;
         for (; b + 2 <= blocks; b += 2) {
             long bo = off + 34L * b;
-            acc0 = block(s, bo, xq, 32 * b, Blocks.f16(s, bo) * xs[b], acc0);
-            acc1 = block(s, bo + 34, xq, 32 * b + 32, Blocks.f16(s, bo + 34) * xs[b + 1], acc1);
+            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B, s, bo + 2, LE).castShape(S, 0);
+            IntVector p0 = w0.mul(ShortVector.fromArray(S, xq, 32 * b)).reinterpretAsInts();
+            IntVector pairs0 = p0.lanewise(VectorOperators.LSHL, 16).add(p0).and(0xFFFF0000);
+            acc0 = ((FloatVector) pairs0.castShape(F, 0)).fma(FloatVector.broadcast(F, Blocks.f16(s, bo) * xs[b]), acc0);
+            ShortVector w1 = (ShortVector) ByteVector.fromMemorySegment(B, s, bo + 36, LE).castShape(S, 0);
+            IntVector p1 = w1.mul(ShortVector.fromArray(S, xq, 32 * b + 32)).reinterpretAsInts();
+            IntVector pairs1 = p1.lanewise(VectorOperators.LSHL, 16).add(p1).and(0xFFFF0000);
+            acc1 = ((FloatVector) pairs1.castShape(F, 0)).fma(FloatVector.broadcast(F, Blocks.f16(s, bo + 34) * xs[b + 1]), acc1);
         }
         if (b < blocks) {
             long bo = off + 34L * b;
-            acc0 = block(s, bo, xq, 32 * b, Blocks.f16(s, bo) * xs[b], acc0);
+            ShortVector w0 = (ShortVector) ByteVector.fromMemorySegment(B, s, bo + 2, LE).castShape(S, 0);
+            IntVector p0 = w0.mul(ShortVector.fromArray(S, xq, 32 * b)).reinterpretAsInts();
+            IntVector pairs0 = p0.lanewise(VectorOperators.LSHL, 16).add(p0).and(0xFFFF0000);
+            acc0 = ((FloatVector) pairs0.castShape(F, 0)).fma(FloatVector.broadcast(F, Blocks.f16(s, bo) * xs[b]), acc0);
         }
         return VectorKernels.sum(acc0.add(acc1));
-    }
-
-    private static FloatVector block(MemorySegment s, long bo, short[] xq, int xo, float scale, FloatVector acc) {
-        ShortVector w = (ShortVector) ByteVector.fromMemorySegment(B, s, bo + 2, LE).castShape(S, 0);
-        IntVector p = w.mul(ShortVector.fromArray(S, xq, xo)).reinterpretAsInts();
-        IntVector pairs = p.lanewise(VectorOperators.LSHL, 16).add(p).and(0xFFFF0000);
-        return ((FloatVector) pairs.castShape(F, 0)).fma(FloatVector.broadcast(F, scale), acc);
     }
 
     /** The scalar reference of {@link #dot}: sum over blocks of (weight scale x activation scale) x the exact integer sum. */
