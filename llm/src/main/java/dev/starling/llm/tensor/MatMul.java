@@ -46,9 +46,10 @@ public final class MatMul {
      * rounded activations as floats), 1 the integer kernel ({@link Q8Activations}: the activation quantized to int8 once per
      * product, 16-bit products summed exactly per block; only for inputs already Q8_0-rounded, as the engine's are, so that
      * it differs from 0 by float rounding alone). 1 is the default: Bench --matvec-variants 0,1, synthetic Llama-3.2-1B
-     * Q8_0, 2 threads, 3 rounds in one process (load 5-7): 29.4-30.4 against 16.5-17.2 tok/s; StepProfile, per product on 2
-     * threads: gate+up 36 against 24 GB/s of weights, down 30 against 17, output head 36 against 24. Benchmarks compare
-     * them within one run; see {@link #setMatvecVariant}.
+     * Q8_0, 2 threads, in the order of bench-llm.sh (prefill 256, 8 streams, then decode), 4 fresh processes (load 2.6-4.5):
+     * 23.3-24.4 against 14.5-17.0 tok/s in the measured round; StepProfile, per product on 2 threads: gate+up 36 against
+     * 24 GB/s of weights, down 30 against 17, output head 36 against 24. Benchmarks compare them within one run; see
+     * {@link #setMatvecVariant}.
      */
     private static volatile int matvecVariant = Integer.getInteger("starling.llm.matvecVariant", 1);
     /** Per calling thread: quantized activations of the products in flight (one per distinct input of a matmulMany). */
