@@ -45,7 +45,10 @@ public final class MatMul {
      * Which single-token (matrix-vector) path runs for Q8_0 weights: 0 the float kernel ({@link VectorKernels#dotQ8_0}, Q8_0
      * rounded activations as floats), 1 the integer kernel ({@link Q8Activations}: the activation quantized to int8 once per
      * product, 16-bit products summed exactly per block; only for inputs already Q8_0-rounded, as the engine's are, so that
-     * it differs from 0 by float rounding alone). 1 is the default: Bench --matvec-variants 0,1, synthetic Llama-3.2-1B
+     * it differs from 0 by float rounding alone); 2 is 1 with every single-token product's rows (of any type) handed out
+     * in guided pieces so that the two threads finish together (not a clear win, so not the default: StepProfile --streams 1
+     * --interleave 7/1,7/2, 2 threads, load 3-4.5: Q8_0 in one run ahead in 3 of 4 rounds by 1.4-2.8%, the threads' idle time
+     * at loop ends 0.6-1.7 against 1.2-3.0 ms per step, in the next behind in 4 of 4 by 0.5-7.3%; Q4_0 -0.7 to +3.1%). 1 is the default: Bench --matvec-variants 0,1, synthetic Llama-3.2-1B
      * Q8_0, 2 threads, in the order of bench-llm.sh (prefill 256, 8 streams, then decode), 4 fresh processes (load 2.6-4.5):
      * 23.3-24.4 against 14.5-17.0 tok/s in the measured round; StepProfile, per product on 2 threads: gate+up 36 against
      * 24 GB/s of weights, down 30 against 17, output head 36 against 24. Benchmarks compare them within one run; see
@@ -87,7 +90,8 @@ public final class MatMul {
 
     /**
      * Selects the single-token path for Q8_0 weights (also {@code -Dstarling.llm.matvecVariant}): 0 the float kernel, 1 the
-     * integer kernel of {@link Q8Activations} (only where {@link Q8Activations#usable()}; elsewhere 1 runs as 0).
+     * integer kernel of {@link Q8Activations} (only where {@link Q8Activations#usable()}; elsewhere 1 runs as 0), 2 the same
+     * with guided pieces of rows.
      */
     public static void setMatvecVariant(int variant) {
         matvecVariant = variant;
@@ -100,7 +104,22 @@ public final class MatMul {
 
     /** Whether a single-token product with w goes through {@link Q8Activations} (matvec variant 1, Q8_0, 16 float lanes). */
     static boolean integerQ8(QuantizedMatrix w) {
-        return matvecVariant == 1 && w.type() == QuantType.Q8_0 && Q8Activations.usable();
+        return matvecVariant >= 1 && w.type() == QuantType.Q8_0 && Q8Activations.usable();
+    }
+
+    /**
+     * Smallest piece of rows in matvec variant 2's guided loops ({@link ComputePool#parallelForGuided}): 64 rows of 2048
+     * columns are about 136 KiB of Q8_0 weights.
+     */
+    static final int GUIDED_MATVEC_MIN_ROWS = Integer.getInteger("starling.llm.guidedMatvecMinRows", 64);
+
+    /** Runs a single-token product's rows: in guided pieces with matvec variant 2, in fixed chunks otherwise. */
+    private static void matvecLoop(ComputePool pool, int rows, int grain, ComputePool.RangeTask body) {
+        if (matvecVariant == 2) {
+            pool.parallelForGuided(rows, Math.max(grain, GUIDED_MATVEC_MIN_ROWS), body);
+        } else {
+            pool.parallelFor(rows, grain, body);
+        }
     }
 
     /** The calling thread's quantized-activation buffers, at least n of them. */
@@ -125,7 +144,7 @@ public final class MatMul {
         if (integerQ8(w)) {
             Q8Activations a = q8Buffers(1)[0].quantize(x, xOff, w.cols());
             if (a.exact) {
-                pool.parallelFor(w.rows(), grain, (start, end) -> matvecRowsQ8(w, a, out, outOff, start, end));
+                matvecLoop(pool, w.rows(), grain, (start, end) -> matvecRowsQ8(w, a, out, outOff, start, end));
                 return;
             }
         }
@@ -353,6 +372,8 @@ public final class MatMul {
         };
         if (n > 1 && guided(batchVariant)) {
             pool.parallelForGuided(firstUnit[m], GUIDED_MIN_TILES, body);
+        } else if (n == 1) {
+            matvecLoop(pool, firstUnit[m], grain, body);
         } else {
             pool.parallelFor(firstUnit[m], grain, body);
         }

@@ -149,8 +149,16 @@ class Q8ActivationsTest {
                     MatMul.matvec(pool, w, x, 0, out[v], 0);
                     MatMul.matvec(pool, w, raw, 0, rawOut[v], 0);
                 }
+                MatMul.setMatvecVariant(2); // guided pieces of rows: the same floats
+                float[] guided = new float[rows];
+                MatMul.matvec(pool, w, x, 0, guided, 0);
+                float[][] manyGuided = {new float[rows], new float[rows + 3]};
+                MatMul.matmulMany(pool, new QuantizedMatrix[] {w, w2}, new float[][] {x, x}, 1, manyGuided);
                 MatMul.setMatvecVariant(1);
                 MatMul.matmulMany(pool, new QuantizedMatrix[] {w, w2}, new float[][] {x, x}, 1, many);
+                assertArrayEquals(out[1], guided, "matvec variant 2, seed " + seed);
+                assertArrayEquals(many[0], manyGuided[0], "matmulMany with variant 2, seed " + seed);
+                assertArrayEquals(many[1], manyGuided[1], "matmulMany with variant 2, seed " + seed);
                 float[] alone2 = new float[rows + 3];
                 MatMul.matvec(pool, w2, x, 0, alone2, 0);
                 for (int row = 0; row < rows; row++) {
