@@ -87,7 +87,7 @@ public final class Bench {
                 double decodeCpu = decodeTokens / ((processCpuNanos() - cpu1) / 1e9 / threads);
                 long cpu2 = processCpuNanos();
                 double multi = streams > 1 ? decode(t, streams, decodeTokens) : decode;
-                double multiCpu = (double) streams * decodeTokens / ((processCpuNanos() - cpu2) / 1e9 / threads);
+                double multiCpu = streams > 1 ? (double) streams * decodeTokens / ((processCpuNanos() - cpu2) / 1e9 / threads) : decodeCpu;
                 System.out.printf(Locale.ROOT, "%s prefill %.1f tok/s | decode %.2f tok/s | %d streams %.2f tok/s aggregate"
                         + " | per %d CPU-seconds: prefill %.1f, decode %.2f, %d streams %.2f tok/s (%.2fx one) | load %s%n",
                         r == 0 ? "warm-up" : "round " + r, prefill, decode, streams, multi, threads, prefillCpu, decodeCpu,
