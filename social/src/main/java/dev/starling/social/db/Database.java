@@ -128,9 +128,28 @@ public final class Database implements AutoCloseable {
      */
     public <T> T read(SqlFunction<T> work) {
         try (Connection c = pool.getConnection()) {
-            return work.apply(c);
+            try {
+                return work.apply(c);
+            } catch (Error e) {
+                abandon(c, e);
+                throw e;
+            }
         } catch (SQLException e) {
             throw new DatabaseException("database read failed", e);
+        }
+    }
+
+    /**
+     * After an Error (an OutOfMemoryError, a StackOverflowError) in work on {@code c}: the driver may
+     * have stopped part-way through a message from the server, and the next statement or rollback on
+     * that connection could then misread the stream and wait forever. The socket is closed instead,
+     * without a word to the server (which rolls back any open transaction), and the pool evicts it.
+     */
+    private static void abandon(Connection c, Error e) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
         }
     }
 
@@ -171,16 +190,19 @@ public final class Database implements AutoCloseable {
                 } else {
                     c.commit();
                 }
+                c.setAutoCommit(true);
                 return result;
-            } catch (SQLException | RuntimeException | Error e) {
+            } catch (SQLException | RuntimeException e) {
                 try {
                     c.rollback();
+                    c.setAutoCommit(true);
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
+            } catch (Error e) {
+                abandon(c, e); // no rollback over a stream that may be mid-message: see abandon
+                throw e;
             }
         } catch (SQLException e) {
             throw new DatabaseException("database transaction failed", e);
