@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One HTTP/1.1 keep-alive connection of the load generator, over a plain blocking socket (on a virtual thread): it
+ * One HTTP/1.1 keep-alive connection of the load generator, over a plain blocking socket (a worker's platform thread, or the probe's caller): it
  * writes a request's bytes as given and reads the answer's status line, headers and body (by {@code Content-Length},
  * chunked, or to the end of the connection), keeping only the first bytes of the body when asked. The JDK's
  * {@code HttpClient} cost 0.18-0.28 ms of CPU per home request here (as much as the server's JVM, on the same cores);

@@ -183,9 +183,6 @@ public final class LoadGenerator {
         return out;
     }
 
-    /** Send time tolerance of the open loop: later than this after its schedule, a send counts as late. */
-    static final long LATE_SEND_NANOS = Worker.LATE_SEND_NANOS;
-
     private static HttpConnection newConnection(Config config) {
         return new HttpConnection(config.baseUrl(), (int) Math.min(Integer.MAX_VALUE, config.requestTimeout().toMillis()));
     }
